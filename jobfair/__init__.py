@@ -1,0 +1,1 @@
+"""Virtual job fair platform for public labour offices."""

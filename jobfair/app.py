@@ -1,0 +1,60 @@
+"""The ASGI application: ``create_app(settings)`` wires routes, middleware and the
+lifespan that owns the engine and the other long-lived resources."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from jobfair.context import AppContext
+from jobfair.routes import build_routes
+from jobfair.settings import Settings
+from jobfair.web.errors import EXCEPTION_HANDLERS
+from jobfair.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+from jobfair.web.templating import create_templates
+from jobfair.worker.runner import start_task_runner
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> Starlette:
+    """Build the application. ``clock`` lets tests move time; production uses UTC now."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ctx = AppContext.create(settings, clock=clock)
+        app.state.ctx = ctx
+        ctx.tasks = await start_task_runner(ctx)
+        try:
+            yield
+        finally:
+            await ctx.tasks.close()
+            await ctx.close()
+
+    app = Starlette(
+        debug=False,
+        routes=build_routes(settings.static_dir),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(LocaleMiddleware, default_locale=settings.default_locale),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = create_templates(settings.templates_dir, settings.static_dir)
+    return app
+
+
+def asgi() -> Starlette:
+    """Factory for ``uvicorn --factory jobfair.app:asgi``: settings from the environment."""
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+    return create_app(settings)

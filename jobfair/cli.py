@@ -1,0 +1,284 @@
+"""The ``jobfair`` command: demo, serve, database upgrades, fair definitions, users.
+
+Every command uses the database named by ``JOBFAIR_DATABASE_URL`` (SQLite under
+``var/`` by default). Exit status: 0 success, 1 refused input, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jobfair.settings import Settings
+
+
+def _print_problems(error: Exception) -> None:
+    for problem in getattr(error, "problems", [error]):
+        print(str(problem), file=sys.stderr)
+
+
+async def _upgrade(settings: Settings) -> None:
+    from jobfair.db.engine import create_engine
+    from jobfair.db.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(_upgrade(settings))
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_events_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from jobfair.definitions.schema import DefinitionError, parse_fair_file
+
+    failures = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            fair_file = parse_fair_file(path)
+        except DefinitionError as error:
+            failures += 1
+            _print_problems(error)
+            continue
+        except OSError as error:
+            failures += 1
+            print(f"{path}: cannot be read: {error.strerror}", file=sys.stderr)
+            continue
+        vacancies = sum(len(company.vacancies) for company in fair_file.companies)
+        print(
+            f"{path}: ok — fair {fair_file.fair.slug}, "
+            f"{len(fair_file.companies)} companies, {vacancies} vacancies"
+        )
+    return 1 if failures else 0
+
+
+async def _events_load(settings: Settings, paths: list[Path]) -> int:
+    from jobfair.context import AppContext
+    from jobfair.definitions.loader import load_fair_file
+    from jobfair.definitions.schema import DefinitionError, parse_fair_file
+    from jobfair.services.errors import DomainError
+
+    await _upgrade(settings)
+    ctx = AppContext.create(settings)
+    failures = 0
+    try:
+        for path in paths:
+            try:
+                fair_file = parse_fair_file(path)
+                async with ctx.unit_of_work() as session:
+                    result = await load_fair_file(session, fair_file)
+            except DefinitionError as error:
+                failures += 1
+                _print_problems(error)
+                continue
+            except DomainError as error:
+                failures += 1
+                print(f"{path}: {error.message}", file=sys.stderr)
+                continue
+            print(f"{path}: {result.summary()}")
+    finally:
+        await ctx.close()
+    return 1 if failures else 0
+
+
+def cmd_events_load(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_events_load(settings, [Path(name) for name in args.files]))
+
+
+async def _events_export(settings: Settings, slug: str, output: str | None) -> int:
+    from jobfair.context import AppContext
+    from jobfair.definitions.loader import export_fair
+    from jobfair.definitions.schema import dump_fair
+    from jobfair.services.errors import NotFound
+
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.read() as session:
+            try:
+                fair_file = await export_fair(session, slug)
+            except NotFound:
+                print(f"no fair with slug {slug!r}", file=sys.stderr)
+                return 1
+    finally:
+        await ctx.close()
+    text = dump_fair(fair_file)
+    if output and output != "-":
+        await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8")
+        print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_events_export(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_events_export(settings, args.slug, args.output))
+
+
+async def _users_create(settings: Settings, args: argparse.Namespace) -> int:
+    from jobfair.context import AppContext
+    from jobfair.services import accounts
+    from jobfair.services.errors import DomainError
+
+    await _upgrade(settings)
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.unit_of_work() as session:
+            user = await accounts.create_user(
+                session,
+                role=args.role,
+                email=args.email,
+                password=args.password,
+                full_name=args.name or args.email.split("@")[0],
+                company_slug=args.company,
+                office_slug=args.office,
+            )
+    except DomainError as error:
+        details = "; ".join(f"{key}: {value}" for key, value in error.fields.items())
+        print(f"{error.message}{' (' + details + ')' if details else ''}", file=sys.stderr)
+        return 1
+    finally:
+        await ctx.close()
+    print(f"created {user.role} {user.email} (id {user.id})")
+    return 0
+
+
+def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_users_create(settings, args))
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from jobfair.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        ws_per_message_deflate=False,
+        log_level=settings.log_level.lower(),
+    )
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.upgrade:
+        asyncio.run(_upgrade(settings))
+    _serve(settings, args.host, args.port)
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from arq import run_worker
+
+    from jobfair.worker.arq_worker import worker_settings
+
+    if not settings.redis_url:
+        print(
+            "the worker needs JOBFAIR_REDIS_URL; without it, tasks run inside `jobfair serve`",
+            file=sys.stderr,
+        )
+        return 2
+    run_worker(worker_settings(settings), burst=args.burst)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from jobfair.demo import prepare_demo
+
+    logins = asyncio.run(prepare_demo(settings))
+    print(f"Demo fair ready. Sign in with (password for all: {logins.password}):")
+    for role, email in logins.users.items():
+        print(f"  {role:<10} {email}")
+    print(f"Fair page: http://{args.host}:{args.port}/fairs/{logins.fair_slug}")
+    if args.no_serve:
+        return 0
+    _serve(settings, args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jobfair", description="Virtual job fairs for public labour offices."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="create/upgrade a local database, load the demo fair and serve it"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-upgrade",
+        dest="upgrade",
+        action="store_false",
+        help="do not upgrade the database schema before serving",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run the arq worker (needs JOBFAIR_REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(handler=cmd_worker)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("upgrade", help="apply every pending migration").set_defaults(
+        handler=cmd_db_upgrade
+    )
+
+    events = commands.add_parser("events", help="fair definitions (events/*.toml)").add_subparsers(
+        dest="events_command", required=True, metavar="ACTION"
+    )
+    validate = events.add_parser("validate", help="check definition files")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(handler=cmd_events_validate)
+    load = events.add_parser("load", help="load definition files (idempotent by slug)")
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.set_defaults(handler=cmd_events_load)
+    export = events.add_parser("export", help="write a fair as a definition file")
+    export.add_argument("slug", metavar="FAIR")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_events_export)
+
+    users = commands.add_parser("users", help="user accounts").add_subparsers(
+        dest="users_command", required=True, metavar="ACTION"
+    )
+    create = users.add_parser("create", help="create a user")
+    create.add_argument(
+        "--role", required=True, choices=["applicant", "recruiter", "organiser", "admin"]
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--name", help="full name (default: the e-mail's local part)")
+    create.add_argument("--company", metavar="SLUG", help="the recruiter's company")
+    create.add_argument("--office", metavar="SLUG", help="the organiser's labour office")
+    create.set_defaults(handler=cmd_users_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return int(args.handler(settings, args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

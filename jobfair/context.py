@@ -1,0 +1,63 @@
+"""The application's resources, built by the lifespan and shared by handlers and tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jobfair.db.engine import create_engine, create_sessionmakers
+from jobfair.db.uow import SessionMaker, UnitOfWork
+from jobfair.services.identity import NikVault
+from jobfair.settings import Settings
+
+if TYPE_CHECKING:
+    from jobfair.worker.runner import TaskRunner
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    writer: SessionMaker
+    reader: SessionMaker
+    nik_vault: NikVault
+    clock: Callable[[], datetime] = field(default=system_clock)
+    # Set by the lifespan (web) or left unset (CLI commands that enqueue nothing).
+    tasks: TaskRunner | Any = None
+
+    @classmethod
+    def create(
+        cls, settings: Settings, *, clock: Callable[[], datetime] | None = None
+    ) -> AppContext:
+        engine = create_engine(settings.database_url)
+        writer, reader = create_sessionmakers(engine)
+        return cls(
+            settings=settings,
+            engine=engine,
+            writer=writer,
+            reader=reader,
+            nik_vault=NikVault(settings.nik_key),
+            clock=clock or system_clock,
+        )
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A writing transaction: commits, then runs the after-commit effects."""
+        return UnitOfWork(self.writer)
+
+    def read(self) -> UnitOfWork:
+        """A read-only transaction (never takes SQLite's write lock)."""
+        return UnitOfWork(self.reader)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,66 @@
+"""Engine creation: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL a pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from jobfair.db.uow import SessionMaker
+
+
+def _sqlite_file(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    if database_url.startswith("sqlite"):
+        path = _sqlite_file(database_url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            database_url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # WAL lets readers run during a write; busy_timeout makes writers queue
+            # instead of failing with "database is locked"; SQLite leaves FKs off.
+            # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin) instead of the driver.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # A deferred transaction that reads and then writes must upgrade its lock
+            # mid-way, and SQLite answers "database is locked" at once instead of
+            # waiting; writers therefore take the write lock up front and queue on
+            # busy_timeout, while readers stay deferred and never block each other.
+            if connection.get_execution_options().get("sqlite_immediate"):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
+
+        return engine
+    # hide_parameters: SQL errors must not carry personal data into logs.
+    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+
+
+def create_sessionmakers(engine: AsyncEngine) -> tuple[SessionMaker, SessionMaker]:
+    """A sessionmaker for writing units of work and one for read-only requests."""
+    writer = async_sessionmaker(
+        engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+    )
+    reader = async_sessionmaker(engine, expire_on_commit=False)
+    return writer, reader

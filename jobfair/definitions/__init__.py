@@ -1,0 +1,1 @@
+"""Fair definitions (``events/*.toml``): the schema, the loader and the exporter."""

@@ -1,0 +1,456 @@
+"""``jobfair demo``: a local database with the demo fair open today and a deterministic,
+fictional population, so every page looks alive.
+
+The demo fair (``events/demo.toml``) is moved so that it opened three days ago (08:00
+in its timezone) and keeps its length. 356 applicants with valid NIKs of both sexes and
+all age groups, local and not, send 2,278 applications spread over the days so far —
+the scale of the Asahan reference. Some are screened, a few hired. Running the command
+again re-places the window and leaves the population as it is.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.context import AppContext
+from jobfair.db.migrate import upgrade
+from jobfair.definitions.loader import load_fair_file
+from jobfair.definitions.schema import parse_fair_file
+from jobfair.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    Booth,
+    Company,
+    Fair,
+    Placement,
+    User,
+    Vacancy,
+)
+from jobfair.models.accounts import Role
+from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
+from jobfair.reference.education import education_level
+from jobfair.reference.regions import districts
+from jobfair.services import accounts
+from jobfair.services.identity import NikVault, hash_password
+from jobfair.settings import Settings
+
+DEMO_PASSWORD = "bursakerja"  # noqa: S105 - the public demo login, printed on start
+DEMO_FILE = "demo.toml"
+APPLICANTS = 356
+APPLICATIONS = 2278
+SEED = 2022
+
+DEMO_USERS = {
+    "applicant": "pelamar@bursakerja.test",
+    "recruiter": "rekruter@bursakerja.test",
+    "organiser": "penyelenggara@bursakerja.test",
+    "admin": "admin@bursakerja.test",
+}
+
+MALE_NAMES = (
+    "Ahmad",
+    "Budi",
+    "Rizky",
+    "Fajar",
+    "Hendra",
+    "Dedi",
+    "Agus",
+    "Rudi",
+    "Yusuf",
+    "Andi",
+    "Bayu",
+    "Dimas",
+    "Eko",
+    "Ferdi",
+    "Gilang",
+    "Hafiz",
+    "Irfan",
+    "Joko",
+    "Kevin",
+    "Lukman",
+)
+FEMALE_NAMES = (
+    "Siti",
+    "Dewi",
+    "Rina",
+    "Putri",
+    "Nur",
+    "Ayu",
+    "Fitri",
+    "Indah",
+    "Lestari",
+    "Maya",
+    "Nanda",
+    "Ratna",
+    "Sari",
+    "Tika",
+    "Wulan",
+    "Yuni",
+    "Citra",
+    "Dinda",
+    "Elisa",
+    "Hana",
+)
+FAMILY_NAMES = (
+    "Siregar",
+    "Nasution",
+    "Lubis",
+    "Harahap",
+    "Simanjuntak",
+    "Sitorus",
+    "Pane",
+    "Damanik",
+    "Hasibuan",
+    "Panjaitan",
+    "Situmorang",
+    "Tanjung",
+    "Ginting",
+    "Purba",
+    "Saragih",
+    "Manurung",
+    "Pratama",
+    "Saputra",
+    "Wijaya",
+    "Rahmawati",
+)
+# (regency code, weight): most applicants hold an Asahan KTP; the rest come from the
+# neighbours, Medan, and a few from other provinces.
+KTP_REGENCIES = (
+    ("12.09", 72),
+    ("12.74", 8),
+    ("12.19", 7),
+    ("12.08", 4),
+    ("12.71", 5),
+    ("14.71", 2),
+    ("32.16", 2),
+)
+EDUCATION_WEIGHTS = (
+    ("TTSD", 1),
+    ("SD", 5),
+    ("SMP", 10),
+    ("SMA", 29),
+    ("SMK", 30),
+    ("D1", 1),
+    ("D3", 8),
+    ("D4", 1),
+    ("S1", 14),
+    ("S2", 1),
+)
+# Age groups of IPK III/1 with their weights.
+AGE_WEIGHTS = (((17, 19), 12), ((20, 29), 55), ((30, 44), 25), ((45, 54), 6), ((55, 60), 2))
+DISABILITY_KINDS = ("physical", "sensory_hearing", "sensory_sight", "intellectual")
+SCREENING = (
+    (ApplicationStatus.SUBMITTED, 34),
+    (ApplicationStatus.REVIEWED, 28),
+    (ApplicationStatus.SHORTLISTED, 12),
+    (ApplicationStatus.INTERVIEW, 7),
+    (ApplicationStatus.OFFERED, 2),
+    (ApplicationStatus.REJECTED, 15),
+    (ApplicationStatus.WITHDRAWN, 2),
+)
+PATH = {
+    ApplicationStatus.REVIEWED: [ApplicationStatus.REVIEWED],
+    ApplicationStatus.SHORTLISTED: [ApplicationStatus.REVIEWED, ApplicationStatus.SHORTLISTED],
+    ApplicationStatus.INTERVIEW: [
+        ApplicationStatus.REVIEWED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW,
+    ],
+    ApplicationStatus.OFFERED: [
+        ApplicationStatus.REVIEWED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFERED,
+    ],
+    ApplicationStatus.HIRED: [
+        ApplicationStatus.REVIEWED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.HIRED,
+    ],
+    ApplicationStatus.REJECTED: [ApplicationStatus.REVIEWED, ApplicationStatus.REJECTED],
+}
+HIRES = 14
+T = TypeVar("T")
+
+
+@dataclass
+class DemoLogins:
+    fair_slug: str
+    password: str = DEMO_PASSWORD
+    users: dict[str, str] = field(default_factory=lambda: dict(DEMO_USERS))
+
+
+def demo_window_shift(opens_at: datetime, timezone: str, now: datetime) -> timedelta:
+    """How far to move the file's window so the fair opened three days ago at 08:00."""
+    zone = ZoneInfo(timezone)
+    local_today = now.astimezone(zone).date()
+    target = datetime.combine(local_today - timedelta(days=3), time(8, 0), tzinfo=zone)
+    return target.astimezone(UTC) - opens_at
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[T, int], ...]) -> T:
+    return rng.choices([value for value, _ in pairs], weights=[w for _, w in pairs])[0]
+
+
+def _birth_date(rng: random.Random, today: date) -> date:
+    low, high = _weighted(rng, AGE_WEIGHTS)
+    age = rng.randint(low, high)
+    return today - timedelta(days=age * 365 + rng.randint(30, 330))
+
+
+def make_nik(rng: random.Random, regency_code: str, birth_date: date, sex: str, serial: int) -> str:
+    """A structurally valid NIK: district of the regency, birth date (+40 for women)."""
+    district = rng.choice(districts(regency_code)).code
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return (
+        district.replace(".", "")
+        + f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
+        + f"{serial:04d}"
+    )
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+async def _ensure_staff(session: AsyncSession, fair: Fair, password_hash: str) -> None:
+    company_slug = await session.scalar(
+        select(Company.slug)
+        .join(Booth, Booth.company_id == Company.id)
+        .where(Booth.fair_id == fair.id)
+        .order_by(Booth.id)
+        .limit(1)
+    )
+    staff = (
+        (Role.RECRUITER, DEMO_USERS["recruiter"], "Rekruter Demo", company_slug, None),
+        (Role.ORGANISER, DEMO_USERS["organiser"], "Penyelenggara Demo", None, fair.office.slug),
+        (Role.ADMIN, DEMO_USERS["admin"], "Admin Demo", None, fair.office.slug),
+    )
+    for role, email, name, company, office in staff:
+        if not await accounts.email_taken(session, email):
+            await accounts.create_user(
+                session,
+                role=role,
+                email=email,
+                password="",
+                full_name=name,
+                company_slug=company,
+                office_slug=office,
+                password_hash=password_hash,
+            )
+
+
+async def _population(
+    session: AsyncSession, fair: Fair, vault: NikVault, password_hash: str, now: datetime
+) -> None:
+    rng = random.Random(SEED)
+    today = now.astimezone(fair.zone).date()
+    user_rows, applicant_rows = [], []
+    for n in range(APPLICANTS):
+        sex = "P" if rng.random() < 0.55 else "L"
+        first = rng.choice(FEMALE_NAMES if sex == "P" else MALE_NAMES)
+        email = DEMO_USERS["applicant"] if n == 0 else f"pelamar{n:03d}@contoh.test"
+        user_rows.append(
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "role": Role.APPLICANT.value,
+                "full_name": f"{first} {rng.choice(FAMILY_NAMES)}",
+                "locale": "id",
+                "is_active": True,
+                "created_at": fair.registration_opens_at,
+            }
+        )
+        ktp = "12.09" if n == 0 else _weighted(rng, KTP_REGENCIES)
+        birth = date(2001, 4, 17) if n == 0 else _birth_date(rng, today)
+        nik = make_nik(rng, ktp, birth, sex, n + 1)
+        disabled = rng.random() < 0.03
+        applicant_rows.append(
+            {
+                "nik_ciphertext": vault.encrypt(nik),
+                "nik_hmac": vault.fingerprint(nik),
+                "nik_masked": vault.mask(nik),
+                "sex": sex,
+                "birth_date": birth,
+                "education_level": "SMK" if n == 0 else _weighted(rng, EDUCATION_WEIGHTS),
+                "ktp_regency_code": ktp,
+                "domicile_regency_code": ktp if rng.random() < 0.9 else "12.09",
+                "has_disability": disabled,
+                "disability_kinds": rng.choice(DISABILITY_KINDS) if disabled else "",
+                "ak1_number": f"AK1/{ktp.replace('.', '')}/{n + 1:05d}"
+                if rng.random() < 0.4
+                else None,
+                "consent_at": fair.registration_opens_at,
+                "consent_version": "1",
+            }
+        )
+    user_ids = list(
+        await session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True), user_rows
+        )
+    )
+    for row, user_id in zip(applicant_rows, user_ids, strict=True):
+        row["user_id"] = user_id
+    applicant_ids = list(
+        await session.scalars(
+            insert(Applicant).returning(Applicant.id, sort_by_parameter_order=True),
+            applicant_rows,
+        )
+    )
+    vacancies = list(
+        await session.scalars(
+            select(Vacancy).where(Vacancy.fair_id == fair.id).order_by(Vacancy.id)
+        )
+    )
+    await _applications(session, fair, rng, applicant_rows, applicant_ids, vacancies, now)
+
+
+def _eligible(vacancy: Vacancy, applicant: dict, on: date) -> bool:
+    if (
+        education_level(applicant["education_level"]).rank
+        < education_level(vacancy.education_min).rank
+    ):
+        return False
+    age = _age(applicant["birth_date"], on)
+    if (vacancy.age_min and age < vacancy.age_min) or (vacancy.age_max and age > vacancy.age_max):
+        return False
+    if applicant["sex"] == "L" and not (vacancy.openings_male or vacancy.openings_either):
+        return False
+    return not (
+        applicant["sex"] == "P" and not (vacancy.openings_female or vacancy.openings_either)
+    )
+
+
+async def _applications(
+    session: AsyncSession,
+    fair: Fair,
+    rng: random.Random,
+    applicants: list[dict],
+    applicant_ids: list[int],
+    vacancies: list[Vacancy],
+    now: datetime,
+) -> None:
+    today = now.astimezone(fair.zone).date()
+    cap = fair.application_cap or 10
+    pairs: list[tuple[int, Vacancy]] = []
+    eligible = [
+        [v for v in vacancies if _eligible(v, applicant, today)] for applicant in applicants
+    ]
+    # Each applicant applies to a few vacancies they qualify for, up to the fair's cap,
+    # until the Asahan total is reached.
+    order = list(range(len(applicants)))
+    wanted = {i: 0 for i in order}
+    while sum(wanted.values()) < APPLICATIONS:
+        i = rng.choice(order)
+        if wanted[i] < min(cap, len(eligible[i])):
+            wanted[i] += 1
+    for i in order:
+        for vacancy in rng.sample(eligible[i], wanted[i]):
+            pairs.append((i, vacancy))
+    elapsed = (now - fair.opens_at).total_seconds()
+    rows, statuses = [], []
+    for i, vacancy in pairs:
+        submitted = fair.opens_at + timedelta(seconds=rng.uniform(0, elapsed * 0.98))
+        status = _weighted(rng, SCREENING)
+        rows.append(
+            {
+                "vacancy_id": vacancy.id,
+                "applicant_id": applicant_ids[i],
+                "booth_id": vacancy.booth_id,
+                "fair_id": fair.id,
+                "status": status.value,
+                "released_status": status.value,
+                "submitted_at": submitted,
+                "updated_at": submitted,
+            }
+        )
+        statuses.append(status)
+    # A few offers become confirmed hires.
+    offered = [n for n, status in enumerate(statuses) if status == ApplicationStatus.SHORTLISTED]
+    for n in rng.sample(offered, min(HIRES, len(offered))):
+        statuses[n] = ApplicationStatus.HIRED
+        rows[n]["status"] = rows[n]["released_status"] = ApplicationStatus.HIRED.value
+    events = []
+    for row, status in zip(rows, statuses, strict=True):
+        moment = row["submitted_at"]
+        row["events"] = [(None, ApplicationStatus.SUBMITTED, moment)]
+        previous = ApplicationStatus.SUBMITTED
+        for step in PATH.get(status, []):
+            moment = min(now, moment + timedelta(hours=rng.uniform(2, 30)))
+            row["events"].append((previous, step, moment))
+            previous = step
+        if len(row["events"]) > 1:
+            row["first_decision_at"] = row["events"][1][2]
+            row["updated_at"] = moment
+        if status == ApplicationStatus.WITHDRAWN:
+            row["events"].append((previous, status, min(now, moment + timedelta(hours=5))))
+    application_ids = list(
+        await session.scalars(
+            insert(Application).returning(Application.id, sort_by_parameter_order=True),
+            [{k: v for k, v in row.items() if k != "events"} for row in rows],
+        )
+    )
+    placements = []
+    for row, application_id in zip(rows, application_ids, strict=True):
+        for from_status, to_status, moment in row["events"]:
+            events.append(
+                {
+                    "application_id": application_id,
+                    "from_status": from_status.value if from_status else None,
+                    "to_status": to_status.value,
+                    "created_at": moment,
+                    "released_at": moment,
+                }
+            )
+        if row["status"] == ApplicationStatus.HIRED:
+            placements.append(
+                {
+                    "application_id": application_id,
+                    "fair_id": fair.id,
+                    "reported_at": row["updated_at"],
+                    "confirmation": (
+                        PlacementConfirmation.CONFIRMED.value
+                        if len(placements) % 3
+                        else PlacementConfirmation.PENDING.value
+                    ),
+                    "confirmed_at": row["updated_at"] if len(placements) % 3 else None,
+                }
+            )
+    await session.execute(insert(ApplicationEvent), events)
+    if placements:
+        await session.execute(insert(Placement), placements)
+
+
+async def prepare_demo(settings: Settings, *, now: datetime | None = None) -> DemoLogins:
+    """Upgrade the database, (re)load the demo fair around ``now`` and add the people."""
+    ctx = AppContext.create(settings)
+    now = now or ctx.now()
+    try:
+        await upgrade(ctx.engine)
+        fair_file = parse_fair_file(settings.events_dir / DEMO_FILE)
+        shift = demo_window_shift(fair_file.fair.opens_at, fair_file.fair.timezone, now)
+        password_hash = hash_password(DEMO_PASSWORD)
+        async with ctx.unit_of_work() as session:
+            await load_fair_file(session, fair_file, shift=shift)
+        async with ctx.unit_of_work() as session:
+            fair = await session.scalar(select(Fair).where(Fair.slug == fair_file.fair.slug))
+            assert fair is not None
+            await _ensure_staff(session, fair, password_hash)
+            populated = await session.scalar(
+                select(func.count()).select_from(User).where(User.email == DEMO_USERS["applicant"])
+            )
+            if not populated:
+                await _population(session, fair, ctx.nik_vault, password_hash, now)
+        return DemoLogins(fair_slug=fair_file.fair.slug)
+    finally:
+        await ctx.close()

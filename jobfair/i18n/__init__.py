@@ -1,0 +1,72 @@
+"""Translations through Babel catalogs.
+
+Message ids are English; the ``id`` catalog (Bahasa Indonesia) is the default locale.
+Catalogs are read from the ``.po`` sources at start-up, so there is no compiled ``.mo``
+to forget to rebuild.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from functools import cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("id", "en")
+DEFAULT_LOCALE = "id"
+LOCALE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+_current: ContextVar[str] = ContextVar("jobfair_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    if locale == "en":
+        return NullTranslations()
+    source = resources.files(__package__).joinpath(f"locales/{locale}/LC_MESSAGES/messages.po")
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def set_locale(locale: str) -> None:
+    _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def raw_gettext(message: str) -> str:
+    """Unformatted lookup, for Jinja's new-style gettext which formats by itself."""
+    return translations(_current.get()).gettext(message)
+
+
+def raw_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(_current.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(_current.get()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; translate it where shown."""
+    return message

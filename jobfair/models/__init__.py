@@ -1,0 +1,41 @@
+"""ORM models by aggregate. Importing this package registers every table on ``Base``."""
+
+from jobfair.models.accounts import ApiToken, PasswordReset, User, UserSession
+from jobfair.models.applicants import Applicant, Cv
+from jobfair.models.applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Placement,
+)
+from jobfair.models.audit import AuditLog
+from jobfair.models.companies import Booth, Company, CompanyInvitation, Recruiter
+from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
+from jobfair.models.messages import Notification, Outbox
+from jobfair.models.reports import FairReport
+from jobfair.models.vacancies import Vacancy
+
+__all__ = [
+    "ApiToken",
+    "Applicant",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationNote",
+    "AuditLog",
+    "Booth",
+    "Company",
+    "CompanyInvitation",
+    "Cv",
+    "Fair",
+    "FairHostRegency",
+    "FairReport",
+    "LabourOffice",
+    "Notification",
+    "Outbox",
+    "PasswordReset",
+    "Placement",
+    "Recruiter",
+    "User",
+    "UserSession",
+    "Vacancy",
+]

@@ -1,0 +1,110 @@
+"""Applications, their event history, recruiter notes, and placements (hires).
+
+``status`` is the company's current view; ``released_status`` is what the applicant
+sees. A status change is an ``ApplicationEvent``; until the recruiter releases it
+(``released_at`` set) it is a staged decision and ``released_status`` is unchanged.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jobfair.db.base import Base, UTCDateTime, utcnow
+
+
+class ApplicationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    SHORTLISTED = "shortlisted"
+    INTERVIEW = "interview"
+    OFFERED = "offered"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    UNANSWERED = "unanswered"
+
+
+class PlacementConfirmation(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DENIED = "denied"
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("vacancy_id", "applicant_id"),
+        Index("ix_applications_fair_submitted", "fair_id", "submitted_at"),
+        Index("ix_applications_vacancy_status", "vacancy_id", "status"),
+        Index("ix_applications_booth_status", "booth_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id", ondelete="CASCADE"))
+    applicant_id: Mapped[int] = mapped_column(
+        ForeignKey("applicants.id", ondelete="CASCADE"), index=True
+    )
+    # Copied from the vacancy (never changes) so counters and statistics by fair and by
+    # booth are single-table aggregates.
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=ApplicationStatus.SUBMITTED)
+    released_status: Mapped[str] = mapped_column(String(16), default=ApplicationStatus.SUBMITTED)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the applicant first received a released decision: the responsiveness measure.
+    first_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApplicationEvent(Base):
+    __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_application", "application_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class ApplicationNote(Base):
+    """A recruiter's private note on an application; never shown to the applicant."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Placement(Base):
+    """A hire reported by the company; it counts once the applicant confirms it."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    reported_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    confirmation: Mapped[str] = mapped_column(String(16), default=PlacementConfirmation.PENDING)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    denial_reason: Mapped[str | None] = mapped_column(Text)
+    monthly_salary: Mapped[int | None] = mapped_column(Integer)

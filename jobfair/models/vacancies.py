@@ -1,0 +1,84 @@
+"""Vacancies with the content Perpres 57/2023 asks of a vacancy report."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobfair.db.base import Base, UTCDateTime, utcnow
+from jobfair.models.companies import Booth
+
+
+class VacancyStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VacancyVerification(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class EmploymentType(enum.StrEnum):
+    PKWTT = "pkwtt"  # permanent
+    PKWT = "pkwt"  # fixed-term contract
+    MAGANG = "magang"  # internship
+    HARIAN = "harian"  # daily work
+    PARUH_WAKTU = "paruh_waktu"  # part-time
+    KEMITRAAN = "kemitraan"  # partnership
+
+
+class Vacancy(Base):
+    __tablename__ = "vacancies"
+    __table_args__ = (
+        UniqueConstraint("booth_id", "ref"),
+        Index("ix_vacancies_fair_public", "fair_id", "verification", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"), index=True)
+    # Copied from the booth (never changes) so listing and statistics by fair need no join.
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
+    # Stable key from an events/ definition, so loading a file twice updates in place.
+    ref: Mapped[str | None] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    kbji_code: Mapped[str] = mapped_column(String(6))
+    openings_male: Mapped[int] = mapped_column(Integer, default=0)
+    openings_female: Mapped[int] = mapped_column(Integer, default=0)
+    openings_either: Mapped[int] = mapped_column(Integer, default=0)
+    education_min: Mapped[str] = mapped_column(String(4))
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    experience_years: Mapped[int] = mapped_column(Integer, default=0)
+    skills: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    work_regency_code: Mapped[str] = mapped_column(String(5))
+    employment_type: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=VacancyStatus.OPEN)
+    verification: Mapped[str] = mapped_column(String(16), default=VacancyVerification.PENDING)
+    verification_reason: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    booth: Mapped[Booth] = relationship(lazy="joined")
+
+    @property
+    def openings(self) -> int:
+        return self.openings_male + self.openings_female + self.openings_either
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [skill for skill in self.skills.split("\n") if skill.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.verification == VacancyVerification.VERIFIED

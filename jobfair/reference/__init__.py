@@ -1,0 +1,1 @@
+"""Reference data of the Indonesian labour administration: code lists and NIK rules."""

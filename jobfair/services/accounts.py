@@ -1,0 +1,128 @@
+"""Accounts: creating users of every role with their company or office membership."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.models import Company, LabourOffice, Recruiter, User
+from jobfair.models.accounts import Role
+from jobfair.models.companies import RecruiterRole
+from jobfair.services import audit
+from jobfair.services.errors import Conflict, NotFound, ValidationFailed
+from jobfair.services.identity import hash_password
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str | None:
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        return "not a valid e-mail address"
+    return None
+
+
+def check_password(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"at most {MAX_PASSWORD} characters"
+    return None
+
+
+async def email_taken(session: AsyncSession, email: str) -> bool:
+    return (
+        await session.scalar(select(func.count()).select_from(User).where(User.email == email))
+    ) != 0
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    role: str,
+    email: str,
+    password: str,
+    full_name: str,
+    company_slug: str | None = None,
+    office_slug: str | None = None,
+    actor_user_id: int | None = None,
+    password_hash: str | None = None,
+) -> User:
+    """Create a user; a recruiter joins ``company_slug``, an organiser ``office_slug``.
+
+    ``password_hash`` lets bulk creators (the demo) reuse one argon2 hash.
+    """
+    fields: dict[str, str] = {}
+    if role not in {r.value for r in Role}:
+        fields["role"] = "one of " + ", ".join(r.value for r in Role)
+    email = normalise_email(email)
+    if problem := check_email(email):
+        fields["email"] = problem
+    if password_hash is None and (problem := check_password(password)):
+        fields["password"] = problem
+    full_name = " ".join(full_name.split())
+    if not 1 <= len(full_name) <= 200:
+        fields["full_name"] = "1 to 200 characters"
+    if role == Role.RECRUITER and not company_slug:
+        fields["company"] = "a recruiter belongs to a company"
+    if role == Role.ORGANISER and not office_slug:
+        fields["office"] = "an organiser belongs to a labour office"
+    if fields:
+        raise ValidationFailed("the user cannot be created", fields=fields)
+    if await email_taken(session, email):
+        raise Conflict(
+            "a user with this e-mail already exists", fields={"email": "already registered"}
+        )
+
+    office_id = None
+    if office_slug:
+        office = await session.scalar(select(LabourOffice).where(LabourOffice.slug == office_slug))
+        if office is None:
+            raise NotFound(f"no labour office with slug {office_slug!r}")
+        office_id = office.id
+    company = None
+    if company_slug:
+        company = await session.scalar(select(Company).where(Company.slug == company_slug))
+        if company is None:
+            raise NotFound(f"no company with slug {company_slug!r}")
+
+    user = User(
+        email=email,
+        password_hash=password_hash or hash_password(password),
+        role=role,
+        full_name=full_name,
+        office_id=office_id,
+        is_active=True,
+    )
+    session.add(user)
+    await session.flush()
+    if company is not None:
+        has_owner = await session.scalar(
+            select(func.count())
+            .select_from(Recruiter)
+            .where(Recruiter.company_id == company.id, Recruiter.role == RecruiterRole.OWNER)
+        )
+        # The first recruiter of a company owns it and may invite the others.
+        session.add(
+            Recruiter(
+                company_id=company.id,
+                user_id=user.id,
+                role=RecruiterRole.RECRUITER if has_owner else RecruiterRole.OWNER,
+            )
+        )
+    audit.record(
+        session,
+        "user.created",
+        object_type="user",
+        object_id=user.id,
+        actor_user_id=actor_user_id,
+        data={"role": role},
+    )
+    return user

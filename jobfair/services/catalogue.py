@@ -1,0 +1,266 @@
+"""What the public browses in a fair: approved booths and verified vacancies, with the
+search and filters of the fair page and the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.models import Booth, Company, Fair, Vacancy
+from jobfair.models.companies import BoothStatus
+from jobfair.models.vacancies import VacancyVerification
+from jobfair.reference.education import EDUCATION_LEVELS, education_level
+from jobfair.reference.kbli import KBLI_SECTIONS
+from jobfair.reference.regions import is_regency
+from jobfair.services.errors import NotFound, ValidationFailed
+
+MAX_KEYWORD = 100
+SECTION_LETTERS = frozenset(section.letter for section in KBLI_SECTIONS)
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """Filters of the booth grid and vacancy search; every field optional.
+
+    ``education`` is the searcher's own level: it keeps the vacancies whose minimum it
+    meets. ``sector`` is a KBLI section letter; ``kbli`` a section letter or a prefix of
+    a 5-digit code; ``regency`` the work regency.
+    """
+
+    q: str = ""
+    sector: str = ""
+    education: str = ""
+    regency: str = ""
+    kbli: str = ""
+
+    @classmethod
+    def parse(cls, params: dict[str, str]) -> CatalogueFilters:
+        def get(name: str) -> str:
+            return (params.get(name) or "").strip()
+
+        fields: dict[str, str] = {}
+        q = " ".join(get("q").split())
+        if len(q) > MAX_KEYWORD:
+            fields["q"] = f"at most {MAX_KEYWORD} characters"
+        sector = get("sector").upper()
+        if sector and sector not in SECTION_LETTERS:
+            fields["sector"] = "a KBLI section letter A–U"
+        education = get("education").upper()
+        if education:
+            try:
+                education_level(education)
+            except KeyError:
+                fields["education"] = "an education code: " + ", ".join(
+                    level.code for level in EDUCATION_LEVELS
+                )
+        regency = get("regency")
+        if regency and not is_regency(regency):
+            fields["regency"] = "a regency code such as 12.09"
+        kbli = get("kbli").upper()
+        if kbli and not (kbli in SECTION_LETTERS or (kbli.isdigit() and 1 <= len(kbli) <= 5)):
+            fields["kbli"] = "a KBLI section letter A–U or 1 to 5 digits of a KBLI code"
+        if fields:
+            raise ValidationFailed("invalid filters", fields=fields)
+        return cls(q=q, sector=sector, education=education, regency=regency, kbli=kbli)
+
+    @property
+    def narrows_vacancies(self) -> bool:
+        return bool(self.q or self.education or self.regency)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.sector or self.education or self.regency or self.kbli)
+
+    def as_params(self) -> dict[str, str]:
+        return {
+            name: value
+            for name, value in (
+                ("q", self.q),
+                ("sector", self.sector),
+                ("education", self.education),
+                ("regency", self.regency),
+                ("kbli", self.kbli),
+            )
+            if value
+        }
+
+
+@dataclass(frozen=True)
+class BoothCard:
+    booth: Booth
+    company: Company
+    vacancies: int
+    openings: int
+
+
+@dataclass
+class BoothPage:
+    booth: Booth
+    company: Company
+    vacancies: list[Vacancy] = field(default_factory=list)
+
+
+def _public_vacancy(fair: Fair) -> ColumnElement[bool]:
+    return and_(
+        Vacancy.fair_id == fair.id,
+        Vacancy.verification == VacancyVerification.VERIFIED,
+    )
+
+
+def _company_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.sector:
+        conditions.append(Company.kbli_section == filters.sector)
+    if filters.kbli:
+        if filters.kbli.isdigit():
+            conditions.append(Company.kbli.startswith(filters.kbli, autoescape=True))
+        else:
+            conditions.append(Company.kbli_section == filters.kbli)
+    return conditions
+
+
+def _vacancy_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.education:
+        rank = education_level(filters.education).rank
+        eligible = [level.code for level in EDUCATION_LEVELS if level.rank <= rank]
+        conditions.append(Vacancy.education_min.in_(eligible))
+    if filters.regency:
+        conditions.append(Vacancy.work_regency_code == filters.regency)
+    if filters.q:
+        conditions.append(
+            or_(
+                *(
+                    column.icontains(filters.q, autoescape=True)
+                    for column in (Vacancy.title, Vacancy.skills, Vacancy.description, Company.name)
+                )
+            )
+        )
+    return conditions
+
+
+async def list_booths(
+    session: AsyncSession, fair: Fair, filters: CatalogueFilters | None = None
+) -> list[BoothCard]:
+    """Approved booths with their (matching) verified vacancy and opening counts."""
+    filters = filters or CatalogueFilters()
+    openings = Vacancy.openings_male + Vacancy.openings_female + Vacancy.openings_either
+    vacancy_join = and_(Vacancy.booth_id == Booth.id, _public_vacancy(fair))
+    query: Select[tuple[Booth, Company, int, int]] = (
+        select(
+            Booth,
+            Company,
+            func.count(Vacancy.id),
+            func.coalesce(func.sum(openings), 0),
+        )
+        .join(Company, Company.id == Booth.company_id)
+        .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
+        .where(*_company_conditions(filters))
+        .group_by(Booth.id, Company.id)
+        .order_by(Company.name)
+    )
+    if filters.narrows_vacancies:
+        # Only booths that have at least one vacancy matching the search.
+        query = query.join(Vacancy, vacancy_join).where(*_vacancy_conditions(filters))
+    else:
+        query = query.outerjoin(Vacancy, vacancy_join)
+    rows = (await session.execute(query)).unique().all()
+    return [
+        BoothCard(booth=booth, company=company, vacancies=count, openings=int(total))
+        for booth, company, count, total in rows
+    ]
+
+
+async def get_booth(session: AsyncSession, fair: Fair, company_slug: str) -> BoothPage:
+    row = (
+        await session.execute(
+            select(Booth, Company)
+            .join(Company, Company.id == Booth.company_id)
+            .where(
+                Booth.fair_id == fair.id,
+                Booth.status == BoothStatus.APPROVED,
+                Company.slug == company_slug,
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound("booth not found")
+    booth, company = row
+    vacancies = await session.scalars(
+        select(Vacancy)
+        .where(Vacancy.booth_id == booth.id, _public_vacancy(fair))
+        .order_by(Vacancy.title, Vacancy.id)
+    )
+    return BoothPage(booth=booth, company=company, vacancies=list(vacancies))
+
+
+async def search_vacancies(
+    session: AsyncSession,
+    fair: Fair,
+    filters: CatalogueFilters | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Vacancy], int]:
+    """Verified vacancies in approved booths matching ``filters``, and their total."""
+    filters = filters or CatalogueFilters()
+    base = (
+        select(Vacancy.id)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .join(Company, Company.id == Booth.company_id)
+        .where(_public_vacancy(fair), Booth.status == BoothStatus.APPROVED)
+        .where(*_company_conditions(filters), *_vacancy_conditions(filters))
+    )
+    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    vacancies = await session.scalars(
+        select(Vacancy)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .join(Company, Company.id == Booth.company_id)
+        .where(Vacancy.id.in_(base))
+        .order_by(Company.name, Vacancy.title, Vacancy.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(vacancies.unique()), total
+
+
+async def get_vacancy(session: AsyncSession, fair: Fair, vacancy_id: int) -> Vacancy:
+    vacancy = await session.scalar(
+        select(Vacancy)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .where(
+            Vacancy.id == vacancy_id,
+            _public_vacancy(fair),
+            Booth.status == BoothStatus.APPROVED,
+        )
+    )
+    if vacancy is None:
+        raise NotFound("vacancy not found")
+    return vacancy
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Values present in the fair, for the filter drop-downs."""
+
+    sectors: list[str]
+    regencies: list[str]
+
+
+async def facets(session: AsyncSession, fair: Fair) -> Facets:
+    sectors = await session.scalars(
+        select(Company.kbli_section)
+        .join(Booth, Booth.company_id == Company.id)
+        .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
+        .distinct()
+        .order_by(Company.kbli_section)
+    )
+    regencies = await session.scalars(
+        select(Vacancy.work_regency_code)
+        .where(_public_vacancy(fair))
+        .distinct()
+        .order_by(Vacancy.work_regency_code)
+    )
+    return Facets(sectors=list(sectors), regencies=list(regencies))

@@ -1,0 +1,35 @@
+"""Domain errors, mapped to HTTP answers by the web layer (never a 500 for bad input)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule violation a user can cause."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+    status = 422
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    status = 403

@@ -1,0 +1,226 @@
+"""Fairs: the lifecycle (draft → published → cancelled, extend) and public counts.
+
+Upcoming / open / closed is never stored: ``Fair.phase(now)`` derives it from the
+window, so a fair opens and closes on time without any task running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.models import Application, Booth, Fair, Placement, Vacancy
+from jobfair.models.applications import PlacementConfirmation
+from jobfair.models.companies import BoothStatus
+from jobfair.models.fairs import FairPhase, FairStatus
+from jobfair.models.vacancies import VacancyVerification
+from jobfair.services import audit
+from jobfair.services.errors import Conflict, NotFound, ValidationFailed
+
+
+@dataclass(frozen=True)
+class FairCounts:
+    companies: int = 0
+    vacancies: int = 0
+    openings: int = 0
+    applicants: int = 0
+    applications: int = 0
+    hires: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "companies": self.companies,
+            "booths": self.companies,
+            "vacancies": self.vacancies,
+            "openings": self.openings,
+            "applicants": self.applicants,
+            "applications": self.applications,
+            "hires": self.hires,
+        }
+
+
+async def get_fair(session: AsyncSession, slug: str, *, public: bool = True) -> Fair:
+    """The fair with ``slug``; drafts are invisible to the public (404, not 403)."""
+    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
+    if fair is None or (public and fair.status == FairStatus.DRAFT):
+        raise NotFound("fair not found")
+    return fair
+
+
+async def list_public_fairs(session: AsyncSession) -> list[Fair]:
+    result = await session.scalars(
+        select(Fair)
+        .where(Fair.status != FairStatus.DRAFT)
+        .order_by(Fair.opens_at.desc(), Fair.id.desc())
+    )
+    return list(result)
+
+
+async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[int, FairCounts]:
+    """Public counts for several fairs at once: one grouped query per table."""
+    ids = list(fair_ids)
+    if not ids:
+        return {}
+    booths = dict(
+        (
+            await session.execute(
+                select(Booth.fair_id, func.count())
+                .where(Booth.fair_id.in_(ids), Booth.status == BoothStatus.APPROVED)
+                .group_by(Booth.fair_id)
+            )
+        ).all()
+    )
+    vacancy_rows = (
+        await session.execute(
+            select(
+                Vacancy.fair_id,
+                func.count(),
+                func.coalesce(
+                    func.sum(
+                        Vacancy.openings_male + Vacancy.openings_female + Vacancy.openings_either
+                    ),
+                    0,
+                ),
+            )
+            .join(Booth, Booth.id == Vacancy.booth_id)
+            .where(
+                Vacancy.fair_id.in_(ids),
+                Vacancy.verification == VacancyVerification.VERIFIED,
+                Booth.status == BoothStatus.APPROVED,
+            )
+            .group_by(Vacancy.fair_id)
+        )
+    ).all()
+    vacancies = {fair_id: (count, openings) for fair_id, count, openings in vacancy_rows}
+    application_rows = (
+        await session.execute(
+            select(
+                Application.fair_id, func.count(), func.count(distinct(Application.applicant_id))
+            )
+            .where(Application.fair_id.in_(ids))
+            .group_by(Application.fair_id)
+        )
+    ).all()
+    applications = {fair_id: (count, people) for fair_id, count, people in application_rows}
+    hires = dict(
+        (
+            await session.execute(
+                select(Placement.fair_id, func.count())
+                .where(
+                    Placement.fair_id.in_(ids),
+                    Placement.confirmation == PlacementConfirmation.CONFIRMED,
+                )
+                .group_by(Placement.fair_id)
+            )
+        ).all()
+    )
+    return {
+        fair_id: FairCounts(
+            companies=booths.get(fair_id, 0),
+            vacancies=vacancies.get(fair_id, (0, 0))[0],
+            openings=int(vacancies.get(fair_id, (0, 0))[1]),
+            applicants=applications.get(fair_id, (0, 0))[1],
+            applications=applications.get(fair_id, (0, 0))[0],
+            hires=hires.get(fair_id, 0),
+        )
+        for fair_id in ids
+    }
+
+
+def check_window(
+    *,
+    registration_opens_at: datetime,
+    opens_at: datetime,
+    closes_at: datetime,
+    decision_deadline: datetime,
+) -> None:
+    """The window rule shared by the console and the events/ loader."""
+    fields: dict[str, str] = {}
+    if registration_opens_at > opens_at:
+        fields["registration_opens_at"] = "registration must open no later than the fair"
+    if opens_at >= closes_at:
+        fields["closes_at"] = "the fair must close after it opens"
+    if decision_deadline < closes_at:
+        fields["decision_deadline"] = "the decision deadline cannot be before the fair closes"
+    if fields:
+        raise ValidationFailed("the fair's window is not valid", fields=fields)
+
+
+def publish(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: int | None) -> None:
+    if fair.status == FairStatus.PUBLISHED:
+        return
+    if fair.status == FairStatus.CANCELLED:
+        raise Conflict("a cancelled fair cannot be published again")
+    if fair.closes_at <= now:
+        raise Conflict("the fair's window has already passed; extend it before publishing")
+    fair.status = FairStatus.PUBLISHED
+    fair.published_at = now
+    audit.record(
+        session,
+        "fair.published",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=actor_user_id,
+        fair_id=fair.id,
+    )
+
+
+def cancel(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: int | None) -> None:
+    if fair.status == FairStatus.CANCELLED:
+        return
+    if fair.phase(now) == FairPhase.CLOSED:
+        raise Conflict("a fair that has closed cannot be cancelled")
+    fair.status = FairStatus.CANCELLED
+    fair.cancelled_at = now
+    audit.record(
+        session,
+        "fair.cancelled",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=actor_user_id,
+        fair_id=fair.id,
+    )
+
+
+def extend(
+    session: AsyncSession,
+    fair: Fair,
+    *,
+    closes_at: datetime,
+    decision_deadline: datetime | None = None,
+    now: datetime,
+    actor_user_id: int | None,
+) -> None:
+    """Move the close later (never earlier), and the decision deadline with it."""
+    if fair.status == FairStatus.CANCELLED:
+        raise Conflict("a cancelled fair cannot be extended")
+    if closes_at <= fair.closes_at:
+        raise ValidationFailed(
+            "an extension must move the close later",
+            fields={"closes_at": "must be later than the current close"},
+        )
+    # Unless told otherwise, companies keep the same time to answer after the close:
+    # late applicants deserve an answer as much as early ones.
+    deadline = decision_deadline or closes_at + (fair.decision_deadline - fair.closes_at)
+    check_window(
+        registration_opens_at=fair.registration_opens_at,
+        opens_at=fair.opens_at,
+        closes_at=closes_at,
+        decision_deadline=deadline,
+    )
+    previous = fair.closes_at
+    fair.closes_at = closes_at
+    fair.decision_deadline = deadline
+    audit.record(
+        session,
+        "fair.extended",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=actor_user_id,
+        fair_id=fair.id,
+        data={"from": previous.isoformat(), "to": closes_at.isoformat()},
+    )

@@ -1,0 +1,81 @@
+"""Public read endpoints: fairs with live counts, booths, vacancies with filters."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from jobfair.context import AppContext
+from jobfair.services import catalogue, fairs
+from jobfair.services.catalogue import CatalogueFilters
+from jobfair.services.errors import ValidationFailed
+from jobfair.web.api import serializers
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    fields: dict[str, str] = {}
+    raw_limit = request.query_params.get("limit", str(DEFAULT_LIMIT))
+    raw_offset = request.query_params.get("offset", "0")
+    limit = int(raw_limit) if raw_limit.isdigit() else -1
+    offset = int(raw_offset) if raw_offset.isdigit() else -1
+    if not 1 <= limit <= MAX_LIMIT:
+        fields["limit"] = f"an integer from 1 to {MAX_LIMIT}"
+    if not 0 <= offset <= 10_000_000:
+        fields["offset"] = "a non-negative integer"
+    if fields:
+        raise ValidationFailed("invalid paging", fields=fields)
+    return limit, offset
+
+
+async def list_fairs(request: Request) -> JSONResponse:
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        rows = await fairs.list_public_fairs(session)
+        counts = await fairs.fair_counts(session, [fair.id for fair in rows])
+    now = ctx.now()
+    return JSONResponse({"fairs": [serializers.fair(fair, counts[fair.id], now) for fair in rows]})
+
+
+async def get_fair(request: Request) -> JSONResponse:
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        counts = (await fairs.fair_counts(session, [fair.id]))[fair.id]
+    return JSONResponse(serializers.fair(fair, counts, ctx.now()))
+
+
+async def list_booths(request: Request) -> JSONResponse:
+    ctx = _ctx(request)
+    filters = CatalogueFilters.parse(dict(request.query_params))
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        cards = await catalogue.list_booths(session, fair, filters)
+    return JSONResponse(
+        {"booths": [serializers.booth(card) for card in cards], "total": len(cards)}
+    )
+
+
+async def list_vacancies(request: Request) -> JSONResponse:
+    ctx = _ctx(request)
+    filters = CatalogueFilters.parse(dict(request.query_params))
+    limit, offset = _paging(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        vacancies, total = await catalogue.search_vacancies(
+            session, fair, filters, limit=limit, offset=offset
+        )
+    return JSONResponse(
+        {
+            "vacancies": [serializers.vacancy(vacancy) for vacancy in vacancies],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+    )

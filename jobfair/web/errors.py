@@ -1,0 +1,101 @@
+"""Error answers: JSON ``{"error": {...}}`` under /api, a friendly page elsewhere.
+
+Bad input never becomes a 500, and no error page carries a traceback, a query or
+personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from jobfair import i18n
+from jobfair.services.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> JSONResponse:
+    error: dict[str, object] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return JSONResponse({"error": error}, status_code=status)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "pages/error.html", {"status": status, "message": message}, status_code=status
+    )
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if wants_json(request):
+        return json_error(exc.status, exc.code, exc.message, exc.fields)
+    messages = {
+        404: i18n.gettext("We could not find that page."),
+        409: i18n.gettext("That cannot be done right now."),
+        403: i18n.gettext("You are not allowed to do that."),
+    }
+    return _page(
+        request, exc.status, messages.get(exc.status, i18n.gettext("Please check the form."))
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    if wants_json(request):
+        response = json_error(exc.status_code, code, str(exc.detail))
+    elif exc.status_code == 404:
+        response = _page(request, 404, i18n.gettext("We could not find that page."))
+    else:
+        response = _page(request, exc.status_code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # The engine hides SQL parameters (hide_parameters=True), so the traceback carries no
+    # personal data; the query string is left out of the log line for the same reason.
+    logger.error(
+        "unhandled %s on %s %s",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        exc_info=exc,
+    )
+    if wants_json(request):
+        return json_error(500, "server_error", "internal error")
+    return _page(request, 500, i18n.gettext("Something went wrong on our side. Please try again."))
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error,
+    HTTPException: http_error,
+    Exception: server_error,
+}

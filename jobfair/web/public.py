@@ -1,0 +1,124 @@
+"""Public pages: the fair list, a fair with its booth grid and filters, a booth, the
+vacancy search and a vacancy. Usable without JavaScript; htmx swaps the results."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from jobfair.context import AppContext
+from jobfair.services import catalogue, fairs
+from jobfair.services.catalogue import CatalogueFilters
+from jobfair.services.errors import ValidationFailed
+from jobfair.web.htmx import render
+
+PAGE_SIZE = 30
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def _filters(request: Request) -> tuple[CatalogueFilters, dict[str, str]]:
+    """Filters from the query; invalid ones are shown as field errors, not a failure."""
+    params = dict(request.query_params)
+    try:
+        return CatalogueFilters.parse(params), {}
+    except ValidationFailed as exc:
+        kept = {key: value for key, value in params.items() if key not in exc.fields}
+        return CatalogueFilters.parse(kept), exc.fields
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+async def fair_list(request: Request) -> Response:
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        fair_rows = await fairs.list_public_fairs(session)
+        counts = await fairs.fair_counts(session, [fair.id for fair in fair_rows])
+    now = ctx.now()
+    return render(
+        request,
+        "pages/public/fairs.html",
+        {"fairs": fair_rows, "counts": counts, "now": now},
+    )
+
+
+async def fair_page(request: Request) -> Response:
+    ctx = _ctx(request)
+    filters, filter_errors = _filters(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        counts = (await fairs.fair_counts(session, [fair.id]))[fair.id]
+        booths = await catalogue.list_booths(session, fair, filters)
+        facets = await catalogue.facets(session, fair)
+    return render(
+        request,
+        "pages/public/fair.html",
+        {
+            "fair": fair,
+            "phase": fair.phase(ctx.now()),
+            "counts": counts,
+            "booths": booths,
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "facets": facets,
+        },
+        fragment="partials/public/booth_grid.html",
+    )
+
+
+async def booth_page(request: Request) -> Response:
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        booth = await catalogue.get_booth(session, fair, request.path_params["company"])
+    return render(
+        request,
+        "pages/public/booth.html",
+        {"fair": fair, "phase": fair.phase(ctx.now()), "page": booth},
+    )
+
+
+async def vacancy_search(request: Request) -> Response:
+    ctx = _ctx(request)
+    filters, filter_errors = _filters(request)
+    page = _page_number(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        vacancies, total = await catalogue.search_vacancies(
+            session, fair, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+        facets = await catalogue.facets(session, fair)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(
+        request,
+        "pages/public/vacancies.html",
+        {
+            "fair": fair,
+            "phase": fair.phase(ctx.now()),
+            "vacancies": vacancies,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "facets": facets,
+        },
+        fragment="partials/public/vacancy_list.html",
+    )
+
+
+async def vacancy_page(request: Request) -> Response:
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        vacancy = await catalogue.get_vacancy(session, fair, request.path_params["vacancy_id"])
+    return render(
+        request,
+        "pages/public/vacancy.html",
+        {"fair": fair, "phase": fair.phase(ctx.now()), "vacancy": vacancy},
+    )

@@ -1,0 +1,192 @@
+"""Jinja2 environment: translations, formatting in the fair's timezone and the user's
+locale, reference-data labels, and static URLs with cache-busting versions."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from starlette.templating import Jinja2Templates
+
+from jobfair import i18n
+from jobfair.i18n import N_
+from jobfair.reference import education, employer_types, kbji, kbli, regions
+
+HTMX_VERSION = "4.0.1"
+
+# Labels of code lists that live in the code rather than in jobfair.reference.
+EMPLOYMENT_TYPE_LABELS = {
+    "pkwtt": N_("Permanent (PKWTT)"),
+    "pkwt": N_("Fixed-term contract (PKWT)"),
+    "magang": N_("Internship"),
+    "harian": N_("Daily work"),
+    "paruh_waktu": N_("Part-time"),
+    "kemitraan": N_("Partnership"),
+}
+PHASE_LABELS = {
+    "draft": N_("Draft"),
+    "cancelled": N_("Cancelled"),
+    "upcoming": N_("Upcoming"),
+    "open": N_("Open now"),
+    "closed": N_("Closed"),
+}
+
+
+def _pick(item: Any) -> str:
+    return item.label_en if i18n.current_locale() == "en" else item.label_id
+
+
+def education_label(code: str) -> str:
+    try:
+        return _pick(education.education_level(code))
+    except KeyError:
+        return code
+
+
+def sector_label(letter: str) -> str:
+    try:
+        return _pick(kbli.section(letter))
+    except KeyError:
+        return letter
+
+
+def kbji_label(code: str) -> str:
+    try:
+        return _pick(kbji.kbji_major_group(code))
+    except ValueError:
+        return code
+
+
+def employer_type_label(code: int) -> str:
+    try:
+        return _pick(employer_types.employer_type(code))
+    except KeyError:
+        return str(code)
+
+
+def regency_name(code: str) -> str:
+    try:
+        return regions.regency(code).display_name
+    except KeyError:
+        return code
+
+
+def employment_label(code: str) -> str:
+    return i18n.gettext(EMPLOYMENT_TYPE_LABELS.get(code, code))
+
+
+def phase_label(phase: str) -> str:
+    return i18n.gettext(PHASE_LABELS.get(phase, phase))
+
+
+def local_datetime(moment: datetime | None, timezone: str = "Asia/Jakarta") -> str:
+    """Wall time in ``timezone`` with its Indonesian abbreviation (WIB/WITA/WIT)."""
+    if moment is None:
+        return ""
+    from jobfair.models.fairs import TIMEZONE_ABBREVIATIONS
+
+    text = format_datetime(
+        moment,
+        "d MMMM y, HH.mm" if i18n.current_locale() == "id" else "d MMMM y, HH:mm",
+        tzinfo=timezone,
+        locale=i18n.current_locale(),
+    )
+    return f"{text} {TIMEZONE_ABBREVIATIONS.get(timezone, timezone)}"
+
+
+def long_date(day: date | None) -> str:
+    if day is None:
+        return ""
+    return format_date(day, "d MMMM y", locale=i18n.current_locale())
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, locale=i18n.current_locale())
+
+
+def rupiah(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return "Rp " + format_decimal(value, locale=i18n.current_locale())
+
+
+def salary_range(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return i18n.gettext("Negotiable")
+    if low is not None and high is not None and low != high:
+        return f"{rupiah(low)} – {rupiah(high)}"
+    return rupiah(low if low is not None else high)
+
+
+LEGAL_FORMS = frozenset(
+    {"PT", "CV", "UD", "PD", "KOPERASI", "TBK", "PERUMDA", "PERSERODA", "RS", "KSP"}
+)
+
+
+def initials(name: str) -> str:
+    """Up to two letters for a logo placeholder, skipping legal forms ("PT", "CV"…)."""
+    words = [word for word in name.replace(".", " ").split() if word.upper() not in LEGAL_FORMS]
+    return "".join(word[0] for word in words[:2]).upper() or name[:1].upper()
+
+
+@cache
+def _file_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
+    )
+
+    @jinja2.pass_context
+    def url_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+        # Paths, not absolute URLs: smaller pages, and right behind any proxy.
+        return str(context["request"].app.url_path_for(name, **params))
+
+    def static_url(path: str) -> str:
+        file = static_dir / path
+        version = _file_version(file) if file.is_file() else "0"
+        return f"/static/{path}?v={version}"
+
+    env.globals.update(
+        url_for=url_for,
+        static_url=static_url,
+        htmx_src=f"vendor/htmx-{HTMX_VERSION}/htmx.min.js",
+        current_locale=i18n.current_locale,
+        locale_names=i18n.LOCALE_NAMES,
+        education_levels=education.EDUCATION_LEVELS,
+        kbli_sections=kbli.KBLI_SECTIONS,
+    )
+    env.filters.update(
+        education_label=education_label,
+        sector_label=sector_label,
+        kbji_label=kbji_label,
+        employer_type_label=employer_type_label,
+        regency_name=regency_name,
+        employment_label=employment_label,
+        phase_label=phase_label,
+        initials=initials,
+        local_datetime=local_datetime,
+        long_date=long_date,
+        number=number,
+        rupiah=rupiah,
+        salary_range=salary_range,
+    )
+    return Jinja2Templates(env=env)

@@ -1,0 +1,55 @@
+"""arq worker configuration built from the registry: one arq function per task, the sweep
+as a cron job, and the app context created on start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import func
+
+from jobfair.context import AppContext
+from jobfair.settings import Settings
+from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
+from jobfair.worker.registry import TASKS, run_task
+
+TASK_TIMEOUT = 600  # seconds; report compilation of a national fair is the longest
+MAX_TRIES = 5
+
+
+def _arq_function(name: str) -> Any:
+    async def run(arq_ctx: dict[str, Any], **kwargs: Any) -> Any:
+        return await run_task(arq_ctx["app"], name, **kwargs)
+
+    run.__qualname__ = run.__name__ = name
+    return func(run, name=name, timeout=TASK_TIMEOUT, max_tries=MAX_TRIES)
+
+
+async def _sweep(arq_ctx: dict[str, Any]) -> None:
+    from jobfair.worker.tasks import SWEEP_TASKS
+
+    for name in SWEEP_TASKS:
+        await arq_ctx["redis"].enqueue_job(name)
+
+
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    if not settings.redis_url:
+        raise RuntimeError("the arq worker needs JOBFAIR_REDIS_URL")
+
+    async def on_startup(arq_ctx: dict[str, Any]) -> None:
+        arq_ctx["app"] = AppContext.create(settings)
+
+    async def on_shutdown(arq_ctx: dict[str, Any]) -> None:
+        app: AppContext | None = arq_ctx.get("app")
+        if app is not None:
+            await app.close()
+
+    return {
+        "functions": [_arq_function(name) for name in sorted(TASKS)],
+        "cron_jobs": [cron(_sweep, minute={7}, run_at_startup=True)],
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "health_check_interval": 60,
+    }

@@ -1,0 +1,93 @@
+"""The two task runners: arq (Redis) when ``JOBFAIR_REDIS_URL`` is set, in-process on the
+web server's event loop otherwise. Both enqueue by task name with keyword ids."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Protocol
+
+from jobfair.context import AppContext
+from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
+from jobfair.worker.registry import TASKS, run_task
+
+logger = logging.getLogger(__name__)
+
+
+class TaskRunner(Protocol):
+    async def enqueue(self, name: str, **kwargs: Any) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessRunner:
+    """Runs tasks as asyncio tasks of this process; failures are logged, and whatever is
+    still owed is picked up again by the periodic sweep."""
+
+    def __init__(self, ctx: AppContext, *, sweep_every: float | None = 3600.0) -> None:
+        self._ctx = ctx
+        self._running: set[asyncio.Task[Any]] = set()
+        self._sweeper = (
+            asyncio.create_task(self._sweep_forever(sweep_every)) if sweep_every else None
+        )
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        if name not in TASKS:
+            raise KeyError(f"unknown task {name!r}")
+        job = asyncio.create_task(self._run(name, kwargs))
+        self._running.add(job)
+        job.add_done_callback(self._running.discard)
+
+    async def _run(self, name: str, kwargs: dict[str, Any]) -> None:
+        try:
+            await run_task(self._ctx, name, **kwargs)
+        except Exception:
+            logger.exception("task %s failed", name)
+
+    async def _sweep_forever(self, every: float) -> None:
+        from jobfair.worker.tasks import SWEEP_TASKS
+
+        while True:
+            for name in SWEEP_TASKS:
+                await self._run(name, {})
+            await asyncio.sleep(every)
+
+    async def drain(self) -> None:
+        """Wait for every enqueued task (tests and shutdown)."""
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    async def close(self) -> None:
+        if self._sweeper:
+            self._sweeper.cancel()
+        await self.drain()
+
+
+class ArqRunner:
+    """Enqueues onto the arq queue in Redis; ``arq jobfair.worker.WorkerSettings`` runs it."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqRunner:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        if name not in TASKS:
+            raise KeyError(f"unknown task {name!r}")
+        await self._pool.enqueue_job(name, **kwargs)
+
+    async def close(self) -> None:
+        await self._pool.aclose()
+
+
+async def start_task_runner(ctx: AppContext) -> TaskRunner:
+    """arq when Redis is configured and the in-process runner is not forced, else
+    in-process on this event loop."""
+    if ctx.settings.redis_url and not ctx.settings.in_process_worker:
+        return await ArqRunner.connect(ctx.settings.redis_url)
+    return InProcessRunner(ctx)

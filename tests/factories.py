@@ -1,0 +1,195 @@
+"""Factories: build offices, fairs, companies, booths, vacancies and applicants with
+sensible defaults, each overridable. They flush; the caller's unit of work commits."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.models import (
+    Applicant,
+    Application,
+    Booth,
+    Company,
+    Fair,
+    FairHostRegency,
+    LabourOffice,
+    User,
+    Vacancy,
+)
+from jobfair.models.accounts import Role
+from jobfair.models.companies import BoothStatus, CompanyVerification
+from jobfair.models.fairs import FairStatus
+from jobfair.models.vacancies import VacancyVerification
+from jobfair.services.identity import NikVault
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+async def office(session: AsyncSession, **overrides: Any) -> LabourOffice:
+    n = _next()
+    values: dict[str, Any] = {
+        "slug": f"disnaker-{n}",
+        "name": f"Dinas Tenaga Kerja {n}",
+        "province_code": "12",
+        "regency_code": "12.09",
+    }
+    values.update(overrides)
+    row = LabourOffice(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def fair(
+    session: AsyncSession,
+    *,
+    office_row: LabourOffice | None = None,
+    opens_at: datetime = datetime(2026, 11, 3, 1, 0, tzinfo=UTC),
+    days: int = 7,
+    host_regency_codes: tuple[str, ...] = ("12.09",),
+    **overrides: Any,
+) -> Fair:
+    n = _next()
+    office_row = office_row or await office(session)
+    values: dict[str, Any] = {
+        "office_id": office_row.id,
+        "slug": f"fair-{n}",
+        "name": f"Bursa Kerja Virtual {n}",
+        "timezone": "Asia/Jakarta",
+        "registration_opens_at": opens_at - timedelta(days=7),
+        "opens_at": opens_at,
+        "closes_at": opens_at + timedelta(days=days),
+        "decision_deadline": opens_at + timedelta(days=days + 14),
+        "status": FairStatus.PUBLISHED,
+        "local_hiring_target": 50,
+    }
+    values.update(overrides)
+    row = Fair(**values)
+    row.host_regencies = [FairHostRegency(regency_code=code) for code in host_regency_codes]
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def company(session: AsyncSession, **overrides: Any) -> Company:
+    n = _next()
+    values: dict[str, Any] = {
+        "slug": f"pt-contoh-{n}",
+        "name": f"PT Contoh Sejahtera {n}",
+        "nib": f"{9100000000000 + n}",
+        "kbli": "10721",
+        "kbli_section": "C",
+        "employer_type": 24,
+        "regency_code": "12.09",
+        "verification": CompanyVerification.VERIFIED,
+    }
+    values.update(overrides)
+    row = Company(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def booth(
+    session: AsyncSession, *, fair_row: Fair, company_row: Company | None = None, **overrides: Any
+) -> Booth:
+    company_row = company_row or await company(session)
+    values: dict[str, Any] = {
+        "fair_id": fair_row.id,
+        "company_id": company_row.id,
+        "status": BoothStatus.APPROVED,
+        "description": "Kami membuka lowongan untuk warga Asahan.",
+    }
+    values.update(overrides)
+    row = Booth(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def vacancy(session: AsyncSession, *, booth_row: Booth, **overrides: Any) -> Vacancy:
+    n = _next()
+    values: dict[str, Any] = {
+        "booth_id": booth_row.id,
+        "fair_id": booth_row.fair_id,
+        "ref": f"lowongan-{n}",
+        "title": f"Operator Produksi {n}",
+        "kbji_code": "8160",
+        "openings_male": 2,
+        "openings_female": 1,
+        "openings_either": 0,
+        "education_min": "SMA",
+        "age_min": 18,
+        "age_max": 35,
+        "salary_min": 3_200_000,
+        "salary_max": 3_600_000,
+        "work_regency_code": "12.09",
+        "employment_type": "pkwt",
+        "verification": VacancyVerification.VERIFIED,
+    }
+    values.update(overrides)
+    row = Vacancy(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def applicant(
+    session: AsyncSession,
+    *,
+    vault: NikVault | None = None,
+    nik: str | None = None,
+    **overrides: Any,
+) -> Applicant:
+    n = _next()
+    user = User(
+        email=f"pelamar{n}@example.test",
+        password_hash="not-a-real-hash",
+        role=Role.APPLICANT,
+        full_name=f"Pelamar {n}",
+    )
+    session.add(user)
+    await session.flush()
+    nik = nik or f"120901{(n % 28) + 1:02d}0599{n % 10000:04d}"
+    vault = vault or NikVault("test-nik-key-not-for-production")
+    values: dict[str, Any] = {
+        "user_id": user.id,
+        "nik_ciphertext": vault.encrypt(nik),
+        "nik_hmac": vault.fingerprint(nik),
+        "nik_masked": vault.mask(nik),
+        "sex": "L",
+        "birth_date": date(1999, 5, (n % 28) + 1),
+        "education_level": "SMA",
+        "ktp_regency_code": "12.09",
+        "domicile_regency_code": "12.09",
+        "consent_at": datetime(2026, 11, 1, tzinfo=UTC),
+    }
+    values.update(overrides)
+    row = Applicant(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def application(
+    session: AsyncSession, *, vacancy_row: Vacancy, applicant_row: Applicant, **overrides: Any
+) -> Application:
+    values: dict[str, Any] = {
+        "vacancy_id": vacancy_row.id,
+        "applicant_id": applicant_row.id,
+        "booth_id": vacancy_row.booth_id,
+        "fair_id": vacancy_row.fair_id,
+    }
+    values.update(overrides)
+    row = Application(**values)
+    session.add(row)
+    await session.flush()
+    return row

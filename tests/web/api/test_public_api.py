@@ -1,0 +1,222 @@
+"""The public read part of the JSON API: fairs with counts, booths, vacancies, filters,
+errors as JSON, and responses that match the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from catalogue_data import build_fair
+
+from jobfair.context import AppContext
+from jobfair.web.api.openapi import document
+
+
+async def test_fairs_list_has_status_and_counts(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    response = await client.get("/api/v1/fairs")
+    assert response.status_code == 200
+    fairs = response.json()["fairs"]
+    assert [fair["slug"] for fair in fairs] == ["bursa-asahan"]  # drafts are not listed
+    fair = fairs[0]
+    assert fair["status"] == "open"  # the test clock is inside the window
+    assert fair["counts"] == {
+        "companies": 2,
+        "booths": 2,
+        "vacancies": 3,
+        "openings": 3 + 3 + 2,
+        "applicants": 2,
+        "applications": 3,
+        "hires": 0,
+        "online": 0,
+    }
+
+
+async def test_one_fair(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    body = (await client.get("/api/v1/fairs/bursa-asahan")).json()
+    assert body["opens_at"] == "2026-11-03T01:00:00Z"
+    assert body["timezone"] == "Asia/Jakarta"
+    assert body["host_regency_codes"] == ["12.09"]
+    assert body["counts"]["applications"] == 3
+
+
+@pytest.mark.parametrize("slug", ["tidak-ada", "draf-rahasia"])
+async def test_unknown_or_draft_fair_is_json_404(
+    client: httpx.AsyncClient, ctx: AppContext, slug: str
+) -> None:
+    await build_fair(ctx)
+    for path in ("", "/booths", "/vacancies"):
+        response = await client.get(f"/api/v1/fairs/{slug}{path}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_booths_are_approved_only(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    body = (await client.get("/api/v1/fairs/bursa-asahan/booths")).json()
+    assert body["total"] == 2
+    by_slug = {booth["company"]["slug"]: booth for booth in body["booths"]}
+    assert set(by_slug) == {"pt-sawit", "pt-bank"}
+    assert by_slug["pt-bank"]["vacancies"] == 1  # the pending vacancy is not counted
+    assert by_slug["pt-sawit"]["company"]["sector"] == "A"
+
+
+async def test_vacancies_are_verified_only(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    body = (await client.get("/api/v1/fairs/bursa-asahan/vacancies")).json()
+    assert body["total"] == 3
+    assert sorted(v["title"] for v in body["vacancies"]) == [
+        "Mandor Panen",
+        "Pemanen Sawit",
+        "Teller",
+    ]
+    teller = next(v for v in body["vacancies"] if v["title"] == "Teller")
+    assert teller["company"]["slug"] == "pt-bank"
+    assert teller["openings"] == {"male": 0, "female": 0, "either": 2, "total": 2}
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("q=mandor", ["Mandor Panen"]),
+        ("q=MANDOR", ["Mandor Panen"]),
+        ("q=memupuk", ["Pemanen Sawit"]),  # skills are searched
+        ("q=rakyat", ["Teller"]),  # so is the company name
+        ("q=100%25", []),  # LIKE wildcards are literal
+        ("education=SD", ["Pemanen Sawit"]),
+        ("education=SMK", ["Mandor Panen", "Pemanen Sawit"]),  # SMK meets an SMA minimum
+        ("education=S2", ["Mandor Panen", "Pemanen Sawit", "Teller"]),
+        ("regency=12.19", ["Pemanen Sawit"]),
+        ("kbli=K", ["Teller"]),
+        ("kbli=0126", ["Mandor Panen", "Pemanen Sawit"]),
+        ("sector=A&education=SD", ["Pemanen Sawit"]),
+    ],
+)
+async def test_vacancy_filters(
+    client: httpx.AsyncClient, ctx: AppContext, query: str, titles: list[str]
+) -> None:
+    await build_fair(ctx)
+    body = (await client.get(f"/api/v1/fairs/bursa-asahan/vacancies?{query}")).json()
+    assert sorted(v["title"] for v in body["vacancies"]) == titles
+    assert body["total"] == len(titles)
+
+
+async def test_booth_filters_keep_booths_with_matching_vacancies(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    body = (await client.get("/api/v1/fairs/bursa-asahan/booths?education=SMA")).json()
+    assert [(b["company"]["slug"], b["vacancies"]) for b in body["booths"]] == [("pt-sawit", 2)]
+
+
+async def test_paging(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    first = (await client.get("/api/v1/fairs/bursa-asahan/vacancies?limit=2")).json()
+    rest = (await client.get("/api/v1/fairs/bursa-asahan/vacancies?limit=2&offset=2")).json()
+    assert len(first["vacancies"]) == 2 and len(rest["vacancies"]) == 1
+    assert first["total"] == rest["total"] == 3
+    ids = {v["id"] for v in first["vacancies"]} | {v["id"] for v in rest["vacancies"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("education=SARJANA", "education"),
+        ("regency=99.99", "regency"),
+        ("regency=12", "regency"),
+        ("sector=Z", "sector"),
+        ("kbli=12345678", "kbli"),
+        ("q=" + "x" * 101, "q"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=abc", "limit"),
+        ("offset=-1", "offset"),
+    ],
+)
+async def test_bad_filters_are_422_with_the_field(
+    client: httpx.AsyncClient, ctx: AppContext, query: str, field: str
+) -> None:
+    await build_fair(ctx)
+    response = await client.get(f"/api/v1/fairs/bursa-asahan/vacancies?{query}")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_failed"
+    assert field in error["fields"]
+
+
+async def test_unknown_api_path_is_json(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    response = await client.post("/api/v1/fairs")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_openapi_document_lists_every_api_route(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.1")
+    routes = client._transport.app.routes  # type: ignore[attr-defined]
+    api = next(route for route in routes if getattr(route, "path", "") == "/api/v1")
+    documented = {path.removeprefix("/api/v1") for path in spec["paths"]}
+    served = {route.path for route in api.routes if route.path != "/openapi.json"}
+    assert served == documented
+
+
+def _check(schema: dict[str, Any], value: Any, spec: dict[str, Any], where: str) -> None:
+    """A small structural validator for the subset of JSON Schema the document uses."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        _check(spec["components"]["schemas"][name], value, spec, where)
+        return
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+        return
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    python = {"object": dict, "array": list, "string": str, "integer": int, "null": type(None)}
+    if kinds:
+        assert any(isinstance(value, python[k]) for k in kinds), f"{where}: {value!r} not {kinds}"
+    if isinstance(value, dict) and "properties" in schema:
+        for name in schema.get("required", []):
+            assert name in value, f"{where}: missing {name}"
+        for name, sub in schema["properties"].items():
+            if name in value:
+                _check(sub, value[name], spec, f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for n, item in enumerate(value):
+            _check(schema["items"], item, spec, f"{where}[{n}]")
+
+
+async def test_responses_match_the_openapi_schemas(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    spec = document()
+    for path, concrete in [
+        ("/api/v1/fairs", "/api/v1/fairs"),
+        ("/api/v1/fairs/{slug}", "/api/v1/fairs/bursa-asahan"),
+        ("/api/v1/fairs/{slug}/booths", "/api/v1/fairs/bursa-asahan/booths"),
+        ("/api/v1/fairs/{slug}/vacancies", "/api/v1/fairs/bursa-asahan/vacancies"),
+        ("/api/v1/fairs/{slug}/vacancies", "/api/v1/fairs/bursa-asahan/vacancies?limit=0"),
+        ("/api/v1/fairs/{slug}", "/api/v1/fairs/nope"),
+    ]:
+        response = await client.get(concrete)
+        declared = spec["paths"][path]["get"]["responses"][str(response.status_code)]
+        _check(declared["content"]["application/json"]["schema"], response.json(), spec, concrete)
+
+
+async def test_counts_change_with_the_clock(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Any
+) -> None:
+    await build_fair(ctx)
+    clock.now = datetime(2026, 11, 3, 0, 59, 59, tzinfo=UTC)
+    assert (await client.get("/api/v1/fairs/bursa-asahan")).json()["status"] == "upcoming"
+    clock.now = datetime(2026, 11, 10, 1, 0, tzinfo=UTC)
+    assert (await client.get("/api/v1/fairs/bursa-asahan")).json()["status"] == "closed"

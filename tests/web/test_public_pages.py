@@ -1,0 +1,148 @@
+"""Public pages: server-rendered, Bahasa Indonesia by default, English on request,
+htmx fragments for htmx requests, and working plain forms without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from catalogue_data import build_fair
+
+from jobfair.context import AppContext
+
+
+async def test_fair_list_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    response = await client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="id">' in html
+    assert "Bursa Kerja Virtual" in html
+    assert "draf-rahasia" not in html
+    assert "Sedang dibuka" in html  # the open phase, in Indonesian
+
+
+async def test_fair_page_shows_booths_and_counts(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    html = (await client.get("/fairs/bursa-asahan")).text
+    assert "PT Sawit Makmur" in html and "PT Bank Rakyat Asahan" in html
+    assert "PT Belum Disetujui" not in html  # a requested booth is not public
+    assert re.search(r'id="count-applications">3<', html)
+    assert "2 stan" in html
+    assert "3 November 2026, 08.00 WIB" in html  # the window in the fair's timezone
+    assert 'hx-get="/fairs/bursa-asahan"' in html  # htmx enhances the plain form
+    assert 'method="get" action="/fairs/bursa-asahan"' in html
+
+
+async def test_filters_work_as_plain_get(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    html = (await client.get("/fairs/bursa-asahan?education=SMA")).text
+    assert "PT Sawit Makmur" in html and "PT Bank Rakyat Asahan" not in html
+    assert '<option value="SMA" selected>' in html
+
+
+async def test_htmx_request_gets_the_fragment_only(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    response = await client.get(
+        "/fairs/bursa-asahan?q=bank", headers={"HX-Request": "true", "HX-Target": "div#booths"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "PT Bank Rakyat Asahan" in response.text and "PT Sawit Makmur" not in response.text
+    assert response.headers["vary"] == "HX-Request"
+    # A history restore needs the whole page.
+    restore = await client.get(
+        "/fairs/bursa-asahan",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in restore.text
+
+
+async def test_invalid_filter_is_a_field_error_not_a_failure(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    response = await client.get("/fairs/bursa-asahan?q=" + "x" * 150)
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text
+
+
+async def test_booth_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    html = (await client.get("/fairs/bursa-asahan/booths/pt-bank")).text
+    assert "Teller" in html
+    assert "Analis Kredit" not in html  # unverified vacancies stay hidden
+    assert (await client.get("/fairs/bursa-asahan/booths/pt-belum")).status_code == 404
+    assert (await client.get("/fairs/bursa-asahan/booths/tidak-ada")).status_code == 404
+
+
+async def test_vacancy_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await build_fair(ctx)
+    html = (await client.get(f"/fairs/bursa-asahan/vacancies/{ids['mandor']}")).text
+    assert "Mandor Panen" in html
+    assert "Rp 3.200.000 – Rp 3.600.000" in html
+    assert "Kabupaten Asahan" in html
+    assert "SMA/MA" in html  # the education minimum, by its label
+
+
+async def test_vacancy_search_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    html = (await client.get("/fairs/bursa-asahan/vacancies?regency=12.19")).text
+    assert "Pemanen Sawit" in html and "Teller" not in html
+    assert "1 lowongan" in html
+
+
+async def test_unknown_vacancy_ids(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    assert (await client.get("/fairs/bursa-asahan/vacancies/999999")).status_code == 404
+    assert (await client.get("/fairs/bursa-asahan/vacancies/abc")).status_code == 404
+
+
+async def test_english_switch_is_remembered(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    response = await client.get("/fairs/bursa-asahan?lang=en")
+    assert '<html lang="en">' in response.text
+    assert "Open now" in response.text
+    assert "lang=en" in response.headers["set-cookie"]
+    again = await client.get("/fairs/bursa-asahan")  # the client keeps the cookie
+    assert '<html lang="en">' in again.text
+    back = await client.get("/fairs/bursa-asahan?lang=id")
+    assert '<html lang="id">' in back.text
+
+
+@pytest.mark.parametrize("path", ["/", "/fairs/bursa-asahan", "/nowhere"])
+async def test_security_headers(client: httpx.AsyncClient, ctx: AppContext, path: str) -> None:
+    await build_fair(ctx)
+    response = await client.get(path)
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_no_inline_script_or_style(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    for path in ("/", "/fairs/bursa-asahan", "/fairs/bursa-asahan/vacancies"):
+        html = (await client.get(path)).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert "<style" not in html and " style=" not in html, path
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), path  # no inline event handlers
+
+
+async def test_not_found_page_is_friendly(client: httpx.AsyncClient) -> None:
+    response = await client.get("/fairs/tidak-ada")
+    assert response.status_code == 404
+    assert "Kami tidak menemukan halaman itu." in response.text
+    assert "Traceback" not in response.text
+
+
+async def test_pages_are_small_and_compressed(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    response = await client.get("/fairs/bursa-asahan", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("content-encoding") == "gzip"
+    assert int(response.headers["content-length"]) < 20_000

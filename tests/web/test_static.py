@@ -1,0 +1,45 @@
+"""The vendored htmx is the pinned npm release, and static files are served."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+
+from jobfair.web.templating import HTMX_VERSION
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def test_vendored_htmx_matches_its_checksums() -> None:
+    folder = STATIC / f"vendor/htmx-{HTMX_VERSION}"
+    assert (folder / "LICENSE").is_file()
+    lines = (folder / "SHA256SUMS").read_text().splitlines()
+    assert lines
+    for line in lines:
+        digest, name = line.split()
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert f'version:"{HTMX_VERSION}"' in (folder / "htmx.min.js").read_text() or (
+        HTMX_VERSION in (folder / "htmx.min.js").read_text()
+    )
+
+
+async def test_static_files_are_served(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"/static/vendor/htmx-{HTMX_VERSION}/htmx.min.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    css = await client.get("/static/css/app.css")
+    assert css.status_code == 200 and "--brand" in css.text
+    assert (await client.get("/static/../pyproject.toml")).status_code == 404
+
+
+async def test_pages_reference_versioned_assets(client: httpx.AsyncClient) -> None:
+    html = (await client.get("/")).text
+    assert f"/static/vendor/htmx-{HTMX_VERSION}/htmx.min.js?v=" in html
+    assert "/static/css/app.css?v=" in html
+
+
+async def test_health(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
