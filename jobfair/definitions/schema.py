@@ -578,13 +578,13 @@ def _vacancy(c: _Checker, data: Any, path: Path_) -> VacancyDefinition | None:
     ref = c.value(data, path, "ref", str, check=_slug)
     title = c.value(data, path, "title", str, check=_length(200))
     kbji = c.value(data, path, "kbji", str, check=_kbji)
+    before = len(c.problems)
     openings = {
         key: c.value(data, path, key, int, required=False, default=0, check=_range(0, 10_000))
         for key in ("openings_male", "openings_female", "openings_either")
     }
-    if sum(openings.values()) < 1 and all(
-        key not in data or isinstance(data[key], int) for key in openings
-    ):
+    # Only when every given number was valid is a zero total the problem to report.
+    if sum(openings.values()) < 1 and len(c.problems) == before:
         c.problem(path, "has no openings; set openings_male, openings_female or openings_either")
     education = c.value(
         data,

@@ -1,0 +1,96 @@
+"""Loading definitions into the database and exporting them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import factories
+import pytest
+from sqlalchemy import func, select
+
+from jobfair.context import AppContext
+from jobfair.definitions.loader import export_fair, load_fair_file
+from jobfair.definitions.schema import parse_fair_file
+from jobfair.models import Booth, Company, Fair, Vacancy
+from jobfair.services.errors import Conflict
+
+DEMO = Path(__file__).resolve().parents[2] / "events" / "demo.toml"
+
+
+async def _counts(ctx: AppContext) -> tuple[int, ...]:
+    async with ctx.read() as session:
+        return tuple(
+            [
+                await session.scalar(select(func.count()).select_from(model)) or 0
+                for model in (Fair, Company, Booth, Vacancy)
+            ]
+        )
+
+
+async def test_load_twice_then_change_one_vacancy(ctx: AppContext) -> None:
+    definition = parse_fair_file(DEMO)
+    async with ctx.unit_of_work() as session:
+        first = await load_fair_file(session, definition)
+    assert first.created == {
+        "booths": 37,
+        "companies": 37,
+        "fairs": 1,
+        "offices": 1,
+        "vacancies": 97,
+    }
+    async with ctx.unit_of_work() as session:
+        second = await load_fair_file(session, definition)
+    assert second.created == {} and second.updated == {}
+    assert "updated nothing" in second.summary()
+    assert await _counts(ctx) == (1, 37, 37, 97)
+
+    company = definition.companies[0]
+    renamed = replace(company.vacancies[0], title="Asisten Kebun Senior")
+    changed = replace(
+        definition,
+        companies=(
+            replace(company, vacancies=(renamed, *company.vacancies[1:])),
+            *definition.companies[1:],
+        ),
+    )
+    async with ctx.unit_of_work() as session:
+        third = await load_fair_file(session, changed)
+    assert third.updated == {"vacancies": 1} and third.created == {}
+    async with ctx.read() as session:
+        titles = set(await session.scalars(select(Vacancy.title)))
+    assert "Asisten Kebun Senior" in titles and "Asisten Kebun" not in titles
+
+
+async def test_export_equals_the_loaded_definition(ctx: AppContext) -> None:
+    definition = parse_fair_file(DEMO)
+    async with ctx.unit_of_work() as session:
+        await load_fair_file(session, definition)
+    async with ctx.read() as session:
+        exported = await export_fair(session, definition.fair.slug)
+    assert exported == definition
+
+
+async def test_shifted_load_moves_every_date(ctx: AppContext) -> None:
+    definition = parse_fair_file(DEMO)
+    async with ctx.unit_of_work() as session:
+        await load_fair_file(session, definition, shift=timedelta(days=14))
+    async with ctx.read() as session:
+        fair = await session.scalar(select(Fair))
+        assert fair is not None
+        assert fair.opens_at == definition.fair.opens_at + timedelta(days=14)
+        assert fair.decision_deadline == definition.fair.decision_deadline + timedelta(days=14)
+        deadline = await session.scalar(select(func.max(Vacancy.deadline)))
+    assert deadline == definition.companies[0].vacancies[0].deadline + timedelta(days=14)
+
+
+async def test_a_nib_owned_by_another_company_is_refused(ctx: AppContext) -> None:
+    definition = parse_fair_file(DEMO)
+    async with ctx.unit_of_work() as session:
+        await factories.company(session, slug="pt-lain", nib=definition.companies[0].nib)
+    with pytest.raises(Conflict, match="already belongs to company 'pt-lain'"):
+        async with ctx.unit_of_work() as session:
+            await load_fair_file(session, definition)
+    # Nothing of the refused file was written.
+    assert await _counts(ctx) == (0, 1, 0, 0)
