@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from jobfair.context import AppContext
 from jobfair.routes import build_routes
 from jobfair.settings import Settings
+from jobfair.web.auth import AuthMiddleware, RateLimits
 from jobfair.web.errors import EXCEPTION_HANDLERS
 from jobfair.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
 from jobfair.web.templating import create_templates
@@ -31,6 +32,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ctx = AppContext.create(settings, clock=clock)
         app.state.ctx = ctx
         ctx.tasks = await start_task_runner(ctx)
+        app.state.rate_limits = RateLimits.create(settings.redis_url)
         try:
             yield
         finally:
@@ -44,6 +46,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
+            Middleware(
+                AuthMiddleware,
+                secret_key=settings.secret_key,
+                secure_cookies=not settings.is_development,
+            ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

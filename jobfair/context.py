@@ -50,7 +50,8 @@ class AppContext:
 
     def unit_of_work(self) -> UnitOfWork:
         """A writing transaction: commits, then runs the after-commit effects."""
-        return UnitOfWork(self.writer)
+        enqueue = self.tasks.enqueue if self.tasks is not None else None
+        return UnitOfWork(self.writer, enqueue)
 
     def read(self) -> UnitOfWork:
         """A read-only transaction (never takes SQLite's write lock)."""

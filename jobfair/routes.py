@@ -7,7 +7,8 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from jobfair.web import health, public
+from jobfair.web import account, applicant, health, public
+from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import openapi
 from jobfair.web.api import public as api_public
 
@@ -19,8 +20,62 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         Route("/fairs/{slug}/booths/{company}", public.booth_page, name="public:booth"),
         Route("/fairs/{slug}/vacancies", public.vacancy_search, name="public:vacancies"),
         Route(
-            "/fairs/{slug}/vacancies/{vacancy_id:int}", public.vacancy_page, name="public:vacancy"
+            "/fairs/{slug}/vacancies/{vacancy_id:int}",
+            applicant.vacancy_page,
+            name="public:vacancy",
         ),
+        Route(
+            "/fairs/{slug}/vacancies/{vacancy_id:int}/apply",
+            applicant.apply,
+            methods=["POST"],
+            name="applicant:apply",
+        ),
+        Route("/login", account.login_page, name="account:login"),
+        Route("/login", account.login_submit, methods=["POST"], name="account:login_submit"),
+        Route("/logout", account.logout, methods=["POST"], name="account:logout"),
+        Route("/password/forgot", account.forgot_page, name="account:forgot"),
+        Route(
+            "/password/forgot",
+            account.forgot_submit,
+            methods=["POST"],
+            name="account:forgot_submit",
+        ),
+        Route("/password/reset", account.reset_page, name="account:reset"),
+        Route(
+            "/password/reset", account.reset_submit, methods=["POST"], name="account:reset_submit"
+        ),
+        Route("/register", account.register_page, name="account:register"),
+        Route(
+            "/register", account.register_submit, methods=["POST"], name="account:register_submit"
+        ),
+        Route("/regions/regencies", account.regency_options, name="account:regencies"),
+        Route("/me", applicant.me, name="me:home"),
+        Route("/me/profile", applicant.profile_page, name="me:profile"),
+        Route("/me/profile", applicant.profile_submit, methods=["POST"], name="me:profile_submit"),
+        Route("/me/cv", applicant.cv_download, name="me:cv"),
+        Route("/me/cv", applicant.cv_upload, methods=["POST"], name="me:cv_upload"),
+        Route("/me/applications", applicant.my_applications, name="me:applications"),
+        Route(
+            "/me/applications/{application_id:int}",
+            applicant.my_application,
+            name="me:application",
+        ),
+        Route(
+            "/me/applications/{application_id:int}/withdraw",
+            applicant.withdraw,
+            methods=["POST"],
+            name="me:withdraw",
+        ),
+        Route("/me/notifications", applicant.notifications_page, name="me:notifications"),
+        Route(
+            "/me/notifications/read",
+            applicant.notifications_read,
+            methods=["POST"],
+            name="me:notifications_read",
+        ),
+        Route("/me/data", applicant.my_data, name="me:data"),
+        Route("/me/delete", applicant.delete_page, name="me:delete"),
+        Route("/me/delete", applicant.delete_submit, methods=["POST"], name="me:delete_submit"),
         Route("/healthz", health.healthz, name="health:check"),
         Mount(
             "/api/v1",
@@ -30,6 +85,39 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                 Route("/fairs/{slug}", api_public.get_fair, name="fair"),
                 Route("/fairs/{slug}/booths", api_public.list_booths, name="booths"),
                 Route("/fairs/{slug}/vacancies", api_public.list_vacancies, name="vacancies"),
+                Route("/tokens", api_applicant.create_token, methods=["POST"], name="tokens"),
+                Route(
+                    "/tokens/{token_id:int}",
+                    api_applicant.revoke_token,
+                    methods=["DELETE"],
+                    name="token",
+                ),
+                Route("/applicants", api_applicant.register, methods=["POST"], name="applicants"),
+                Route("/me", api_applicant.me, methods=["GET"], name="me"),
+                Route("/me", api_applicant.update_me, methods=["PATCH"], name="me_update"),
+                Route("/me", api_applicant.delete_me, methods=["DELETE"], name="me_delete"),
+                Route("/me/data", api_applicant.my_data, name="me_data"),
+                Route("/me/cv", api_applicant.download_cv, methods=["GET"], name="me_cv"),
+                Route("/me/cv", api_applicant.upload_cv, methods=["PUT"], name="me_cv_upload"),
+                Route(
+                    "/vacancies/{vacancy_id:int}/applications",
+                    api_applicant.apply,
+                    methods=["POST"],
+                    name="apply",
+                ),
+                Route("/me/applications", api_applicant.my_applications, name="my_applications"),
+                Route(
+                    "/me/applications/{application_id:int}",
+                    api_applicant.my_application,
+                    name="my_application",
+                ),
+                Route(
+                    "/me/applications/{application_id:int}/withdraw",
+                    api_applicant.withdraw,
+                    methods=["POST"],
+                    name="withdraw",
+                ),
+                Route("/me/notifications", api_applicant.notifications, name="notifications"),
             ],
             name="api",
         ),

@@ -193,3 +193,51 @@ async def application(
     session.add(row)
     await session.flush()
     return row
+
+
+# ------------------------------------------------------------ accounts and files
+
+# Valid on the test clock (2026-11-05): a man born 15 Aug 1999 and a woman born
+# 15 Aug 2003 (+40 on the day), both registered in Kabupaten Asahan (12.09).
+MAN_NIK = "1209011508990001"
+WOMAN_NIK = "1209015508030002"
+PASSWORD = "rahasia-sekali"
+
+
+def registration(**overrides: Any) -> dict[str, Any]:
+    """The fields of a valid applicant registration (DESIGN §7 names)."""
+    values: dict[str, Any] = {
+        "nik": MAN_NIK,
+        "full_name": "Budi Santoso",
+        "email": "budi@example.test",
+        "phone": "0812 3456 7890",
+        "password": PASSWORD,
+        "birth_date": "1999-08-15",
+        "sex": "L",
+        "education_level": "SMK",
+        "ktp_regency_code": "12.09",
+        "domicile_regency_code": "12.09",
+        "disability": [],
+        "ak1_number": "",
+        "consent": True,
+    }
+    values.update(overrides)
+    return values
+
+
+def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
+    """A real, parseable PDF; ``padding`` adds a comment to grow it."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    if padding:
+        # Bytes after %%EOF are ignored by readers: a valid PDF of any size.
+        data += b"\n%" + b"x" * padding + b"\n"
+    return data

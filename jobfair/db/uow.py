@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SessionMaker = async_sessionmaker[AsyncSession]
 Effect = Callable[[], Awaitable[Any]]
+Enqueue = Callable[..., Awaitable[None]]
 
 _EFFECTS_KEY = "jobfair_after_commit"
+_TASKS_KEY = "jobfair_tasks"
 logger = logging.getLogger(__name__)
 
 
@@ -27,11 +29,19 @@ def after_commit(session: AsyncSession, effect: Effect) -> None:
     session.info.setdefault(_EFFECTS_KEY, []).append(effect)
 
 
+def enqueue_after_commit(session: AsyncSession, name: str, **kwargs: Any) -> None:
+    """Enqueue task ``name`` (with ids) once the transaction has committed. Services use
+    this instead of knowing the task runner; without a runner (some CLI commands) the
+    task is left to the sweep, which re-drives whatever the database says is owed."""
+    session.info.setdefault(_TASKS_KEY, []).append((name, kwargs))
+
+
 class UnitOfWork:
     """``async with UnitOfWork(maker) as session:`` commits on success, rolls back on error."""
 
-    def __init__(self, maker: SessionMaker) -> None:
+    def __init__(self, maker: SessionMaker, enqueue: Enqueue | None = None) -> None:
         self._maker = maker
+        self._enqueue = enqueue
         self.session: AsyncSession | None = None
 
     async def __aenter__(self) -> AsyncSession:
@@ -50,9 +60,10 @@ class UnitOfWork:
             if exc_type is None:
                 await session.commit()
                 effects: list[Effect] = session.info.pop(_EFFECTS_KEY, [])
+                tasks: list[tuple[str, dict[str, Any]]] = session.info.pop(_TASKS_KEY, [])
             else:
                 await session.rollback()
-                effects = []
+                effects, tasks = [], []
         finally:
             await session.close()
         for effect in effects:
@@ -62,3 +73,10 @@ class UnitOfWork:
                 await effect()
             except Exception:
                 logger.exception("after-commit effect failed")
+        for name, kwargs in tasks:
+            if self._enqueue is None:
+                continue
+            try:
+                await self._enqueue(name, **kwargs)
+            except Exception:
+                logger.exception("enqueueing task %s failed", name)

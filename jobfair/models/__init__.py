@@ -1,7 +1,7 @@
 """ORM models by aggregate. Importing this package registers every table on ``Base``."""
 
 from jobfair.models.accounts import ApiToken, PasswordReset, User, UserSession
-from jobfair.models.applicants import Applicant, Cv
+from jobfair.models.applicants import Applicant, Cv, CvView
 from jobfair.models.applications import (
     Application,
     ApplicationEvent,
@@ -26,6 +26,7 @@ __all__ = [
     "Company",
     "CompanyInvitation",
     "Cv",
+    "CvView",
     "Fair",
     "FairHostRegency",
     "FairReport",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
@@ -67,3 +67,18 @@ class Cv(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CvView(Base):
+    """Who opened a CV and when (UU PDP: the applicant can see every access)."""
+
+    __tablename__ = "cv_views"
+    __table_args__ = (Index("ix_cv_views_applicant", "applicant_id", "viewed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cv_id: Mapped[int | None] = mapped_column(ForeignKey("cvs.id", ondelete="SET NULL"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    viewer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The company a recruiter viewed for, kept even if the recruiter's account goes.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -33,3 +33,25 @@ class ValidationFailed(DomainError):
 class PermissionDenied(DomainError):
     code = "forbidden"
     status = 403
+
+
+class Unauthorized(DomainError):
+    """Not signed in, a wrong password, or a revoked session or token."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+class RateLimited(DomainError):
+    code = "too_many_requests"
+    status = 429

@@ -7,13 +7,15 @@ personal data.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from jobfair import i18n
 from jobfair.services.errors import DomainError
+from jobfair.web.auth import LoginRequired
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,12 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if wants_json(request):
         return json_error(exc.status, exc.code, exc.message, exc.fields)
+    if isinstance(exc, LoginRequired):
+        # Only the path goes into ``next``: never a query that might hold a token.
+        target = "/login?" + urlencode({"next": request.url.path})
+        return RedirectResponse(target, status_code=303)
+    if exc.status in (401, 413, 415, 422, 429) or (exc.status == 403 and exc.message):
+        return _page(request, exc.status, exc.message)
     messages = {
         404: i18n.gettext("We could not find that page."),
         409: i18n.gettext("That cannot be done right now."),

@@ -16,7 +16,8 @@ from starlette.templating import Jinja2Templates
 
 from jobfair import i18n
 from jobfair.i18n import N_
-from jobfair.reference import education, employer_types, kbji, kbli, regions
+from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
+from jobfair.web.auth import template_globals
 
 HTMX_VERSION = "4.0.1"
 
@@ -142,6 +143,30 @@ def _file_version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
+STATUS_LABELS = {
+    "submitted": N_("Sent"),
+    "reviewed": N_("Seen by the company"),
+    "shortlisted": N_("Shortlisted"),
+    "interview": N_("Invited to an interview"),
+    "offered": N_("Offered the job"),
+    "hired": N_("Hired"),
+    "rejected": N_("Not selected"),
+    "withdrawn": N_("Withdrawn"),
+    "unanswered": N_("Not answered by the company"),
+}
+
+
+def status_label(code: str) -> str:
+    return i18n.gettext(STATUS_LABELS.get(code, code))
+
+
+def disability_label(code: str) -> str:
+    for kind in disability.DISABILITY_KINDS:
+        if kind.code == code:
+            return kind.label_id if i18n.current_locale() == "id" else kind.label_en
+    return code
+
+
 def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -189,4 +214,10 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         rupiah=rupiah,
         salary_range=salary_range,
     )
-    return Jinja2Templates(env=env)
+    env.globals.update(
+        provinces=regions.provinces,
+        regencies_of=regions.regencies,
+        disability_kinds=disability.DISABILITY_KINDS,
+    )
+    env.filters.update(status_label=status_label, disability_label=disability_label)
+    return Jinja2Templates(env=env, context_processors=[template_globals])

@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_
 
 from jobfair.context import AppContext
 from jobfair.models import UserSession
+from jobfair.worker import mail  # noqa: F401 - registers deliver_mail
 from jobfair.worker.registry import task
 
 SESSION_GRACE = timedelta(days=1)
@@ -27,4 +28,4 @@ async def purge_expired_sessions(ctx: AppContext) -> int:
 
 
 # Tasks the sweep runs on every pass: each re-drives what the database says is owed.
-SWEEP_TASKS = ("purge_expired_sessions",)
+SWEEP_TASKS = ("purge_expired_sessions", "deliver_mail")

@@ -11,6 +11,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from jobfair.models.applications import ApplicationStatus
+from jobfair.reference.disability import DISABILITY_CODES
 from jobfair.reference.education import EDUCATION_CODES
 
 _INT = {"type": "integer"}
@@ -120,6 +122,85 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": ["open", "closed"]},
         }
     ),
+    "Token": _obj({"token": _STR, "id": _INT, "role": _STR}),
+    "Registration": {
+        "type": "object",
+        "required": [
+            "nik",
+            "full_name",
+            "password",
+            "birth_date",
+            "sex",
+            "education_level",
+            "ktp_regency_code",
+            "domicile_regency_code",
+            "consent",
+        ],
+        "properties": {
+            "nik": {**_STR, "pattern": "^[0-9]{16}$"},
+            "full_name": {**_STR, "maxLength": 200},
+            "email": {**_STR, "format": "email", "description": "email and/or phone"},
+            "phone": {**_STR, "description": "Indonesian mobile number, e.g. 081234567890"},
+            "password": {**_STR, "minLength": 8, "maxLength": 128},
+            "birth_date": {**_STR, "format": "date"},
+            "sex": {"enum": ["L", "P"]},
+            "education_level": {"enum": sorted(EDUCATION_CODES)},
+            "ktp_regency_code": {**_STR, "description": "dotted Kemendagri code, e.g. 12.09"},
+            "domicile_regency_code": _STR,
+            "disability": {"type": "array", "items": {"enum": sorted(DISABILITY_CODES)}},
+            "ak1_number": _STR,
+            "birth_place": _STR,
+            "education_major": _STR,
+            "institution": _STR,
+            "consent": {"const": True},
+        },
+    },
+    "Profile": _obj(
+        {
+            "id": _INT,
+            "role": _STR,
+            "full_name": _STR,
+            "email": _NULLABLE_STR,
+            "phone": _NULLABLE_STR,
+            "nik": {**_STR, "description": "masked: region and serial only"},
+            "sex": {"enum": ["L", "P"]},
+            "birth_date": {**_STR, "format": "date"},
+            "birth_place": _NULLABLE_STR,
+            "education_level": _STR,
+            "education_major": _NULLABLE_STR,
+            "institution": _NULLABLE_STR,
+            "graduation_year": _NULLABLE_INT,
+            "ktp_regency_code": _STR,
+            "domicile_regency_code": _STR,
+            "disability": {"type": "array", "items": _STR},
+            "ak1_number": _NULLABLE_STR,
+            "skills": _STR,
+            "cv": {"anyOf": [{"type": "null"}, _ref("CvInfo")]},
+        }
+    ),
+    "CvInfo": _obj({"filename": _STR, "size_bytes": _INT, "uploaded_at": _TIME}),
+    "MyApplication": _obj(
+        {
+            "id": _INT,
+            "status": {"enum": [s.value for s in ApplicationStatus]},
+            "submitted_at": _TIME,
+            "updated_at": _TIME,
+            "vacancy": _obj({"id": _INT, "title": _STR}),
+            "company": _obj({"slug": _STR, "name": _STR}),
+            "fair": _obj({"slug": _STR, "name": _STR}),
+            "can_withdraw": {"type": "boolean"},
+        }
+    ),
+    "Notification": _obj(
+        {
+            "id": _INT,
+            "subject": _STR,
+            "body": _STR,
+            "link": _NULLABLE_STR,
+            "created_at": _TIME,
+            "read_at": {"type": ["string", "null"], "format": "date-time"},
+        }
+    ),
 }
 
 
@@ -215,6 +296,181 @@ PATHS: dict[str, Any] = {
         }
     },
 }
+
+
+_BEARER = [{"bearer": []}]
+_AUTH_ERRORS = {"401": _ERROR, "403": _ERROR}
+_APPLICATION_ID = {"name": "application_id", "in": "path", "required": True, "schema": _INT}
+
+
+def _op(operation_id: str, summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"operationId": operation_id, "summary": summary, "responses": responses, **extra}
+
+
+PATHS.update(
+    {
+        "/api/v1/tokens": {
+            "post": _op(
+                "createToken",
+                "Sign in: exchange e-mail (or phone) and password for a bearer token",
+                {"201": _json(_ref("Token")), "401": _ERROR, "422": _ERROR, "429": _ERROR},
+                requestBody={
+                    "content": {
+                        "application/json": {
+                            "schema": _obj(
+                                {"email": _STR, "password": _STR, "name": _STR},
+                                required=["email", "password"],
+                            )
+                        }
+                    }
+                },
+            )
+        },
+        "/api/v1/tokens/{token_id}": {
+            "delete": _op(
+                "revokeToken",
+                "Revoke one of your tokens",
+                {"204": {"description": "Revoked"}, "404": _ERROR, **_AUTH_ERRORS},
+                parameters=[{"name": "token_id", "in": "path", "required": True, "schema": _INT}],
+                security=_BEARER,
+            )
+        },
+        "/api/v1/applicants": {
+            "post": _op(
+                "registerApplicant",
+                "Register a job seeker",
+                {
+                    "201": _json(_ref("Profile")),
+                    "409": _ERROR,
+                    "413": _ERROR,
+                    "422": _ERROR,
+                    "429": _ERROR,
+                },
+                requestBody={"content": {"application/json": {"schema": _ref("Registration")}}},
+            )
+        },
+        "/api/v1/me": {
+            "get": _op(
+                "getMe",
+                "Your own profile (NIK masked)",
+                {"200": _json(_ref("Profile")), **_AUTH_ERRORS},
+                security=_BEARER,
+            ),
+            "patch": _op(
+                "updateMe",
+                "Change the editable part of your profile",
+                {"200": _json(_ref("Profile")), "409": _ERROR, "422": _ERROR, **_AUTH_ERRORS},
+                security=_BEARER,
+            ),
+            "delete": _op(
+                "deleteMe",
+                'Delete your account (body: {"password"}); applications stay anonymised',
+                {"204": {"description": "Deleted"}, "422": _ERROR, **_AUTH_ERRORS},
+                security=_BEARER,
+            ),
+        },
+        "/api/v1/me/data": {
+            "get": _op(
+                "exportMyData",
+                "Everything held about you, NIK included (UU PDP)",
+                {"200": _json({"type": "object"}), **_AUTH_ERRORS},
+                security=_BEARER,
+            )
+        },
+        "/api/v1/me/cv": {
+            "get": _op(
+                "downloadMyCv",
+                "Your CV as a PDF attachment",
+                {
+                    "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                    "404": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                security=_BEARER,
+            ),
+            "put": _op(
+                "uploadMyCv",
+                "Upload your CV: a PDF body, or multipart with a `file` field; at most 2 MB",
+                {
+                    "201": _json(_ref("CvInfo")),
+                    "413": _ERROR,
+                    "415": _ERROR,
+                    "422": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                requestBody={
+                    "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "multipart/form-data": {
+                            "schema": _obj({"file": {"type": "string", "format": "binary"}})
+                        },
+                    }
+                },
+                security=_BEARER,
+            ),
+        },
+        "/api/v1/vacancies/{vacancy_id}/applications": {
+            "post": _op(
+                "apply",
+                "Apply to a vacancy of an open fair",
+                {
+                    "201": _json(_ref("MyApplication")),
+                    "404": _ERROR,
+                    "409": _ERROR,
+                    "422": _ERROR,
+                    "429": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                parameters=[{"name": "vacancy_id", "in": "path", "required": True, "schema": _INT}],
+                security=_BEARER,
+            )
+        },
+        "/api/v1/me/applications": {
+            "get": _op(
+                "listMyApplications",
+                "Your applications with their released status",
+                {
+                    "200": _json(
+                        _obj({"applications": {"type": "array", "items": _ref("MyApplication")}})
+                    ),
+                    **_AUTH_ERRORS,
+                },
+                security=_BEARER,
+            )
+        },
+        "/api/v1/me/applications/{application_id}": {
+            "get": _op(
+                "getMyApplication",
+                "One application with its released timeline",
+                {"200": _json(_ref("MyApplication")), "404": _ERROR, **_AUTH_ERRORS},
+                parameters=[_APPLICATION_ID],
+                security=_BEARER,
+            )
+        },
+        "/api/v1/me/applications/{application_id}/withdraw": {
+            "post": _op(
+                "withdrawMyApplication",
+                "Withdraw an application not yet decided",
+                {"200": _json(_ref("MyApplication")), "404": _ERROR, "409": _ERROR, **_AUTH_ERRORS},
+                parameters=[_APPLICATION_ID],
+                security=_BEARER,
+            )
+        },
+        "/api/v1/me/notifications": {
+            "get": _op(
+                "listMyNotifications",
+                "Your in-app notifications, newest first",
+                {
+                    "200": _json(
+                        _obj({"notifications": {"type": "array", "items": _ref("Notification")}})
+                    ),
+                    **_AUTH_ERRORS,
+                },
+                security=_BEARER,
+            )
+        },
+    }
+)
 
 
 def document() -> dict[str, Any]:

@@ -1,0 +1,690 @@
+"""Applicants: registration, profile, CV files and the data rights of UU PDP 27/2022.
+
+Field errors are returned in the user's language, keyed by the field names of the
+public contract (DESIGN §7), so the page and the API show the same messages. A NIK or
+e-mail that is already registered is refused without saying whose account it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair import i18n
+from jobfair.db.uow import after_commit
+from jobfair.i18n import gettext
+from jobfair.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Booth,
+    Company,
+    Cv,
+    CvView,
+    Fair,
+    Notification,
+    Recruiter,
+    User,
+    Vacancy,
+)
+from jobfair.models.accounts import Role
+from jobfair.reference.disability import DISABILITY_CODES
+from jobfair.reference.education import EDUCATION_CODES
+from jobfair.reference.nik import NikError, parse_nik
+from jobfair.reference.regions import is_regency
+from jobfair.services import audit
+from jobfair.services.accounts import check_email, normalise_email
+from jobfair.services.auth import normalise_phone, password_problem, revoke_everything
+from jobfair.services.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from jobfair.services.identity import NikVault, hash_password, verify_password
+
+CV_MAX_BYTES = 2 * 1024 * 1024
+CONSENT_VERSION = "1"
+AK1_PATTERN = re.compile(r"^[A-Za-z0-9./-]{4,24}$")
+# What an anonymised applicant keeps of an AK/I number: only that there was one, so
+# "AK/I holders" in past reports stay right.
+AK1_ERASED = "-"
+TEXT_LIMITS = {
+    "full_name": 200,
+    "birth_place": 100,
+    "education_major": 200,
+    "institution": 200,
+    "skills": 2000,
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return _text(value).lower() in {"1", "true", "on", "yes", "ya"}
+
+
+def _kinds(value: Any) -> list[str]:
+    if value is None or value is False or value == "":
+        return []
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[,\s]+", value) if part]
+    if not isinstance(value, list | tuple):
+        return ["?"]
+    return [str(item).strip() for item in value]
+
+
+@dataclass
+class ProfileInput:
+    """Checked profile values; ``errors`` maps field names to translated messages."""
+
+    values: dict[str, Any]
+    errors: dict[str, str]
+
+
+def _check_common(
+    data: Mapping[str, Any], errors: dict[str, str], *, partial: bool
+) -> dict[str, Any]:
+    """Fields shared by registration and profile editing."""
+    values: dict[str, Any] = {}
+
+    def present(name: str) -> bool:
+        return not partial or name in data
+
+    if present("full_name"):
+        name = " ".join(_text(data.get("full_name")).split())
+        if len(name) < 2:
+            errors["full_name"] = gettext("Enter your full name as on your KTP.")
+        elif len(name) > TEXT_LIMITS["full_name"]:
+            errors["full_name"] = gettext(
+                "At most %(limit)s characters.", limit=TEXT_LIMITS["full_name"]
+            )
+        values["full_name"] = name
+    for name in ("birth_place", "education_major", "institution", "skills"):
+        if present(name):
+            text = _text(data.get(name))
+            if len(text) > TEXT_LIMITS[name]:
+                errors[name] = gettext("At most %(limit)s characters.", limit=TEXT_LIMITS[name])
+            values[name] = text or None
+    if present("education_level"):
+        level = _text(data.get("education_level")).upper()
+        if level not in EDUCATION_CODES:
+            errors["education_level"] = gettext("Choose your highest education from the list.")
+        values["education_level"] = level
+    if present("graduation_year") and _text(data.get("graduation_year")):
+        raw = _text(data.get("graduation_year"))
+        if not raw.isdigit() or not 1950 <= int(raw) <= 2100:
+            errors["graduation_year"] = gettext("Enter a year such as 2022.")
+        else:
+            values["graduation_year"] = int(raw)
+    if present("domicile_regency_code"):
+        code = _text(data.get("domicile_regency_code"))
+        if not is_regency(code):
+            errors["domicile_regency_code"] = gettext("Choose a regency or city from the list.")
+        values["domicile_regency_code"] = code
+    if present("disability"):
+        kinds = _kinds(data.get("disability"))
+        unknown = [kind for kind in kinds if kind not in DISABILITY_CODES]
+        if unknown:
+            errors["disability"] = gettext("Choose the kinds of disability from the list.")
+        values["disability_kinds"] = sorted(set(kinds) & DISABILITY_CODES)
+    if present("ak1_number"):
+        ak1 = _text(data.get("ak1_number"))
+        if ak1 and not AK1_PATTERN.match(ak1):
+            errors["ak1_number"] = gettext(
+                "Enter the number printed on your AK/I card (4 to 24 letters, digits, . / -)."
+            )
+        values["ak1_number"] = ak1 or None
+    if present("phone") and _text(data.get("phone")):
+        phone = normalise_phone(_text(data.get("phone")))
+        if phone is None:
+            errors["phone"] = gettext("Enter an Indonesian mobile number such as 0812 3456 7890.")
+        values["phone"] = phone
+    elif present("phone"):
+        values["phone"] = None
+    if present("email") and _text(data.get("email")):
+        email = normalise_email(_text(data.get("email")))
+        if check_email(email):
+            errors["email"] = gettext("Enter a valid e-mail address.")
+        values["email"] = email
+    elif present("email"):
+        values["email"] = None
+    return values
+
+
+def _nik_message(error: NikError) -> str:
+    messages = {
+        "length": gettext("A NIK has exactly 16 digits."),
+        "digits": gettext("A NIK contains digits only."),
+        "province": gettext("The first six digits of this NIK are not a region code."),
+        "date": gettext("Digits 7 to 12 of this NIK are not a birth date."),
+        "age": gettext("The birth date in this NIK gives an age outside 15 to 70 years."),
+        "serial": gettext("The last four digits of a NIK cannot be 0000."),
+    }
+    return messages.get(error.code, gettext("This is not a valid NIK."))
+
+
+def check_registration(data: Mapping[str, Any], today: date) -> ProfileInput:
+    errors: dict[str, str] = {}
+    values = _check_common(data, errors, partial=False)
+    nik = re.sub(r"[\s.-]", "", _text(data.get("nik")))
+    info = None
+    if not nik:
+        errors["nik"] = gettext("Enter your NIK (16 digits, on your KTP).")
+    else:
+        try:
+            info = parse_nik(nik, today=today)
+        except NikError as error:
+            errors["nik"] = _nik_message(error)
+    values["nik"] = nik
+    sex = _text(data.get("sex")).upper()
+    if sex not in {"L", "P"}:
+        errors["sex"] = gettext("Choose male or female.")
+    elif info is not None and info.sex != sex:
+        errors["sex"] = gettext("This does not match the sex encoded in your NIK.")
+    values["sex"] = sex
+    raw_birth = _text(data.get("birth_date"))
+    try:
+        birth = date.fromisoformat(raw_birth)
+    except ValueError:
+        errors["birth_date"] = gettext("Enter your birth date (year-month-day).")
+        birth = None
+    if birth is not None and info is not None and birth != info.birth_date:
+        errors["birth_date"] = gettext("This does not match the birth date encoded in your NIK.")
+    values["birth_date"] = birth
+    ktp = _text(data.get("ktp_regency_code"))
+    if not is_regency(ktp):
+        errors["ktp_regency_code"] = gettext("Choose a regency or city from the list.")
+    values["ktp_regency_code"] = ktp
+    password = data.get("password")
+    password = password if isinstance(password, str) else ""
+    if len(password) < 8 or len(password) > 128:
+        errors["password"] = gettext(
+            "The password needs %(problem)s.",
+            problem=password_problem("at least" if len(password) < 8 else "at most"),
+        )
+    values["password"] = password
+    if not values.get("email") and not values.get("phone") and "email" not in errors:
+        errors["email"] = gettext("Enter an e-mail address or a mobile number, so you can sign in.")
+    if not _flag(data.get("consent")):
+        errors["consent"] = gettext(
+            "You need to agree to the processing of your personal data to register."
+        )
+    return ProfileInput(values, errors)
+
+
+async def _taken(
+    session: AsyncSession, column: Any, value: Any, exclude_user: int | None = None
+) -> bool:
+    query = select(func.count()).select_from(User).where(column == value)
+    if exclude_user is not None:
+        query = query.where(User.id != exclude_user)
+    return bool(await session.scalar(query))
+
+
+async def register_applicant(
+    session: AsyncSession, data: Mapping[str, Any], vault: NikVault, now: datetime
+) -> User:
+    """Create an applicant account, or raise :class:`ValidationFailed` / :class:`Conflict`
+    with translated field errors."""
+    checked = check_registration(data, now.date())
+    if checked.errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
+    values = checked.values
+    fingerprint = vault.fingerprint(values["nik"])
+    conflicts: dict[str, str] = {}
+    already = gettext("This is already registered. Sign in, or reset your password.")
+    if await session.scalar(
+        select(func.count()).select_from(Applicant).where(Applicant.nik_hmac == fingerprint)
+    ):
+        conflicts["nik"] = already
+    if values.get("email") and await _taken(session, User.email, values["email"]):
+        conflicts["email"] = already
+    if values.get("phone") and await _taken(session, User.phone, values["phone"]):
+        conflicts["phone"] = already
+    if conflicts:
+        raise Conflict(gettext("Please check the form."), fields=conflicts)
+    user = User(
+        email=values.get("email"),
+        phone=values.get("phone"),
+        password_hash=hash_password(values["password"]),
+        role=Role.APPLICANT,
+        full_name=values["full_name"],
+        locale=i18n.current_locale(),
+        is_active=True,
+        created_at=now,
+    )
+    applicant = Applicant(
+        nik_ciphertext=vault.encrypt(values["nik"]),
+        nik_hmac=fingerprint,
+        nik_masked=vault.mask(values["nik"]),
+        sex=values["sex"],
+        birth_date=values["birth_date"],
+        birth_place=values.get("birth_place"),
+        education_level=values["education_level"],
+        education_major=values.get("education_major"),
+        institution=values.get("institution"),
+        graduation_year=values.get("graduation_year"),
+        ktp_regency_code=values["ktp_regency_code"],
+        domicile_regency_code=values["domicile_regency_code"],
+        has_disability=bool(values["disability_kinds"]),
+        disability_kinds=",".join(values["disability_kinds"]),
+        ak1_number=values.get("ak1_number"),
+        skills=values.get("skills") or "",
+        consent_at=now,
+        consent_version=CONSENT_VERSION,
+        created_at=now,
+    )
+    try:
+        # A savepoint: two registrations racing for one NIK or e-mail end in a clean
+        # conflict for the loser instead of a broken transaction.
+        async with session.begin_nested():
+            session.add(user)
+            await session.flush()
+            applicant.user_id = user.id
+            session.add(applicant)
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(gettext("Please check the form."), fields={"nik": already}) from None
+    audit.record(
+        session,
+        "applicant.registered",
+        object_type="user",
+        object_id=user.id,
+        actor_user_id=user.id,
+    )
+    return user
+
+
+async def applicant_of(session: AsyncSession, user: User) -> Applicant:
+    if user.role != Role.APPLICANT:
+        raise PermissionDenied(gettext("This is for job seekers' accounts."))
+    applicant = await session.scalar(select(Applicant).where(Applicant.user_id == user.id))
+    if applicant is None:
+        raise NotFound(gettext("We could not find that page."))
+    return applicant
+
+
+async def update_profile(
+    session: AsyncSession, user: User, data: Mapping[str, Any], now: datetime
+) -> Applicant:
+    """Change the editable part of a profile (NIK, sex, birth date and KTP regency come
+    from the KTP and stay). Only the fields present in ``data`` change."""
+    applicant = await applicant_of(session, user)
+    errors: dict[str, str] = {}
+    values = _check_common(data, errors, partial=True)
+    email = values.get("email", user.email)
+    phone = values.get("phone", user.phone)
+    if ("email" in values or "phone" in values) and not email and not phone:
+        errors.setdefault(
+            "email", gettext("Enter an e-mail address or a mobile number, so you can sign in.")
+        )
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    already = gettext("This is already registered. Sign in, or reset your password.")
+    if email and email != user.email and await _taken(session, User.email, email, user.id):
+        errors["email"] = already
+    if phone and phone != user.phone and await _taken(session, User.phone, phone, user.id):
+        errors["phone"] = already
+    if errors:
+        raise Conflict(gettext("Please check the form."), fields=errors)
+    if "full_name" in values:
+        user.full_name = values["full_name"]
+    if "email" in values:
+        user.email = email
+    if "phone" in values:
+        user.phone = phone
+    for name in (
+        "birth_place",
+        "education_major",
+        "institution",
+        "graduation_year",
+        "education_level",
+        "domicile_regency_code",
+        "ak1_number",
+    ):
+        if name in values:
+            setattr(applicant, name, values[name])
+    if "skills" in values:
+        applicant.skills = values["skills"] or ""
+    if "disability_kinds" in values:
+        applicant.disability_kinds = ",".join(values["disability_kinds"])
+        applicant.has_disability = bool(values["disability_kinds"])
+    applicant.updated_at = now
+    audit.record(
+        session,
+        "applicant.profile_updated",
+        object_type="user",
+        object_id=user.id,
+        actor_user_id=user.id,
+        data={"fields": sorted(values)},
+    )
+    return applicant
+
+
+# ---------------------------------------------------------------------------- CVs
+
+
+def check_cv(data: bytes) -> int:
+    """Validate an uploaded CV; returns its page count. Refuses empty, oversized,
+    non-PDF (by magic bytes, whatever the name says) and unreadable files."""
+    if not data:
+        raise ValidationFailed(
+            gettext("The file is empty."), fields={"file": gettext("The file is empty.")}
+        )
+    if len(data) > CV_MAX_BYTES:
+        message = gettext("The CV is larger than 2 MB. Save it smaller and try again.")
+        raise PayloadTooLarge(message, fields={"file": message})
+    if not data.startswith(b"%PDF-"):
+        message = gettext("The CV must be a PDF file.")
+        raise UnsupportedMediaType(message, fields={"file": message})
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PdfReadError("encrypted")
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        message = gettext("This PDF cannot be read. Export it again and upload the new file.")
+        raise ValidationFailed(message, fields={"file": message}) from exc
+    if pages < 1:
+        message = gettext("This PDF has no pages.")
+        raise ValidationFailed(message, fields={"file": message})
+    return pages
+
+
+def _safe_filename(name: str) -> str:
+    base = Path(name or "cv.pdf").name
+    base = re.sub(r"[^\w.\- ]+", "_", base)[:150].strip() or "cv.pdf"
+    return base if base.lower().endswith(".pdf") else base + ".pdf"
+
+
+async def store_cv(
+    session: AsyncSession, user: User, data: bytes, filename: str, uploads_dir: Path, now: datetime
+) -> Cv:
+    """Check and store a CV under a random name outside ``static/``; the previous CV
+    is replaced, its file deleted after commit."""
+    applicant = await applicant_of(session, user)
+    await asyncio.to_thread(check_cv, data)
+    folder = uploads_dir / "cv"
+    storage_name = f"{secrets.token_hex(16)}.pdf"
+    path = folder / storage_name
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    await asyncio.to_thread(write)
+    previous = list(
+        await session.scalars(select(Cv).where(Cv.applicant_id == applicant.id, Cv.is_current))
+    )
+    for old in previous:
+        old.is_current = False
+    cv = Cv(
+        applicant_id=applicant.id,
+        storage_name=storage_name,
+        original_filename=_safe_filename(filename),
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        is_current=True,
+        uploaded_at=now,
+    )
+    session.add(cv)
+    await session.flush()
+    old_files = [folder / old.storage_name for old in previous]
+    for old in previous:
+        await session.delete(old)
+
+    async def remove_old() -> None:
+        await asyncio.to_thread(_unlink, old_files)
+
+    after_commit(session, remove_old)
+    audit.record(session, "cv.uploaded", object_type="cv", object_id=cv.id, actor_user_id=user.id)
+    return cv
+
+
+def _unlink(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+async def current_cv(session: AsyncSession, applicant_id: int) -> Cv | None:
+    return await session.scalar(
+        select(Cv).where(Cv.applicant_id == applicant_id, Cv.is_current).order_by(Cv.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class CvFile:
+    path: Path
+    filename: str
+    size: int
+
+
+async def open_cv(
+    session: AsyncSession, viewer: User, applicant_id: int, uploads_dir: Path, now: datetime
+) -> CvFile:
+    """The CV of ``applicant_id`` for ``viewer``: its owner, or a recruiter of a company
+    the applicant applied to (that view is recorded). Anyone else gets 404."""
+    applicant = await session.get(Applicant, applicant_id)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(gettext("We could not find that page."))
+    company_id: int | None = None
+    if applicant.user_id != viewer.id:
+        if viewer.role != Role.RECRUITER:
+            raise NotFound(gettext("We could not find that page."))
+        company_id = await session.scalar(
+            select(Recruiter.company_id)
+            .join(Booth, Booth.company_id == Recruiter.company_id)
+            .join(Application, Application.booth_id == Booth.id)
+            .where(Recruiter.user_id == viewer.id, Application.applicant_id == applicant.id)
+            .limit(1)
+        )
+        if company_id is None:
+            raise NotFound(gettext("We could not find that page."))
+    cv = await current_cv(session, applicant.id)
+    if cv is None:
+        raise NotFound(gettext("No CV has been uploaded."))
+    if company_id is not None:
+        session.add(
+            CvView(
+                cv_id=cv.id,
+                applicant_id=applicant.id,
+                viewer_user_id=viewer.id,
+                company_id=company_id,
+                viewed_at=now,
+            )
+        )
+        audit.record(
+            session,
+            "cv.viewed",
+            object_type="cv",
+            object_id=cv.id,
+            actor_user_id=viewer.id,
+            data={"company_id": company_id},
+        )
+    return CvFile(uploads_dir / "cv" / cv.storage_name, cv.original_filename, cv.size_bytes)
+
+
+@dataclass(frozen=True)
+class CvViewRow:
+    company_name: str | None
+    viewed_at: datetime
+
+
+async def cv_views(session: AsyncSession, applicant_id: int, limit: int = 100) -> list[CvViewRow]:
+    rows = await session.execute(
+        select(Company.name, CvView.viewed_at)
+        .select_from(CvView)
+        .outerjoin(Company, Company.id == CvView.company_id)
+        .where(CvView.applicant_id == applicant_id)
+        .order_by(CvView.viewed_at.desc(), CvView.id.desc())
+        .limit(limit)
+    )
+    return [CvViewRow(name, at) for name, at in rows]
+
+
+# --------------------------------------------------------------------- data rights
+
+
+async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> dict[str, Any]:
+    """Everything the platform holds about the applicant (UU PDP right of access)."""
+    applicant = await applicant_of(session, user)
+    cv = await current_cv(session, applicant.id)
+    applications = (
+        await session.execute(
+            select(Application, Vacancy.title, Company.name, Fair.slug)
+            .join(Vacancy, Vacancy.id == Application.vacancy_id)
+            .join(Booth, Booth.id == Application.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .join(Fair, Fair.id == Application.fair_id)
+            .where(Application.applicant_id == applicant.id)
+            .order_by(Application.id)
+        )
+    ).all()
+    events = await session.execute(
+        select(ApplicationEvent)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(Application.applicant_id == applicant.id, ApplicationEvent.released_at.is_not(None))
+        .order_by(ApplicationEvent.id)
+    )
+    by_application: dict[int, list[dict[str, Any]]] = {}
+    for (event,) in events:
+        by_application.setdefault(event.application_id, []).append(
+            {
+                "status": event.to_status,
+                "at": event.released_at.isoformat() if event.released_at else None,
+            }
+        )
+    notifications = await session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
+    views = await cv_views(session, applicant.id, limit=10_000)
+    return {
+        "account": {
+            "full_name": user.full_name,
+            "email": user.email,
+            "phone": user.phone,
+            "role": user.role,
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "profile": {
+            "nik": vault.decrypt(applicant.nik_ciphertext) if applicant.nik_ciphertext else None,
+            "sex": applicant.sex,
+            "birth_date": applicant.birth_date.isoformat(),
+            "birth_place": applicant.birth_place,
+            "education_level": applicant.education_level,
+            "education_major": applicant.education_major,
+            "institution": applicant.institution,
+            "graduation_year": applicant.graduation_year,
+            "ktp_regency_code": applicant.ktp_regency_code,
+            "domicile_regency_code": applicant.domicile_regency_code,
+            "disability": [k for k in applicant.disability_kinds.split(",") if k],
+            "ak1_number": applicant.ak1_number,
+            "skills": applicant.skills,
+            "consent_at": applicant.consent_at.isoformat(),
+            "consent_version": applicant.consent_version,
+        },
+        "cv": None
+        if cv is None
+        else {
+            "filename": cv.original_filename,
+            "size_bytes": cv.size_bytes,
+            "sha256": cv.sha256,
+            "uploaded_at": cv.uploaded_at.isoformat(),
+        },
+        "cv_views": [
+            {"company": view.company_name, "viewed_at": view.viewed_at.isoformat()}
+            for view in views
+        ],
+        "applications": [
+            {
+                "id": application.id,
+                "fair": fair_slug,
+                "vacancy": title,
+                "company": company,
+                "status": application.released_status,
+                "submitted_at": application.submitted_at.isoformat(),
+                "timeline": by_application.get(application.id, []),
+            }
+            for application, title, company, fair_slug in applications
+        ],
+        "notifications": [
+            {
+                "subject": n.subject,
+                "body": n.body,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in notifications
+        ],
+    }
+
+
+async def delete_account(
+    session: AsyncSession, user: User, password: str, uploads_dir: Path, now: datetime
+) -> None:
+    """Erase the applicant's personal data and account; applications stay, anonymised,
+    so the statistics of past fairs stay right. The CV files go after commit."""
+    if not verify_password(user.password_hash, password or ""):
+        message = gettext("The password is wrong.")
+        raise ValidationFailed(message, fields={"password": message})
+    applicant = await applicant_of(session, user)
+    cvs = list(await session.scalars(select(Cv).where(Cv.applicant_id == applicant.id)))
+    files = [uploads_dir / "cv" / cv.storage_name for cv in cvs]
+    await session.execute(delete(CvView).where(CvView.applicant_id == applicant.id))
+    await session.execute(delete(Cv).where(Cv.applicant_id == applicant.id))
+    application_ids = select(Application.id).where(Application.applicant_id == applicant.id)
+    # Recruiters' notes and decision notes may describe the person: they go too.
+    await session.execute(
+        delete(ApplicationNote).where(ApplicationNote.application_id.in_(application_ids))
+    )
+    await session.execute(
+        update(ApplicationEvent)
+        .where(ApplicationEvent.application_id.in_(application_ids))
+        .values(note=None)
+    )
+    applicant.nik_ciphertext = None
+    applicant.nik_hmac = None
+    applicant.nik_masked = None
+    applicant.birth_place = None
+    applicant.education_major = None
+    applicant.institution = None
+    applicant.skills = ""
+    applicant.ak1_number = AK1_ERASED if applicant.ak1_number else None
+    applicant.user_id = None
+    applicant.anonymised_at = now
+    await revoke_everything(session, user.id, now)
+    audit.record(session, "applicant.deleted", object_type="applicant", object_id=applicant.id)
+    await session.delete(user)
+    await session.flush()
+
+    async def remove_files() -> None:
+        await asyncio.to_thread(_unlink, files)
+
+    after_commit(session, remove_files)

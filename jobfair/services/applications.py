@@ -1,0 +1,392 @@
+"""Applying, withdrawing and following applications, from the applicant's side.
+
+One application per vacancy is guaranteed by a unique constraint; the per-fair cap by
+taking the applicant's row lock (PostgreSQL) or SQLite's single writer, so two
+concurrent requests can neither both apply to one vacancy nor both pass the cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair import i18n
+from jobfair.i18n import gettext
+from jobfair.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    Booth,
+    Company,
+    Fair,
+    Notification,
+    User,
+    Vacancy,
+)
+from jobfair.models.applications import ApplicationStatus
+from jobfair.models.companies import BoothStatus
+from jobfair.models.fairs import FairPhase, FairStatus
+from jobfair.models.vacancies import VacancyStatus, VacancyVerification
+from jobfair.reference.education import education_level, meets_minimum
+from jobfair.reference.nik import age_on
+from jobfair.services.applicants import applicant_of
+from jobfair.services.errors import Conflict, NotFound, ValidationFailed
+
+# Statuses an applicant may withdraw from: anything not yet final.
+WITHDRAWABLE = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.REVIEWED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFERED,
+    }
+)
+# Applications that count towards a fair's per-applicant cap.
+COUNTED = ApplicationStatus.WITHDRAWN
+
+
+def _education_label(code: str) -> str:
+    level = education_level(code)
+    return level.label_id if i18n.current_locale() == "id" else level.label_en
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether an applicant may apply to a vacancy now, and if not, why."""
+
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def requirement_problems(
+    applicant: Applicant, vacancy: Vacancy, fair: Fair, now: datetime
+) -> list[str]:
+    """What the applicant lacks for the vacancy, in plain words."""
+    problems = []
+    if not meets_minimum(applicant.education_level, vacancy.education_min):
+        problems.append(
+            gettext(
+                "This vacancy asks for at least %(required)s; your profile says %(have)s.",
+                required=_education_label(vacancy.education_min),
+                have=_education_label(applicant.education_level),
+            )
+        )
+    age = age_on(applicant.birth_date, fair.local(now).date())
+    if vacancy.age_min is not None and age < vacancy.age_min:
+        problems.append(
+            gettext(
+                "This vacancy is for people aged %(low)s or older; you are %(age)s.",
+                low=vacancy.age_min,
+                age=age,
+            )
+        )
+    if vacancy.age_max is not None and age > vacancy.age_max:
+        problems.append(
+            gettext(
+                "This vacancy is for people aged up to %(high)s; you are %(age)s.",
+                high=vacancy.age_max,
+                age=age,
+            )
+        )
+    return problems
+
+
+async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple[Vacancy, Fair]:
+    row = (
+        await session.execute(
+            select(Vacancy, Fair, Booth.status)
+            .join(Booth, Booth.id == Vacancy.booth_id)
+            .join(Fair, Fair.id == Vacancy.fair_id)
+            .where(Vacancy.id == vacancy_id)
+        )
+    ).first()
+    # A vacancy the public cannot see does not exist for an applicant either.
+    if (
+        row is None
+        or row[0].verification != VacancyVerification.VERIFIED
+        or row[2] != BoothStatus.APPROVED
+    ):
+        raise NotFound(gettext("We could not find that vacancy."))
+    vacancy, fair, _status = row
+    if fair.status == FairStatus.DRAFT:
+        raise NotFound(gettext("We could not find that vacancy."))
+    return vacancy, fair
+
+
+def closed_reason(vacancy: Vacancy, fair: Fair, now: datetime) -> str | None:
+    """Why nobody can apply to the vacancy now, or None when applications are open."""
+    phase = fair.phase(now)
+    if phase == FairPhase.UPCOMING:
+        return gettext("The fair has not opened yet. Come back when it opens.")
+    if phase != FairPhase.OPEN:
+        return gettext("The fair is closed; applications are no longer accepted.")
+    if vacancy.status != VacancyStatus.OPEN:
+        return gettext("This vacancy is closed.")
+    if vacancy.deadline is not None and fair.local(now).date() > vacancy.deadline:
+        return gettext("The deadline of this vacancy has passed.")
+    return None
+
+
+async def applications_in_fair(session: AsyncSession, applicant_id: int, fair_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(
+                Application.applicant_id == applicant_id,
+                Application.fair_id == fair_id,
+                Application.status != COUNTED,
+            )
+        )
+        or 0
+    )
+
+
+async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Application:
+    """Submit an application, or raise with the reason it cannot be taken."""
+    applicant = await applicant_of(session, user)
+    # Serialises this applicant's concurrent applies (the cap check below depends on it).
+    await session.execute(
+        select(Applicant.id).where(Applicant.id == applicant.id).with_for_update()
+    )
+    vacancy, fair = await _vacancy_for_applying(session, vacancy_id)
+    reason = closed_reason(vacancy, fair, now)
+    if reason:
+        raise Conflict(reason)
+    existing = await session.scalar(
+        select(Application.id).where(
+            Application.vacancy_id == vacancy.id, Application.applicant_id == applicant.id
+        )
+    )
+    if existing is not None:
+        raise Conflict(gettext("You have already applied to this vacancy."))
+    problems = requirement_problems(applicant, vacancy, fair, now)
+    if problems:
+        raise ValidationFailed(" ".join(problems), fields={"requirements": " ".join(problems)})
+    if fair.application_cap is not None:
+        used = await applications_in_fair(session, applicant.id, fair.id)
+        if used >= fair.application_cap:
+            raise Conflict(
+                gettext(
+                    "You have reached this fair's limit of %(cap)s applications. "
+                    "Withdraw one to apply elsewhere.",
+                    cap=fair.application_cap,
+                )
+            )
+    application = Application(
+        vacancy_id=vacancy.id,
+        applicant_id=applicant.id,
+        booth_id=vacancy.booth_id,
+        fair_id=fair.id,
+        status=ApplicationStatus.SUBMITTED,
+        released_status=ApplicationStatus.SUBMITTED,
+        submitted_at=now,
+        updated_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(application)
+            await session.flush()
+    except IntegrityError:
+        # The other of two simultaneous requests won: one application exists.
+        raise Conflict(gettext("You have already applied to this vacancy.")) from None
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            actor_user_id=user.id,
+            from_status=None,
+            to_status=ApplicationStatus.SUBMITTED,
+            created_at=now,
+            released_at=now,
+        )
+    )
+    await session.flush()
+    return application
+
+
+async def _own_application(session: AsyncSession, user: User, application_id: int) -> Application:
+    applicant = await applicant_of(session, user)
+    application = await session.get(Application, application_id)
+    if application is None or application.applicant_id != applicant.id:
+        raise NotFound(gettext("We could not find that application."))
+    return application
+
+
+async def withdraw(
+    session: AsyncSession, user: User, application_id: int, now: datetime
+) -> Application:
+    application = await _own_application(session, user, application_id)
+    if application.released_status not in WITHDRAWABLE or application.status not in WITHDRAWABLE:
+        raise Conflict(
+            gettext("This application already has a final answer and cannot be withdrawn.")
+        )
+    # A decision the company staged but has not released is void once withdrawn.
+    await session.execute(
+        update(ApplicationEvent)
+        .where(
+            ApplicationEvent.application_id == application.id,
+            ApplicationEvent.released_at.is_(None),
+        )
+        .values(released_at=now, note=None)
+    )
+    previous = application.released_status
+    application.status = ApplicationStatus.WITHDRAWN
+    application.released_status = ApplicationStatus.WITHDRAWN
+    application.updated_at = now
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            actor_user_id=user.id,
+            from_status=previous,
+            to_status=ApplicationStatus.WITHDRAWN,
+            created_at=now,
+            released_at=now,
+        )
+    )
+    await session.flush()
+    return application
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    id: int
+    status: str
+    submitted_at: datetime
+    updated_at: datetime
+    vacancy_id: int
+    vacancy_title: str
+    company_name: str
+    company_slug: str
+    fair_slug: str
+    fair_name: str
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+
+def _my_query(applicant_id: int):  # type: ignore[no-untyped-def]
+    return (
+        select(
+            Application.id,
+            Application.released_status,
+            Application.submitted_at,
+            Application.updated_at,
+            Vacancy.id,
+            Vacancy.title,
+            Company.name,
+            Company.slug,
+            Fair.slug,
+            Fair.name,
+        )
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .join(Company, Company.id == Booth.company_id)
+        .join(Fair, Fair.id == Application.fair_id)
+        .where(Application.applicant_id == applicant_id)
+    )
+
+
+async def my_applications(session: AsyncSession, user: User) -> list[MyApplication]:
+    applicant = await applicant_of(session, user)
+    rows = await session.execute(
+        _my_query(applicant.id).order_by(Application.submitted_at.desc(), Application.id.desc())
+    )
+    return [MyApplication(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    status: str
+    at: datetime
+
+
+async def my_application(
+    session: AsyncSession, user: User, application_id: int
+) -> tuple[MyApplication, list[TimelineEntry]]:
+    """One application with its timeline — released events only, so a staged decision
+    stays invisible until the company sends it."""
+    application = await _own_application(session, user, application_id)
+    row = (
+        await session.execute(
+            _my_query(application.applicant_id).where(Application.id == application.id)
+        )
+    ).one()
+    events = await session.scalars(
+        select(ApplicationEvent)
+        .where(
+            ApplicationEvent.application_id == application.id,
+            ApplicationEvent.released_at.is_not(None),
+        )
+        .order_by(ApplicationEvent.released_at, ApplicationEvent.id)
+    )
+    timeline = [
+        TimelineEntry(event.to_status, event.released_at) for event in events if event.released_at
+    ]
+    return MyApplication(*row), timeline
+
+
+async def applied_vacancy_status(
+    session: AsyncSession, user: User, vacancy_id: int
+) -> tuple[int, str] | None:
+    """(application id, released status) when ``user`` applied to the vacancy."""
+    row = (
+        await session.execute(
+            select(Application.id, Application.released_status)
+            .join(Applicant, Applicant.id == Application.applicant_id)
+            .where(Applicant.user_id == user.id, Application.vacancy_id == vacancy_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+# ------------------------------------------------------------------ notifications
+
+
+async def notify(
+    session: AsyncSession, user_id: int, subject: str, body: str, link: str | None, now: datetime
+) -> Notification:
+    row = Notification(user_id=user_id, subject=subject[:300], body=body, link=link, created_at=now)
+    session.add(row)
+    return row
+
+
+async def notifications(session: AsyncSession, user: User, limit: int = 50) -> list[Notification]:
+    return list(
+        await session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def unread_count(session: AsyncSession, user_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+async def mark_read(
+    session: AsyncSession, user: User, now: datetime, notification_id: int | None = None
+) -> None:
+    query = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    await session.execute(query.values(read_at=now))

@@ -1,0 +1,306 @@
+"""Signing in and out: server-side sessions, API tokens, password resets, disabling.
+
+Every secret handed to a client (session cookie, API token, reset link) is a random
+token whose SHA-256 alone is stored, so a copy of the database opens no account.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair import i18n
+from jobfair.models import ApiToken, PasswordReset, User, UserSession
+from jobfair.services import audit
+from jobfair.services.accounts import check_password, normalise_email
+from jobfair.services.errors import NotFound, Unauthorized, ValidationFailed
+from jobfair.services.identity import hash_password, token_hash, verify_password
+from jobfair.services.mail import queue_mail
+
+SESSION_LIFETIME = timedelta(days=14)
+# A session's expiry slides forward at most this often, so reads rarely write.
+SESSION_REFRESH = timedelta(hours=1)
+RESET_LIFETIME = timedelta(hours=1)
+# Verified against when no user matches, so a wrong e-mail costs as long as a wrong
+# password and the timing does not tell which accounts exist.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session_row: UserSession | None = None
+    api_token: ApiToken | None = None
+
+    @property
+    def csrf_token(self) -> str | None:
+        return self.session_row.csrf_token if self.session_row else None
+
+
+async def find_login(session: AsyncSession, login: str) -> User | None:
+    login = login.strip()
+    if "@" in login:
+        return await session.scalar(select(User).where(User.email == normalise_email(login)))
+    phone = normalise_phone(login)
+    return await session.scalar(select(User).where(User.phone == phone)) if phone else None
+
+
+def normalise_phone(phone: str) -> str | None:
+    """Indonesian mobile numbers as ``+62…``: accepts 08…, 628…, +628…, spaces, dashes."""
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+").lstrip("+")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not digits.startswith("628") or not 10 <= len(digits) <= 15 or not digits.isdigit():
+        return None
+    return "+" + digits
+
+
+async def authenticate(session: AsyncSession, login: str, password: str) -> User:
+    """The active user with this e-mail or phone and password, else :class:`Unauthorized`
+    with one message for every reason."""
+    user = await find_login(session, login) if login.strip() else None
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.is_active:
+        raise Unauthorized(i18n.gettext("The e-mail, phone number or password is wrong."))
+    return user
+
+
+async def start_session(
+    session: AsyncSession, user: User, now: datetime, *, replacing: str | None = None
+) -> tuple[str, UserSession]:
+    """A new session for ``user``; the session being replaced (the browser's previous
+    one) is revoked, so a session id known before login is useless after it."""
+    if replacing:
+        await session.execute(
+            update(UserSession)
+            .where(
+                UserSession.token_hash == token_hash(replacing), UserSession.revoked_at.is_(None)
+            )
+            .values(revoked_at=now)
+        )
+    raw = new_token()
+    row = UserSession(
+        token_hash=token_hash(raw),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + SESSION_LIFETIME,
+    )
+    session.add(row)
+    user.last_login_at = now
+    await session.flush()
+    audit.record(
+        session, "user.signed_in", object_type="user", object_id=user.id, actor_user_id=user.id
+    )
+    return raw, row
+
+
+async def resolve_session(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
+    """The signed-in user behind a session cookie, or None when it is unknown, expired,
+    revoked or its user disabled."""
+    found = (
+        await session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == token_hash(raw))
+        )
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
+        return None
+    return SignedIn(user=user, session_row=row)
+
+
+async def touch_session(session: AsyncSession, session_id: int, now: datetime) -> None:
+    """Slide the expiry of an active session (called at most once per refresh period)."""
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+        .values(last_seen_at=now, expires_at=now + SESSION_LIFETIME)
+    )
+
+
+def needs_touch(row: UserSession, now: datetime) -> bool:
+    return now - row.last_seen_at >= SESSION_REFRESH
+
+
+async def end_session(session: AsyncSession, raw: str, now: datetime) -> None:
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(raw), UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def create_api_token(
+    session: AsyncSession, user: User, name: str = "api"
+) -> tuple[str, ApiToken]:
+    raw = "jf_" + new_token()
+    row = ApiToken(token_hash=token_hash(raw), user_id=user.id, name=name[:100] or "api")
+    session.add(row)
+    await session.flush()
+    audit.record(
+        session,
+        "api_token.created",
+        object_type="api_token",
+        object_id=row.id,
+        actor_user_id=user.id,
+    )
+    return raw, row
+
+
+async def resolve_api_token(session: AsyncSession, raw: str) -> SignedIn | None:
+    found = (
+        await session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == token_hash(raw))
+        )
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or not user.is_active:
+        return None
+    return SignedIn(user=user, api_token=row)
+
+
+async def revoke_api_token(session: AsyncSession, user: User, token_id: int, now: datetime) -> None:
+    row = await session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        raise NotFound(i18n.gettext("We could not find that page."))
+    row.revoked_at = now
+    audit.record(
+        session,
+        "api_token.revoked",
+        object_type="api_token",
+        object_id=row.id,
+        actor_user_id=user.id,
+    )
+
+
+async def list_api_tokens(session: AsyncSession, user: User) -> list[ApiToken]:
+    return list(
+        await session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
+        )
+    )
+
+
+async def revoke_everything(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """End every session and API token of a user (disabling, password reset, deletion)."""
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    await session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def disable_user(
+    session: AsyncSession, user_id: int, now: datetime, *, actor_user_id: int | None
+) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(i18n.gettext("We could not find that page."))
+    user.is_active = False
+    user.disabled_at = now
+    await revoke_everything(session, user.id, now)
+    audit.record(
+        session, "user.disabled", object_type="user", object_id=user.id, actor_user_id=actor_user_id
+    )
+    return user
+
+
+async def request_password_reset(
+    session: AsyncSession, email: str, now: datetime, *, base_url: str
+) -> None:
+    """Mail a reset link when an active account has this e-mail. The answer to the
+    requester is the same either way, so the form tells nobody who is registered."""
+    user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active or not user.email:
+        return
+    raw = new_token()
+    reset = PasswordReset(
+        token_hash=token_hash(raw), user_id=user.id, created_at=now, expires_at=now + RESET_LIFETIME
+    )
+    session.add(reset)
+    await session.flush()
+    link = f"{base_url.rstrip('/')}/password/reset?token={raw}"
+    body = i18n.gettext(
+        "Someone asked to reset the password of your job fair account.\n\n"
+        "To choose a new password, open this link within one hour:\n%(link)s\n\n"
+        "If it was not you, ignore this message; your password stays as it is.",
+        link=link,
+    )
+    await queue_mail(
+        session,
+        to_address=user.email,
+        subject=i18n.gettext("Reset your password"),
+        body=body,
+        dedupe_key=f"password-reset:{reset.id}",
+        user_id=user.id,
+    )
+    audit.record(session, "user.password_reset_requested", object_type="user", object_id=user.id)
+
+
+async def check_reset_token(session: AsyncSession, raw: str, now: datetime) -> PasswordReset:
+    reset = await session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(raw))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        raise NotFound(i18n.gettext("This link is invalid or has expired. Ask for a new one."))
+    return reset
+
+
+async def reset_password(session: AsyncSession, raw: str, password: str, now: datetime) -> User:
+    reset = await check_reset_token(session, raw, now)
+    if problem := check_password(password):
+        raise ValidationFailed(
+            i18n.gettext("Please check the form."),
+            fields={
+                "password": i18n.gettext(
+                    "The password needs %(problem)s.", problem=password_problem(problem)
+                )
+            },
+        )
+    user = await session.get(User, reset.user_id)
+    if user is None or not user.is_active:
+        raise NotFound(i18n.gettext("This link is invalid or has expired. Ask for a new one."))
+    user.password_hash = hash_password(password)
+    reset.used_at = now
+    # Every other reset link of the user dies with this one.
+    await session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    await revoke_everything(session, user.id, now)
+    audit.record(
+        session, "user.password_reset", object_type="user", object_id=user.id, actor_user_id=user.id
+    )
+    return user
+
+
+def password_problem(problem: str) -> str:
+    """The translated form of :func:`jobfair.services.accounts.check_password`'s answer."""
+    if problem.startswith("at least"):
+        return i18n.gettext("at least 8 characters")
+    return i18n.gettext("at most 128 characters")

@@ -1,0 +1,240 @@
+"""Sign in and out, password reset, applicant registration and the region picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from jobfair import i18n
+from jobfair.context import AppContext
+from jobfair.models.accounts import Role
+from jobfair.reference import regions
+from jobfair.services import applicants, auth
+from jobfair.services.errors import DomainError, NotFound
+from jobfair.web.auth import checked_form, current, limit, request_auth, sign_in, sign_out
+from jobfair.web.htmx import render
+
+RESET_COOKIE = "jobfair_reset"
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only local paths: ``//host`` and absolute URLs would make an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def home_for(role: str) -> str:
+    return "/me" if role == Role.APPLICANT else "/"
+
+
+# ----------------------------------------------------------------------- sign in
+
+
+async def login_page(request: Request) -> Response:
+    if current(request):
+        return RedirectResponse(home_for(current(request).user.role), status_code=303)  # type: ignore[union-attr]
+    return render(
+        request,
+        "pages/account/login.html",
+        {"next": safe_next(request.query_params.get("next"), ""), "error": None, "login": ""},
+    )
+
+
+async def login_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    login = str(form.get("login", ""))[:254]
+    password = str(form.get("password", ""))[:200]
+    next_path = safe_next(str(form.get("next", "")), "")
+    ctx = _ctx(request)
+    try:
+        await limit(request, "login:address")
+        await limit(request, "login:account", login.strip().lower())
+        async with ctx.unit_of_work() as session:
+            user = await auth.authenticate(session, login, password)
+            raw, _row = await auth.start_session(
+                session, user, ctx.now(), replacing=request_auth(request).session_token
+            )
+            role = user.role
+    except DomainError as error:
+        return render(
+            request,
+            "pages/account/login.html",
+            {"next": next_path, "error": error.message, "login": login},
+            status_code=error.status,
+        )
+    sign_in(request, raw)
+    return RedirectResponse(next_path or home_for(role), status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    await checked_form(request)
+    state = request_auth(request)
+    ctx = _ctx(request)
+    if state.session_token:
+        async with ctx.unit_of_work() as session:
+            await auth.end_session(session, state.session_token, ctx.now())
+    sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+# ---------------------------------------------------------------- password reset
+
+
+async def forgot_page(request: Request) -> Response:
+    return render(request, "pages/account/forgot.html", {"sent": False, "email": ""})
+
+
+async def forgot_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    email = str(form.get("email", ""))[:254]
+    await limit(request, "reset:address")
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await auth.request_password_reset(session, email, ctx.now(), base_url=ctx.settings.base_url)
+    # The same answer whether or not the address is registered.
+    return render(request, "pages/account/forgot.html", {"sent": True, "email": email})
+
+
+async def reset_page(request: Request) -> Response:
+    token = request.query_params.get("token")
+    if token:
+        # Move the token out of the address bar (and out of history and referrers) into
+        # a short-lived cookie, then show the form on a clean URL.
+        response = RedirectResponse("/password/reset", status_code=303)
+        response.set_cookie(
+            RESET_COOKIE,
+            token[:100],
+            max_age=3600,
+            path="/password/reset",
+            httponly=True,
+            samesite="lax",
+            secure=not request.app.state.settings.is_development,
+        )
+        return response
+    raw = request.cookies.get(RESET_COOKIE, "")
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        try:
+            await auth.check_reset_token(session, raw, ctx.now())
+            valid = True
+        except NotFound:
+            valid = False
+    return render(
+        request,
+        "pages/account/reset.html",
+        {"valid": valid, "errors": {}},
+        status_code=200 if valid else 404,
+    )
+
+
+async def reset_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    raw = request.cookies.get(RESET_COOKIE, "")
+    password = str(form.get("password", ""))
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            await auth.reset_password(session, raw, password, ctx.now())
+    except DomainError as error:
+        return render(
+            request,
+            "pages/account/reset.html",
+            {"valid": error.status != 404, "errors": error.fields or {"password": error.message}},
+            status_code=error.status,
+        )
+    response = RedirectResponse("/login?reset=1", status_code=303)
+    response.delete_cookie(RESET_COOKIE, path="/password/reset")
+    return response
+
+
+# ------------------------------------------------------------------ registration
+
+
+def region_choices(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Province and regency options for one picker, from what the form holds so far."""
+    code = str(values.get(f"{prefix}_regency_code") or "")
+    province = str(values.get(f"{prefix}_province") or "") or (code.split(".")[0] if code else "")
+    known = {p.code for p in regions.provinces()}
+    province = province if province in known else ""
+    return {"province": province, "regencies": regions.regencies(province) if province else ()}
+
+
+def _form_values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        key: str(value)[:300]
+        for key, value in form.items()
+        if key not in ("password", "csrf_token")
+    }
+    values["disability"] = [str(v) for v in form.getlist("disability")]
+    return values
+
+
+def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "ktp": region_choices(values, "ktp"),
+        "domicile": region_choices(values, "domicile"),
+    }
+
+
+async def register_page(request: Request) -> Response:
+    signed_in = current(request)
+    if signed_in:
+        return RedirectResponse(home_for(signed_in.user.role), status_code=303)
+    return render(request, "pages/account/register.html", _registration_context({}, {}))
+
+
+async def register_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    values = _form_values(form)
+    if form.get("action") == "regions":
+        # The no-JavaScript picker: show the regencies of the chosen provinces.
+        return render(request, "pages/account/register.html", _registration_context(values, {}))
+    data = dict(values)
+    data["password"] = str(form.get("password", ""))
+    ctx = _ctx(request)
+    try:
+        await limit(request, "register:address")
+        async with ctx.unit_of_work() as session:
+            user = await applicants.register_applicant(session, data, ctx.nik_vault, ctx.now())
+            raw, _row = await auth.start_session(
+                session, user, ctx.now(), replacing=request_auth(request).session_token
+            )
+    except DomainError as error:
+        errors = error.fields or {"form": error.message}
+        return render(
+            request,
+            "pages/account/register.html",
+            _registration_context(values, errors),
+            status_code=error.status,
+        )
+    sign_in(request, raw)
+    return RedirectResponse("/me?welcome=1", status_code=303)
+
+
+async def regency_options(request: Request) -> Response:
+    """``<option>`` list for a province (htmx swaps it into the regency select)."""
+    province = ""
+    for key, value in request.query_params.items():
+        if key == "province" or key.endswith("_province"):
+            province = value
+    known = {p.code for p in regions.provinces()}
+    choices = regions.regencies(province) if province in known else ()
+    return render(
+        request,
+        "partials/account/regency_options.html",
+        {
+            "regencies": choices,
+            "selected": request.query_params.get("selected", ""),
+            "placeholder": i18n.gettext("Choose a regency or city"),
+        },
+    )

@@ -1,0 +1,378 @@
+"""The applicant's own pages: profile, CV, applications, notifications, data rights,
+and the apply button of a vacancy page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from jobfair.context import AppContext
+from jobfair.i18n import gettext
+from jobfair.models.accounts import Role
+from jobfair.services import applicants, applications, catalogue, fairs
+from jobfair.services.applicants import CV_MAX_BYTES
+from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
+from jobfair.web.account import _form_values, region_choices
+from jobfair.web.auth import checked_form, current, limit, require, sign_out
+from jobfair.web.htmx import render
+
+# Multipart overhead allowed on top of the CV itself before the body is refused unread.
+UPLOAD_SLACK = 64 * 1024
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+async def me(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        applicant = await applicants.applicant_of(session, signed_in.user)
+        cv = await applicants.current_cv(session, applicant.id)
+        views = await applicants.cv_views(session, applicant.id, limit=20)
+        mine = await applications.my_applications(session, signed_in.user)
+        unread = await applications.unread_count(session, signed_in.user.id)
+    return render(
+        request,
+        "pages/me/home.html",
+        {
+            "user": signed_in.user,
+            "applicant": applicant,
+            "cv": cv,
+            "views": views,
+            "applications": mine[:5],
+            "application_total": len(mine),
+            "unread": unread,
+            "welcome": request.query_params.get("welcome") == "1",
+            "cv_saved": request.query_params.get("cv") == "1",
+            "cv_error": None,
+        },
+    )
+
+
+def _profile_values(user: Any, applicant: Any) -> dict[str, Any]:
+    return {
+        "full_name": user.full_name,
+        "email": user.email or "",
+        "phone": user.phone or "",
+        "birth_place": applicant.birth_place or "",
+        "education_level": applicant.education_level,
+        "education_major": applicant.education_major or "",
+        "institution": applicant.institution or "",
+        "graduation_year": applicant.graduation_year or "",
+        "domicile_regency_code": applicant.domicile_regency_code,
+        "disability": [k for k in applicant.disability_kinds.split(",") if k],
+        "ak1_number": applicant.ak1_number or "",
+        "skills": applicant.skills,
+    }
+
+
+async def profile_page(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    async with _ctx(request).read() as session:
+        applicant = await applicants.applicant_of(session, signed_in.user)
+    values = _profile_values(signed_in.user, applicant)
+    return render(
+        request,
+        "pages/me/profile.html",
+        {
+            "values": values,
+            "errors": {},
+            "applicant": applicant,
+            "domicile": region_choices(values, "domicile"),
+            "saved": False,
+        },
+    )
+
+
+async def profile_submit(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    form = await checked_form(request)
+    values = _form_values(form)
+    ctx = _ctx(request)
+    if form.get("action") == "regions":
+        async with ctx.read() as session:
+            applicant = await applicants.applicant_of(session, signed_in.user)
+        return render(
+            request,
+            "pages/me/profile.html",
+            {
+                "values": values,
+                "errors": {},
+                "applicant": applicant,
+                "domicile": region_choices(values, "domicile"),
+                "saved": False,
+            },
+        )
+    data = {
+        key: values.get(key)
+        for key in (
+            "full_name",
+            "email",
+            "phone",
+            "birth_place",
+            "education_level",
+            "education_major",
+            "institution",
+            "graduation_year",
+            "domicile_regency_code",
+            "ak1_number",
+            "skills",
+        )
+    }
+    data["disability"] = values["disability"]
+    try:
+        async with ctx.unit_of_work() as session:
+            applicant = await applicants.update_profile(session, signed_in.user, data, ctx.now())
+    except DomainError as error:
+        async with ctx.read() as session:
+            applicant = await applicants.applicant_of(session, signed_in.user)
+        return render(
+            request,
+            "pages/me/profile.html",
+            {
+                "values": values,
+                "errors": error.fields or {"form": error.message},
+                "applicant": applicant,
+                "domicile": region_choices(values, "domicile"),
+                "saved": False,
+            },
+            status_code=error.status,
+        )
+    return RedirectResponse("/me?profile=1", status_code=303)
+
+
+async def read_upload(request: Request, upload: Any) -> tuple[bytes, str]:
+    if not isinstance(upload, UploadFile):
+        message = "file"
+        raise ValidationFailed(message, fields={"file": message})
+    data = await upload.read(CV_MAX_BYTES + 1)
+    return data, upload.filename or "cv.pdf"
+
+
+def _too_big(request: Request) -> bool:
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) > CV_MAX_BYTES + UPLOAD_SLACK
+
+
+async def cv_upload(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    ctx = _ctx(request)
+    try:
+        if _too_big(request):
+            message = gettext("The CV is larger than 2 MB. Save it smaller and try again.")
+            raise PayloadTooLarge(message, fields={"file": message})
+        form = await checked_form(request)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            message = gettext("Choose a PDF file to upload.")
+            raise ValidationFailed(message, fields={"file": message})
+        data, filename = await read_upload(request, upload)
+        async with ctx.unit_of_work() as session:
+            await applicants.store_cv(
+                session, signed_in.user, data, filename, ctx.settings.uploads_dir, ctx.now()
+            )
+    except DomainError as error:
+        async with ctx.read() as session:
+            applicant = await applicants.applicant_of(session, signed_in.user)
+            cv = await applicants.current_cv(session, applicant.id)
+            views = await applicants.cv_views(session, applicant.id, limit=20)
+            mine = await applications.my_applications(session, signed_in.user)
+            unread = await applications.unread_count(session, signed_in.user.id)
+        return render(
+            request,
+            "pages/me/home.html",
+            {
+                "user": signed_in.user,
+                "applicant": applicant,
+                "cv": cv,
+                "views": views,
+                "applications": mine[:5],
+                "application_total": len(mine),
+                "unread": unread,
+                "welcome": False,
+                "cv_saved": False,
+                "cv_error": (error.fields or {}).get("file", error.message),
+            },
+            status_code=error.status,
+        )
+    return RedirectResponse("/me?cv=1", status_code=303)
+
+
+def cv_response(cv_file: applicants.CvFile) -> Response:
+    if not cv_file.path.is_file():
+        raise NotFound("cv file missing")
+    response = FileResponse(
+        cv_file.path,
+        media_type="application/pdf",
+        filename=cv_file.filename,
+        content_disposition_type="attachment",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+async def cv_download(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        applicant = await applicants.applicant_of(session, signed_in.user)
+        cv_file = await applicants.open_cv(
+            session, signed_in.user, applicant.id, ctx.settings.uploads_dir, ctx.now()
+        )
+    return cv_response(cv_file)
+
+
+async def my_applications(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    async with _ctx(request).read() as session:
+        mine = await applications.my_applications(session, signed_in.user)
+    return render(request, "pages/me/applications.html", {"applications": mine})
+
+
+async def my_application(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    async with _ctx(request).read() as session:
+        item, timeline = await applications.my_application(
+            session, signed_in.user, request.path_params["application_id"]
+        )
+    return render(
+        request,
+        "pages/me/application.html",
+        {
+            "item": item,
+            "timeline": timeline,
+            "sent": request.query_params.get("sent") == "1",
+            "error": None,
+        },
+    )
+
+
+async def withdraw(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    await checked_form(request)
+    ctx = _ctx(request)
+    application_id = request.path_params["application_id"]
+    async with ctx.unit_of_work() as session:
+        await applications.withdraw(session, signed_in.user, application_id, ctx.now())
+    return RedirectResponse(f"/me/applications/{application_id}", status_code=303)
+
+
+async def notifications_page(request: Request) -> Response:
+    signed_in = require(request)
+    async with _ctx(request).read() as session:
+        rows = await applications.notifications(session, signed_in.user)
+    return render(request, "pages/me/notifications.html", {"notifications": rows})
+
+
+async def notifications_read(request: Request) -> Response:
+    signed_in = require(request)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await applications.mark_read(session, signed_in.user, ctx.now())
+    return RedirectResponse("/me/notifications", status_code=303)
+
+
+async def my_data(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        data = await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="data-saya.json"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def delete_page(request: Request) -> Response:
+    require(request, Role.APPLICANT)
+    return render(request, "pages/me/delete.html", {"errors": {}})
+
+
+async def delete_submit(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            user = await session.merge(signed_in.user)
+            await applicants.delete_account(
+                session, user, str(form.get("password", "")), ctx.settings.uploads_dir, ctx.now()
+            )
+    except DomainError as error:
+        return render(
+            request,
+            "pages/me/delete.html",
+            {"errors": error.fields or {"password": error.message}},
+            status_code=error.status,
+        )
+    sign_out(request)
+    return RedirectResponse("/?deleted=1", status_code=303)
+
+
+# --------------------------------------------------------------------- applying
+
+
+async def vacancy_page(request: Request) -> Response:
+    return await _vacancy_page(request, error=None, status_code=200)
+
+
+async def _vacancy_page(request: Request, *, error: str | None, status_code: int) -> Response:
+    ctx = _ctx(request)
+    signed_in = current(request)
+    now = ctx.now()
+    applied = None
+    problems: list[str] = []
+    async with ctx.read() as session:
+        fair = await fairs.get_fair(session, request.path_params["slug"])
+        vacancy = await catalogue.get_vacancy(session, fair, request.path_params["vacancy_id"])
+        if signed_in and signed_in.user.role == Role.APPLICANT:
+            applied = await applications.applied_vacancy_status(session, signed_in.user, vacancy.id)
+            applicant = await applicants.applicant_of(session, signed_in.user)
+            problems = applications.requirement_problems(applicant, vacancy, fair, now)
+    return render(
+        request,
+        "pages/public/vacancy.html",
+        {
+            "fair": fair,
+            "phase": fair.phase(now),
+            "vacancy": vacancy,
+            "closed_reason": applications.closed_reason(vacancy, fair, now),
+            "applied": applied,
+            "problems": problems,
+            "apply_error": error,
+        },
+        status_code=status_code,
+    )
+
+
+async def apply(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    await checked_form(request)
+    ctx = _ctx(request)
+    try:
+        await limit(request, "apply:user", str(signed_in.user.id))
+        async with ctx.unit_of_work() as session:
+            fair = await fairs.get_fair(session, request.path_params["slug"])
+            application = await applications.apply(
+                session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
+            )
+            if application.fair_id != fair.id:
+                raise NotFound("vacancy not in this fair")
+            application_id = application.id
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _vacancy_page(request, error=error.message, status_code=error.status)
+    return RedirectResponse(f"/me/applications/{application_id}?sent=1", status_code=303)

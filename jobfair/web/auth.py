@@ -1,0 +1,318 @@
+"""Who is asking: session cookies and bearer tokens, CSRF and rate limits.
+
+* The session cookie carries a random token, signed (itsdangerous) so a forged cookie
+  is rejected without a database read; the server-side row decides whether it is live.
+* ``Authorization: Bearer`` tokens authenticate the JSON API; they carry no ambient
+  authority, so API calls with a bearer token need no CSRF token.
+* CSRF: a signed double-submit token. A random value lives in an HttpOnly cookie; forms
+  and htmx requests send HMAC(secret, value), which a cross-site page can neither read
+  nor compute. Every state-changing handler reads its form through :func:`checked_form`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+from itsdangerous import BadSignature, Signer
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.datastructures import FormData, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jobfair import i18n
+from jobfair.context import AppContext
+from jobfair.services import auth
+from jobfair.services.auth import SignedIn
+from jobfair.services.errors import DomainError, PermissionDenied, RateLimited
+
+SESSION_COOKIE = "jobfair_session"
+CSRF_COOKIE = "jobfair_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_MAX_AGE = int(auth.SESSION_LIFETIME.total_seconds())
+
+
+class LoginRequired(DomainError):
+    """Raised by :func:`require`; pages answer with a redirect to the sign-in page."""
+
+    code = "unauthorized"
+    status = 401
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # noqa: S112 - a malformed cookie header is ignored
+                continue
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+def session_signer(secret_key: str) -> Signer:
+    return Signer(secret_key, salt="jobfair-session")
+
+
+def csrf_for(secret_key: str, cookie_value: str) -> str:
+    return hmac.new(
+        secret_key.encode(), f"csrf:{cookie_value}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def cookie_header(name: str, value: str, *, max_age: int | None, secure: bool) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+@dataclass
+class RequestAuth:
+    """What the middleware found, in ``request.state.auth``."""
+
+    signed_in: SignedIn | None
+    session_token: str | None  # the raw session token (for logout and rotation)
+    via_bearer: bool
+    csrf_cookie: str
+    csrf_token: str
+    # Set by handlers that sign in or out; the middleware writes the cookies.
+    new_session: str | None = None
+    clear_session: bool = False
+    rotate_csrf: bool = False
+
+
+class AuthMiddleware:
+    """Resolves the session cookie or bearer token once per request."""
+
+    def __init__(self, app: ASGIApp, *, secret_key: str, secure_cookies: bool) -> None:
+        self.app = app
+        self.secret_key = secret_key
+        self.secure = secure_cookies
+        self.signer = session_signer(secret_key)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        ctx: AppContext = scope["app"].state.ctx
+        cookies = _cookies(scope)
+        now = ctx.now()
+        signed_in: SignedIn | None = None
+        session_token: str | None = None
+        bearer = _bearer(scope)
+        if bearer:
+            async with ctx.read() as session:
+                signed_in = await auth.resolve_api_token(session, bearer)
+            if signed_in is None:
+                # A wrong or revoked token is an error, never a silent anonymous call.
+                await _json_401(send)
+                return
+        elif SESSION_COOKIE in cookies:
+            try:
+                session_token = self.signer.unsign(cookies[SESSION_COOKIE]).decode()
+            except BadSignature:
+                session_token = None
+            if session_token:
+                async with ctx.read() as session:
+                    signed_in = await auth.resolve_session(session, session_token, now)
+                if (
+                    signed_in
+                    and signed_in.session_row
+                    and auth.needs_touch(signed_in.session_row, now)
+                ):
+                    async with ctx.unit_of_work() as session:
+                        await auth.touch_session(session, signed_in.session_row.id, now)
+        csrf_cookie = cookies.get(CSRF_COOKIE) or ""
+        fresh_csrf = not csrf_cookie or len(csrf_cookie) > 100
+        if fresh_csrf:
+            csrf_cookie = secrets.token_urlsafe(24)
+        state = RequestAuth(
+            signed_in=signed_in,
+            session_token=session_token if signed_in else None,
+            via_bearer=bool(bearer),
+            csrf_cookie=csrf_cookie,
+            csrf_token=csrf_for(self.secret_key, csrf_cookie),
+        )
+        scope.setdefault("state", {})["auth"] = state
+        stale_cookie = SESSION_COOKIE in cookies and signed_in is None and not bearer
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookies(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if state.new_session:
+                    value = self.signer.sign(state.new_session).decode()
+                    headers.append(
+                        "Set-Cookie",
+                        cookie_header(
+                            SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, secure=self.secure
+                        ),
+                    )
+                elif state.clear_session or stale_cookie:
+                    headers.append(
+                        "Set-Cookie",
+                        cookie_header(SESSION_COOKIE, "", max_age=0, secure=self.secure),
+                    )
+                if state.rotate_csrf or (fresh_csrf and not bearer):
+                    headers.append(
+                        "Set-Cookie",
+                        cookie_header(
+                            CSRF_COOKIE, state.csrf_cookie, max_age=None, secure=self.secure
+                        ),
+                    )
+                if signed_in or state.new_session:
+                    # Pages of a signed-in user are private: no shared cache may keep them.
+                    headers["Cache-Control"] = "private, no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookies)
+
+
+async def _json_401(send: Send) -> None:
+    body = b'{"error": {"code": "unauthorized", "message": "invalid or revoked token"}}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def request_auth(request: Request) -> RequestAuth:
+    return request.state.auth
+
+
+def current(request: Request) -> SignedIn | None:
+    state = getattr(request.state, "auth", None)
+    if state is None:
+        return None
+    # The JSON API authenticates by bearer token only: a browser's session cookie gives
+    # it no authority, so cross-site requests cannot use the API on a user's behalf.
+    if request.url.path.startswith("/api/") and not state.via_bearer:
+        return None
+    return state.signed_in
+
+
+def require(request: Request, *roles: str) -> SignedIn:
+    """The signed-in user, with one of ``roles`` when given."""
+    signed_in = current(request)
+    if signed_in is None:
+        raise LoginRequired(i18n.gettext("Please sign in first."))
+    if roles and signed_in.user.role not in roles:
+        raise PermissionDenied(i18n.gettext("You are not allowed to do that."))
+    return signed_in
+
+
+def sign_in(request: Request, raw_session_token: str) -> None:
+    state = request_auth(request)
+    state.new_session = raw_session_token
+    # A fresh CSRF secret at sign-in: one planted before login is worthless after it.
+    state.rotate_csrf = True
+    state.csrf_cookie = secrets.token_urlsafe(24)
+    state.csrf_token = csrf_for(request.app.state.settings.secret_key, state.csrf_cookie)
+
+
+def sign_out(request: Request) -> None:
+    state = request_auth(request)
+    state.clear_session = True
+    state.rotate_csrf = True
+    state.csrf_cookie = secrets.token_urlsafe(24)
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    state = request_auth(request)
+    if state.via_bearer:
+        return True
+    return bool(submitted) and hmac.compare_digest(str(submitted), state.csrf_token)
+
+
+async def checked_form(request: Request) -> FormData:
+    """The request's form, after checking its CSRF token (form field or header)."""
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+    if not csrf_ok(request, submitted if isinstance(submitted, str) else None):
+        raise PermissionDenied(i18n.gettext("The form has expired. Reload the page and try again."))
+    return form
+
+
+def check_csrf_header(request: Request) -> None:
+    """For non-form state changes (uploads, htmx calls): the token must come as header."""
+    if not csrf_ok(request, request.headers.get(CSRF_HEADER)):
+        raise PermissionDenied(i18n.gettext("The form has expired. Reload the page and try again."))
+
+
+# ------------------------------------------------------------------- rate limits
+
+LIMITS: dict[str, list[RateLimitItem]] = {
+    # Many job seekers share one address (campus, warnet, mobile carrier NAT), so the
+    # per-address limits are generous; the per-account ones stop password guessing.
+    "login:address": [parse("60/minute")],
+    "login:account": [parse("10/15 minutes")],
+    "register:address": [parse("30/10 minutes")],
+    "apply:user": [parse("30/minute")],
+    "reset:address": [parse("10/15 minutes")],
+}
+
+
+class RateLimits:
+    """Moving-window limits in memory (one process) or Redis (every process)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.limiter = MovingWindowRateLimiter(storage)
+
+    @classmethod
+    def create(cls, redis_url: str | None) -> RateLimits:
+        if redis_url:
+            storage = storage_from_string("async+" + redis_url, implementation="redispy")
+            assert isinstance(storage, Storage)
+            return cls(storage)
+        return cls(MemoryStorage())
+
+    async def hit(self, kind: str, key: str) -> None:
+        for item in LIMITS[kind]:
+            if not await self.limiter.hit(item, kind, hashlib.sha256(key.encode()).hexdigest()):
+                raise RateLimited(
+                    i18n.gettext("Too many attempts. Please wait a few minutes and try again.")
+                )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def limit(request: Request, kind: str, key: str | None = None) -> None:
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.hit(kind, key if key is not None else client_address(request))
+
+
+def template_globals(request: Request) -> dict[str, Any]:
+    state = getattr(request.state, "auth", None)
+    return {
+        "signed_in": state.signed_in if state else None,
+        "csrf_token": state.csrf_token if state else "",
+    }
