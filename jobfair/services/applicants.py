@@ -76,10 +76,8 @@ TEXT_LIMITS = {
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float):
-        return str(value)
+    """A text field's value; anything but a string (a JSON number, list…) counts as
+    missing, so it gets the field's own error message."""
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -136,8 +134,11 @@ def _check_common(
         if level not in EDUCATION_CODES:
             errors["education_level"] = gettext("Choose your highest education from the list.")
         values["education_level"] = level
-    if present("graduation_year") and _text(data.get("graduation_year")):
-        raw = _text(data.get("graduation_year"))
+    year = data.get("graduation_year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        year = str(year)
+    if present("graduation_year") and _text(year):
+        raw = _text(year)
         if not raw.isdigit() or not 1950 <= int(raw) <= 2100:
             errors["graduation_year"] = gettext("Enter a year such as 2022.")
         else:
@@ -321,6 +322,14 @@ async def register_applicant(
     return user
 
 
+async def _attached(session: AsyncSession, user: User) -> User:
+    """The user as a row of this session (the one resolved per request is detached)."""
+    row = await session.get(User, user.id)
+    if row is None:
+        raise NotFound(gettext("We could not find that page."))
+    return row
+
+
 async def applicant_of(session: AsyncSession, user: User) -> Applicant:
     if user.role != Role.APPLICANT:
         raise PermissionDenied(gettext("This is for job seekers' accounts."))
@@ -335,6 +344,7 @@ async def update_profile(
 ) -> Applicant:
     """Change the editable part of a profile (NIK, sex, birth date and KTP regency come
     from the KTP and stay). Only the fields present in ``data`` change."""
+    user = await _attached(session, user)
     applicant = await applicant_of(session, user)
     errors: dict[str, str] = {}
     values = _check_common(data, errors, partial=True)
@@ -651,6 +661,7 @@ async def delete_account(
 ) -> None:
     """Erase the applicant's personal data and account; applications stay, anonymised,
     so the statistics of past fairs stay right. The CV files go after commit."""
+    user = await _attached(session, user)
     if not verify_password(user.password_hash, password or ""):
         message = gettext("The password is wrong.")
         raise ValidationFailed(message, fields={"password": message})

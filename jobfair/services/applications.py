@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -228,14 +228,13 @@ async def withdraw(
         raise Conflict(
             gettext("This application already has a final answer and cannot be withdrawn.")
         )
-    # A decision the company staged but has not released is void once withdrawn.
+    # A decision the company staged but has not released is void once withdrawn: it
+    # was never sent, and releasing it later must not overwrite the withdrawal.
     await session.execute(
-        update(ApplicationEvent)
-        .where(
+        delete(ApplicationEvent).where(
             ApplicationEvent.application_id == application.id,
             ApplicationEvent.released_at.is_(None),
         )
-        .values(released_at=now, note=None)
     )
     previous = application.released_status
     application.status = ApplicationStatus.WITHDRAWN

@@ -306,9 +306,12 @@ async def delete_submit(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         async with ctx.unit_of_work() as session:
-            user = await session.merge(signed_in.user)
             await applicants.delete_account(
-                session, user, str(form.get("password", "")), ctx.settings.uploads_dir, ctx.now()
+                session,
+                signed_in.user,
+                str(form.get("password", "")),
+                ctx.settings.uploads_dir,
+                ctx.now(),
             )
     except DomainError as error:
         return render(

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
+from jobfair.models import User
 from jobfair.models.accounts import Role
 from jobfair.services import applicants, applications, auth
 from jobfair.services.applicants import CV_MAX_BYTES
@@ -149,9 +150,9 @@ async def update_me(request: Request) -> JSONResponse:
     data = await json_body(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        user = await session.merge(signed_in.user)
-        applicant = await applicants.update_profile(session, user, data, ctx.now())
+        applicant = await applicants.update_profile(session, signed_in.user, data, ctx.now())
         cv = await applicants.current_cv(session, applicant.id)
+        user = await session.get(User, signed_in.user.id)
         body = profile(user, applicant, cv)
     return JSONResponse(body)
 
@@ -162,9 +163,8 @@ async def delete_me(request: Request) -> Response:
     password = data.get("password") if isinstance(data.get("password"), str) else ""
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        user = await session.merge(signed_in.user)
         await applicants.delete_account(
-            session, user, password, ctx.settings.uploads_dir, ctx.now()
+            session, signed_in.user, password, ctx.settings.uploads_dir, ctx.now()
         )
     return Response(status_code=204)
 

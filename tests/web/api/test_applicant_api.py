@@ -1,0 +1,514 @@
+"""The applicant's JSON API: tokens, registration, profile, CV, applying, following,
+data rights — every bad input answered with a 4xx JSON error."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import factories
+import httpx
+import pytest
+from conftest import Clock
+from sqlalchemy import func, select
+
+from jobfair.context import AppContext
+from jobfair.models import Applicant, Application, ApplicationEvent, Cv, Fair, User
+from jobfair.models.applications import ApplicationStatus
+from jobfair.models.fairs import FairStatus
+from jobfair.models.vacancies import VacancyVerification
+from jobfair.web.api.openapi import document
+
+
+async def _register(client: httpx.AsyncClient, **changes: Any) -> httpx.Response:
+    return await client.post("/api/v1/applicants", json=factories.registration(**changes))
+
+
+async def _token(client: httpx.AsyncClient, email: str = "budi@example.test") -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/tokens", json={"email": email, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def _fair(ctx: AppContext, **fair_changes: Any) -> dict[str, int]:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session, slug="bursa-uji", **fair_changes)
+        booth = await factories.booth(session, fair_row=fair)
+        ids = {"fair": fair.id}
+        for name, changes in {
+            "open": {},
+            "second": {},
+            "third": {},
+            "unverified": {"verification": VacancyVerification.PENDING},
+            "closed": {"status": "closed"},
+            "sarjana": {"education_min": "S1"},
+            "young": {"age_min": 18, "age_max": 24},
+        }.items():
+            vacancy = await factories.vacancy(session, booth_row=booth, **changes)
+            ids[name] = vacancy.id
+    return ids
+
+
+async def test_register_then_sign_in_with_a_token(client: httpx.AsyncClient) -> None:
+    response = await _register(client)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["nik"] == "1209••••••••0001"  # masked in every answer
+    assert body["sex"] == "L" and body["birth_date"] == "1999-08-15"
+    headers = await _token(client)
+    me = await client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200
+    assert me.json()["full_name"] == "Budi Santoso" and factories.MAN_NIK not in me.text
+    by_phone = await client.post(
+        "/api/v1/tokens", json={"phone": "081234567890", "password": factories.PASSWORD}
+    )
+    assert by_phone.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"nik": "1209011508990"}, "nik"),
+        ({"nik": "120901150899000x"}, "nik"),
+        ({"nik": 1209011508990001}, "nik"),
+        ({"sex": "P"}, "sex"),
+        ({"sex": "X"}, "sex"),
+        ({"birth_date": "1999-08-16"}, "birth_date"),
+        ({"birth_date": None}, "birth_date"),
+        ({"education_level": "SMU"}, "education_level"),
+        ({"ktp_regency_code": "32.99"}, "ktp_regency_code"),
+        ({"domicile_regency_code": ["12.09"]}, "domicile_regency_code"),
+        ({"consent": False}, "consent"),
+        ({"consent": "no"}, "consent"),
+        ({"password": "1234567"}, "password"),
+        ({"password": "x" * 129}, "password"),
+        ({"full_name": "B" * 201}, "full_name"),
+        ({"institution": "U" * 201}, "institution"),
+        ({"disability": "telepathy"}, "disability"),
+        ({"disability": {"kind": "physical"}}, "disability"),
+        ({"ak1_number": "12"}, "ak1_number"),
+    ],
+)
+async def test_registration_errors_name_the_field(
+    client: httpx.AsyncClient, change: dict[str, Any], field: str
+) -> None:
+    response = await _register(client, **change)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_failed"
+    assert field in error["fields"] and error["fields"][field]
+
+
+async def test_registration_bodies_that_are_not_objects(client: httpx.AsyncClient) -> None:
+    for content in (b"not json", b"[1, 2]", b'"text"', b"\xff\xfe"):
+        response = await client.post(
+            "/api/v1/applicants", content=content, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 422
+    huge = await client.post(
+        "/api/v1/applicants",
+        content=b'{"full_name": "' + b"x" * 70_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_duplicate_and_concurrent_registration(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    first, second = await asyncio.gather(
+        _register(client), _register(client, email="lain@example.test", phone="")
+    )
+    statuses = sorted([first.status_code, second.status_code])
+    assert statuses == [201, 409]
+    loser = first if first.status_code == 409 else second
+    assert "nik" in loser.json()["error"]["fields"]
+    assert "Budi" not in loser.text
+    async with ctx.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Applicant)) == 1
+
+
+async def test_tokens_wrong_password_and_revocation(client: httpx.AsyncClient) -> None:
+    await _register(client)
+    wrong = await client.post(
+        "/api/v1/tokens", json={"email": "budi@example.test", "password": "wrong-one"}
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "unauthorized"
+    bad_type = await client.post("/api/v1/tokens", json={"email": ["x"], "password": 1})
+    assert bad_type.status_code == 422
+    created = await client.post(
+        "/api/v1/tokens", json={"email": "budi@example.test", "password": factories.PASSWORD}
+    )
+    token = created.json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    assert (
+        await client.delete(f"/api/v1/tokens/{token['id']}", headers=headers)
+    ).status_code == 204
+    revoked = await client.get("/api/v1/me", headers=headers)
+    assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "unauthorized"
+    assert (await client.get("/api/v1/me")).status_code == 401
+    garbage = await client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"})
+    assert garbage.status_code == 401
+
+
+async def test_a_browser_session_cookie_gives_the_api_no_authority(
+    client: httpx.AsyncClient,
+) -> None:
+    from browsing import register
+
+    assert (await register(client, factories.registration())).status_code == 303
+    assert (await client.get("/me")).status_code == 200
+    # The same browser, cookie attached: the API still wants a bearer token.
+    assert (await client.get("/api/v1/me")).status_code == 401
+    assert (await client.post("/api/v1/vacancies/1/applications")).status_code == 401
+
+
+async def test_cv_upload_checks_and_download(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await _register(client)
+    headers = await _token(client)
+    pdf = factories.pdf_bytes(pages=2)
+    ok = await client.put(
+        "/api/v1/me/cv",
+        content=pdf,
+        headers={**headers, "content-type": "application/pdf", "x-filename": "cv budi.pdf"},
+    )
+    assert ok.status_code == 201 and ok.json()["size_bytes"] == len(pdf)
+    download = await client.get("/api/v1/me/cv", headers=headers)
+    assert download.status_code == 200 and download.content == pdf
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["x-content-type-options"] == "nosniff"
+    cases = [
+        (b"", "application/pdf", 422),
+        (b"GIF89a" + b"\x00" * 100, "application/pdf", 415),  # a picture named as a PDF
+        (b"%PDF-1.7\nthis is not really a pdf", "application/pdf", 422),
+        (factories.pdf_bytes(padding=2 * 1024 * 1024), "application/pdf", 413),
+        (pdf, "image/png", 415),
+    ]
+    for content, content_type, status in cases:
+        response = await client.put(
+            "/api/v1/me/cv", content=content, headers={**headers, "content-type": content_type}
+        )
+        assert response.status_code == status, (content[:10], response.text)
+        assert response.json()["error"]["fields"]["file"]
+    multipart = await client.put(
+        "/api/v1/me/cv",
+        files={"file": ("cv.pdf", factories.pdf_bytes(), "application/pdf")},
+        headers=headers,
+    )
+    assert multipart.status_code == 201
+    fake = await client.put(
+        "/api/v1/me/cv",
+        files={"file": ("cv.pdf", b"MZ\x90\x00 executable", "application/pdf")},
+        headers=headers,
+    )
+    assert fake.status_code == 415
+    async with ctx.read() as session:
+        # Only the current CV is kept, under a random name outside static/.
+        cvs = list(await session.scalars(select(Cv)))
+    assert len(cvs) == 1 and cvs[0].storage_name.endswith(".pdf")
+    stored = list((ctx.settings.uploads_dir / "cv").iterdir())
+    assert [path.name for path in stored] == [cvs[0].storage_name]
+    assert "static" not in str(stored[0])
+
+
+async def test_apply_and_follow(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+    applied = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert applied.status_code == 201
+    application = applied.json()
+    assert application["status"] == "submitted" and application["can_withdraw"]
+    again = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert again.status_code == 409
+    mine = await client.get("/api/v1/me/applications", headers=headers)
+    assert [a["id"] for a in mine.json()["applications"]] == [application["id"]]
+    # A staged (unreleased) decision is invisible to the applicant.
+    async with ctx.unit_of_work() as session:
+        row = await session.get(Application, application["id"])
+        assert row is not None
+        row.status = ApplicationStatus.SHORTLISTED
+        session.add(
+            ApplicationEvent(
+                application_id=row.id,
+                from_status="submitted",
+                to_status="shortlisted",
+                created_at=ctx.now(),
+            )
+        )
+    one = await client.get(f"/api/v1/me/applications/{application['id']}", headers=headers)
+    assert one.json()["status"] == "submitted"
+    assert [entry["status"] for entry in one.json()["timeline"]] == ["submitted"]
+    withdrawn = await client.post(
+        f"/api/v1/me/applications/{application['id']}/withdraw", headers=headers
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert (
+        await client.post(f"/api/v1/me/applications/{application['id']}/withdraw", headers=headers)
+    ).status_code == 409
+    one = await client.get(f"/api/v1/me/applications/{application['id']}", headers=headers)
+    assert [e["status"] for e in one.json()["timeline"]] == ["submitted", "withdrawn"]
+
+
+async def test_apply_refusals(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+
+    async def apply(vacancy_id: int) -> httpx.Response:
+        return await client.post(f"/api/v1/vacancies/{vacancy_id}/applications", headers=headers)
+
+    assert (await apply(ids["unverified"])).status_code == 404
+    assert (await apply(999_999)).status_code == 404
+    closed = await apply(ids["closed"])
+    assert closed.status_code == 409
+    education = await apply(ids["sarjana"])
+    assert education.status_code == 422
+    assert "S1" in education.text or "Sarjana" in education.text
+    age = await apply(ids["young"])  # Budi is 27 on the test clock
+    assert age.status_code == 422 and "27" in age.json()["error"]["message"]
+
+
+async def test_per_fair_cap_and_closed_fair(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Clock
+) -> None:
+    ids = await _fair(ctx, application_cap=2)
+    await _register(client)
+    headers = await _token(client)
+
+    async def apply(vacancy_id: int) -> httpx.Response:
+        return await client.post(f"/api/v1/vacancies/{vacancy_id}/applications", headers=headers)
+
+    first = await apply(ids["open"])
+    assert first.status_code == 201
+    assert (await apply(ids["second"])).status_code == 201
+    capped = await apply(ids["third"])
+    assert capped.status_code == 409 and "2" in capped.json()["error"]["message"]
+    # Withdrawing frees a place under the cap.
+    await client.post(f"/api/v1/me/applications/{first.json()['id']}/withdraw", headers=headers)
+    assert (await apply(ids["third"])).status_code == 201
+    clock.advance(timedelta(days=30))
+    late = await apply(ids["young"])
+    assert late.status_code == 409 and late.json()["error"]["code"] == "conflict"
+
+
+async def test_concurrent_applies_create_exactly_one(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+    responses = await asyncio.gather(
+        *[
+            client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+            for _ in range(5)
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409]
+    async with ctx.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Application)) == 1
+
+
+async def test_concurrent_applies_respect_the_cap(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _fair(ctx, application_cap=1)
+    await _register(client)
+    headers = await _token(client)
+    responses = await asyncio.gather(
+        *[
+            client.post(f"/api/v1/vacancies/{ids[name]}/applications", headers=headers)
+            for name in ("open", "second", "third")
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409]
+
+
+async def test_another_accounts_application_is_404(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    budi = await _token(client)
+    application = (
+        await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=budi)
+    ).json()
+    await _register(
+        client,
+        nik=factories.WOMAN_NIK,
+        sex="P",
+        birth_date="2003-08-15",
+        email="ani@example.test",
+        phone="",
+    )
+    ani = await _token(client, "ani@example.test")
+    for method, path in (
+        ("GET", f"/api/v1/me/applications/{application['id']}"),
+        ("POST", f"/api/v1/me/applications/{application['id']}/withdraw"),
+    ):
+        response = await client.request(method, path, headers=ani)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert (await client.get("/api/v1/me/applications", headers=ani)).json()["applications"] == []
+
+
+async def test_recruiter_tokens_cannot_apply(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await _fair(ctx)
+    from jobfair.services import accounts
+
+    async with ctx.unit_of_work() as session:
+        await accounts.create_user(
+            session,
+            role="organiser",
+            email="org@example.test",
+            password=factories.PASSWORD,
+            full_name="Petugas",
+            office_slug=(await session.get(Fair, ids["fair"])).office.slug,  # type: ignore[union-attr]
+        )
+    headers = await _token(client, "org@example.test")
+    response = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert response.status_code == 403
+    assert (await client.get("/api/v1/me", headers=headers)).json()["role"] == "organiser"
+
+
+async def test_data_export_and_account_deletion(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+    await client.put(
+        "/api/v1/me/cv",
+        content=factories.pdf_bytes(),
+        headers={**headers, "content-type": "application/pdf"},
+    )
+    await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    data = (await client.get("/api/v1/me/data", headers=headers)).json()
+    assert data["profile"]["nik"] == factories.MAN_NIK  # the owner gets the whole NIK
+    assert data["cv"]["size_bytes"] > 0 and len(data["applications"]) == 1
+    wrong = await client.request(
+        "DELETE", "/api/v1/me", json={"password": "nope-nope"}, headers=headers
+    )
+    assert wrong.status_code == 422
+    deleted = await client.request(
+        "DELETE", "/api/v1/me", json={"password": factories.PASSWORD}, headers=headers
+    )
+    assert deleted.status_code == 204
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+    async with ctx.read() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0
+        applicant = await session.scalar(select(Applicant))
+        assert applicant is not None and applicant.anonymised_at is not None
+        assert applicant.nik_ciphertext is None and applicant.user_id is None
+        assert await session.scalar(select(func.count()).select_from(Application)) == 1
+        assert await session.scalar(select(func.count()).select_from(Cv)) == 0
+    assert list((ctx.settings.uploads_dir / "cv").iterdir()) == []
+    # The same NIK can register afresh: nothing identifying was kept.
+    assert (await _register(client)).status_code == 201
+
+
+def _check(schema: dict[str, Any], value: Any, spec: dict[str, Any], where: str) -> None:
+    if "$ref" in schema:
+        _check(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], value, spec, where)
+        return
+    if "anyOf" in schema:
+        errors = []
+        for option in schema["anyOf"]:
+            try:
+                _check(option, value, spec, where)
+                return
+            except AssertionError as error:
+                errors.append(error)
+        raise AssertionError(f"{where}: {value!r} matches no option")
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+        return
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    python = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "null": type(None),
+        "boolean": bool,
+    }
+    if kinds:
+        assert any(isinstance(value, python[k]) for k in kinds), f"{where}: {value!r} not {kinds}"
+    if isinstance(value, dict) and "properties" in schema:
+        for name in schema.get("required", []):
+            assert name in value, f"{where}: missing {name}"
+        for name, sub in schema["properties"].items():
+            if name in value:
+                _check(sub, value[name], spec, f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for n, item in enumerate(value):
+            _check(schema["items"], item, spec, f"{where}[{n}]")
+
+
+async def test_answers_match_the_openapi_document(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    spec = document()
+    schemas = spec["components"]["schemas"]
+    ids = await _fair(ctx)
+    registered = await _register(client)
+    _check(schemas["Profile"], registered.json(), spec, "register")
+    token = await client.post(
+        "/api/v1/tokens", json={"email": "budi@example.test", "password": factories.PASSWORD}
+    )
+    _check(schemas["Token"], token.json(), spec, "token")
+    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    applied = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    _check(schemas["MyApplication"], applied.json(), spec, "apply")
+    cv = await client.put(
+        "/api/v1/me/cv",
+        content=factories.pdf_bytes(),
+        headers={**headers, "content-type": "application/pdf"},
+    )
+    _check(schemas["CvInfo"], cv.json(), spec, "cv")
+    _check(schemas["Profile"], (await client.get("/api/v1/me", headers=headers)).json(), spec, "me")
+    error = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    _check(schemas["Error"], error.json(), spec, "error")
+
+
+async def test_draft_fair_vacancies_do_not_exist(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _fair(ctx, status=FairStatus.DRAFT)
+    await _register(client)
+    headers = await _token(client)
+    response = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert response.status_code == 404
+
+
+async def test_profile_update_by_api(client: httpx.AsyncClient) -> None:
+    await _register(client)
+    headers = await _token(client)
+    changed = await client.patch(
+        "/api/v1/me",
+        json={"education_level": "D3", "domicile_regency_code": "12.74", "graduation_year": 2021},
+        headers=headers,
+    )
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert (body["education_level"], body["domicile_regency_code"]) == ("D3", "12.74")
+    assert body["graduation_year"] == 2021 and body["full_name"] == "Budi Santoso"
+    bad = await client.patch(
+        "/api/v1/me",
+        json={
+            "education_level": "PhD",
+            "phone": "abc",
+        },
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["error"]["fields"]) == {"education_level", "phone"}
+    # Removing both ways to sign in is refused.
+    none_left = await client.patch("/api/v1/me", json={"email": "", "phone": ""}, headers=headers)
+    assert none_left.status_code == 422 and "email" in none_left.json()["error"]["fields"]
+    # NIK, sex and birth date cannot be changed (they are ignored, not applied).
+    await client.patch("/api/v1/me", json={"sex": "P", "nik": factories.WOMAN_NIK}, headers=headers)
+    me = (await client.get("/api/v1/me", headers=headers)).json()
+    assert me["sex"] == "L" and me["nik"].endswith("0001")
