@@ -47,6 +47,7 @@ DEMO_FILE = "demo.toml"
 APPLICANTS = 356
 APPLICATIONS = 2278
 SEED = 2022
+DEMO_LOGIN_APPLICATIONS = 3
 
 DEMO_USERS = {
     "applicant": "pelamar@bursakerja.test",
@@ -352,7 +353,9 @@ async def _applications(
     wanted = {i: 0 for i in order}
     while sum(wanted.values()) < APPLICATIONS:
         i = rng.choice(order)
-        if wanted[i] < min(cap, len(eligible[i])):
+        # The demo login (applicant 0) keeps room under the cap to try applying.
+        limit = DEMO_LOGIN_APPLICATIONS if i == 0 else cap
+        if wanted[i] < min(limit, len(eligible[i])):
             wanted[i] += 1
     for i in order:
         for vacancy in rng.sample(eligible[i], wanted[i]):

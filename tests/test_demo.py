@@ -108,3 +108,19 @@ def test_demo_command_prints_logins(
     for email in DEMO_USERS.values():
         assert email in out
     assert "bursakerja" in out and "http://127.0.0.1:8000/fairs/" in out
+
+
+async def test_the_demo_applicant_can_still_apply(demo_settings: Settings, ctx: AppContext) -> None:
+    await prepare_demo(demo_settings, now=NOW)
+    async with ctx.read() as session:
+        user = await session.scalar(select(User).where(User.email == DEMO_USERS["applicant"]))
+        assert user is not None
+        fair = await session.scalar(select(Fair))
+        assert fair is not None and fair.application_cap is not None
+        used = await session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .join(Applicant, Applicant.id == Application.applicant_id)
+            .where(Applicant.user_id == user.id)
+        )
+    assert 0 < (used or 0) < fair.application_cap

@@ -18,6 +18,7 @@ from jobfair.models import Applicant, Application, ApplicationEvent, Cv, Fair, U
 from jobfair.models.applications import ApplicationStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
+from jobfair.services.identity import hash_password
 from jobfair.web.api.openapi import document
 
 
@@ -512,3 +513,28 @@ async def test_profile_update_by_api(client: httpx.AsyncClient) -> None:
     await client.patch("/api/v1/me", json={"sex": "P", "nik": factories.WOMAN_NIK}, headers=headers)
     me = (await client.get("/api/v1/me", headers=headers)).json()
     assert me["sex"] == "L" and me["nik"].endswith("0001")
+
+
+async def test_registration_and_applying_are_rate_limited(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    statuses = [(await _register(client, nik="bad")).status_code for _ in range(31)]
+    assert statuses[:30] == [422] * 30 and statuses[30] == 429
+    assert (await _register(client)).json()["error"]["code"] == "too_many_requests"
+    ids = await _fair(ctx)
+    async with ctx.unit_of_work() as session:
+        applicant = await factories.applicant(session, vault=ctx.nik_vault)
+        user = await session.get(User, applicant.user_id)
+        assert user is not None
+        user.password_hash = hash_password(factories.PASSWORD)
+        email = user.email
+    headers = await _token(client, email or "")
+    answers = [
+        (
+            await client.post(
+                f"/api/v1/vacancies/{ids['unverified']}/applications", headers=headers
+            )
+        ).status_code
+        for _ in range(31)
+    ]
+    assert answers[:30] == [404] * 30 and answers[30] == 429
