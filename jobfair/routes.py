@@ -97,7 +97,7 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                 Route("/me", api_applicant.update_me, methods=["PATCH"], name="me_update"),
                 Route("/me", api_applicant.delete_me, methods=["DELETE"], name="me_delete"),
                 Route("/me/data", api_applicant.my_data, name="me_data"),
-                Route("/me/cv", api_applicant.download_cv, methods=["GET"], name="me_cv"),
+                Route("/me/cv", applicant.cv_download, methods=["GET"], name="me_cv"),
                 Route("/me/cv", api_applicant.upload_cv, methods=["PUT"], name="me_cv_upload"),
                 Route(
                     "/vacancies/{vacancy_id:int}/applications",

@@ -28,7 +28,9 @@ def _ctx(request: Request) -> AppContext:
     return request.app.state.ctx
 
 
-async def me(request: Request) -> Response:
+async def _home(
+    request: Request, *, cv_error: str | None = None, status_code: int = 200
+) -> Response:
     signed_in = require(request, Role.APPLICANT)
     ctx = _ctx(request)
     async with ctx.read() as session:
@@ -50,9 +52,14 @@ async def me(request: Request) -> Response:
             "unread": unread,
             "welcome": request.query_params.get("welcome") == "1",
             "cv_saved": request.query_params.get("cv") == "1",
-            "cv_error": None,
+            "cv_error": cv_error,
         },
+        status_code=status_code,
     )
+
+
+async def me(request: Request) -> Response:
+    return await _home(request)
 
 
 def _profile_values(user: Any, applicant: Any) -> dict[str, Any]:
@@ -147,14 +154,6 @@ async def profile_submit(request: Request) -> Response:
     return RedirectResponse("/me?profile=1", status_code=303)
 
 
-async def read_upload(request: Request, upload: Any) -> tuple[bytes, str]:
-    if not isinstance(upload, UploadFile):
-        message = "file"
-        raise ValidationFailed(message, fields={"file": message})
-    data = await upload.read(CV_MAX_BYTES + 1)
-    return data, upload.filename or "cv.pdf"
-
-
 def _too_big(request: Request) -> bool:
     length = request.headers.get("content-length", "")
     return length.isdigit() and int(length) > CV_MAX_BYTES + UPLOAD_SLACK
@@ -172,35 +171,14 @@ async def cv_upload(request: Request) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             message = gettext("Choose a PDF file to upload.")
             raise ValidationFailed(message, fields={"file": message})
-        data, filename = await read_upload(request, upload)
+        data, filename = await upload.read(CV_MAX_BYTES + 1), upload.filename
         async with ctx.unit_of_work() as session:
             await applicants.store_cv(
                 session, signed_in.user, data, filename, ctx.settings.uploads_dir, ctx.now()
             )
     except DomainError as error:
-        async with ctx.read() as session:
-            applicant = await applicants.applicant_of(session, signed_in.user)
-            cv = await applicants.current_cv(session, applicant.id)
-            views = await applicants.cv_views(session, applicant.id, limit=20)
-            mine = await applications.my_applications(session, signed_in.user)
-            unread = await applications.unread_count(session, signed_in.user.id)
-        return render(
-            request,
-            "pages/me/home.html",
-            {
-                "user": signed_in.user,
-                "applicant": applicant,
-                "cv": cv,
-                "views": views,
-                "applications": mine[:5],
-                "application_total": len(mine),
-                "unread": unread,
-                "welcome": False,
-                "cv_saved": False,
-                "cv_error": (error.fields or {}).get("file", error.message),
-            },
-            status_code=error.status,
-        )
+        message = (error.fields or {}).get("file", error.message)
+        return await _home(request, cv_error=message, status_code=error.status)
     return RedirectResponse("/me?cv=1", status_code=303)
 
 

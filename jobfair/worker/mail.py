@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobfair.context import AppContext
 from jobfair.models import Outbox
@@ -68,6 +68,20 @@ async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
         rows = list(await session.scalars(query.order_by(Outbox.id).limit(200)))
     sent = 0
     for row in rows:
+        # Claim this attempt: the sweep and an enqueued task may pick the same row, and
+        # only the one whose update matches the attempt count it read may send it.
+        async with ctx.unit_of_work() as session:
+            claimed = await session.execute(
+                update(Outbox)
+                .where(
+                    Outbox.id == row.id,
+                    Outbox.sent_at.is_(None),
+                    Outbox.attempts == row.attempts,
+                )
+                .values(attempts=row.attempts + 1)
+            )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
         message = build_message(row, settings)
         error: str | None = None
         try:
@@ -79,13 +93,7 @@ async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
             # The class name only: server replies may echo the recipient's address.
             error = type(exc).__name__
         async with ctx.unit_of_work() as session:
-            current = await session.get(Outbox, row.id)
-            if current is None or current.sent_at is not None:
-                continue
-            current.attempts += 1
-            if error is None:
-                current.sent_at = ctx.now()
-                sent += 1
-            else:
-                current.last_error = error
+            values = {"sent_at": ctx.now()} if error is None else {"last_error": error}
+            await session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
+        sent += error is None
     return sent

@@ -49,7 +49,11 @@ class InProcessRunner:
 
         while True:
             for name in SWEEP_TASKS:
-                await self._run(name, {})
+                # Tracked like an enqueued task, so drain() also waits for a sweep pass.
+                job = asyncio.create_task(self._run(name, {}))
+                self._running.add(job)
+                job.add_done_callback(self._running.discard)
+                await asyncio.shield(job)
             await asyncio.sleep(every)
 
     async def drain(self) -> None:

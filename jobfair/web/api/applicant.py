@@ -22,7 +22,7 @@ from jobfair.services.errors import (
     ValidationFailed,
 )
 from jobfair.web.api.serializers import iso
-from jobfair.web.applicant import UPLOAD_SLACK, cv_response
+from jobfair.web.applicant import UPLOAD_SLACK
 from jobfair.web.auth import limit, require
 
 MAX_JSON_BYTES = 64 * 1024
@@ -213,17 +213,6 @@ async def upload_cv(request: Request) -> JSONResponse:
             "uploaded_at": iso(cv.uploaded_at),
         }
     return JSONResponse(body, status_code=201)
-
-
-async def download_cv(request: Request) -> Response:
-    signed_in = require(request, Role.APPLICANT)
-    ctx = _ctx(request)
-    async with ctx.unit_of_work() as session:
-        applicant = await applicants.applicant_of(session, signed_in.user)
-        cv_file = await applicants.open_cv(
-            session, signed_in.user, applicant.id, ctx.settings.uploads_dir, ctx.now()
-        )
-    return cv_response(cv_file)
 
 
 # -------------------------------------------------------------------- applications
