@@ -241,3 +241,24 @@ def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
         # Bytes after %%EOF are ignored by readers: a valid PDF of any size.
         data += b"\n%" + b"x" * padding + b"\n"
     return data
+
+
+async def recruiter(session: AsyncSession, *, company_row: Company, **overrides: Any) -> User:
+    """A recruiter user who is a member (owner) of ``company_row``."""
+    from jobfair.models import Recruiter
+    from jobfair.services.identity import hash_password
+
+    n = _next()
+    values: dict[str, Any] = {
+        "email": f"hrd{n}@example.test",
+        "password_hash": hash_password(PASSWORD),
+        "role": Role.RECRUITER,
+        "full_name": f"HRD {n}",
+    }
+    values.update(overrides)
+    user = User(**values)
+    session.add(user)
+    await session.flush()
+    session.add(Recruiter(company_id=company_row.id, user_id=user.id, role="owner"))
+    await session.flush()
+    return user

@@ -29,10 +29,14 @@ def after_commit(session: AsyncSession, effect: Effect) -> None:
     session.info.setdefault(_EFFECTS_KEY, []).append(effect)
 
 
-def enqueue_after_commit(session: AsyncSession, name: str, **kwargs: Any) -> None:
+def enqueue_after_commit(
+    session: AsyncSession, name: str, *, defer_by: float | None = None, **kwargs: Any
+) -> None:
     """Enqueue task ``name`` (with ids) once the transaction has committed. Services use
     this instead of knowing the task runner; without a runner (some CLI commands) the
     task is left to the sweep, which re-drives whatever the database says is owed."""
+    if defer_by:
+        kwargs = {**kwargs, "defer_by": defer_by}
     session.info.setdefault(_TASKS_KEY, []).append((name, kwargs))
 
 

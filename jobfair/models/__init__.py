@@ -6,6 +6,7 @@ from jobfair.models.applications import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    ExportJob,
     Placement,
 )
 from jobfair.models.audit import AuditLog
@@ -27,6 +28,7 @@ __all__ = [
     "CompanyInvitation",
     "Cv",
     "CvView",
+    "ExportJob",
     "Fair",
     "FairHostRegency",
     "FairReport",

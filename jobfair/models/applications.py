@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
@@ -73,6 +73,9 @@ class ApplicationEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when the recruiter sends the pending decisions: delivered at this moment unless
+    # undone before it (the undo window).
+    scheduled_release_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class ApplicationNote(Base):
@@ -108,3 +111,25 @@ class Placement(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     denial_reason: Mapped[str | None] = mapped_column(Text)
     monthly_salary: Mapped[int | None] = mapped_column(Integer)
+
+
+class ExportJob(Base):
+    """A company's applicant export built by a task, with its progress."""
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    file_format: Mapped[str] = mapped_column(String(8))
+    filters: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    storage_name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -47,7 +47,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
     return {
         "functions": [_arq_function(name) for name in sorted(TASKS)],
-        "cron_jobs": [cron(_sweep, minute={7}, run_at_startup=True)],
+        "cron_jobs": [cron(_sweep, second={0}, run_at_startup=True)],
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),

@@ -12,10 +12,12 @@ from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task fu
 from jobfair.worker.registry import TASKS, run_task
 
 logger = logging.getLogger(__name__)
+# How often the in-process sweep re-drives owed work (decisions due, mail, deadlines).
+SWEEP_EVERY = 60.0
 
 
 class TaskRunner(Protocol):
-    async def enqueue(self, name: str, **kwargs: Any) -> None: ...
+    async def enqueue(self, name: str, *, defer_by: float | None = None, **kwargs: Any) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -24,19 +26,31 @@ class InProcessRunner:
     """Runs tasks as asyncio tasks of this process; failures are logged, and whatever is
     still owed is picked up again by the periodic sweep."""
 
-    def __init__(self, ctx: AppContext, *, sweep_every: float | None = 3600.0) -> None:
+    def __init__(self, ctx: AppContext, *, sweep_every: float | None = SWEEP_EVERY) -> None:
         self._ctx = ctx
         self._running: set[asyncio.Task[Any]] = set()
+        # Deferred tasks wait outside ``_running`` so drain() does not wait for them; the
+        # sweep re-drives their work if the process stops first.
+        self._scheduled: set[asyncio.Task[Any]] = set()
         self._sweeper = (
             asyncio.create_task(self._sweep_forever(sweep_every)) if sweep_every else None
         )
 
-    async def enqueue(self, name: str, **kwargs: Any) -> None:
+    async def enqueue(self, name: str, *, defer_by: float | None = None, **kwargs: Any) -> None:
         if name not in TASKS:
             raise KeyError(f"unknown task {name!r}")
+        if defer_by:
+            later = asyncio.create_task(self._later(defer_by, name, kwargs))
+            self._scheduled.add(later)
+            later.add_done_callback(self._scheduled.discard)
+            return
         job = asyncio.create_task(self._run(name, kwargs))
         self._running.add(job)
         job.add_done_callback(self._running.discard)
+
+    async def _later(self, delay: float, name: str, kwargs: dict[str, Any]) -> None:
+        await asyncio.sleep(delay)
+        await self.enqueue(name, **kwargs)
 
     async def _run(self, name: str, kwargs: dict[str, Any]) -> None:
         try:
@@ -64,6 +78,8 @@ class InProcessRunner:
     async def close(self) -> None:
         if self._sweeper:
             self._sweeper.cancel()
+        for later in list(self._scheduled):
+            later.cancel()
         await self.drain()
 
 
@@ -80,10 +96,10 @@ class ArqRunner:
 
         return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
 
-    async def enqueue(self, name: str, **kwargs: Any) -> None:
+    async def enqueue(self, name: str, *, defer_by: float | None = None, **kwargs: Any) -> None:
         if name not in TASKS:
             raise KeyError(f"unknown task {name!r}")
-        await self._pool.enqueue_job(name, **kwargs)
+        await self._pool.enqueue_job(name, _defer_by=defer_by, **kwargs)
 
     async def close(self) -> None:
         await self._pool.aclose()

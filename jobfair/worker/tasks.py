@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_
 
 from jobfair.context import AppContext
 from jobfair.models import UserSession
+from jobfair.services import screening
 from jobfair.worker import mail  # noqa: F401 - registers deliver_mail
 from jobfair.worker.registry import task
 
@@ -27,5 +28,37 @@ async def purge_expired_sessions(ctx: AppContext) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+@task("deliver_decisions")
+async def deliver_decisions(ctx: AppContext, company_id: int | None = None) -> int:
+    """Deliver the decisions whose undo window has ended (one company, or all)."""
+    async with ctx.unit_of_work() as session:
+        return await screening.deliver_due(
+            session, ctx.now(), company_id=company_id, base_url=ctx.settings.base_url
+        )
+
+
+@task("close_unanswered")
+async def close_unanswered(ctx: AppContext, fair_id: int | None = None) -> int:
+    """At a fair's decision deadline, close what the companies left unanswered."""
+    async with ctx.read() as session:
+        fair_ids = (
+            [fair_id]
+            if fair_id is not None
+            else await screening.fairs_past_deadline(session, ctx.now())
+        )
+    closed = 0
+    for one in fair_ids:
+        async with ctx.unit_of_work() as session:
+            closed += await screening.close_unanswered(
+                session, one, ctx.now(), base_url=ctx.settings.base_url
+            )
+    return closed
+
+
 # Tasks the sweep runs on every pass: each re-drives what the database says is owed.
-SWEEP_TASKS = ("purge_expired_sessions", "deliver_mail")
+SWEEP_TASKS = (
+    "purge_expired_sessions",
+    "deliver_decisions",
+    "close_unanswered",
+    "deliver_mail",
+)

@@ -1,0 +1,911 @@
+"""Screening by companies: the application table, staged decisions, releasing them with
+an undo window, the decision deadline and confirmed hires.
+
+A recruiter's status change is *staged*: an :class:`ApplicationEvent` without
+``released_at``; the company sees it (``Application.status``), the applicant does not
+(``released_status``). "Send decisions" schedules every staged event of the company for
+delivery after :data:`UNDO_WINDOW`; until then it can be undone. Delivery sets
+``released_at`` and ``released_status``, creates placements for hires, and sends each
+applicant **one** message summarising what was released. Everything here is set-based
+SQL so a bulk change of thousands of applications is a handful of statements.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair import i18n
+from jobfair.db.base import UTCDateTime
+from jobfair.db.uow import enqueue_after_commit
+from jobfair.i18n import N_, gettext
+from jobfair.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Booth,
+    Company,
+    Fair,
+    FairHostRegency,
+    Notification,
+    Placement,
+    Recruiter,
+    User,
+    Vacancy,
+)
+from jobfair.models.accounts import Role
+from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
+from jobfair.reference.education import EDUCATION_CODES
+from jobfair.services import audit
+from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.mail import queue_mail
+
+S = ApplicationStatus
+UNDO_WINDOW = timedelta(minutes=3)
+PAGE_SIZE = 50
+MAX_NOTE = 2000
+
+# What a company may move an application to, from what the applicant has been told.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset(
+        {S.REVIEWED, S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}
+    ),
+    S.REVIEWED: frozenset({S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}),
+    S.SHORTLISTED: frozenset({S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}),
+    S.INTERVIEW: frozenset({S.OFFERED, S.HIRED, S.REJECTED}),
+    S.OFFERED: frozenset({S.HIRED, S.REJECTED}),
+    S.HIRED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.UNANSWERED: frozenset(),
+}
+COMPANY_STATUSES = frozenset().union(*TRANSITIONS.values())
+# Applications still waiting for the company's answer.
+OPEN_STATUSES = frozenset({S.SUBMITTED, S.REVIEWED, S.SHORTLISTED, S.INTERVIEW, S.OFFERED})
+# A decision the applicant has received: anything but "still waiting".
+ANSWERED = frozenset({S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED})
+
+
+def transition_refusal(current: str, target: str) -> str | None:
+    """Why ``current`` → ``target`` is not allowed, or None."""
+    if target not in COMPANY_STATUSES:
+        return gettext("%(status)s is not a status a company can set.", status=target)
+    if target in TRANSITIONS.get(current, frozenset()):
+        return None
+    if current in (S.HIRED, S.REJECTED, S.WITHDRAWN, S.UNANSWERED):
+        return gettext(
+            "This application is closed (%(status)s); it cannot change any more.", status=current
+        )
+    return gettext(
+        "An application cannot go back from %(current)s to %(target)s.",
+        current=current,
+        target=target,
+    )
+
+
+# ------------------------------------------------------------------ membership
+
+
+@dataclass(frozen=True)
+class Membership:
+    company_id: int
+    role: str
+    user_id: int
+
+
+async def membership(session: AsyncSession, user: User) -> Membership:
+    """The recruiter's company; anyone else is refused."""
+    if user.role != Role.RECRUITER:
+        raise PermissionDenied(gettext("This is for company accounts."))
+    row = (
+        await session.execute(
+            select(Recruiter.company_id, Recruiter.role).where(Recruiter.user_id == user.id)
+        )
+    ).first()
+    if row is None:
+        raise PermissionDenied(gettext("This is for company accounts."))
+    return Membership(company_id=row[0], role=row[1], user_id=user.id)
+
+
+# --------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class ScreeningFilters:
+    status: str = ""
+    vacancy_id: int | None = None
+    education: str = ""
+    regency: str = ""
+    locality: str = ""  # "local" | "nonlocal" | ""
+    disability: str = ""  # "yes" | "no" | ""
+    q: str = ""
+    pending: bool = False  # only applications with a staged decision
+    sort: str = "submitted"
+    page: int = 1
+
+    SORTS = ("submitted", "-submitted", "name", "education", "status")
+
+    @classmethod
+    def parse(cls, params: dict[str, Any]) -> ScreeningFilters:
+        """Read filters from a query string or JSON; unknown values are refused."""
+        errors: dict[str, str] = {}
+
+        def text(name: str, limit: int = 100) -> str:
+            value = params.get(name)
+            value = str(value).strip() if value is not None else ""
+            if len(value) > limit:
+                errors[name] = gettext("At most %(limit)s characters.", limit=limit)
+                return ""
+            return value
+
+        status = text("status")
+        if status and status not in TRANSITIONS:
+            errors["status"] = gettext("Unknown status.")
+        vacancy = text("vacancy")
+        vacancy_id = None
+        if vacancy:
+            if vacancy.isdigit():
+                vacancy_id = int(vacancy)
+            else:
+                errors["vacancy"] = gettext("Unknown vacancy.")
+        education = text("education")
+        if education and education not in EDUCATION_CODES:
+            errors["education"] = gettext("Choose your highest education from the list.")
+        locality = text("locality")
+        if locality not in ("", "local", "nonlocal"):
+            errors["locality"] = gettext("Unknown choice.")
+        disability = text("disability")
+        if disability not in ("", "yes", "no"):
+            errors["disability"] = gettext("Unknown choice.")
+        sort = text("sort") or "submitted"
+        if sort not in cls.SORTS:
+            errors["sort"] = gettext("Unknown choice.")
+        raw_page = text("page") or "1"
+        page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+        pending = text("pending") in ("1", "true", "yes", "on")
+        if errors:
+            raise ValidationFailed(gettext("Please check the form."), fields=errors)
+        return cls(
+            status,
+            vacancy_id,
+            education,
+            text("regency", 5),
+            locality,
+            disability,
+            text("q"),
+            pending,
+            sort,
+            page,
+        )
+
+    def as_params(self) -> dict[str, str]:
+        values = {
+            "status": self.status,
+            "vacancy": str(self.vacancy_id or ""),
+            "education": self.education,
+            "regency": self.regency,
+            "locality": self.locality,
+            "disability": self.disability,
+            "q": self.q,
+            "pending": "1" if self.pending else "",
+            "sort": "" if self.sort == "submitted" else self.sort,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def _conditions(company_id: int, filters: ScreeningFilters) -> list[Any]:
+    conditions: list[Any] = [Booth.company_id == company_id]
+    if filters.status:
+        conditions.append(Application.status == filters.status)
+    if filters.vacancy_id:
+        conditions.append(Application.vacancy_id == filters.vacancy_id)
+    if filters.education:
+        conditions.append(Applicant.education_level == filters.education)
+    if filters.regency:
+        conditions.append(Applicant.ktp_regency_code == filters.regency)
+    if filters.locality:
+        local = exists().where(
+            FairHostRegency.fair_id == Application.fair_id,
+            FairHostRegency.regency_code == Applicant.ktp_regency_code,
+        )
+        conditions.append(local if filters.locality == "local" else ~local)
+    if filters.disability:
+        conditions.append(Applicant.has_disability.is_(filters.disability == "yes"))
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        conditions.append(
+            or_(
+                func.lower(User.full_name).like(pattern),
+                func.lower(Applicant.skills).like(pattern),
+                func.lower(Vacancy.title).like(pattern),
+            )
+        )
+    if filters.pending:
+        conditions.append(_pending_exists())
+    return conditions
+
+
+def _pending_exists() -> Any:
+    return exists().where(
+        ApplicationEvent.application_id == Application.id, ApplicationEvent.released_at.is_(None)
+    )
+
+
+def _matching(company_id: int, filters: ScreeningFilters, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(Application)
+        .join(Booth, Booth.id == Application.booth_id)
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .outerjoin(User, User.id == Applicant.user_id)
+        .where(*_conditions(company_id, filters))
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    status: str
+    released_status: str
+    pending: bool
+    rating: int | None
+    submitted_at: datetime
+    vacancy_id: int
+    vacancy_title: str
+    applicant_id: int
+    full_name: str
+    sex: str
+    birth_date: Any
+    education_level: str
+    ktp_regency_code: str
+    domicile_regency_code: str
+    has_disability: bool
+    is_local: bool
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    filters: ScreeningFilters
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+_SORT_COLUMNS = {
+    "submitted": (Application.submitted_at.asc(), Application.id.asc()),
+    "-submitted": (Application.submitted_at.desc(), Application.id.desc()),
+    "name": (User.full_name.asc(), Application.id.asc()),
+    "education": (Applicant.education_level.asc(), Application.id.asc()),
+    "status": (Application.status.asc(), Application.id.asc()),
+}
+
+
+def _row_columns() -> tuple[Any, ...]:
+    local = exists().where(
+        FairHostRegency.fair_id == Application.fair_id,
+        FairHostRegency.regency_code == Applicant.ktp_regency_code,
+    )
+    return (
+        Application.id,
+        Application.status,
+        Application.released_status,
+        _pending_exists().label("pending"),
+        Application.rating,
+        Application.submitted_at,
+        Vacancy.id,
+        Vacancy.title,
+        Applicant.id,
+        func.coalesce(User.full_name, "—"),
+        Applicant.sex,
+        Applicant.birth_date,
+        Applicant.education_level,
+        Applicant.ktp_regency_code,
+        Applicant.domicile_regency_code,
+        Applicant.has_disability,
+        local.label("is_local"),
+    )
+
+
+async def list_applications(
+    session: AsyncSession, user: User, filters: ScreeningFilters, *, page_size: int = PAGE_SIZE
+) -> Page:
+    member = await membership(session, user)
+    total = await session.scalar(_matching(member.company_id, filters, func.count())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(filters.page, pages)
+    rows = await session.execute(
+        _matching(member.company_id, filters, *_row_columns())
+        .order_by(*_SORT_COLUMNS[filters.sort])
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    counts = dict(
+        (
+            await session.execute(
+                _matching(
+                    member.company_id, ScreeningFilters(), Application.status, func.count()
+                ).group_by(Application.status)
+            )
+        ).all()
+    )
+    return Page([Row(*row) for row in rows], total, page, pages, filters, counts)
+
+
+async def export_rows(
+    session: AsyncSession, company_id: int, filters: ScreeningFilters, *, offset: int, limit: int
+) -> list[Row]:
+    rows = await session.execute(
+        _matching(company_id, filters, *_row_columns())
+        .order_by(*_SORT_COLUMNS[filters.sort])
+        .limit(limit)
+        .offset(offset)
+    )
+    return [Row(*row) for row in rows]
+
+
+async def count_matching(session: AsyncSession, company_id: int, filters: ScreeningFilters) -> int:
+    return await session.scalar(_matching(company_id, filters, func.count())) or 0
+
+
+# ------------------------------------------------------------------ one application
+
+
+async def company_application(
+    session: AsyncSession, user: User, application_id: int
+) -> Application:
+    """An application to the recruiter's company; 404 for every other one."""
+    member = await membership(session, user)
+    application = await session.scalar(
+        select(Application)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(Application.id == application_id, Booth.company_id == member.company_id)
+    )
+    if application is None:
+        raise NotFound(gettext("We could not find that application."))
+    return application
+
+
+async def add_note(
+    session: AsyncSession, user: User, application_id: int, body: str, now: datetime
+) -> ApplicationNote:
+    application = await company_application(session, user, application_id)
+    body = (body or "").strip()
+    if not body or len(body) > MAX_NOTE:
+        message = gettext("A note has 1 to %(limit)s characters.", limit=MAX_NOTE)
+        raise ValidationFailed(message, fields={"note": message})
+    note = ApplicationNote(
+        application_id=application.id, author_user_id=user.id, body=body, created_at=now
+    )
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def set_rating(
+    session: AsyncSession, user: User, application_id: int, rating: int | None
+) -> None:
+    application = await company_application(session, user, application_id)
+    if rating is not None and not 1 <= rating <= 5:
+        message = gettext("A rating is 1 to 5 stars.")
+        raise ValidationFailed(message, fields={"rating": message})
+    application.rating = rating
+
+
+# ----------------------------------------------------------------------- staging
+
+
+@dataclass(frozen=True)
+class StageResult:
+    changed: int
+    refused: dict[int, str]
+
+
+async def stage(
+    session: AsyncSession,
+    user: User,
+    to_status: str,
+    now: datetime,
+    *,
+    application_ids: list[int] | None = None,
+    filters: ScreeningFilters | None = None,
+    note: str | None = None,
+) -> StageResult:
+    """Stage ``to_status`` for the given applications (or all matching ``filters``).
+
+    Validity is judged against what the applicant was told (``released_status``): a
+    staged decision may be replaced by another before it is sent, never a sent one
+    reversed. The replaced staged event is deleted, so the applicant gets one message.
+    """
+    member = await membership(session, user)
+    if to_status not in COMPANY_STATUSES:
+        message = gettext("%(status)s is not a status a company can set.", status=to_status)
+        raise ValidationFailed(message, fields={"status": message})
+    if note is not None and len(note) > MAX_NOTE:
+        message = gettext("A note has 1 to %(limit)s characters.", limit=MAX_NOTE)
+        raise ValidationFailed(message, fields={"note": message})
+    if application_ids is not None:
+        targets = (
+            select(Application.id, Application.released_status)
+            .join(Booth, Booth.id == Application.booth_id)
+            .where(Booth.company_id == member.company_id, Application.id.in_(application_ids))
+        )
+        found = dict((await session.execute(targets)).all())
+        missing = set(application_ids) - set(found)
+        if missing and len(application_ids) == 1:
+            raise NotFound(gettext("We could not find that application."))
+    else:
+        found = dict(
+            (
+                await session.execute(
+                    _matching(
+                        member.company_id,
+                        filters or ScreeningFilters(),
+                        Application.id,
+                        Application.released_status,
+                    )
+                )
+            ).all()
+        )
+        missing = set()
+    allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
+    ok = [app_id for app_id, released in found.items() if released in allowed_from]
+    refused = {
+        app_id: transition_refusal(released, to_status) or ""
+        for app_id, released in found.items()
+        if released not in allowed_from
+    }
+    for app_id in missing:
+        refused[app_id] = gettext("We could not find that application.")
+    if application_ids is not None and len(application_ids) == 1 and refused:
+        raise Conflict(
+            next(iter(refused.values())), fields={"status": next(iter(refused.values()))}
+        )
+    for chunk_start in range(0, len(ok), 500):
+        chunk = ok[chunk_start : chunk_start + 500]
+        # Replace any staged, unsent decision; then record the new one.
+        await session.execute(
+            delete(ApplicationEvent).where(
+                ApplicationEvent.application_id.in_(chunk), ApplicationEvent.released_at.is_(None)
+            )
+        )
+        await session.execute(
+            insert(ApplicationEvent).from_select(
+                [
+                    "application_id",
+                    "actor_user_id",
+                    "from_status",
+                    "to_status",
+                    "note",
+                    "created_at",
+                ],
+                select(
+                    Application.id,
+                    literal(user.id, Integer),
+                    Application.released_status,
+                    literal(to_status, String),
+                    literal(note, Text),
+                    literal(now, UTCDateTime()),
+                ).where(Application.id.in_(chunk)),
+            )
+        )
+        await session.execute(
+            update(Application)
+            .where(Application.id.in_(chunk))
+            .values(status=to_status, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if ok:
+        audit.record(
+            session,
+            "application.status_staged",
+            object_type="company",
+            object_id=member.company_id,
+            actor_user_id=user.id,
+            data={"status": to_status, "count": len(ok)},
+        )
+    return StageResult(len(ok), refused)
+
+
+async def pending_count(session: AsyncSession, company_id: int) -> tuple[int, int]:
+    """(staged and not sent, sent and still undoable)."""
+    rows = await session.execute(
+        select(ApplicationEvent.scheduled_release_at.is_(None), func.count())
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(Booth.company_id == company_id, ApplicationEvent.released_at.is_(None))
+        .group_by(ApplicationEvent.scheduled_release_at.is_(None))
+    )
+    counts = {bool(unscheduled): n for unscheduled, n in rows}
+    return counts.get(True, 0), counts.get(False, 0)
+
+
+def _company_events(company_id: int) -> Any:
+    return (
+        select(ApplicationEvent.id)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(Booth.company_id == company_id)
+    )
+
+
+async def release(session: AsyncSession, user: User, now: datetime) -> datetime | None:
+    """Send the company's staged decisions: delivered after the undo window. Returns the
+    delivery time, or None when nothing was staged."""
+    member = await membership(session, user)
+    due = now + UNDO_WINDOW
+    result = await session.execute(
+        update(ApplicationEvent)
+        .where(
+            ApplicationEvent.id.in_(_company_events(member.company_id)),
+            ApplicationEvent.released_at.is_(None),
+            ApplicationEvent.scheduled_release_at.is_(None),
+        )
+        .values(scheduled_release_at=due)
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if not count:
+        return None
+    audit.record(
+        session,
+        "decisions.released",
+        object_type="company",
+        object_id=member.company_id,
+        actor_user_id=user.id,
+        data={"count": count},
+    )
+    enqueue_after_commit(
+        session,
+        "deliver_decisions",
+        defer_by=UNDO_WINDOW.total_seconds() + 1,
+        company_id=member.company_id,
+    )
+    return due
+
+
+async def undo_release(session: AsyncSession, user: User, now: datetime) -> int:
+    """Take back sent decisions whose undo window is still open; they are staged again."""
+    member = await membership(session, user)
+    result = await session.execute(
+        update(ApplicationEvent)
+        .where(
+            ApplicationEvent.id.in_(_company_events(member.company_id)),
+            ApplicationEvent.released_at.is_(None),
+            ApplicationEvent.scheduled_release_at > now,
+        )
+        .values(scheduled_release_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        audit.record(
+            session,
+            "decisions.undone",
+            object_type="company",
+            object_id=member.company_id,
+            actor_user_id=user.id,
+            data={"count": count},
+        )
+    return count
+
+
+# ---------------------------------------------------------------------- delivery
+
+
+STATUS_WORDS = {
+    S.REVIEWED: N_("Your application has been seen by the company."),
+    S.SHORTLISTED: N_("You are on the shortlist."),
+    S.INTERVIEW: N_("You are invited to an interview; the company will contact you."),
+    S.OFFERED: N_("The company offers you the job."),
+    S.HIRED: N_("You are hired. Please confirm it in your account."),
+    S.REJECTED: N_("You were not selected this time."),
+    S.UNANSWERED: N_("The company did not answer before the fair's decision deadline."),
+}
+
+
+def _status_words(status: str) -> str:
+    words = STATUS_WORDS.get(status)
+    return gettext(words) if words else status
+
+
+async def deliver_due(
+    session: AsyncSession, now: datetime, *, company_id: int | None = None, base_url: str = ""
+) -> int:
+    """Deliver every scheduled decision that is due; one message per applicant. Safe to
+    run twice: delivered events are no longer due."""
+    query = (
+        select(ApplicationEvent, Application)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(ApplicationEvent.released_at.is_(None), ApplicationEvent.scheduled_release_at <= now)
+        .order_by(ApplicationEvent.application_id, ApplicationEvent.id)
+    )
+    if company_id is not None:
+        query = query.join(Booth, Booth.id == Application.booth_id).where(
+            Booth.company_id == company_id
+        )
+    rows = (await session.execute(query.with_for_update(of=ApplicationEvent))).all()
+    if not rows:
+        return 0
+    per_applicant: dict[int, list[tuple[ApplicationEvent, Application]]] = defaultdict(list)
+    for event, application in rows:
+        event.released_at = now
+        application.released_status = event.to_status
+        if application.first_decision_at is None and event.to_status in ANSWERED:
+            application.first_decision_at = now
+        if event.to_status == S.HIRED:
+            session.add(
+                Placement(
+                    application_id=application.id,
+                    fair_id=application.fair_id,
+                    reported_by_user_id=event.actor_user_id,
+                    reported_at=now,
+                )
+            )
+        per_applicant[application.applicant_id].append((event, application))
+    await session.flush()
+    await _tell_applicants(session, per_applicant, now, base_url=base_url)
+    return len(rows)
+
+
+async def _tell_applicants(
+    session: AsyncSession,
+    per_applicant: dict[int, list[tuple[ApplicationEvent, Application]]],
+    now: datetime,
+    *,
+    base_url: str,
+) -> None:
+    """One in-app message and one e-mail per applicant, in the applicant's language."""
+    application_ids = [app.id for items in per_applicant.values() for _e, app in items]
+    titles = {
+        app_id: f"{title} — {company}"
+        for app_id, title, company in await session.execute(
+            select(Application.id, Vacancy.title, Company.name)
+            .join(Vacancy, Vacancy.id == Application.vacancy_id)
+            .join(Booth, Booth.id == Application.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Application.id.in_(application_ids))
+        )
+    }
+    users = dict(
+        (
+            await session.execute(
+                select(Applicant.id, User)
+                .join(User, User.id == Applicant.user_id)
+                .where(Applicant.id.in_(list(per_applicant)))
+            )
+        ).all()
+    )
+    previous_locale = i18n.current_locale()
+    try:
+        for applicant_id, items in per_applicant.items():
+            user = users.get(applicant_id)
+            if user is None:  # an anonymised applicant: nobody to tell
+                continue
+            i18n.set_locale(user.locale)
+            lines = [
+                f"• {titles.get(app.id, '')}: {_status_words(event.to_status)}"
+                for event, app in items
+            ]
+            subject = gettext("News about your applications")
+            body = "\n".join(
+                [
+                    gettext("Companies have answered your applications:"),
+                    "",
+                    *lines,
+                    "",
+                    gettext(
+                        "See the details in your account: %(link)s",
+                        link=f"{base_url.rstrip('/')}/me/applications",
+                    ),
+                ]
+            )
+            session.add(
+                Notification(
+                    user_id=user.id,
+                    subject=subject,
+                    body=body,
+                    link="/me/applications",
+                    created_at=now,
+                )
+            )
+            if user.email:
+                first_event = min(event.id for event, _app in items)
+                await queue_mail(
+                    session,
+                    to_address=user.email,
+                    subject=subject,
+                    body=body,
+                    dedupe_key=f"decisions:{applicant_id}:{first_event}",
+                    user_id=user.id,
+                )
+    finally:
+        i18n.set_locale(previous_locale)
+
+
+# ------------------------------------------------------------------ deadline
+
+
+async def close_unanswered(
+    session: AsyncSession, fair_id: int, now: datetime, *, base_url: str = ""
+) -> int:
+    """At the decision deadline, every application still waiting becomes ``unanswered``.
+    Staged but unsent decisions never reached the applicant, so they do not count.
+    Returns how many were closed; a second run finds none."""
+    fair = await session.get(Fair, fair_id)
+    if fair is None or fair.decision_deadline > now:
+        return 0
+    waiting = list(
+        (
+            await session.execute(
+                select(Application.id, Application.applicant_id, Application.released_status).where(
+                    Application.fair_id == fair_id, Application.released_status.in_(OPEN_STATUSES)
+                )
+            )
+        ).all()
+    )
+    if not waiting:
+        return 0
+    ids = [row[0] for row in waiting]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        await session.execute(
+            delete(ApplicationEvent).where(
+                ApplicationEvent.application_id.in_(chunk), ApplicationEvent.released_at.is_(None)
+            )
+        )
+        await session.execute(
+            insert(ApplicationEvent).from_select(
+                ["application_id", "from_status", "to_status", "created_at", "released_at"],
+                select(
+                    Application.id,
+                    Application.released_status,
+                    literal(S.UNANSWERED.value, String),
+                    literal(now, UTCDateTime()),
+                    literal(now, UTCDateTime()),
+                ).where(Application.id.in_(chunk)),
+            )
+        )
+        await session.execute(
+            update(Application)
+            .where(Application.id.in_(chunk))
+            .values(status=S.UNANSWERED, released_status=S.UNANSWERED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    events = (
+        await session.execute(
+            select(ApplicationEvent, Application)
+            .join(Application, Application.id == ApplicationEvent.application_id)
+            .where(
+                Application.id.in_(ids),
+                ApplicationEvent.to_status == S.UNANSWERED,
+                ApplicationEvent.released_at == now,
+            )
+        )
+    ).all()
+    per_applicant: dict[int, list[tuple[ApplicationEvent, Application]]] = defaultdict(list)
+    for event, application in events:
+        per_applicant[application.applicant_id].append((event, application))
+    await _tell_applicants(session, per_applicant, now, base_url=base_url)
+    audit.record(
+        session,
+        "fair.deadline_closed",
+        object_type="fair",
+        object_id=fair_id,
+        fair_id=fair_id,
+        data={"unanswered": len(ids)},
+    )
+    return len(ids)
+
+
+async def fairs_past_deadline(session: AsyncSession, now: datetime) -> list[int]:
+    """Fairs whose deadline has passed with applications still waiting (for the sweep)."""
+    return list(
+        await session.scalars(
+            select(Fair.id).where(
+                Fair.decision_deadline <= now,
+                exists().where(
+                    and_(
+                        Application.fair_id == Fair.id,
+                        Application.released_status.in_(OPEN_STATUSES),
+                    )
+                ),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    total: int
+    answered: int
+    unanswered: int
+    waiting: int
+
+    @property
+    def share_answered(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+
+async def responsiveness(session: AsyncSession, company_id: int) -> Responsiveness:
+    rows = dict(
+        (
+            await session.execute(
+                select(Application.released_status, func.count())
+                .join(Booth, Booth.id == Application.booth_id)
+                .where(Booth.company_id == company_id, Application.released_status != S.WITHDRAWN)
+                .group_by(Application.released_status)
+            )
+        ).all()
+    )
+    total = sum(rows.values())
+    answered = sum(n for status, n in rows.items() if status in ANSWERED)
+    return Responsiveness(
+        total,
+        answered,
+        rows.get(S.UNANSWERED, 0),
+        sum(n for status, n in rows.items() if status in OPEN_STATUSES),
+    )
+
+
+# ------------------------------------------------------------------ placements
+
+
+async def decide_placement(
+    session: AsyncSession,
+    user: User,
+    application_id: int,
+    confirm: bool,
+    now: datetime,
+    reason: str | None = None,
+) -> Placement:
+    """The applicant confirms or denies a hire the company reported."""
+    placement = await session.scalar(
+        select(Placement)
+        .join(Application, Application.id == Placement.application_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(Placement.application_id == application_id, Applicant.user_id == user.id)
+    )
+    if placement is None:
+        raise NotFound(gettext("We could not find that application."))
+    if placement.confirmation != PlacementConfirmation.PENDING:
+        raise Conflict(gettext("You have already answered this."))
+    if reason is not None and len(reason) > 1000:
+        message = gettext("At most %(limit)s characters.", limit=1000)
+        raise ValidationFailed(message, fields={"reason": message})
+    placement.confirmation = (
+        PlacementConfirmation.CONFIRMED if confirm else PlacementConfirmation.DENIED
+    )
+    placement.confirmed_at = now
+    placement.denial_reason = None if confirm else (reason or None)
+    audit.record(
+        session,
+        "placement.confirmed" if confirm else "placement.denied",
+        object_type="placement",
+        object_id=placement.id,
+        actor_user_id=user.id,
+        fair_id=placement.fair_id,
+    )
+    return placement

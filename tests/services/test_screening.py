@@ -1,0 +1,289 @@
+"""Screening: the status machine, staged decisions, release with undo, one message per
+applicant, hires and their confirmation, and the decision deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import factories
+import pytest
+from conftest import Clock
+from sqlalchemy import func, select
+
+from jobfair.context import AppContext
+from jobfair.models import (
+    Application,
+    ApplicationEvent,
+    Notification,
+    Outbox,
+    Placement,
+    User,
+)
+from jobfair.services import applications, screening
+from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.screening import ScreeningFilters
+
+
+@dataclass
+class World:
+    recruiter_id: int
+    other_recruiter_id: int
+    fair_id: int
+    vacancy_ids: list[int]
+    application_ids: list[int]  # company A's
+    other_application_id: int  # company B's
+    applicant_user_ids: list[int]
+
+
+async def _world(ctx: AppContext, applicants: int = 3) -> World:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        company = await factories.company(session, name="PT Sawit Makmur")
+        other = await factories.company(session, name="PT Lain")
+        booth = await factories.booth(session, fair_row=fair, company_row=company)
+        other_booth = await factories.booth(session, fair_row=fair, company_row=other)
+        vacancies = [await factories.vacancy(session, booth_row=booth) for _ in range(2)]
+        other_vacancy = await factories.vacancy(session, booth_row=other_booth)
+        recruiter = await factories.recruiter(session, company_row=company)
+        other_recruiter = await factories.recruiter(session, company_row=other)
+        app_ids, user_ids = [], []
+        for n in range(applicants):
+            person = await factories.applicant(session, vault=ctx.nik_vault)
+            user_ids.append(person.user_id)
+            for vacancy in vacancies:
+                row = await factories.application(
+                    session, vacancy_row=vacancy, applicant_row=person
+                )
+                app_ids.append(row.id)
+            if n == 0:
+                foreign = await factories.application(
+                    session, vacancy_row=other_vacancy, applicant_row=person
+                )
+        return World(
+            recruiter.id,
+            other_recruiter.id,
+            fair.id,
+            [v.id for v in vacancies],
+            app_ids,
+            foreign.id,
+            user_ids,
+        )
+
+
+async def _user(ctx: AppContext, user_id: int) -> User:
+    async with ctx.read() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        return user
+
+
+async def test_stage_is_private_until_released_then_one_message_per_applicant(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    recruiter = await _user(ctx, world.recruiter_id)
+    first, second = world.application_ids[0], world.application_ids[1]  # same applicant
+    async with ctx.unit_of_work() as session:
+        result = await screening.stage(
+            session, recruiter, "shortlisted", ctx.now(), application_ids=[first]
+        )
+        await screening.stage(session, recruiter, "rejected", ctx.now(), application_ids=[second])
+    assert result.changed == 1
+    applicant = await _user(ctx, world.applicant_user_ids[0])
+    async with ctx.read() as session:
+        mine = {
+            item.id: item.status for item in await applications.my_applications(session, applicant)
+        }
+        assert mine[first] == "submitted" and mine[second] == "submitted"
+        assert (await session.get(Application, first)).status == "shortlisted"  # type: ignore[union-attr]
+    # Changing one's mind before sending replaces the staged decision.
+    async with ctx.unit_of_work() as session:
+        await screening.stage(session, recruiter, "interview", ctx.now(), application_ids=[first])
+    async with ctx.unit_of_work() as session:
+        due = await screening.release(session, recruiter, ctx.now())
+    assert due == ctx.now() + screening.UNDO_WINDOW
+    # Undo inside the window: staged again, nothing delivered.
+    clock.advance(timedelta(minutes=1))
+    async with ctx.unit_of_work() as session:
+        assert await screening.undo_release(session, recruiter, ctx.now()) == 2
+        assert await screening.deliver_due(session, ctx.now() + timedelta(hours=1)) == 0
+        assert await screening.release(session, recruiter, ctx.now()) is not None
+    async with ctx.unit_of_work() as session:
+        assert await screening.deliver_due(session, ctx.now()) == 0  # not due yet
+    clock.advance(screening.UNDO_WINDOW)
+    async with ctx.unit_of_work() as session:
+        assert await screening.undo_release(session, recruiter, ctx.now()) == 0  # too late
+        assert await screening.deliver_due(session, ctx.now()) == 2
+    async with ctx.unit_of_work() as session:
+        assert await screening.deliver_due(session, ctx.now()) == 0  # idempotent
+    async with ctx.read() as session:
+        mine = {
+            item.id: item.status for item in await applications.my_applications(session, applicant)
+        }
+        assert (mine[first], mine[second]) == ("interview", "rejected")
+        notes = list(
+            await session.scalars(select(Notification).where(Notification.user_id == applicant.id))
+        )
+        mails = list(await session.scalars(select(Outbox)))
+        events = await session.scalar(
+            select(func.count())
+            .select_from(ApplicationEvent)
+            .where(ApplicationEvent.application_id == first)
+        )
+    # One message summarising both decisions, not one per decision.
+    assert len(notes) == 1 and len(mails) == 1
+    assert notes[0].body.count("•") == 2
+    assert events == 1  # the replaced staged decision is gone; only "interview" remains
+
+
+async def test_transitions_are_refused_with_a_reason(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    target = world.application_ids[0]
+    async with ctx.unit_of_work() as session:
+        await screening.stage(session, recruiter, "rejected", ctx.now(), application_ids=[target])
+        await screening.release(session, recruiter, ctx.now())
+    clock.advance(screening.UNDO_WINDOW + timedelta(seconds=1))
+    async with ctx.unit_of_work() as session:
+        await screening.deliver_due(session, ctx.now())
+    with pytest.raises(Conflict, match="closed"):
+        async with ctx.unit_of_work() as session:
+            await screening.stage(
+                session, recruiter, "shortlisted", ctx.now(), application_ids=[target]
+            )
+    for status in ("withdrawn", "unanswered", "submitted", "bogus"):
+        with pytest.raises(ValidationFailed):
+            async with ctx.unit_of_work() as session:
+                await screening.stage(
+                    session, recruiter, status, ctx.now(), application_ids=[target]
+                )
+    assert screening.transition_refusal("interview", "reviewed") is not None
+    assert screening.transition_refusal("reviewed", "interview") is None
+
+
+async def test_another_companys_applications_do_not_exist(ctx: AppContext) -> None:
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(NotFound):
+            await screening.company_application(session, recruiter, world.other_application_id)
+        with pytest.raises(NotFound):
+            await screening.stage(
+                session,
+                recruiter,
+                "reviewed",
+                ctx.now(),
+                application_ids=[world.other_application_id],
+            )
+        with pytest.raises(NotFound):
+            await screening.add_note(session, recruiter, world.other_application_id, "x", ctx.now())
+        mixed = await screening.stage(
+            session,
+            recruiter,
+            "reviewed",
+            ctx.now(),
+            application_ids=[world.application_ids[0], world.other_application_id],
+        )
+    assert mixed.changed == 1 and world.other_application_id in mixed.refused
+    async with ctx.read() as session:
+        assert (await session.get(Application, world.other_application_id)).status == "submitted"  # type: ignore[union-attr]
+        applicant = await _user(ctx, world.applicant_user_ids[0])
+        with pytest.raises(PermissionDenied):
+            await screening.membership(session, applicant)
+
+
+async def test_bulk_stage_all_matching(ctx: AppContext) -> None:
+    world = await _world(ctx, applicants=4)
+    recruiter = await _user(ctx, world.recruiter_id)
+    filters = ScreeningFilters(vacancy_id=world.vacancy_ids[0])
+    async with ctx.unit_of_work() as session:
+        result = await screening.stage(session, recruiter, "reviewed", ctx.now(), filters=filters)
+    assert result.changed == 4 and result.refused == {}
+    async with ctx.read() as session:
+        page = await screening.list_applications(
+            session, recruiter, ScreeningFilters(status="reviewed")
+        )
+        assert page.total == 4 and all(row.pending for row in page.rows)
+        company_id = (await screening.membership(session, recruiter)).company_id
+        assert await screening.pending_count(session, company_id) == (4, 0)
+
+
+async def test_hire_creates_a_placement_the_applicant_confirms(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    hired, denied = world.application_ids[0], world.application_ids[1]
+    async with ctx.unit_of_work() as session:
+        await screening.stage(
+            session, recruiter, "hired", ctx.now(), application_ids=[hired, denied]
+        )
+        await screening.release(session, recruiter, ctx.now())
+    clock.advance(screening.UNDO_WINDOW)
+    async with ctx.unit_of_work() as session:
+        await screening.deliver_due(session, ctx.now())
+    applicant = await _user(ctx, world.applicant_user_ids[0])
+    async with ctx.unit_of_work() as session:
+        placement = await screening.decide_placement(session, applicant, hired, True, ctx.now())
+        assert placement.confirmation == "confirmed"
+        await screening.decide_placement(
+            session, applicant, denied, False, ctx.now(), "Tidak pernah dihubungi"
+        )
+    with pytest.raises(Conflict):
+        async with ctx.unit_of_work() as session:
+            await screening.decide_placement(session, applicant, hired, False, ctx.now())
+    with pytest.raises(NotFound):
+        async with ctx.unit_of_work() as session:
+            await screening.decide_placement(session, recruiter, hired, True, ctx.now())
+    async with ctx.read() as session:
+        rows = {p.application_id: p.confirmation for p in await session.scalars(select(Placement))}
+    assert rows == {hired: "confirmed", denied: "denied"}
+
+
+async def test_decision_deadline_closes_what_is_left_once(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx, applicants=2)
+    recruiter = await _user(ctx, world.recruiter_id)
+    answered, staged_only = world.application_ids[0], world.application_ids[1]
+    async with ctx.unit_of_work() as session:
+        await screening.stage(session, recruiter, "rejected", ctx.now(), application_ids=[answered])
+        await screening.release(session, recruiter, ctx.now())
+    clock.advance(screening.UNDO_WINDOW)
+    async with ctx.unit_of_work() as session:
+        await screening.deliver_due(session, ctx.now())
+        # Staged but never sent before the deadline: the applicant never got an answer.
+        await screening.stage(
+            session, recruiter, "shortlisted", ctx.now(), application_ids=[staged_only]
+        )
+        fair = await session.get(factories.Fair, world.fair_id)
+        assert fair is not None
+        deadline = fair.decision_deadline
+    async with ctx.unit_of_work() as session:
+        assert await screening.close_unanswered(session, world.fair_id, ctx.now()) == 0  # not yet
+    clock.now = deadline
+    async with ctx.read() as session:
+        assert await screening.fairs_past_deadline(session, ctx.now()) == [world.fair_id]
+    async with ctx.unit_of_work() as session:
+        closed = await screening.close_unanswered(session, world.fair_id, ctx.now())
+    # 2 applicants × 2 vacancies of A + 1 of B, minus the one answered.
+    assert closed == 4
+    async with ctx.unit_of_work() as session:
+        assert await screening.close_unanswered(session, world.fair_id, ctx.now()) == 0
+    async with ctx.read() as session:
+        statuses = dict(
+            (await session.execute(select(Application.id, Application.released_status))).all()
+        )
+        assert statuses[answered] == "rejected" and statuses[staged_only] == "unanswered"
+        assert await screening.fairs_past_deadline(session, ctx.now()) == []
+        pending = await session.scalar(
+            select(func.count())
+            .select_from(ApplicationEvent)
+            .where(ApplicationEvent.released_at.is_(None))
+        )
+        assert pending == 0
+        notes = await session.scalar(select(func.count()).select_from(Notification))
+        record = await screening.responsiveness(
+            session, (await screening.membership(session, recruiter)).company_id
+        )
+    assert notes == 3  # rejection to applicant 1; deadline messages to both
+    assert record.unanswered == 3 and record.answered == 1 and record.waiting == 0
