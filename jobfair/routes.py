@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from jobfair.web import account, applicant, health, public
 from jobfair.web.api import applicant as api_applicant
+from jobfair.web.api import company as api_company
 from jobfair.web.api import openapi
 from jobfair.web.api import public as api_public
 
@@ -118,6 +119,42 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                     name="withdraw",
                 ),
                 Route("/me/notifications", api_applicant.notifications, name="notifications"),
+                Route(
+                    "/me/applications/{application_id:int}/placement",
+                    api_company.answer_placement,
+                    methods=["POST"],
+                    name="placement",
+                ),
+                Route("/company/applications", api_company.list_applications, name="company_apps"),
+                Route(
+                    "/company/applications/status",
+                    api_company.stage_bulk,
+                    methods=["POST"],
+                    name="company_bulk",
+                ),
+                Route(
+                    "/company/applications/{application_id:int}/status",
+                    api_company.stage_one,
+                    methods=["POST"],
+                    name="company_stage",
+                ),
+                Route(
+                    "/company/applications/{application_id:int}/cv",
+                    api_company.application_cv,
+                    name="company_cv",
+                ),
+                Route(
+                    "/company/decisions/release",
+                    api_company.release,
+                    methods=["POST"],
+                    name="company_release",
+                ),
+                Route(
+                    "/company/decisions/undo",
+                    api_company.undo,
+                    methods=["POST"],
+                    name="company_undo",
+                ),
             ],
             name="api",
         ),

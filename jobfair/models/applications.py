@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
+from jobfair.i18n import N_
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -26,6 +27,26 @@ class ApplicationStatus(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     UNANSWERED = "unanswered"
+
+
+STATUS_LABELS = {
+    "submitted": N_("Sent"),
+    "reviewed": N_("Seen by the company"),
+    "shortlisted": N_("Shortlisted"),
+    "interview": N_("Invited to an interview"),
+    "offered": N_("Offered the job"),
+    "hired": N_("Hired"),
+    "rejected": N_("Not selected"),
+    "withdrawn": N_("Withdrawn"),
+    "unanswered": N_("Not answered by the company"),
+}
+
+
+def status_label(code: str) -> str:
+    """The status as applicants and recruiters read it, in the current language."""
+    from jobfair import i18n
+
+    return i18n.gettext(STATUS_LABELS.get(code, code))
 
 
 class PlacementConfirmation(enum.StrEnum):

@@ -54,7 +54,7 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.accounts import Role
-from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
+from jobfair.models.applications import ApplicationStatus, PlacementConfirmation, status_label
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -94,12 +94,13 @@ def transition_refusal(current: str, target: str) -> str | None:
         return None
     if current in (S.HIRED, S.REJECTED, S.WITHDRAWN, S.UNANSWERED):
         return gettext(
-            "This application is closed (%(status)s); it cannot change any more.", status=current
+            "This application is closed (%(status)s); it cannot change any more.",
+            status=status_label(current),
         )
     return gettext(
         "An application cannot go back from %(current)s to %(target)s.",
-        current=current,
-        target=target,
+        current=status_label(current),
+        target=status_label(target),
     )
 
 
@@ -330,17 +331,25 @@ def _row_columns() -> tuple[Any, ...]:
 
 
 async def list_applications(
-    session: AsyncSession, user: User, filters: ScreeningFilters, *, page_size: int = PAGE_SIZE
+    session: AsyncSession,
+    user: User,
+    filters: ScreeningFilters,
+    *,
+    page_size: int = PAGE_SIZE,
+    only_ids: list[int] | None = None,
 ) -> Page:
     member = await membership(session, user)
-    total = await session.scalar(_matching(member.company_id, filters, func.count())) or 0
+    base = _matching(member.company_id, filters, func.count())
+    if only_ids is not None:
+        base = base.where(Application.id.in_(only_ids))
+    total = await session.scalar(base) or 0
     pages = max(1, -(-total // page_size))
     page = min(filters.page, pages)
+    query = _matching(member.company_id, filters, *_row_columns())
+    if only_ids is not None:
+        query = query.where(Application.id.in_(only_ids))
     rows = await session.execute(
-        _matching(member.company_id, filters, *_row_columns())
-        .order_by(*_SORT_COLUMNS[filters.sort])
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        query.order_by(*_SORT_COLUMNS[filters.sort]).limit(page_size).offset((page - 1) * page_size)
     )
     counts = dict(
         (

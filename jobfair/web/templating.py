@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from jobfair import i18n
 from jobfair.i18n import N_
+from jobfair.models import applications as applications_model
 from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
 from jobfair.web.auth import template_globals
 
@@ -143,21 +144,8 @@ def _file_version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
-STATUS_LABELS = {
-    "submitted": N_("Sent"),
-    "reviewed": N_("Seen by the company"),
-    "shortlisted": N_("Shortlisted"),
-    "interview": N_("Invited to an interview"),
-    "offered": N_("Offered the job"),
-    "hired": N_("Hired"),
-    "rejected": N_("Not selected"),
-    "withdrawn": N_("Withdrawn"),
-    "unanswered": N_("Not answered by the company"),
-}
-
-
 def status_label(code: str) -> str:
-    return i18n.gettext(STATUS_LABELS.get(code, code))
+    return applications_model.status_label(code)
 
 
 def disability_label(code: str) -> str:

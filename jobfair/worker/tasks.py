@@ -8,7 +8,7 @@ from sqlalchemy import delete, or_
 
 from jobfair.context import AppContext
 from jobfair.models import UserSession
-from jobfair.services import screening
+from jobfair.services import exports, screening
 from jobfair.worker import mail  # noqa: F401 - registers deliver_mail
 from jobfair.worker.registry import task
 
@@ -53,6 +53,15 @@ async def close_unanswered(ctx: AppContext, fair_id: int | None = None) -> int:
                 session, one, ctx.now(), base_url=ctx.settings.base_url
             )
     return closed
+
+
+@task("build_export")
+async def build_export(ctx: AppContext, job_id: int) -> None:
+    """Build one large applicant export, recording progress as it goes."""
+    now = ctx.now()
+    await exports.build(
+        ctx.read, ctx.unit_of_work, job_id, ctx.settings.uploads_dir, now.date(), now
+    )
 
 
 # Tasks the sweep runs on every pass: each re-drives what the database says is owed.

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from jobfair.models.applications import ApplicationStatus
 from jobfair.reference.disability import DISABILITY_CODES
 from jobfair.reference.education import EDUCATION_CODES
+from jobfair.services.screening import COMPANY_STATUSES
 
 _INT = {"type": "integer"}
 _STR = {"type": "string"}
@@ -466,6 +467,201 @@ PATHS.update(
                     ),
                     **_AUTH_ERRORS,
                 },
+                security=_BEARER,
+            )
+        },
+    }
+)
+
+
+_FILTER_PARAMS = [
+    {"name": name, "in": "query", "schema": schema, "description": description}
+    for name, schema, description in (
+        ("status", {"enum": [s.value for s in ApplicationStatus]}, "company view of the status"),
+        ("vacancy", _INT, "one vacancy of the company"),
+        ("education", {"enum": sorted(EDUCATION_CODES)}, "applicant's education level"),
+        ("regency", _STR, "applicant's KTP regency, e.g. 12.09"),
+        ("locality", {"enum": ["local", "nonlocal"]}, "KTP regency among the fair's hosts"),
+        ("disability", {"enum": ["yes", "no"]}, "applicant declared a disability"),
+        ("q", _STR, "name, skills or vacancy title"),
+        ("pending", {"enum": ["1"]}, "only applications with a staged decision"),
+        ("sort", {"enum": ["submitted", "-submitted", "name", "education", "status"]}, "order"),
+        ("page", _INT, "page of 50"),
+    )
+]
+_STAGE_BODY = {
+    "content": {
+        "application/json": {
+            "schema": _obj(
+                {"status": {"enum": sorted(COMPANY_STATUSES)}, "note": _STR}, required=["status"]
+            )
+        }
+    }
+}
+SCHEMAS["CompanyApplication"] = _obj(
+    {
+        "id": _INT,
+        "status": {"enum": [s.value for s in ApplicationStatus]},
+        "released_status": {"enum": [s.value for s in ApplicationStatus]},
+        "pending": {"type": "boolean"},
+        "rating": _NULLABLE_INT,
+        "submitted_at": _TIME,
+        "vacancy": _obj({"id": _INT, "title": _STR}),
+        "applicant": _obj(
+            {
+                "id": _INT,
+                "full_name": _STR,
+                "sex": {"enum": ["L", "P"]},
+                "birth_date": {**_STR, "format": "date"},
+                "education_level": _STR,
+                "ktp_regency_code": _STR,
+                "domicile_regency_code": _STR,
+                "has_disability": {"type": "boolean"},
+                "is_local": {"type": "boolean"},
+            }
+        ),
+    }
+)
+PATHS.update(
+    {
+        "/api/v1/me/applications/{application_id}/placement": {
+            "post": _op(
+                "answerPlacement",
+                "Confirm or deny a hire the company reported (only confirmed hires count)",
+                {
+                    "200": _json(_obj({"confirmation": _STR, "confirmed_at": _TIME})),
+                    "404": _ERROR,
+                    "409": _ERROR,
+                    "422": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                parameters=[_APPLICATION_ID],
+                requestBody={
+                    "content": {
+                        "application/json": {
+                            "schema": _obj(
+                                {"confirm": {"type": "boolean"}, "reason": _STR},
+                                required=["confirm"],
+                            )
+                        }
+                    }
+                },
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/applications": {
+            "get": _op(
+                "listCompanyApplications",
+                "Your company's applications, filtered, sorted and paged",
+                {
+                    "200": _json(
+                        _obj(
+                            {
+                                "applications": {
+                                    "type": "array",
+                                    "items": _ref("CompanyApplication"),
+                                },
+                                "total": _INT,
+                                "page": _INT,
+                                "pages": _INT,
+                                "counts": {"type": "object", "additionalProperties": _INT},
+                            }
+                        )
+                    ),
+                    "422": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                parameters=_FILTER_PARAMS,
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/applications/status": {
+            "post": _op(
+                "stageStatusBulk",
+                "Stage a status for many applications: `ids`, or every one matching `filter`",
+                {
+                    "200": _json(
+                        _obj(
+                            {
+                                "changed": _INT,
+                                "refused": {"type": "object", "additionalProperties": _STR},
+                            }
+                        )
+                    ),
+                    "422": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                requestBody={
+                    "content": {
+                        "application/json": {
+                            "schema": _obj(
+                                {
+                                    "status": {"enum": sorted(COMPANY_STATUSES)},
+                                    "note": _STR,
+                                    "ids": {"type": "array", "items": _INT},
+                                    "filter": {"type": "object"},
+                                },
+                                required=["status"],
+                            )
+                        }
+                    }
+                },
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/applications/{application_id}/status": {
+            "post": _op(
+                "stageStatus",
+                "Stage a status change; the applicant sees it only after release",
+                {
+                    "200": _json(_ref("CompanyApplication")),
+                    "404": _ERROR,
+                    "409": _ERROR,
+                    "422": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                parameters=[_APPLICATION_ID],
+                requestBody=_STAGE_BODY,
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/applications/{application_id}/cv": {
+            "get": _op(
+                "getApplicantCv",
+                "The applicant's CV (PDF attachment); every view is recorded",
+                {
+                    "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                    "404": _ERROR,
+                    **_AUTH_ERRORS,
+                },
+                parameters=[_APPLICATION_ID],
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/decisions/release": {
+            "post": _op(
+                "releaseDecisions",
+                "Send the staged decisions; they are delivered after the undo window",
+                {
+                    "200": _json(
+                        _obj(
+                            {
+                                "released": _INT,
+                                "deliver_at": {"type": ["string", "null"], "format": "date-time"},
+                                "undo_seconds": _INT,
+                            }
+                        )
+                    ),
+                    **_AUTH_ERRORS,
+                },
+                security=_BEARER,
+            )
+        },
+        "/api/v1/company/decisions/undo": {
+            "post": _op(
+                "undoDecisions",
+                "Take back sent decisions still inside the undo window",
+                {"200": _json(_obj({"undone": _INT})), **_AUTH_ERRORS},
                 security=_BEARER,
             )
         },

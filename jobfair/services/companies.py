@@ -1,0 +1,842 @@
+"""Companies: registration, recruiters and invitations, booths (request, organiser
+decision, editing, logo) and vacancies (Perpres 57/2023 fields, organiser verification).
+
+Every object is reached through the recruiter's own company: an id belonging to
+another company answers 404, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.db.uow import after_commit
+from jobfair.i18n import gettext
+from jobfair.models import (
+    Booth,
+    Company,
+    CompanyInvitation,
+    Fair,
+    Recruiter,
+    User,
+    Vacancy,
+)
+from jobfair.models.accounts import Role
+from jobfair.models.companies import BoothStatus, CompanyVerification, RecruiterRole
+from jobfair.models.fairs import FairPhase, FairStatus
+from jobfair.models.vacancies import EmploymentType, VacancyStatus, VacancyVerification
+from jobfair.reference.education import EDUCATION_CODES
+from jobfair.reference.employer_types import EMPLOYER_TYPES
+from jobfair.reference.kbji import is_valid_kbji
+from jobfair.reference.kbli import is_valid_kbli, kbli_section
+from jobfair.reference.nik import MAX_AGE, MIN_AGE
+from jobfair.reference.regions import is_regency
+from jobfair.services import audit
+from jobfair.services.accounts import check_email, normalise_email
+from jobfair.services.auth import normalise_phone, password_problem
+from jobfair.services.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from jobfair.services.identity import hash_password, token_hash
+from jobfair.services.mail import queue_mail
+from jobfair.services.screening import membership
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+INVITATION_LIFETIME = timedelta(days=7)
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _text(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _int(data: Mapping[str, Any], name: str) -> int | str | None:
+    """An integer field: the number, None when empty, or "bad"."""
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "bad"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,12}", value.strip().replace(".", "")):
+        return int(value.strip().replace(".", ""))
+    return "bad"
+
+
+def _slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "perusahaan"
+    return slug
+
+
+# -------------------------------------------------------------------- companies
+
+
+def check_company(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    name = " ".join(_text(data, "name").split())
+    if not 2 <= len(name) <= 200:
+        errors["name"] = gettext("Enter the company's registered name (2 to 200 characters).")
+    values["name"] = name
+    nib = re.sub(r"[\s.-]", "", _text(data, "nib"))
+    if not (nib.isascii() and nib.isdigit() and len(nib) == 13):
+        errors["nib"] = gettext("The NIB (Nomor Induk Berusaha) has 13 digits.")
+    values["nib"] = nib
+    npwp = re.sub(r"[\s.-]", "", _text(data, "npwp"))
+    if npwp and not (npwp.isascii() and npwp.isdigit() and len(npwp) in (15, 16)):
+        errors["npwp"] = gettext("The NPWP has 16 digits (15 for an old NPWP).")
+    values["npwp"] = npwp or None
+    kbli = _text(data, "kbli")
+    if not is_valid_kbli(kbli):
+        errors["kbli"] = gettext("Enter the 5-digit KBLI 2020 code of the main business.")
+    values["kbli"] = kbli
+    employer = _int(data, "employer_type")
+    if employer not in {kind.code for kind in EMPLOYER_TYPES}:
+        errors["employer_type"] = gettext("Choose the kind of employer from the list.")
+    values["employer_type"] = employer
+    regency = _text(data, "regency_code")
+    if not is_regency(regency):
+        errors["regency_code"] = gettext("Choose a regency or city from the list.")
+    values["regency_code"] = regency
+    website = _text(data, "website")
+    if website and (not URL.match(website) or len(website) > 300):
+        errors["website"] = gettext("Enter an address starting with https://")
+    values["website"] = website or None
+    description = _text(data, "description")
+    if len(description) > 5000:
+        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
+    values["description"] = description
+    contact = " ".join(_text(data, "contact_name").split())
+    if not 2 <= len(contact) <= 200:
+        errors["contact_name"] = gettext("Enter the name of the contact person.")
+    values["contact_name"] = contact
+    phone = _text(data, "contact_phone")
+    if phone:
+        normalised = normalise_phone(phone)
+        if normalised is None:
+            errors["contact_phone"] = gettext(
+                "Enter an Indonesian mobile number such as 0812 3456 7890."
+            )
+        values["contact_phone"] = normalised
+    else:
+        values["contact_phone"] = None
+    return values, errors
+
+
+async def register_company(session: AsyncSession, data: Mapping[str, Any], now: datetime) -> User:
+    """A company and its first recruiter (the owner). The company waits for an
+    organiser's verification before its booths can go live."""
+    values, errors = check_company(data)
+    email = normalise_email(_text(data, "email"))
+    if check_email(email):
+        errors["email"] = gettext("Enter a valid e-mail address.")
+    password = data.get("password") if isinstance(data.get("password"), str) else ""
+    if not 8 <= len(password) <= 128:
+        errors["password"] = gettext(
+            "The password needs %(problem)s.",
+            problem=password_problem("at least" if len(password) < 8 else "at most"),
+        )
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    already = gettext("This is already registered. Sign in, or reset your password.")
+    conflicts = {}
+    if await session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        conflicts["email"] = already
+    if await session.scalar(
+        select(func.count()).select_from(Company).where(Company.nib == values["nib"])
+    ):
+        conflicts["nib"] = gettext(
+            "A company with this NIB is already registered; ask its owner to invite you."
+        )
+    if conflicts:
+        raise Conflict(gettext("Please check the form."), fields=conflicts)
+    slug = _slugify(values["name"])
+    while await session.scalar(
+        select(func.count()).select_from(Company).where(Company.slug == slug)
+    ):
+        slug = f"{_slugify(values['name'])[:52]}-{secrets.token_hex(3)}"
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=Role.RECRUITER,
+        full_name=values["contact_name"],
+        created_at=now,
+    )
+    company = Company(
+        slug=slug,
+        kbli_section=kbli_section(values["kbli"]).letter,
+        verification=CompanyVerification.PENDING,
+        contact_email=email,
+        created_at=now,
+        **{
+            key: values[key]
+            for key in (
+                "name",
+                "nib",
+                "npwp",
+                "kbli",
+                "employer_type",
+                "regency_code",
+                "website",
+                "description",
+                "contact_name",
+                "contact_phone",
+            )
+        },
+    )
+    try:
+        async with session.begin_nested():
+            session.add_all([user, company])
+            await session.flush()
+            session.add(Recruiter(company_id=company.id, user_id=user.id, role=RecruiterRole.OWNER))
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(gettext("Please check the form."), fields={"nib": already}) from None
+    audit.record(
+        session,
+        "company.registered",
+        object_type="company",
+        object_id=company.id,
+        actor_user_id=user.id,
+    )
+    return user
+
+
+async def my_company(session: AsyncSession, user: User) -> Company:
+    member = await membership(session, user)
+    company = await session.get(Company, member.company_id)
+    assert company is not None
+    return company
+
+
+async def update_company(session: AsyncSession, user: User, data: Mapping[str, Any]) -> Company:
+    member = await membership(session, user)
+    if member.role != RecruiterRole.OWNER:
+        raise PermissionDenied(gettext("Only the company's owner can do this."))
+    values, errors = check_company(data)
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    company = await session.get(Company, member.company_id)
+    assert company is not None
+    if values["nib"] != company.nib:
+        raise ValidationFailed(
+            gettext("Please check the form."),
+            fields={"nib": gettext("The NIB cannot be changed; ask the labour office.")},
+        )
+    for key, value in values.items():
+        setattr(company, key, value)
+    company.kbli_section = kbli_section(company.kbli).letter
+    audit.record(
+        session,
+        "company.updated",
+        object_type="company",
+        object_id=company.id,
+        actor_user_id=user.id,
+    )
+    return company
+
+
+async def team(
+    session: AsyncSession, user: User
+) -> tuple[list[tuple[User, str]], list[CompanyInvitation]]:
+    member = await membership(session, user)
+    people = [
+        (u, role)
+        for u, role in (
+            await session.execute(
+                select(User, Recruiter.role)
+                .join(Recruiter, Recruiter.user_id == User.id)
+                .where(Recruiter.company_id == member.company_id)
+                .order_by(User.full_name)
+            )
+        ).all()
+    ]
+    invitations = list(
+        await session.scalars(
+            select(CompanyInvitation)
+            .where(
+                CompanyInvitation.company_id == member.company_id,
+                CompanyInvitation.accepted_at.is_(None),
+            )
+            .order_by(CompanyInvitation.id)
+        )
+    )
+    return people, invitations
+
+
+async def invite(
+    session: AsyncSession, user: User, email: str, now: datetime, *, base_url: str
+) -> CompanyInvitation:
+    member = await membership(session, user)
+    if member.role != RecruiterRole.OWNER:
+        raise PermissionDenied(gettext("Only the company's owner can do this."))
+    email = normalise_email(email or "")
+    if check_email(email):
+        message = gettext("Enter a valid e-mail address.")
+        raise ValidationFailed(message, fields={"email": message})
+    if await session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        message = gettext("This e-mail address already has an account; invite another address.")
+        raise Conflict(message, fields={"email": message})
+    company = await session.get(Company, member.company_id)
+    assert company is not None
+    raw = secrets.token_urlsafe(32)
+    invitation = CompanyInvitation(
+        company_id=company.id,
+        email=email,
+        token_hash=token_hash(raw),
+        invited_by_user_id=user.id,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    session.add(invitation)
+    await session.flush()
+    link = f"{base_url.rstrip('/')}/company/join?token={raw}"
+    await queue_mail(
+        session,
+        to_address=email,
+        subject=gettext("Join %(company)s on the job fair", company=company.name),
+        body=gettext(
+            "%(name)s invites you to recruit for %(company)s at the virtual job fair.\n\n"
+            "Open this link within 7 days to create your account:\n%(link)s",
+            name=user.full_name,
+            company=company.name,
+            link=link,
+        ),
+        dedupe_key=f"invitation:{invitation.id}",
+    )
+    audit.record(
+        session,
+        "company.invited",
+        object_type="company",
+        object_id=company.id,
+        actor_user_id=user.id,
+    )
+    return invitation
+
+
+async def invitation_for(
+    session: AsyncSession, raw: str, now: datetime
+) -> tuple[CompanyInvitation, Company]:
+    invitation = await session.scalar(
+        select(CompanyInvitation).where(CompanyInvitation.token_hash == token_hash(raw or ""))
+    )
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
+        raise NotFound(gettext("This link is invalid or has expired. Ask for a new one."))
+    company = await session.get(Company, invitation.company_id)
+    assert company is not None
+    return invitation, company
+
+
+async def accept_invitation(
+    session: AsyncSession, raw: str, full_name: str, password: str, now: datetime
+) -> User:
+    invitation, company = await invitation_for(session, raw, now)
+    errors = {}
+    full_name = " ".join((full_name or "").split())
+    if not 2 <= len(full_name) <= 200:
+        errors["full_name"] = gettext("Enter your full name as on your KTP.")
+    if not 8 <= len(password or "") <= 128:
+        errors["password"] = gettext(
+            "The password needs %(problem)s.",
+            problem=password_problem("at least" if len(password or "") < 8 else "at most"),
+        )
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    if await session.scalar(
+        select(func.count()).select_from(User).where(User.email == invitation.email)
+    ):
+        raise Conflict(gettext("This is already registered. Sign in, or reset your password."))
+    user = User(
+        email=invitation.email,
+        password_hash=hash_password(password),
+        role=Role.RECRUITER,
+        full_name=full_name,
+        created_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    session.add(Recruiter(company_id=company.id, user_id=user.id, role=RecruiterRole.RECRUITER))
+    invitation.accepted_at = now
+    audit.record(
+        session,
+        "company.joined",
+        object_type="company",
+        object_id=company.id,
+        actor_user_id=user.id,
+    )
+    return user
+
+
+# ----------------------------------------------------------------------- booths
+
+
+async def open_fairs_for_booths(session: AsyncSession, now: datetime) -> list[Fair]:
+    """Published fairs that have not closed: a company may ask for a booth there."""
+    return list(
+        await session.scalars(
+            select(Fair)
+            .where(Fair.status == FairStatus.PUBLISHED, Fair.closes_at > now)
+            .order_by(Fair.opens_at)
+        )
+    )
+
+
+async def my_booths(session: AsyncSession, user: User) -> list[tuple[Booth, Fair]]:
+    member = await membership(session, user)
+    return [
+        (b, f)
+        for b, f in (
+            await session.execute(
+                select(Booth, Fair)
+                .join(Fair, Fair.id == Booth.fair_id)
+                .where(Booth.company_id == member.company_id)
+                .order_by(Fair.opens_at.desc())
+            )
+        ).all()
+    ]
+
+
+async def request_booth(session: AsyncSession, user: User, fair_slug: str, now: datetime) -> Booth:
+    member = await membership(session, user)
+    fair = await session.scalar(select(Fair).where(Fair.slug == fair_slug))
+    if fair is None or fair.status != FairStatus.PUBLISHED:
+        raise NotFound(gettext("We could not find that page."))
+    if fair.phase(now) in (FairPhase.CLOSED, FairPhase.CANCELLED):
+        raise Conflict(gettext("The fair is closed; applications are no longer accepted."))
+    existing = await session.scalar(
+        select(Booth).where(Booth.fair_id == fair.id, Booth.company_id == member.company_id)
+    )
+    if existing is not None:
+        raise Conflict(gettext("Your company already has a booth in this fair."))
+    booth = Booth(
+        fair_id=fair.id,
+        company_id=member.company_id,
+        status=BoothStatus.REQUESTED,
+        requested_at=now,
+    )
+    session.add(booth)
+    await session.flush()
+    audit.record(
+        session,
+        "booth.requested",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=user.id,
+        fair_id=fair.id,
+    )
+    return booth
+
+
+async def company_booth(session: AsyncSession, user: User, booth_id: int) -> Booth:
+    member = await membership(session, user)
+    booth = await session.get(Booth, booth_id)
+    if booth is None or booth.company_id != member.company_id:
+        raise NotFound(gettext("We could not find that page."))
+    return booth
+
+
+async def update_booth(
+    session: AsyncSession, user: User, booth_id: int, data: Mapping[str, Any]
+) -> Booth:
+    booth = await company_booth(session, user, booth_id)
+    errors: dict[str, str] = {}
+    description = _text(data, "description")
+    if len(description) > 5000:
+        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
+    video = _text(data, "video_url")
+    if video and (not URL.match(video) or len(video) > 300):
+        errors["video_url"] = gettext("Enter an address starting with https://")
+    email = normalise_email(_text(data, "contact_email"))
+    if email and check_email(email):
+        errors["contact_email"] = gettext("Enter a valid e-mail address.")
+    phone = _text(data, "contact_phone")
+    normalised = normalise_phone(phone) if phone else None
+    if phone and normalised is None:
+        errors["contact_phone"] = gettext(
+            "Enter an Indonesian mobile number such as 0812 3456 7890."
+        )
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    booth.description = description
+    booth.video_url = video or None
+    booth.contact_email = email or None
+    booth.contact_phone = normalised
+    audit.record(
+        session,
+        "booth.updated",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=user.id,
+        fair_id=booth.fair_id,
+    )
+    return booth
+
+
+def check_logo(data: bytes) -> str:
+    """Validate a logo (PNG, JPEG or WebP by content, ≤ 1 MB, a real image); returns
+    the file extension to store it under."""
+    if not data:
+        message = gettext("The file is empty.")
+        raise ValidationFailed(message, fields={"logo": message})
+    if len(data) > LOGO_MAX_BYTES:
+        message = gettext("The logo is larger than 1 MB.")
+        raise PayloadTooLarge(message, fields={"logo": message})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format or ""
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        message = gettext("The logo must be a PNG, JPEG or WebP image.")
+        raise UnsupportedMediaType(message, fields={"logo": message}) from exc
+    if kind not in LOGO_TYPES:
+        message = gettext("The logo must be a PNG, JPEG or WebP image.")
+        raise UnsupportedMediaType(message, fields={"logo": message})
+    return LOGO_TYPES[kind]
+
+
+async def store_logo(
+    session: AsyncSession, user: User, booth_id: int, data: bytes, uploads_dir: Path
+) -> Booth:
+    booth = await company_booth(session, user, booth_id)
+    extension = await asyncio.to_thread(check_logo, data)
+    folder = uploads_dir / "logos"
+    name = f"{secrets.token_hex(16)}.{extension}"
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    await asyncio.to_thread(write)
+    old = booth.logo_file
+    booth.logo_file = name
+
+    async def remove_old() -> None:
+        if old:
+            await asyncio.to_thread((folder / old).unlink, missing_ok=True)
+
+    after_commit(session, remove_old)
+    audit.record(
+        session,
+        "booth.logo_uploaded",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=user.id,
+        fair_id=booth.fair_id,
+    )
+    return booth
+
+
+def _organiser_may(user: User, fair: Fair) -> None:
+    if user.role == Role.ADMIN:
+        return
+    if user.role != Role.ORGANISER or user.office_id != fair.office_id:
+        raise NotFound(gettext("We could not find that page."))
+
+
+async def decide_booth(
+    session: AsyncSession,
+    organiser: User,
+    booth_id: int,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> Booth:
+    """An organiser of the fair's office approves or rejects a booth (a reason is
+    required to reject); approving also verifies a company still pending."""
+    booth = await session.get(Booth, booth_id)
+    fair = await session.get(Fair, booth.fair_id) if booth else None
+    if booth is None or fair is None:
+        raise NotFound(gettext("We could not find that page."))
+    _organiser_may(organiser, fair)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        message = gettext("Say why, so the company can correct it.")
+        raise ValidationFailed(message, fields={"reason": message})
+    if len(reason) > 1000:
+        message = gettext("At most %(limit)s characters.", limit=1000)
+        raise ValidationFailed(message, fields={"reason": message})
+    booth.status = BoothStatus.APPROVED if approve else BoothStatus.REJECTED
+    booth.decision_reason = reason or None
+    booth.decided_at = now
+    if approve:
+        company = await session.get(Company, booth.company_id)
+        if company is not None and company.verification != CompanyVerification.VERIFIED:
+            company.verification = CompanyVerification.VERIFIED
+            company.verified_at = now
+    audit.record(
+        session,
+        "booth.approved" if approve else "booth.rejected",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=organiser.id,
+        fair_id=fair.id,
+    )
+    return booth
+
+
+# ---------------------------------------------------------------------- vacancies
+
+
+@dataclass
+class VacancyInput:
+    values: dict[str, Any]
+    errors: dict[str, str]
+
+
+def check_vacancy(data: Mapping[str, Any]) -> VacancyInput:
+    """The Perpres 57/2023 fields of a vacancy, with a translated message per field."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    title = " ".join(_text(data, "title").split())
+    if not 2 <= len(title) <= 200:
+        errors["title"] = gettext("Enter the job title (2 to 200 characters).")
+    values["title"] = title
+    kbji = _text(data, "kbji_code")
+    if not is_valid_kbji(kbji):
+        errors["kbji_code"] = gettext("Enter the KBJI 2014 code of the occupation (1 to 6 digits).")
+    values["kbji_code"] = kbji
+    total = 0
+    for name in ("openings_male", "openings_female", "openings_either"):
+        number = _int(data, name)
+        if number == "bad" or (isinstance(number, int) and number > 10_000):
+            errors[name] = gettext("Enter a whole number from 0 to 10000.")
+            number = 0
+        values[name] = number or 0
+        total += values[name]
+    if total < 1 and not any(
+        name in errors for name in ("openings_male", "openings_female", "openings_either")
+    ):
+        errors["openings_either"] = gettext("Enter at least one opening (men, women or either).")
+    education = _text(data, "education_min").upper()
+    if education not in EDUCATION_CODES:
+        errors["education_min"] = gettext("Choose your highest education from the list.")
+    values["education_min"] = education
+    for name in ("age_min", "age_max"):
+        number = _int(data, name)
+        if number == "bad" or (isinstance(number, int) and not MIN_AGE <= number <= MAX_AGE):
+            errors[name] = gettext(
+                "Enter an age from %(low)s to %(high)s.", low=MIN_AGE, high=MAX_AGE
+            )
+            number = None
+        values[name] = number
+    if values["age_min"] and values["age_max"] and values["age_min"] > values["age_max"]:
+        errors["age_max"] = gettext("The maximum age is below the minimum age.")
+    experience = _int(data, "experience_years")
+    if experience == "bad" or (isinstance(experience, int) and experience > 40):
+        errors["experience_years"] = gettext("Enter a whole number from 0 to 40.")
+        experience = 0
+    values["experience_years"] = experience or 0
+    for name in ("salary_min", "salary_max"):
+        number = _int(data, name)
+        if number == "bad" or (isinstance(number, int) and number > 1_000_000_000):
+            errors[name] = gettext("Enter an amount in rupiah per month, digits only.")
+            number = None
+        values[name] = number
+    if (
+        values["salary_min"]
+        and values["salary_max"]
+        and values["salary_min"] > values["salary_max"]
+    ):
+        errors["salary_max"] = gettext("The maximum salary is below the minimum salary.")
+    regency = _text(data, "work_regency_code")
+    if not is_regency(regency):
+        errors["work_regency_code"] = gettext("Choose a regency or city from the list.")
+    values["work_regency_code"] = regency
+    employment = _text(data, "employment_type")
+    if employment not in {kind.value for kind in EmploymentType}:
+        errors["employment_type"] = gettext("Choose the kind of employment from the list.")
+    values["employment_type"] = employment
+    raw_skills = data.get("skills")
+    skills = raw_skills if isinstance(raw_skills, list) else _text(data, "skills").splitlines()
+    skills = [str(skill).strip() for skill in skills if str(skill).strip()]
+    if len(skills) > 30 or any(len(skill) > 80 for skill in skills):
+        errors["skills"] = gettext("At most 30 skills, one per line, each up to 80 characters.")
+    values["skills"] = "\n".join(skills)
+    description = _text(data, "description")
+    if len(description) > 5000:
+        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
+    values["description"] = description
+    deadline = _text(data, "deadline")
+    values["deadline"] = None
+    if deadline:
+        try:
+            values["deadline"] = date.fromisoformat(deadline)
+        except ValueError:
+            errors["deadline"] = gettext("Enter a date (year-month-day).")
+    return VacancyInput(values, errors)
+
+
+async def create_vacancy(
+    session: AsyncSession, user: User, booth_id: int, data: Mapping[str, Any], now: datetime
+) -> Vacancy:
+    booth = await company_booth(session, user, booth_id)
+    if booth.status == BoothStatus.REJECTED:
+        raise Conflict(gettext("This booth was rejected; vacancies cannot be added."))
+    checked = check_vacancy(data)
+    if checked.errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
+    vacancy = Vacancy(
+        booth_id=booth.id,
+        fair_id=booth.fair_id,
+        status=VacancyStatus.OPEN,
+        verification=VacancyVerification.PENDING,
+        created_at=now,
+        updated_at=now,
+        **checked.values,
+    )
+    session.add(vacancy)
+    await session.flush()
+    audit.record(
+        session,
+        "vacancy.created",
+        object_type="vacancy",
+        object_id=vacancy.id,
+        actor_user_id=user.id,
+        fair_id=booth.fair_id,
+    )
+    return vacancy
+
+
+async def company_vacancy(session: AsyncSession, user: User, vacancy_id: int) -> Vacancy:
+    member = await membership(session, user)
+    vacancy = await session.scalar(
+        select(Vacancy)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .where(Vacancy.id == vacancy_id, Booth.company_id == member.company_id)
+    )
+    if vacancy is None:
+        raise NotFound(gettext("We could not find that vacancy."))
+    return vacancy
+
+
+async def update_vacancy(
+    session: AsyncSession, user: User, vacancy_id: int, data: Mapping[str, Any], now: datetime
+) -> Vacancy:
+    """Edit a vacancy. A change to a verified vacancy sends it back to verification, so
+    what the public sees is always what an organiser checked."""
+    vacancy = await company_vacancy(session, user, vacancy_id)
+    checked = check_vacancy(data)
+    if checked.errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
+    changed = [key for key, value in checked.values.items() if getattr(vacancy, key) != value]
+    for key in changed:
+        setattr(vacancy, key, checked.values[key])
+    if changed:
+        vacancy.verification = VacancyVerification.PENDING
+        vacancy.verification_reason = None
+        vacancy.updated_at = now
+        audit.record(
+            session,
+            "vacancy.updated",
+            object_type="vacancy",
+            object_id=vacancy.id,
+            actor_user_id=user.id,
+            fair_id=vacancy.fair_id,
+            data={"fields": changed},
+        )
+    return vacancy
+
+
+async def close_vacancy(
+    session: AsyncSession, user: User, vacancy_id: int, now: datetime
+) -> Vacancy:
+    vacancy = await company_vacancy(session, user, vacancy_id)
+    if vacancy.status != VacancyStatus.CLOSED:
+        vacancy.status = VacancyStatus.CLOSED
+        vacancy.updated_at = now
+        audit.record(
+            session,
+            "vacancy.closed",
+            object_type="vacancy",
+            object_id=vacancy.id,
+            actor_user_id=user.id,
+            fair_id=vacancy.fair_id,
+        )
+    return vacancy
+
+
+async def verify_vacancy(
+    session: AsyncSession,
+    organiser: User,
+    vacancy_id: int,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> Vacancy:
+    vacancy = await session.get(Vacancy, vacancy_id)
+    fair = await session.get(Fair, vacancy.fair_id) if vacancy else None
+    if vacancy is None or fair is None:
+        raise NotFound(gettext("We could not find that vacancy."))
+    _organiser_may(organiser, fair)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        message = gettext("Say why, so the company can correct it.")
+        raise ValidationFailed(message, fields={"reason": message})
+    vacancy.verification = VacancyVerification.VERIFIED if approve else VacancyVerification.REJECTED
+    vacancy.verification_reason = reason[:1000] or None
+    vacancy.verified_at = now
+    audit.record(
+        session,
+        "vacancy.verified" if approve else "vacancy.rejected",
+        object_type="vacancy",
+        object_id=vacancy.id,
+        actor_user_id=organiser.id,
+        fair_id=fair.id,
+    )
+    return vacancy
+
+
+async def verification_queue(
+    session: AsyncSession, organiser: User, fair_slug: str
+) -> tuple[Fair, list[Booth], list[Vacancy]]:
+    fair = await session.scalar(select(Fair).where(Fair.slug == fair_slug))
+    if fair is None:
+        raise NotFound(gettext("We could not find that page."))
+    _organiser_may(organiser, fair)
+    booths = list(
+        await session.scalars(
+            select(Booth)
+            .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.REQUESTED)
+            .order_by(Booth.requested_at)
+        )
+    )
+    vacancies = list(
+        await session.scalars(
+            select(Vacancy)
+            .where(Vacancy.fair_id == fair.id, Vacancy.verification == VacancyVerification.PENDING)
+            .order_by(Vacancy.updated_at)
+        )
+    )
+    return fair, booths, vacancies
+
+
+async def booth_vacancies(
+    session: AsyncSession, user: User, booth_id: int
+) -> tuple[Booth, list[Vacancy]]:
+    booth = await company_booth(session, user, booth_id)
+    vacancies = list(
+        await session.scalars(
+            select(Vacancy).where(Vacancy.booth_id == booth.id).order_by(Vacancy.id)
+        )
+    )
+    return booth, vacancies
