@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from jobfair.web import account, applicant, health, public
+from jobfair.web import account, applicant, company, health, public
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
 from jobfair.web.api import openapi
@@ -75,6 +75,107 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="me:notifications_read",
         ),
         Route("/me/data", applicant.my_data, name="me:data"),
+        Route(
+            "/me/applications/{application_id:int}/placement",
+            company.placement_answer,
+            methods=["POST"],
+            name="me:placement",
+        ),
+        Route("/company/register", company.register_page, name="company:register"),
+        Route(
+            "/company/register",
+            company.register_submit,
+            methods=["POST"],
+            name="company:register_submit",
+        ),
+        Route("/company", company.dashboard, name="company:home"),
+        Route("/company/booths", company.request_booth, methods=["POST"], name="company:request"),
+        Route("/company/booths/{booth_id:int}", company.booth_page, name="company:booth"),
+        Route(
+            "/company/booths/{booth_id:int}",
+            company.booth_submit,
+            methods=["POST"],
+            name="company:booth_submit",
+        ),
+        Route(
+            "/company/booths/{booth_id:int}/logo",
+            company.logo_upload,
+            methods=["POST"],
+            name="company:logo",
+        ),
+        Route(
+            "/company/booths/{booth_id:int}/vacancies/new",
+            company.vacancy_new,
+            name="company:vacancy_new",
+        ),
+        Route(
+            "/company/booths/{booth_id:int}/vacancies",
+            company.vacancy_create,
+            methods=["POST"],
+            name="company:vacancy_create",
+        ),
+        Route("/company/vacancies/{vacancy_id:int}", company.vacancy_edit, name="company:vacancy"),
+        Route(
+            "/company/vacancies/{vacancy_id:int}",
+            company.vacancy_update,
+            methods=["POST"],
+            name="company:vacancy_update",
+        ),
+        Route(
+            "/company/vacancies/{vacancy_id:int}/close",
+            company.vacancy_close,
+            methods=["POST"],
+            name="company:vacancy_close",
+        ),
+        Route("/company/applications", company.applications_page, name="company:applications"),
+        Route(
+            "/company/applications/status",
+            company.stage_from_form,
+            methods=["POST"],
+            name="company:stage",
+        ),
+        Route(
+            "/company/applications/{application_id:int}",
+            company.application_page,
+            name="company:application",
+        ),
+        Route(
+            "/company/applications/{application_id:int}/notes",
+            company.application_note,
+            methods=["POST"],
+            name="company:note",
+        ),
+        Route(
+            "/company/applications/{application_id:int}/cv",
+            company.application_cv,
+            name="company:cv",
+        ),
+        Route(
+            "/company/decisions/release",
+            company.release,
+            methods=["POST"],
+            name="company:release",
+        ),
+        Route("/company/decisions/undo", company.undo, methods=["POST"], name="company:undo"),
+        Route("/company/exports", company.export, name="company:export"),
+        Route("/company/exports/{job_id:int}", company.export_status, name="company:export_job"),
+        Route(
+            "/company/exports/{job_id:int}/download",
+            company.export_download,
+            name="company:export_download",
+        ),
+        Route("/company/team", company.team_page, name="company:team"),
+        Route("/company/team/invite", company.team_invite, methods=["POST"], name="company:invite"),
+        Route("/company/join", company.join_page, name="company:join"),
+        Route("/company/join", company.join_submit, methods=["POST"], name="company:join_submit"),
+        Route("/organiser/fairs/{slug}/queue", company.organiser_queue, name="organiser:queue"),
+        Route(
+            "/organiser/{kind}/{object_id:int}/decision",
+            company.organiser_decide,
+            methods=["POST"],
+            name="organiser:decide",
+        ),
+        Route("/media/logos/{name}", company.logo_file, name="media:logo"),
         Route("/me/delete", applicant.delete_page, name="me:delete"),
         Route("/me/delete", applicant.delete_submit, methods=["POST"], name="me:delete_submit"),
         Route("/healthz", health.healthz, name="health:check"),

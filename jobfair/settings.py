@@ -43,6 +43,9 @@ class Settings:
     # local (AKL) when the work regency is in the applicant's KTP province.
     akl_scope: str = "province"
     in_process_worker: bool = True
+    # Seconds between passes of the in-process sweep that re-drives owed work (decisions
+    # due, unanswered applications at the deadline, unsent mail); 0 turns it off.
+    sweep_seconds: float = 60.0
     log_level: str = "INFO"
 
     @property
@@ -95,6 +98,7 @@ class Settings:
             retention_days=int(get("RETENTION_DAYS") or 365),
             akl_scope=get("AKL_SCOPE") or "province",
             in_process_worker=_flag(get("IN_PROCESS_WORKER"), default=get("REDIS_URL") is None),
+            sweep_seconds=float(get("SWEEP_SECONDS") or 60),
             log_level=get("LOG_LEVEL") or "INFO",
         )
         if not settings.secret_key:

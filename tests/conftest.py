@@ -143,6 +143,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-not-for-production",
         nik_key="test-nik-key-not-for-production",
         data_dir=tmp_path / "data",
+        # Tests run owed work explicitly; a background sweep would race with them.
+        sweep_seconds=0,
     )
 
 

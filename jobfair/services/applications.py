@@ -24,6 +24,7 @@ from jobfair.models import (
     Company,
     Fair,
     Notification,
+    Placement,
     User,
     Vacancy,
 )
@@ -389,3 +390,13 @@ async def mark_read(
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     await session.execute(query.values(read_at=now))
+
+
+async def placement_of(session: AsyncSession, user: User, application_id: int) -> Placement | None:
+    """The hire reported on the user's own application, if any."""
+    applicant = await applicant_of(session, user)
+    return await session.scalar(
+        select(Placement)
+        .join(Application, Application.id == Placement.application_id)
+        .where(Placement.application_id == application_id, Application.applicant_id == applicant.id)
+    )

@@ -48,6 +48,7 @@ from jobfair.models import (
     Fair,
     FairHostRegency,
     Notification,
+    Outbox,
     Placement,
     Recruiter,
     User,
@@ -58,7 +59,6 @@ from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jobfair.services.mail import queue_mail
 
 S = ApplicationStatus
 UNDO_WINDOW = timedelta(minutes=3)
@@ -397,6 +397,65 @@ async def company_application(
     return application
 
 
+@dataclass
+class Detail:
+    """What a recruiter sees of one application besides its table row."""
+
+    email: str | None
+    phone: str | None
+    skills: str
+    institution: str | None
+    education_major: str | None
+    has_cv: bool
+    notes: list[tuple[str, str, datetime]]  # author, body, when
+    events: list[ApplicationEvent]
+    disability_kinds: list[str]
+
+
+async def application_detail(session: AsyncSession, user: User, application_id: int) -> Detail:
+    from jobfair.models import Cv
+
+    application = await company_application(session, user, application_id)
+    applicant = await session.get(Applicant, application.applicant_id)
+    assert applicant is not None
+    person = await session.get(User, applicant.user_id) if applicant.user_id else None
+    has_cv = bool(
+        await session.scalar(
+            select(func.count())
+            .select_from(Cv)
+            .where(Cv.applicant_id == applicant.id, Cv.is_current)
+        )
+    )
+    notes = [
+        (name or "—", body, at)
+        for name, body, at in await session.execute(
+            select(User.full_name, ApplicationNote.body, ApplicationNote.created_at)
+            .select_from(ApplicationNote)
+            .outerjoin(User, User.id == ApplicationNote.author_user_id)
+            .where(ApplicationNote.application_id == application.id)
+            .order_by(ApplicationNote.created_at.desc())
+        )
+    ]
+    events = list(
+        await session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application.id)
+            .order_by(ApplicationEvent.id)
+        )
+    )
+    return Detail(
+        email=person.email if person else None,
+        phone=person.phone if person else None,
+        skills=applicant.skills,
+        institution=applicant.institution,
+        education_major=applicant.education_major,
+        has_cv=has_cv,
+        notes=notes,
+        events=events,
+        disability_kinds=[k for k in applicant.disability_kinds.split(",") if k],
+    )
+
+
 async def add_note(
     session: AsyncSession, user: User, application_id: int, body: str, now: datetime
 ) -> ApplicationNote:
@@ -707,6 +766,8 @@ async def _tell_applicants(
             )
         ).all()
     )
+    notifications: list[dict[str, Any]] = []
+    mails: list[dict[str, Any]] = []
     previous_locale = i18n.current_locale()
     try:
         for applicant_id, items in per_applicant.items():
@@ -731,27 +792,46 @@ async def _tell_applicants(
                     ),
                 ]
             )
-            session.add(
-                Notification(
-                    user_id=user.id,
-                    subject=subject,
-                    body=body,
-                    link="/me/applications",
-                    created_at=now,
-                )
+            notifications.append(
+                {
+                    "user_id": user.id,
+                    "subject": subject,
+                    "body": body,
+                    "link": "/me/applications",
+                    "created_at": now,
+                }
             )
             if user.email:
                 first_event = min(event.id for event, _app in items)
-                await queue_mail(
-                    session,
-                    to_address=user.email,
-                    subject=subject,
-                    body=body,
-                    dedupe_key=f"decisions:{applicant_id}:{first_event}",
-                    user_id=user.id,
+                mails.append(
+                    {
+                        "dedupe_key": f"decisions:{applicant_id}:{first_event}",
+                        "user_id": user.id,
+                        "to_address": user.email,
+                        "subject": subject,
+                        "template": "text",
+                        "payload": {"body": body},
+                        "created_at": now,
+                        "attempts": 0,
+                    }
                 )
     finally:
         i18n.set_locale(previous_locale)
+    # Written in bulk: thousands of decisions released at once stay a few statements.
+    if notifications:
+        await session.execute(insert(Notification), notifications)
+    if mails:
+        already = set(
+            await session.scalars(
+                select(Outbox.dedupe_key).where(
+                    Outbox.dedupe_key.in_([mail["dedupe_key"] for mail in mails])
+                )
+            )
+        )
+        fresh = [mail for mail in mails if mail["dedupe_key"] not in already]
+        if fresh:
+            await session.execute(insert(Outbox), fresh)
+            enqueue_after_commit(session, "deliver_mail")
 
 
 # ------------------------------------------------------------------ deadline

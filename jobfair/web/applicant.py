@@ -219,10 +219,12 @@ async def my_application(request: Request) -> Response:
         item, timeline = await applications.my_application(
             session, signed_in.user, request.path_params["application_id"]
         )
+        placement = await applications.placement_of(session, signed_in.user, item.id)
     return render(
         request,
         "pages/me/application.html",
         {
+            "placement": placement,
             "item": item,
             "timeline": timeline,
             "sent": request.query_params.get("sent") == "1",

@@ -18,6 +18,7 @@ from jobfair import i18n
 from jobfair.i18n import N_
 from jobfair.models import applications as applications_model
 from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
+from jobfair.reference.nik import age_on
 from jobfair.web.auth import template_globals
 
 HTMX_VERSION = "4.0.1"
@@ -155,6 +156,12 @@ def disability_label(code: str) -> str:
     return code
 
 
+def age(birth_date: date | None, today: date) -> str:
+    if birth_date is None:
+        return ""
+    return str(age_on(birth_date, today))
+
+
 def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -207,5 +214,5 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         regencies_of=regions.regencies,
         disability_kinds=disability.DISABILITY_KINDS,
     )
-    env.filters.update(status_label=status_label, disability_label=disability_label)
+    env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
     return Jinja2Templates(env=env, context_processors=[template_globals])

@@ -61,11 +61,25 @@ def write_eml(message: EmailMessage, folder: Path, row_id: int) -> Path:
 async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
     """Send one outbox row, or every unsent one (the sweep); returns how many were sent."""
     settings = ctx.settings
-    async with ctx.read() as session:
-        query = select(Outbox).where(Outbox.sent_at.is_(None), Outbox.attempts < MAX_ATTEMPTS)
-        if outbox_id is not None:
-            query = query.where(Outbox.id == outbox_id)
-        rows = list(await session.scalars(query.order_by(Outbox.id).limit(200)))
+    last_id = 0
+    sent = 0
+    while True:
+        # In pages, each row at most once per run (a failing server is retried by the
+        # next sweep, not hammered in a loop).
+        async with ctx.read() as session:
+            query = select(Outbox).where(
+                Outbox.sent_at.is_(None), Outbox.attempts < MAX_ATTEMPTS, Outbox.id > last_id
+            )
+            if outbox_id is not None:
+                query = query.where(Outbox.id == outbox_id)
+            rows: list[Outbox] = list(await session.scalars(query.order_by(Outbox.id).limit(200)))
+        if not rows:
+            return sent
+        last_id = rows[-1].id
+        sent += await _send_rows(ctx, settings, rows)
+
+
+async def _send_rows(ctx: AppContext, settings: Settings, rows: list[Outbox]) -> int:
     sent = 0
     for row in rows:
         # Claim this attempt: the sweep and an enqueued task may pick the same row, and

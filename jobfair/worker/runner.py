@@ -110,4 +110,4 @@ async def start_task_runner(ctx: AppContext) -> TaskRunner:
     in-process on this event loop."""
     if ctx.settings.redis_url and not ctx.settings.in_process_worker:
         return await ArqRunner.connect(ctx.settings.redis_url)
-    return InProcessRunner(ctx)
+    return InProcessRunner(ctx, sweep_every=ctx.settings.sweep_seconds or None)

@@ -3,6 +3,7 @@ applicant, hires and their confirmation, and the decision deadline."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -287,3 +288,43 @@ async def test_decision_deadline_closes_what_is_left_once(ctx: AppContext, clock
         )
     assert notes == 3  # rejection to applicant 1; deadline messages to both
     assert record.unanswered == 3 and record.answered == 1 and record.waiting == 0
+
+
+async def test_the_sweep_delivers_due_decisions_and_closes_deadlines(
+    ctx: AppContext, clock: Clock
+) -> None:
+    from jobfair.worker.runner import InProcessRunner
+
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    async with ctx.unit_of_work() as session:
+        await screening.stage(
+            session, recruiter, "shortlisted", ctx.now(), application_ids=[world.application_ids[0]]
+        )
+        await screening.release(session, recruiter, ctx.now())
+    clock.advance(screening.UNDO_WINDOW + timedelta(seconds=1))
+
+    async def one_sweep_pass() -> None:
+        runner = InProcessRunner(ctx, sweep_every=3600)
+        for _ in range(50):  # the first pass runs at once; let it start
+            await asyncio.sleep(0.01)
+            if runner._running:
+                break
+        await runner.drain()
+        await runner.close()
+
+    await one_sweep_pass()
+    async with ctx.read() as session:
+        first = await session.get(Application, world.application_ids[0])
+        assert first is not None and first.released_status == "shortlisted"
+        fair = await session.get(factories.Fair, world.fair_id)
+        assert fair is not None
+        clock.now = fair.decision_deadline
+    await one_sweep_pass()
+    async with ctx.read() as session:
+        waiting = await session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.released_status.in_(screening.OPEN_STATUSES))
+        )
+    assert waiting == 0

@@ -1,0 +1,760 @@
+"""Company pages: registration, team, booths and vacancies, screening with staged
+decisions, exports; the organiser's booth and vacancy decisions; public logos."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from jobfair.context import AppContext
+from jobfair.i18n import gettext
+from jobfair.models import Booth, Fair, Vacancy
+from jobfair.models.accounts import Role
+from jobfair.models.vacancies import EmploymentType
+from jobfair.reference.employer_types import EMPLOYER_TYPES
+from jobfair.services import applicants, auth, companies, exports, screening
+from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
+from jobfair.services.screening import ScreeningFilters
+from jobfair.web.account import region_choices
+from jobfair.web.applicant import cv_response
+from jobfair.web.auth import checked_form, current, limit, request_auth, require, sign_in
+from jobfair.web.htmx import render
+
+LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def _values(form: FormData) -> dict[str, Any]:
+    return {
+        key: str(value)[:6000]
+        for key, value in form.items()
+        if key not in ("password", "csrf_token") and isinstance(value, str)
+    }
+
+
+def _common() -> dict[str, Any]:
+    return {"employer_types": EMPLOYER_TYPES, "employment_types": list(EmploymentType)}
+
+
+# ------------------------------------------------------------------ registration
+
+
+async def register_page(request: Request) -> Response:
+    if current(request):
+        return RedirectResponse("/company", status_code=303)
+    return render(
+        request,
+        "pages/company/register.html",
+        {"values": {}, "errors": {}, "region": region_choices({}, "company"), **_common()},
+    )
+
+
+async def register_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    values = _values(form)
+    values["regency_code"] = values.get("company_regency_code", "")
+    context = {"values": values, "region": region_choices(values, "company"), **_common()}
+    if form.get("action") == "regions":
+        return render(request, "pages/company/register.html", {**context, "errors": {}})
+    ctx = _ctx(request)
+    data = {**values, "password": str(form.get("password", ""))}
+    try:
+        await limit(request, "register:address")
+        async with ctx.unit_of_work() as session:
+            user = await companies.register_company(session, data, ctx.now())
+            raw, _row = await auth.start_session(
+                session, user, ctx.now(), replacing=request_auth(request).session_token
+            )
+    except DomainError as error:
+        errors = dict(error.fields or {"form": error.message})
+        if "regency_code" in errors:
+            errors["company_regency_code"] = errors.pop("regency_code")
+        return render(
+            request,
+            "pages/company/register.html",
+            {**context, "errors": errors},
+            status_code=error.status,
+        )
+    sign_in(request, raw)
+    return RedirectResponse("/company?welcome=1", status_code=303)
+
+
+# --------------------------------------------------------------------- dashboard
+
+
+async def dashboard(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        company = await companies.my_company(session, signed_in.user)
+        booths = await companies.my_booths(session, signed_in.user)
+        open_fairs = await companies.open_fairs_for_booths(session, ctx.now())
+        staged, scheduled = await screening.pending_count(session, company.id)
+        record = await screening.responsiveness(session, company.id)
+    taken = {fair.id for _booth, fair in booths}
+    return render(
+        request,
+        "pages/company/dashboard.html",
+        {
+            "company": company,
+            "booths": booths,
+            "fairs_to_join": [fair for fair in open_fairs if fair.id not in taken],
+            "staged": staged,
+            "scheduled": scheduled,
+            "record": record,
+            "now": ctx.now(),
+            "welcome": request.query_params.get("welcome") == "1",
+        },
+    )
+
+
+async def request_booth(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        booth = await companies.request_booth(
+            session, signed_in.user, str(form.get("fair", "")), ctx.now()
+        )
+        booth_id = booth.id
+    return RedirectResponse(f"/company/booths/{booth_id}", status_code=303)
+
+
+# ------------------------------------------------------------------------ booths
+
+
+async def _booth_page(
+    request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    async with _ctx(request).read() as session:
+        booth, vacancies = await companies.booth_vacancies(
+            session, signed_in.user, request.path_params["booth_id"]
+        )
+        fair = await session.get(Fair, booth.fair_id)
+    return render(
+        request,
+        "pages/company/booth.html",
+        {
+            "booth": booth,
+            "fair": fair,
+            "vacancies": vacancies,
+            "errors": errors or {},
+            "saved": request.query_params.get("saved") == "1",
+        },
+        status_code=status_code,
+    )
+
+
+async def booth_page(request: Request) -> Response:
+    return await _booth_page(request)
+
+
+async def booth_submit(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    booth_id = request.path_params["booth_id"]
+    try:
+        async with ctx.unit_of_work() as session:
+            await companies.update_booth(session, signed_in.user, booth_id, _values(form))
+    except ValidationFailed as error:
+        return await _booth_page(request, errors=error.fields, status_code=error.status)
+    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+
+
+async def logo_upload(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    booth_id = request.path_params["booth_id"]
+    try:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > companies.LOGO_MAX_BYTES + 64 * 1024:
+            message = gettext("The logo is larger than 1 MB.")
+            raise PayloadTooLarge(message, fields={"logo": message})
+        form = await checked_form(request)
+        upload = form.get("logo")
+        if not isinstance(upload, UploadFile):
+            message = gettext("The file is empty.")
+            raise ValidationFailed(message, fields={"logo": message})
+        data = await upload.read(companies.LOGO_MAX_BYTES + 1)
+        async with ctx.unit_of_work() as session:
+            await companies.store_logo(
+                session, signed_in.user, booth_id, data, ctx.settings.uploads_dir
+            )
+    except (ValidationFailed, PayloadTooLarge) as error:
+        return await _booth_page(request, errors=error.fields, status_code=error.status)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _booth_page(
+            request, errors=error.fields or {"logo": error.message}, status_code=error.status
+        )
+    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+
+
+async def logo_file(request: Request) -> Response:
+    name = request.path_params["name"]
+    path = _ctx(request).settings.uploads_dir / "logos" / name
+    if not LOGO_NAME.match(name) or not path.is_file():
+        raise NotFound(gettext("We could not find that page."))
+    response = FileResponse(path)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# --------------------------------------------------------------------- vacancies
+
+
+def _vacancy_values(vacancy: Any) -> dict[str, Any]:
+    return {
+        key: ("" if getattr(vacancy, key) is None else str(getattr(vacancy, key)))
+        for key in (
+            "title",
+            "kbji_code",
+            "openings_male",
+            "openings_female",
+            "openings_either",
+            "education_min",
+            "age_min",
+            "age_max",
+            "experience_years",
+            "salary_min",
+            "salary_max",
+            "work_regency_code",
+            "employment_type",
+            "skills",
+            "description",
+            "deadline",
+        )
+    }
+
+
+async def vacancy_new(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    async with _ctx(request).read() as session:
+        booth = await companies.company_booth(
+            session, signed_in.user, request.path_params["booth_id"]
+        )
+    values = {"openings_male": "0", "openings_female": "0", "openings_either": "1"}
+    return render(
+        request,
+        "pages/company/vacancy_form.html",
+        {
+            "booth": booth,
+            "vacancy": None,
+            "values": values,
+            "errors": {},
+            "region": region_choices({}, "work"),
+            **_common(),
+        },
+    )
+
+
+async def vacancy_create(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    values = _values(form)
+    values["work_regency_code"] = values.get("work_regency_code", "")
+    ctx = _ctx(request)
+    booth_id = request.path_params["booth_id"]
+    try:
+        if form.get("action") == "regions":
+            raise ValidationFailed("", fields={})
+        async with ctx.unit_of_work() as session:
+            await companies.create_vacancy(session, signed_in.user, booth_id, values, ctx.now())
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        async with ctx.read() as session:
+            booth = await companies.company_booth(session, signed_in.user, booth_id)
+        return render(
+            request,
+            "pages/company/vacancy_form.html",
+            {
+                "booth": booth,
+                "vacancy": None,
+                "values": values,
+                "errors": error.fields,
+                "region": region_choices(values, "work"),
+                **_common(),
+            },
+            status_code=error.status if error.fields else 200,
+        )
+    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+
+
+async def vacancy_edit(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    async with _ctx(request).read() as session:
+        vacancy = await companies.company_vacancy(
+            session, signed_in.user, request.path_params["vacancy_id"]
+        )
+        booth = await companies.company_booth(session, signed_in.user, vacancy.booth_id)
+    values = _vacancy_values(vacancy)
+    return render(
+        request,
+        "pages/company/vacancy_form.html",
+        {
+            "booth": booth,
+            "vacancy": vacancy,
+            "values": values,
+            "errors": {},
+            "region": region_choices(values, "work"),
+            **_common(),
+        },
+    )
+
+
+async def vacancy_update(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    values = _values(form)
+    ctx = _ctx(request)
+    vacancy_id = request.path_params["vacancy_id"]
+    try:
+        if form.get("action") == "regions":
+            raise ValidationFailed("", fields={})
+        async with ctx.unit_of_work() as session:
+            vacancy = await companies.update_vacancy(
+                session, signed_in.user, vacancy_id, values, ctx.now()
+            )
+            booth_id = vacancy.booth_id
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        async with ctx.read() as session:
+            vacancy = await companies.company_vacancy(session, signed_in.user, vacancy_id)
+            booth = await companies.company_booth(session, signed_in.user, vacancy.booth_id)
+        return render(
+            request,
+            "pages/company/vacancy_form.html",
+            {
+                "booth": booth,
+                "vacancy": vacancy,
+                "values": values,
+                "errors": error.fields,
+                "region": region_choices(values, "work"),
+                **_common(),
+            },
+            status_code=error.status if error.fields else 200,
+        )
+    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+
+
+async def vacancy_close(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        vacancy = await companies.close_vacancy(
+            session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
+        )
+        booth_id = vacancy.booth_id
+    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+
+
+# --------------------------------------------------------------------- screening
+
+
+def _filters(request: Request) -> tuple[ScreeningFilters, dict[str, str]]:
+    params = dict(request.query_params)
+    try:
+        return ScreeningFilters.parse(params), {}
+    except ValidationFailed as error:
+        kept = {key: value for key, value in params.items() if key not in error.fields}
+        return ScreeningFilters.parse(kept), error.fields
+
+
+async def applications_page(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    filters, filter_errors = _filters(request)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        page = await screening.list_applications(session, signed_in.user, filters)
+        company = await companies.my_company(session, signed_in.user)
+        staged, scheduled = await screening.pending_count(session, company.id)
+        booths = await companies.my_booths(session, signed_in.user)
+        vacancies = []
+        for booth, _fair in booths:
+            _b, items = await companies.booth_vacancies(session, signed_in.user, booth.id)
+            vacancies.extend(items)
+    return render(
+        request,
+        "pages/company/applications.html",
+        {
+            "page": page,
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "vacancies": vacancies,
+            "staged": staged,
+            "scheduled": scheduled,
+            "statuses": sorted(screening.COMPANY_STATUSES),
+            "all_statuses": list(screening.TRANSITIONS),
+            "result": request.query_params.get("result"),
+            "today": ctx.now().date(),
+        },
+        fragment="partials/company/application_table.html",
+    )
+
+
+async def stage_from_form(request: Request) -> Response:
+    """One or many applications: ``ids`` checkboxes, or ``all_matching`` with the
+    filters of the table (the "select all N matching" choice)."""
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    status = str(form.get("status", ""))
+    note = str(form.get("note", "")).strip() or None
+    back = str(form.get("back", "/company/applications"))
+    if not back.startswith("/company/"):
+        back = "/company/applications"
+    raw_ids = [str(v) for v in form.getlist("ids")]
+    try:
+        if form.get("all_matching") == "1":
+            filters = ScreeningFilters.parse(
+                {key[2:]: str(value) for key, value in form.items() if key.startswith("f_")}
+            )
+            ids = None
+        else:
+            if not raw_ids or not all(v.isdigit() for v in raw_ids):
+                message = gettext("Select at least one application.")
+                raise ValidationFailed(message, fields={"ids": message})
+            ids, filters = [int(v) for v in raw_ids], None
+        async with ctx.unit_of_work() as session:
+            result = await screening.stage(
+                session,
+                signed_in.user,
+                status,
+                ctx.now(),
+                application_ids=ids,
+                filters=filters,
+                note=note,
+            )
+        message = gettext(
+            "%(count)s staged; send the decisions when you are ready.", count=result.changed
+        )
+        if result.refused:
+            message += " " + gettext("%(count)s could not change.", count=len(result.refused))
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        message = error.message
+    separator = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{separator}result={quote(message)}", status_code=303)
+
+
+async def release(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await screening.release(session, signed_in.user, ctx.now())
+    return RedirectResponse("/company/applications", status_code=303)
+
+
+async def undo(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await screening.undo_release(session, signed_in.user, ctx.now())
+    return RedirectResponse("/company/applications", status_code=303)
+
+
+async def application_page(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    application_id = request.path_params["application_id"]
+    async with ctx.read() as session:
+        page = await screening.list_applications(
+            session, signed_in.user, ScreeningFilters(), only_ids=[application_id]
+        )
+        if not page.rows:
+            raise NotFound(gettext("We could not find that application."))
+        detail = await screening.application_detail(session, signed_in.user, application_id)
+    return render(
+        request,
+        "pages/company/application.html",
+        {
+            "row": page.rows[0],
+            "detail": detail,
+            "statuses": sorted(screening.COMPANY_STATUSES),
+            "result": request.query_params.get("result"),
+            "today": ctx.now().date(),
+        },
+    )
+
+
+async def application_note(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    application_id = request.path_params["application_id"]
+    async with ctx.unit_of_work() as session:
+        if "rating" in form:
+            raw = str(form.get("rating", ""))
+            await screening.set_rating(
+                session, signed_in.user, application_id, int(raw) if raw.isdigit() else None
+            )
+        else:
+            await screening.add_note(
+                session, signed_in.user, application_id, str(form.get("note", "")), ctx.now()
+            )
+    return RedirectResponse(f"/company/applications/{application_id}", status_code=303)
+
+
+async def application_cv(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        application = await screening.company_application(
+            session, signed_in.user, request.path_params["application_id"]
+        )
+        cv_file = await applicants.open_cv(
+            session, signed_in.user, application.applicant_id, ctx.settings.uploads_dir, ctx.now()
+        )
+    return cv_response(cv_file)
+
+
+# ------------------------------------------------------------------------ exports
+
+
+async def export(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    filters, _errors = _filters(request)
+    file_format = request.query_params.get("format", "csv")
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        built = await exports.export_now(
+            session, signed_in.user, filters, file_format, ctx.now().date()
+        )
+        if built is None:
+            job = await exports.start_export(session, signed_in.user, filters, file_format)
+            job_id = job.id
+    if built is not None:
+        data, _rows = built
+        return Response(
+            data,
+            media_type=exports.FORMATS[file_format],
+            headers={
+                "Content-Disposition": f'attachment; filename="pelamar.{file_format}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+    return RedirectResponse(f"/company/exports/{job_id}", status_code=303)
+
+
+async def export_status(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    async with _ctx(request).read() as session:
+        job = await exports.company_export(session, signed_in.user, request.path_params["job_id"])
+    return render(
+        request,
+        "pages/company/export.html",
+        {"job": job},
+        fragment="partials/company/export_progress.html",
+    )
+
+
+async def export_download(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        job = await exports.company_export(session, signed_in.user, request.path_params["job_id"])
+    path = exports.export_path(ctx.settings.uploads_dir, job)
+    if path is None or not path.is_file():
+        raise NotFound(gettext("We could not find that page."))
+    response = FileResponse(
+        path,
+        media_type=exports.FORMATS[job.file_format],
+        filename=exports.export_filename(job),
+        content_disposition_type="attachment",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------- team
+
+
+async def team_page(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    async with _ctx(request).read() as session:
+        people, invitations = await companies.team(session, signed_in.user)
+        member = await screening.membership(session, signed_in.user)
+    return render(
+        request,
+        "pages/company/team.html",
+        {
+            "people": people,
+            "invitations": invitations,
+            "is_owner": member.role == "owner",
+            "errors": {},
+            "sent": request.query_params.get("sent") == "1",
+        },
+    )
+
+
+async def team_invite(request: Request) -> Response:
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            await companies.invite(
+                session,
+                signed_in.user,
+                str(form.get("email", "")),
+                ctx.now(),
+                base_url=ctx.settings.base_url,
+            )
+    except (ValidationFailed, DomainError) as error:
+        if error.status in (403, 404):
+            raise
+        async with ctx.read() as session:
+            people, invitations = await companies.team(session, signed_in.user)
+        return render(
+            request,
+            "pages/company/team.html",
+            {
+                "people": people,
+                "invitations": invitations,
+                "is_owner": True,
+                "errors": error.fields or {"email": error.message},
+                "sent": False,
+            },
+            status_code=error.status,
+        )
+    return RedirectResponse("/company/team?sent=1", status_code=303)
+
+
+async def join_page(request: Request) -> Response:
+    ctx = _ctx(request)
+    token = request.query_params.get("token", "")
+    async with ctx.read() as session:
+        _invitation, company = await companies.invitation_for(session, token, ctx.now())
+    return render(
+        request,
+        "pages/company/join.html",
+        {"company": company, "token": token, "errors": {}, "values": {}},
+    )
+
+
+async def join_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    token = str(form.get("token", ""))
+    try:
+        async with ctx.unit_of_work() as session:
+            user = await companies.accept_invitation(
+                session,
+                token,
+                str(form.get("full_name", "")),
+                str(form.get("password", "")),
+                ctx.now(),
+            )
+            raw, _row = await auth.start_session(
+                session, user, ctx.now(), replacing=request_auth(request).session_token
+            )
+    except ValidationFailed as error:
+        async with ctx.read() as session:
+            _invitation, company = await companies.invitation_for(session, token, ctx.now())
+        return render(
+            request,
+            "pages/company/join.html",
+            {"company": company, "token": token, "errors": error.fields, "values": _values(form)},
+            status_code=error.status,
+        )
+    sign_in(request, raw)
+    return RedirectResponse("/company", status_code=303)
+
+
+# ---------------------------------------------------------------------- organiser
+
+
+async def organiser_queue(request: Request) -> Response:
+    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
+    async with _ctx(request).read() as session:
+        fair, booths, vacancies = await companies.verification_queue(
+            session, signed_in.user, request.path_params["slug"]
+        )
+    return render(
+        request,
+        "pages/organiser/queue.html",
+        {
+            "fair": fair,
+            "booths": booths,
+            "vacancies": vacancies,
+            "errors": {},
+            "result": request.query_params.get("result"),
+        },
+    )
+
+
+async def organiser_decide(request: Request) -> Response:
+    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    kind = request.path_params["kind"]
+    object_id = request.path_params["object_id"]
+    approve = form.get("decision") == "approve"
+    reason = str(form.get("reason", ""))
+    try:
+        async with ctx.unit_of_work() as session:
+            if kind == "booths":
+                booth = await companies.decide_booth(
+                    session, signed_in.user, object_id, approve, reason, ctx.now()
+                )
+                fair_id = booth.fair_id
+            elif kind == "vacancies":
+                vacancy = await companies.verify_vacancy(
+                    session, signed_in.user, object_id, approve, reason, ctx.now()
+                )
+                fair_id = vacancy.fair_id
+            else:
+                raise NotFound(gettext("We could not find that page."))
+            fair = await session.get(Fair, fair_id)
+            slug = fair.slug if fair else ""
+        message = gettext("Saved.")
+    except ValidationFailed as error:
+        async with ctx.read() as session:
+            if kind == "booths":
+                booth = await session.get(Booth, object_id)
+                fair = await session.get(Fair, booth.fair_id) if booth else None
+            else:
+                vacancy_row = await session.get(Vacancy, object_id)
+                fair = await session.get(Fair, vacancy_row.fair_id) if vacancy_row else None
+            slug = fair.slug if fair else ""
+        message = next(iter(error.fields.values()), error.message)
+    return RedirectResponse(
+        f"/organiser/fairs/{slug}/queue?result={quote(message)}", status_code=303
+    )
+
+
+# ---------------------------------------------------------------------- applicant
+
+
+async def placement_answer(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    application_id = request.path_params["application_id"]
+    async with ctx.unit_of_work() as session:
+        await screening.decide_placement(
+            session,
+            signed_in.user,
+            application_id,
+            form.get("confirm") == "1",
+            ctx.now(),
+            str(form.get("reason", "")).strip() or None,
+        )
+    return RedirectResponse(f"/me/applications/{application_id}", status_code=303)
