@@ -955,7 +955,8 @@ async def responsiveness(session: AsyncSession, company_id: int) -> Responsivene
         total,
         answered,
         rows.get(S.UNANSWERED, 0),
-        sum(n for status, n in rows.items() if status in OPEN_STATUSES),
+        # Still without any answer (a shortlist or interview is an answer, if not final).
+        sum(n for status, n in rows.items() if status in (S.SUBMITTED, S.REVIEWED)),
     )
 
 

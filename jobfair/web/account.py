@@ -32,7 +32,7 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def home_for(role: str) -> str:
-    return "/me" if role == Role.APPLICANT else "/"
+    return {Role.APPLICANT: "/me", Role.RECRUITER: "/company"}.get(role, "/")
 
 
 # ----------------------------------------------------------------------- sign in

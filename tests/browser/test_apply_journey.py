@@ -5,41 +5,20 @@ against a real uvicorn server, through Playwright."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import factories
 import pytest
-import uvicorn
+from live_server import CHROMIUM, CHROMIUM_ARGS, require_browser, serve
 
-from jobfair.app import create_app
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
 from jobfair.settings import Settings
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _require_browser() -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "playwright is not installed (pip install -e '.[test]')"
-    else:
-        if Path(CHROMIUM).exists():
-            return
-        reason = "Chromium is not installed (apt install chromium)"
-    if IN_CI:
-        pytest.fail(reason + " — required in CI", pytrace=False)
-    pytest.skip(reason)
 
 
 async def _prepare(settings: Settings) -> int:
@@ -58,15 +37,9 @@ async def _prepare(settings: Settings) -> int:
         await ctx.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    _require_browser()
+    require_browser()
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'browser.sqlite3'}",
         secret_key="browser-test-secret",
@@ -78,21 +51,8 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     prepare = threading.Thread(target=lambda: result.update(v=asyncio.run(_prepare(settings))))
     prepare.start()
     prepare.join()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", result["v"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(settings) as base:
+        yield base, result["v"]
 
 
 def test_register_upload_apply_and_follow_on_a_phone(
@@ -105,18 +65,7 @@ def test_register_upload_apply_and_follow_on_a_phone(
     cv.write_bytes(factories.pdf_bytes())
     problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
             viewport={"width": 360, "height": 740},
             device_scale_factor=2,
