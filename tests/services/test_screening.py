@@ -12,6 +12,7 @@ import pytest
 from conftest import Clock
 from sqlalchemy import func, select
 
+from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models import (
     Application,
@@ -148,6 +149,7 @@ async def test_transitions_are_refused_with_a_reason(ctx: AppContext, clock: Clo
     clock.advance(screening.UNDO_WINDOW + timedelta(seconds=1))
     async with ctx.unit_of_work() as session:
         await screening.deliver_due(session, ctx.now())
+    i18n.set_locale("en")
     with pytest.raises(Conflict, match="closed"):
         async with ctx.unit_of_work() as session:
             await screening.stage(

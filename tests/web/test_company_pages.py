@@ -293,6 +293,7 @@ async def test_exports_inline_and_as_a_task(
     client: httpx.AsyncClient, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _company_world(ctx)
+    client.cookies.set("lang", "en")
     await sign_in(client, "hrd@a.test", factories.PASSWORD)
     as_csv = await client.get("/company/exports?format=csv")
     assert as_csv.status_code == 200 and as_csv.headers["content-disposition"].startswith(
