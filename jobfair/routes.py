@@ -241,7 +241,7 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                 ),
                 Route(
                     "/company/applications/{application_id:int}/cv",
-                    api_company.application_cv,
+                    company.application_cv,
                     name="company_cv",
                 ),
                 Route(

@@ -259,10 +259,22 @@ COMPANY_ID = {
     "%(count)s staged; send the decisions when you are ready.": "%(count)s disimpan sebagai draf; kirim keputusan bila sudah siap.",
     "%(name)s invites you to recruit for %(company)s at the virtual job fair.\n\nOpen this link within 7 days to create your account:\n%(link)s": "%(name)s mengundang Anda menjadi perekrut %(company)s di bursa kerja virtual.\n\nBuka tautan ini dalam 7 hari untuk membuat akun Anda:\n%(link)s",
     "%(status)s is not a status a company can set.": "%(status)s bukan status yang dapat diberikan perusahaan.",
-    ("%(count)s application exported.", "%(count)s applications exported."): "%(count)s lamaran diekspor.",
-    ("%(count)s decision is being sent; you can still take it back for a few minutes.", "%(count)s decisions are being sent; you can still take them back for a few minutes."): "%(count)s keputusan sedang dikirim; Anda masih dapat membatalkannya selama beberapa menit.",
-    ("%(count)s decision is staged and not yet sent to the applicant.", "%(count)s decisions are staged and not yet sent to the applicants."): "%(count)s keputusan disimpan sebagai draf dan belum dikirim ke pelamar.",
-    ("Apply to all %(count)s matching application, not only the selected ones", "Apply to all %(count)s matching applications, not only the selected ones"): "Terapkan ke semua %(count)s lamaran yang cocok, bukan hanya yang dipilih",
+    (
+        "%(count)s application exported.",
+        "%(count)s applications exported.",
+    ): "%(count)s lamaran diekspor.",
+    (
+        "%(count)s decision is being sent; you can still take it back for a few minutes.",
+        "%(count)s decisions are being sent; you can still take them back for a few minutes.",
+    ): "%(count)s keputusan sedang dikirim; Anda masih dapat membatalkannya selama beberapa menit.",
+    (
+        "%(count)s decision is staged and not yet sent to the applicant.",
+        "%(count)s decisions are staged and not yet sent to the applicants.",
+    ): "%(count)s keputusan disimpan sebagai draf dan belum dikirim ke pelamar.",
+    (
+        "Apply to all %(count)s matching application, not only the selected ones",
+        "Apply to all %(count)s matching applications, not only the selected ones",
+    ): "Terapkan ke semua %(count)s lamaran yang cocok, bukan hanya yang dipilih",
     "A company with this NIB is already registered; ask its owner to invite you.": "Perusahaan dengan NIB ini sudah terdaftar; minta pemiliknya mengundang Anda.",
     "A note has 1 to %(limit)s characters.": "Catatan berisi 1 sampai %(limit)s karakter.",
     "A rating is 1 to 5 stars.": "Nilai berupa 1 sampai 5 bintang.",

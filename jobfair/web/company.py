@@ -238,6 +238,29 @@ def _vacancy_values(vacancy: Any) -> dict[str, Any]:
     }
 
 
+def _vacancy_form(
+    request: Request,
+    booth: Booth,
+    vacancy: Vacancy | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int,
+) -> Response:
+    return render(
+        request,
+        "pages/company/vacancy_form.html",
+        {
+            "booth": booth,
+            "vacancy": vacancy,
+            "values": values,
+            "errors": errors,
+            "region": region_choices(values, "work"),
+            **_common(),
+        },
+        status_code=status_code,
+    )
+
+
 async def vacancy_new(request: Request) -> Response:
     signed_in = require(request, Role.RECRUITER)
     async with _ctx(request).read() as session:
@@ -245,18 +268,7 @@ async def vacancy_new(request: Request) -> Response:
             session, signed_in.user, request.path_params["booth_id"]
         )
     values = {"openings_male": "0", "openings_female": "0", "openings_either": "1"}
-    return render(
-        request,
-        "pages/company/vacancy_form.html",
-        {
-            "booth": booth,
-            "vacancy": None,
-            "values": values,
-            "errors": {},
-            "region": region_choices({}, "work"),
-            **_common(),
-        },
-    )
+    return _vacancy_form(request, booth, None, values, {}, 200)
 
 
 async def vacancy_create(request: Request) -> Response:
@@ -276,18 +288,8 @@ async def vacancy_create(request: Request) -> Response:
             raise
         async with ctx.read() as session:
             booth = await companies.company_booth(session, signed_in.user, booth_id)
-        return render(
-            request,
-            "pages/company/vacancy_form.html",
-            {
-                "booth": booth,
-                "vacancy": None,
-                "values": values,
-                "errors": error.fields,
-                "region": region_choices(values, "work"),
-                **_common(),
-            },
-            status_code=error.status if error.fields else 200,
+        return _vacancy_form(
+            request, booth, None, values, error.fields, error.status if error.fields else 200
         )
     return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
 
@@ -299,19 +301,7 @@ async def vacancy_edit(request: Request) -> Response:
             session, signed_in.user, request.path_params["vacancy_id"]
         )
         booth = await companies.company_booth(session, signed_in.user, vacancy.booth_id)
-    values = _vacancy_values(vacancy)
-    return render(
-        request,
-        "pages/company/vacancy_form.html",
-        {
-            "booth": booth,
-            "vacancy": vacancy,
-            "values": values,
-            "errors": {},
-            "region": region_choices(values, "work"),
-            **_common(),
-        },
-    )
+    return _vacancy_form(request, booth, vacancy, _vacancy_values(vacancy), {}, 200)
 
 
 async def vacancy_update(request: Request) -> Response:
@@ -334,18 +324,8 @@ async def vacancy_update(request: Request) -> Response:
         async with ctx.read() as session:
             vacancy = await companies.company_vacancy(session, signed_in.user, vacancy_id)
             booth = await companies.company_booth(session, signed_in.user, vacancy.booth_id)
-        return render(
-            request,
-            "pages/company/vacancy_form.html",
-            {
-                "booth": booth,
-                "vacancy": vacancy,
-                "values": values,
-                "errors": error.fields,
-                "region": region_choices(values, "work"),
-                **_common(),
-            },
-            status_code=error.status if error.fields else 200,
+        return _vacancy_form(
+            request, booth, vacancy, values, error.fields, error.status if error.fields else 200
         )
     return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
 

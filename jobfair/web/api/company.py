@@ -7,17 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
-from jobfair.services import applicants, screening
+from jobfair.services import screening
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.screening import Row, ScreeningFilters
 from jobfair.web.api.applicant import json_body
 from jobfair.web.api.serializers import iso
-from jobfair.web.applicant import cv_response
 from jobfair.web.auth import require
 
 MAX_BULK_IDS = 5000
@@ -154,19 +153,6 @@ async def undo(request: Request) -> JSONResponse:
     async with ctx.unit_of_work() as session:
         count = await screening.undo_release(session, signed_in.user, ctx.now())
     return JSONResponse({"undone": count})
-
-
-async def application_cv(request: Request) -> Response:
-    signed_in = require(request, Role.RECRUITER)
-    ctx = _ctx(request)
-    async with ctx.unit_of_work() as session:
-        application = await screening.company_application(
-            session, signed_in.user, request.path_params["application_id"]
-        )
-        cv_file = await applicants.open_cv(
-            session, signed_in.user, application.applicant_id, ctx.settings.uploads_dir, ctx.now()
-        )
-    return cv_response(cv_file)
 
 
 async def answer_placement(request: Request) -> JSONResponse:
