@@ -13,11 +13,17 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from jobfair.context import AppContext
+from jobfair.live.layer import LiveLayer
 from jobfair.routes import build_routes
 from jobfair.settings import Settings
 from jobfair.web.auth import AuthMiddleware, RateLimits
 from jobfair.web.errors import EXCEPTION_HANDLERS
-from jobfair.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+from jobfair.web.live import live_renderer
+from jobfair.web.middleware import (
+    LocaleMiddleware,
+    RequestHygieneMiddleware,
+    SecurityHeadersMiddleware,
+)
 from jobfair.web.templating import create_templates
 from jobfair.worker.runner import start_task_runner
 
@@ -31,12 +37,21 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ctx = AppContext.create(settings, clock=clock)
         app.state.ctx = ctx
+        ctx.live = LiveLayer.create(
+            redis_url=settings.redis_url,
+            namespace=settings.redis_namespace,
+            read=ctx.read,
+            clock=ctx.now,
+            render=live_renderer(app),
+        )
+        await ctx.live.start()
         ctx.tasks = await start_task_runner(ctx)
         app.state.rate_limits = RateLimits.create(settings.redis_url)
         try:
             yield
         finally:
             await ctx.tasks.close()
+            await ctx.live.close()
             await ctx.close()
 
     app = Starlette(
@@ -45,6 +60,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
             Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(RequestHygieneMiddleware),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
             Middleware(
                 AuthMiddleware,

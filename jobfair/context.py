@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from jobfair.services.identity import NikVault
 from jobfair.settings import Settings
 
 if TYPE_CHECKING:
+    from jobfair.live.layer import LiveLayer
     from jobfair.worker.runner import TaskRunner
 
 
@@ -32,6 +34,10 @@ class AppContext:
     clock: Callable[[], datetime] = field(default=system_clock)
     # Set by the lifespan (web) or left unset (CLI commands that enqueue nothing).
     tasks: TaskRunner | Any = None
+    # Set by the lifespan (web) and the arq worker; None where nothing is live (CLI).
+    live: LiveLayer | None = None
+    # SQLite: this process's writers queue on this lock (see UnitOfWork); None elsewhere.
+    write_lock: asyncio.Lock | None = None
 
     @classmethod
     def create(
@@ -46,12 +52,14 @@ class AppContext:
             reader=reader,
             nik_vault=NikVault(settings.nik_key),
             clock=clock or system_clock,
+            write_lock=asyncio.Lock() if settings.is_sqlite else None,
         )
 
     def unit_of_work(self) -> UnitOfWork:
         """A writing transaction: commits, then runs the after-commit effects."""
         enqueue = self.tasks.enqueue if self.tasks is not None else None
-        return UnitOfWork(self.writer, enqueue)
+        publish = self.live.submit if self.live is not None else None
+        return UnitOfWork(self.writer, enqueue, publish, write_lock=self.write_lock)
 
     def read(self) -> UnitOfWork:
         """A read-only transaction (never takes SQLite's write lock)."""

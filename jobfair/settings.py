@@ -27,6 +27,9 @@ class Settings:
 
     database_url: str = "sqlite+aiosqlite:///var/jobfair.sqlite3"
     redis_url: str | None = None
+    # Prefix of every Redis key and channel of the live layer: deployments (or test
+    # runs) sharing one Redis stay apart.
+    redis_namespace: str = "jobfair"
     secret_key: str = field(default="", repr=False)
     nik_key: str = field(default="", repr=False)
     environment: str = "development"
@@ -87,6 +90,7 @@ class Settings:
             database_url=get("DATABASE_URL")
             or f"sqlite+aiosqlite:///{data_dir / 'jobfair.sqlite3'}",
             redis_url=get("REDIS_URL"),
+            redis_namespace=get("REDIS_NAMESPACE") or "jobfair",
             secret_key=secret_key,
             nik_key=get("NIK_KEY") or "",
             environment=environment,

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import uvicorn
@@ -51,11 +52,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """Serve the app on a free port; yields its base URL."""
+def serve(settings: Settings, **options: Any) -> Iterator[str]:
+    """Serve the app on a free port; yields its base URL. ``options`` go to
+    ``uvicorn.Config`` (e.g. a longer ``timeout_keep_alive`` for load tests)."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", **options
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -13,9 +13,11 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
 
 from jobfair import i18n
 from jobfair.i18n import gettext
+from jobfair.live import signals
 from jobfair.models import (
     Applicant,
     Application,
@@ -47,8 +49,8 @@ WITHDRAWABLE = frozenset(
         ApplicationStatus.OFFERED,
     }
 )
-# Applications that count towards a fair's per-applicant cap.
-COUNTED = ApplicationStatus.WITHDRAWN
+# A withdrawn application frees its place under a fair's per-applicant cap.
+NOT_COUNTED = ApplicationStatus.WITHDRAWN
 
 
 def _education_label(code: str) -> str:
@@ -107,6 +109,8 @@ async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple
             .join(Booth, Booth.id == Vacancy.booth_id)
             .join(Fair, Fair.id == Vacancy.fair_id)
             .where(Vacancy.id == vacancy_id)
+            # Applying never reads the host regencies: spare their query.
+            .options(lazyload(Fair.host_regencies))
         )
     ).first()
     # A vacancy the public cannot see does not exist for an applicant either.
@@ -144,7 +148,7 @@ async def applications_in_fair(session: AsyncSession, applicant_id: int, fair_id
             .where(
                 Application.applicant_id == applicant_id,
                 Application.fair_id == fair_id,
-                Application.status != COUNTED,
+                Application.status != NOT_COUNTED,
             )
         )
         or 0
@@ -153,27 +157,38 @@ async def applications_in_fair(session: AsyncSession, applicant_id: int, fair_id
 
 async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Application:
     """Submit an application, or raise with the reason it cannot be taken."""
-    applicant = await applicant_of(session, user)
-    # Serialises this applicant's concurrent applies (the cap check below depends on it).
-    await session.execute(
-        select(Applicant.id).where(Applicant.id == applicant.id).with_for_update()
-    )
+    application, _summary = await submit(session, user, vacancy_id, now)
+    return application
+
+
+async def submit(
+    session: AsyncSession, user: User, vacancy_id: int, now: datetime
+) -> tuple[Application, MyApplication]:
+    """:func:`apply`, also returning the new application as "my application", built from
+    the rows already loaded (the answer to the apply request needs no further query)."""
+    # The row lock serialises this applicant's concurrent applies (the cap check below
+    # depends on it); SQLite's single writer does the same there.
+    applicant = await applicant_of(session, user, for_update=True)
     vacancy, fair = await _vacancy_for_applying(session, vacancy_id)
     reason = closed_reason(vacancy, fair, now)
     if reason:
         raise Conflict(reason)
-    existing = await session.scalar(
-        select(Application.id).where(
-            Application.vacancy_id == vacancy.id, Application.applicant_id == applicant.id
+    # One query answers the duplicate check, the cap and "first in this fair": the
+    # applicant's applications in the fair (a handful; the apply rate limit bounds them).
+    mine = (
+        await session.execute(
+            select(Application.vacancy_id, Application.status).where(
+                Application.applicant_id == applicant.id, Application.fair_id == fair.id
+            )
         )
-    )
-    if existing is not None:
+    ).all()
+    if any(row.vacancy_id == vacancy.id for row in mine):
         raise Conflict(gettext("You have already applied to this vacancy."))
     problems = requirement_problems(applicant, vacancy, fair, now)
     if problems:
         raise ValidationFailed(" ".join(problems), fields={"requirements": " ".join(problems)})
     if fair.application_cap is not None:
-        used = await applications_in_fair(session, applicant.id, fair.id)
+        used = sum(1 for row in mine if row.status != NOT_COUNTED)
         if used >= fair.application_cap:
             raise Conflict(
                 gettext(
@@ -182,6 +197,9 @@ async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetim
                     cap=fair.application_cap,
                 )
             )
+    # Before the insert: is this the applicant's first application in the fair (the
+    # live distinct-applicant counter grows)? Withdrawn ones count, as in fair_counts.
+    first_in_fair = not mine
     application = Application(
         vacancy_id=vacancy.id,
         applicant_id=applicant.id,
@@ -192,10 +210,10 @@ async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetim
         submitted_at=now,
         updated_at=now,
     )
+    session.add(application)
     try:
-        async with session.begin_nested():
-            session.add(application)
-            await session.flush()
+        # No savepoint (two round trips): a failed insert ends the unit of work anyway.
+        await session.flush()
     except IntegrityError:
         # The other of two simultaneous requests won: one application exists.
         raise Conflict(gettext("You have already applied to this vacancy.")) from None
@@ -210,7 +228,28 @@ async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetim
         )
     )
     await session.flush()
-    return application
+    signals.applied(
+        session,
+        fair_id=fair.id,
+        booth_id=vacancy.booth_id,
+        vacancy_id=vacancy.id,
+        at=now,
+        first_in_fair=first_in_fair,
+    )
+    company = vacancy.booth.company  # joined with the vacancy (Vacancy.booth, Booth.company)
+    summary = MyApplication(
+        application.id,
+        application.released_status,
+        application.submitted_at,
+        application.updated_at,
+        vacancy.id,
+        vacancy.title,
+        company.name,
+        company.slug,
+        fair.slug,
+        fair.name,
+    )
+    return application, summary
 
 
 async def _own_application(session: AsyncSession, user: User, application_id: int) -> Application:
@@ -252,6 +291,7 @@ async def withdraw(
         )
     )
     await session.flush()
+    signals.fair_changed(session, application.fair_id)
     return application
 
 
@@ -307,6 +347,8 @@ async def my_applications(session: AsyncSession, user: User) -> list[MyApplicati
 class TimelineEntry:
     status: str
     at: datetime
+    # The company's message with a decision ("Message to the applicant"), if any.
+    note: str | None = None
 
 
 async def my_application(
@@ -329,7 +371,9 @@ async def my_application(
         .order_by(ApplicationEvent.released_at, ApplicationEvent.id)
     )
     timeline = [
-        TimelineEntry(event.to_status, event.released_at) for event in events if event.released_at
+        TimelineEntry(event.to_status, event.released_at, event.note)
+        for event in events
+        if event.released_at
     ]
     return MyApplication(*row), timeline
 

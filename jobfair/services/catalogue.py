@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.models import Booth, Company, Fair, Vacancy
@@ -173,7 +173,8 @@ async def list_booths(
     ]
 
 
-async def get_booth(session: AsyncSession, fair: Fair, company_slug: str) -> BoothPage:
+async def find_booth(session: AsyncSession, fair: Fair, company_slug: str) -> tuple[Booth, Company]:
+    """The fair's approved booth of the company with ``company_slug``, or NotFound."""
     row = (
         await session.execute(
             select(Booth, Company)
@@ -187,7 +188,11 @@ async def get_booth(session: AsyncSession, fair: Fair, company_slug: str) -> Boo
     ).first()
     if row is None:
         raise NotFound("booth not found")
-    booth, company = row
+    return row[0], row[1]
+
+
+async def get_booth(session: AsyncSession, fair: Fair, company_slug: str) -> BoothPage:
+    booth, company = await find_booth(session, fair, company_slug)
     vacancies = await session.scalars(
         select(Vacancy)
         .where(Vacancy.booth_id == booth.id, _public_vacancy(fair))
@@ -213,17 +218,25 @@ async def search_vacancies(
         .where(_public_vacancy(fair), Booth.status == BoothStatus.APPROVED)
         .where(*_company_conditions(filters), *_vacancy_conditions(filters))
     )
+    # The page and the total in one query (the window counts before LIMIT); only a page
+    # past the end needs the total asked separately.
+    rows = (
+        await session.execute(
+            select(Vacancy, func.count().over())
+            .join(Booth, Booth.id == Vacancy.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Vacancy.id.in_(base))
+            .order_by(Company.name, Vacancy.title, Vacancy.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][1])
+    if offset == 0:
+        return [], 0
     total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    vacancies = await session.scalars(
-        select(Vacancy)
-        .join(Booth, Booth.id == Vacancy.booth_id)
-        .join(Company, Company.id == Booth.company_id)
-        .where(Vacancy.id.in_(base))
-        .order_by(Company.name, Vacancy.title, Vacancy.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(vacancies.unique()), total
+    return [], total
 
 
 async def get_vacancy(session: AsyncSession, fair: Fair, vacancy_id: int) -> Vacancy:
@@ -250,17 +263,18 @@ class Facets:
 
 
 async def facets(session: AsyncSession, fair: Fair) -> Facets:
-    sectors = await session.scalars(
-        select(Company.kbli_section)
+    # One round trip for both lists (every public page of a fair shows them).
+    sectors = (
+        select(literal("sector").label("kind"), Company.kbli_section.label("value"))
         .join(Booth, Booth.company_id == Company.id)
         .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
-        .distinct()
-        .order_by(Company.kbli_section)
     )
-    regencies = await session.scalars(
-        select(Vacancy.work_regency_code)
-        .where(_public_vacancy(fair))
-        .distinct()
-        .order_by(Vacancy.work_regency_code)
+    regencies = select(
+        literal("regency").label("kind"), Vacancy.work_regency_code.label("value")
+    ).where(_public_vacancy(fair))
+    both = union(sectors, regencies).subquery()  # UNION drops the duplicates
+    rows = (await session.execute(select(both.c.kind, both.c.value).order_by(both.c.value))).all()
+    return Facets(
+        sectors=[value for kind, value in rows if kind == "sector"],
+        regencies=[value for kind, value in rows if kind == "regency"],
     )
-    return Facets(sectors=list(sectors), regencies=list(regencies))

@@ -38,6 +38,7 @@ from jobfair import i18n
 from jobfair.db.base import UTCDateTime
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import N_, gettext
+from jobfair.live import signals
 from jobfair.models import (
     Applicant,
     Application,
@@ -59,6 +60,7 @@ from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.numbers import whole_number
 
 S = ApplicationStatus
 UNDO_WINDOW = timedelta(minutes=3)
@@ -165,9 +167,8 @@ class ScreeningFilters:
         vacancy = text("vacancy")
         vacancy_id = None
         if vacancy:
-            if vacancy.isdigit():
-                vacancy_id = int(vacancy)
-            else:
+            vacancy_id = whole_number(vacancy, minimum=1)
+            if vacancy_id is None:
                 errors["vacancy"] = gettext("Unknown vacancy.")
         education = text("education")
         if education and education not in EDUCATION_CODES:
@@ -182,7 +183,7 @@ class ScreeningFilters:
         if sort not in cls.SORTS:
             errors["sort"] = gettext("Unknown choice.")
         raw_page = text("page") or "1"
-        page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+        page = whole_number(raw_page, minimum=1, maximum=99_999) or 1
         pending = text("pending") in ("1", "true", "yes", "on")
         if errors:
             raise ValidationFailed(gettext("Please check the form."), fields=errors)
@@ -551,9 +552,34 @@ async def stage(
         raise Conflict(
             next(iter(refused.values())), fields={"status": next(iter(refused.values()))}
         )
-    for chunk_start in range(0, len(ok), 500):
-        chunk = ok[chunk_start : chunk_start + 500]
-        # Replace any staged, unsent decision; then record the new one.
+    await _record_status(session, ok, to_status, now, actor_user_id=user.id, note=note)
+    if ok:
+        audit.record(
+            session,
+            "application.status_staged",
+            object_type="company",
+            object_id=member.company_id,
+            actor_user_id=user.id,
+            data={"status": to_status, "count": len(ok)},
+        )
+    return StageResult(len(ok), refused)
+
+
+async def _record_status(
+    session: AsyncSession,
+    application_ids: list[int],
+    to_status: str,
+    now: datetime,
+    *,
+    actor_user_id: int | None = None,
+    note: str | None = None,
+    released: bool = False,
+) -> None:
+    """Move applications to ``to_status`` in set-based SQL: drop any staged (unsent)
+    decision, record the new event, update the status. ``released`` also shows it to
+    the applicant at once (the deadline task); otherwise it is staged."""
+    for start in range(0, len(application_ids), 500):
+        chunk = application_ids[start : start + 500]
         await session.execute(
             delete(ApplicationEvent).where(
                 ApplicationEvent.application_id.in_(chunk), ApplicationEvent.released_at.is_(None)
@@ -568,33 +594,33 @@ async def stage(
                     "to_status",
                     "note",
                     "created_at",
+                    "released_at",
                 ],
                 select(
                     Application.id,
-                    literal(user.id, Integer),
+                    literal(actor_user_id, Integer),
                     Application.released_status,
                     literal(to_status, String),
                     literal(note, Text),
                     literal(now, UTCDateTime()),
+                    literal(now if released else None, UTCDateTime()),
                 ).where(Application.id.in_(chunk)),
             )
         )
+        values: dict[str, Any] = {"status": to_status, "updated_at": now}
+        if released:
+            values["released_status"] = to_status
         await session.execute(
             update(Application)
             .where(Application.id.in_(chunk))
-            .values(status=to_status, updated_at=now)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-    if ok:
-        audit.record(
-            session,
-            "application.status_staged",
-            object_type="company",
-            object_id=member.company_id,
-            actor_user_id=user.id,
-            data={"status": to_status, "count": len(ok)},
-        )
-    return StageResult(len(ok), refused)
+        # Unreviewed (and, when released, answered) counts of these fairs moved.
+        for fair_id in await session.scalars(
+            select(Application.fair_id).where(Application.id.in_(chunk)).distinct()
+        ):
+            signals.fair_changed(session, fair_id)
 
 
 async def pending_count(session: AsyncSession, company_id: int) -> tuple[int, int]:
@@ -734,6 +760,8 @@ async def deliver_due(
             )
         per_applicant[application.applicant_id].append((event, application))
     await session.flush()
+    for fair_id in {application.fair_id for _event, application in rows}:
+        signals.fair_changed(session, fair_id)
     await _tell_applicants(session, per_applicant, now, base_url=base_url)
     return len(rows)
 
@@ -777,6 +805,8 @@ async def _tell_applicants(
             i18n.set_locale(user.locale)
             lines = [
                 f"• {titles.get(app.id, '')}: {_status_words(event.to_status)}"
+                # The recruiter's message with the decision travels with it.
+                + (f"\n  {gettext('Message from the company')}: {event.note}" if event.note else "")
                 for event, app in items
             ]
             subject = gettext("News about your applications")
@@ -846,43 +876,16 @@ async def close_unanswered(
     fair = await session.get(Fair, fair_id)
     if fair is None or fair.decision_deadline > now:
         return 0
-    waiting = list(
-        (
-            await session.execute(
-                select(Application.id, Application.applicant_id, Application.released_status).where(
-                    Application.fair_id == fair_id, Application.released_status.in_(OPEN_STATUSES)
-                )
+    ids = list(
+        await session.scalars(
+            select(Application.id).where(
+                Application.fair_id == fair_id, Application.released_status.in_(OPEN_STATUSES)
             )
-        ).all()
+        )
     )
-    if not waiting:
+    if not ids:
         return 0
-    ids = [row[0] for row in waiting]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        await session.execute(
-            delete(ApplicationEvent).where(
-                ApplicationEvent.application_id.in_(chunk), ApplicationEvent.released_at.is_(None)
-            )
-        )
-        await session.execute(
-            insert(ApplicationEvent).from_select(
-                ["application_id", "from_status", "to_status", "created_at", "released_at"],
-                select(
-                    Application.id,
-                    Application.released_status,
-                    literal(S.UNANSWERED.value, String),
-                    literal(now, UTCDateTime()),
-                    literal(now, UTCDateTime()),
-                ).where(Application.id.in_(chunk)),
-            )
-        )
-        await session.execute(
-            update(Application)
-            .where(Application.id.in_(chunk))
-            .values(status=S.UNANSWERED, released_status=S.UNANSWERED, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    await _record_status(session, ids, S.UNANSWERED, now, released=True)
     events = (
         await session.execute(
             select(ApplicationEvent, Application)
@@ -998,4 +1001,5 @@ async def decide_placement(
         actor_user_id=user.id,
         fair_id=placement.fair_id,
     )
+    signals.fair_changed(session, placement.fair_id)
     return placement

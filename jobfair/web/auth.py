@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -32,6 +33,8 @@ from jobfair.context import AppContext
 from jobfair.services import auth
 from jobfair.services.auth import SignedIn
 from jobfair.services.errors import DomainError, PermissionDenied, RateLimited
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "jobfair_session"
 CSRF_COOKIE = "jobfair_csrf"
@@ -256,6 +259,14 @@ async def checked_form(request: Request) -> FormData:
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not csrf_ok(request, submitted if isinstance(submitted, str) else None):
         raise PermissionDenied(i18n.gettext("The form has expired. Reload the page and try again."))
+    if any(isinstance(value, str) and "\x00" in value for _key, value in form.multi_items()):
+        # No form field needs a NUL and PostgreSQL cannot store one in text: drop them.
+        form = FormData(
+            [
+                (key, value.replace("\x00", "") if isinstance(value, str) else value)
+                for key, value in form.multi_items()
+            ]
+        )
     return form
 
 
@@ -279,23 +290,47 @@ LIMITS: dict[str, list[RateLimitItem]] = {
 
 
 class RateLimits:
-    """Moving-window limits in memory (one process) or Redis (every process)."""
+    """Moving-window limits in memory (one process) or Redis (every process).
+
+    When Redis cannot be reached the limits fall back to this process's memory instead
+    of failing the request: a sign-in or an application must not fail because the
+    shared limiter is away, and a per-process limit still stops a flood.
+    """
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.limiter = MovingWindowRateLimiter(storage)
+        self.fallback = (
+            None if isinstance(storage, MemoryStorage) else MovingWindowRateLimiter(MemoryStorage())
+        )
 
     @classmethod
     def create(cls, redis_url: str | None) -> RateLimits:
         if redis_url:
-            storage = storage_from_string("async+" + redis_url, implementation="redispy")
+            # Short timeouts: a missing Redis must cost a request milliseconds, not seconds.
+            storage = storage_from_string(
+                "async+" + redis_url,
+                implementation="redispy",
+                socket_connect_timeout=0.5,
+                socket_timeout=0.5,
+            )
             assert isinstance(storage, Storage)
             return cls(storage)
         return cls(MemoryStorage())
 
+    async def _hit(self, item: RateLimitItem, kind: str, key: str) -> bool:
+        try:
+            return await self.limiter.hit(item, kind, key)
+        except Exception:
+            if self.fallback is None:
+                raise
+            logger.warning("rate-limit storage unreachable; limiting in this process")
+            return await self.fallback.hit(item, kind, key)
+
     async def hit(self, kind: str, key: str) -> None:
+        hashed = hashlib.sha256(key.encode()).hexdigest()
         for item in LIMITS[kind]:
-            if not await self.limiter.hit(item, kind, hashlib.sha256(key.encode()).hexdigest()):
+            if not await self._hit(item, kind, hashed):
                 raise RateLimited(
                     i18n.gettext("Too many attempts. Please wait a few minutes and try again.")
                 )

@@ -1,5 +1,5 @@
 """Company pages: registration, team, booths and vacancies, screening with staged
-decisions, exports; the organiser's booth and vacancy decisions; public logos."""
+decisions, exports; public logos. (The organiser's decisions live in ``web/organiser``.)"""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models import Booth, Fair, Vacancy
 from jobfair.models.accounts import Role
+from jobfair.models.companies import BoothStatus
+from jobfair.models.fairs import FairPhase
 from jobfair.models.vacancies import EmploymentType
 from jobfair.reference.employer_types import EMPLOYER_TYPES
 from jobfair.services import applicants, auth, companies, exports, screening
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.services.screening import ScreeningFilters
 from jobfair.web.account import region_choices
 from jobfair.web.applicant import cv_response
 from jobfair.web.auth import checked_form, current, limit, request_auth, require, sign_in
 from jobfair.web.htmx import render
+from jobfair.web.live import page_counters
 
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
 
@@ -100,6 +104,12 @@ async def dashboard(request: Request) -> Response:
         staged, scheduled = await screening.pending_count(session, company.id)
         record = await screening.responsiveness(session, company.id)
     taken = {fair.id for _booth, fair in booths}
+    # Booths in a fair open now show live counters; having this page open is what makes
+    # the company's recruiters "online" on the organiser's dashboard.
+    live_booths = {}
+    for booth, fair in booths:
+        if booth.status == BoothStatus.APPROVED and fair.phase(ctx.now()) == FairPhase.OPEN:
+            live_booths[booth.id] = (await page_counters(ctx, fair.id, booth.id))[1]
     return render(
         request,
         "pages/company/dashboard.html",
@@ -110,6 +120,7 @@ async def dashboard(request: Request) -> Response:
             "staged": staged,
             "scheduled": scheduled,
             "record": record,
+            "live_booths": live_booths,
             "now": ctx.now(),
             "welcome": request.query_params.get("welcome") == "1",
         },
@@ -177,7 +188,7 @@ async def logo_upload(request: Request) -> Response:
     booth_id = request.path_params["booth_id"]
     try:
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > companies.LOGO_MAX_BYTES + 64 * 1024:
+        if (whole_number(length, maximum=10**15) or 0) > companies.LOGO_MAX_BYTES + 64 * 1024:
             message = gettext("The logo is larger than 1 MB.")
             raise PayloadTooLarge(message, fields={"logo": message})
         form = await checked_form(request)
@@ -405,10 +416,10 @@ async def stage_from_form(request: Request) -> Response:
             )
             ids = None
         else:
-            if not raw_ids or not all(v.isdigit() for v in raw_ids):
+            if not raw_ids or not all(whole_number(v, minimum=1) for v in raw_ids):
                 message = gettext("Select at least one application.")
                 raise ValidationFailed(message, fields={"ids": message})
-            ids, filters = [int(v) for v in raw_ids], None
+            ids, filters = [int(v.strip()) for v in raw_ids], None
         async with ctx.unit_of_work() as session:
             result = await screening.stage(
                 session,
@@ -483,7 +494,7 @@ async def application_note(request: Request) -> Response:
         if "rating" in form:
             raw = str(form.get("rating", ""))
             await screening.set_rating(
-                session, signed_in.user, application_id, int(raw) if raw.isdigit() else None
+                session, signed_in.user, application_id, whole_number(raw)
             )
         else:
             await screening.add_note(
@@ -656,68 +667,6 @@ async def join_submit(request: Request) -> Response:
         )
     sign_in(request, raw)
     return RedirectResponse("/company", status_code=303)
-
-
-# ---------------------------------------------------------------------- organiser
-
-
-async def organiser_queue(request: Request) -> Response:
-    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
-    async with _ctx(request).read() as session:
-        fair, booths, vacancies = await companies.verification_queue(
-            session, signed_in.user, request.path_params["slug"]
-        )
-    return render(
-        request,
-        "pages/organiser/queue.html",
-        {
-            "fair": fair,
-            "booths": booths,
-            "vacancies": vacancies,
-            "errors": {},
-            "result": request.query_params.get("result"),
-        },
-    )
-
-
-async def organiser_decide(request: Request) -> Response:
-    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
-    form = await checked_form(request)
-    ctx = _ctx(request)
-    kind = request.path_params["kind"]
-    object_id = request.path_params["object_id"]
-    approve = form.get("decision") == "approve"
-    reason = str(form.get("reason", ""))
-    try:
-        async with ctx.unit_of_work() as session:
-            if kind == "booths":
-                booth = await companies.decide_booth(
-                    session, signed_in.user, object_id, approve, reason, ctx.now()
-                )
-                fair_id = booth.fair_id
-            elif kind == "vacancies":
-                vacancy = await companies.verify_vacancy(
-                    session, signed_in.user, object_id, approve, reason, ctx.now()
-                )
-                fair_id = vacancy.fair_id
-            else:
-                raise NotFound(gettext("We could not find that page."))
-            fair = await session.get(Fair, fair_id)
-            slug = fair.slug if fair else ""
-        message = gettext("Saved.")
-    except ValidationFailed as error:
-        async with ctx.read() as session:
-            if kind == "booths":
-                booth = await session.get(Booth, object_id)
-                fair = await session.get(Fair, booth.fair_id) if booth else None
-            else:
-                vacancy_row = await session.get(Vacancy, object_id)
-                fair = await session.get(Fair, vacancy_row.fair_id) if vacancy_row else None
-            slug = fair.slug if fair else ""
-        message = next(iter(error.fields.values()), error.message)
-    return RedirectResponse(
-        f"/organiser/fairs/{slug}/queue?result={quote(message)}", status_code=303
-    )
 
 
 # ---------------------------------------------------------------------- applicant

@@ -7,10 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from jobfair.context import AppContext
-from jobfair.services import catalogue, fairs
+from jobfair.services import catalogue, fairs, reports
 from jobfair.services.catalogue import CatalogueFilters
 from jobfair.services.errors import ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.web.htmx import render
+from jobfair.web.live import page_counters
 
 PAGE_SIZE = 30
 
@@ -31,7 +33,7 @@ def _filters(request: Request) -> tuple[CatalogueFilters, dict[str, str]]:
 
 def _page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    return whole_number(raw, minimum=1, maximum=9_999) or 1
 
 
 async def fair_list(request: Request) -> Response:
@@ -52,16 +54,20 @@ async def fair_page(request: Request) -> Response:
     filters, filter_errors = _filters(request)
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
-        counts = (await fairs.fair_counts(session, [fair.id]))[fair.id]
         booths = await catalogue.list_booths(session, fair, filters)
         facets = await catalogue.facets(session, fair)
+        phase = fair.phase(ctx.now())
+        # A closed fair with a compiled report links to its public summary.
+        has_summary = phase == "closed" and await reports.has_report(session, fair.id)
+    counters, _booth = await page_counters(ctx, fair.id)
     return render(
         request,
         "pages/public/fair.html",
         {
             "fair": fair,
-            "phase": fair.phase(ctx.now()),
-            "counts": counts,
+            "phase": phase,
+            "has_summary": has_summary,
+            "counters": counters,
             "booths": booths,
             "filters": filters,
             "filter_errors": filter_errors,
@@ -76,10 +82,16 @@ async def booth_page(request: Request) -> Response:
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         booth = await catalogue.get_booth(session, fair, request.path_params["company"])
+    _fair, booth_counters = await page_counters(ctx, fair.id, booth.booth.id)
     return render(
         request,
         "pages/public/booth.html",
-        {"fair": fair, "phase": fair.phase(ctx.now()), "page": booth},
+        {
+            "fair": fair,
+            "phase": fair.phase(ctx.now()),
+            "page": booth,
+            "booth_counters": booth_counters,
+        },
     )
 
 

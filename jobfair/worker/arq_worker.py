@@ -10,12 +10,10 @@ from arq.connections import RedisSettings
 from arq.worker import func
 
 from jobfair.context import AppContext
+from jobfair.live.layer import LiveLayer
 from jobfair.settings import Settings
 from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
-from jobfair.worker.registry import TASKS, run_task
-
-TASK_TIMEOUT = 600  # seconds; report compilation of a national fair is the longest
-MAX_TRIES = 5
+from jobfair.worker.registry import MAX_TRIES, TASK_TIMEOUT, TASKS, run_task
 
 
 def _arq_function(name: str) -> Any:
@@ -38,11 +36,23 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         raise RuntimeError("the arq worker needs JOBFAIR_REDIS_URL")
 
     async def on_startup(arq_ctx: dict[str, Any]) -> None:
-        arq_ctx["app"] = AppContext.create(settings)
+        app = AppContext.create(settings)
+        # Tasks change counters too (released decisions, closed applications): the
+        # worker publishes their signals to the web processes through Redis.
+        app.live = LiveLayer.create(
+            redis_url=settings.redis_url,
+            namespace=settings.redis_namespace,
+            read=app.read,
+            clock=app.now,
+        )
+        await app.live.start(background=False)
+        arq_ctx["app"] = app
 
     async def on_shutdown(arq_ctx: dict[str, Any]) -> None:
         app: AppContext | None = arq_ctx.get("app")
         if app is not None:
+            if app.live is not None:
+                await app.live.close()
             await app.close()
 
     return {
@@ -52,4 +62,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "health_check_interval": 60,
+        # The sweep's cron job too: arq re-runs a dead worker's jobs TASK_TIMEOUT + 10 s
+        # after they started, the longest timeout of all its functions.
+        "job_timeout": TASK_TIMEOUT,
     }

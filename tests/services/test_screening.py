@@ -139,6 +139,36 @@ async def test_stage_is_private_until_released_then_one_message_per_applicant(
     assert events == 1  # the replaced staged decision is gone; only "interview" remains
 
 
+async def test_the_message_with_a_decision_reaches_the_applicant(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    recruiter = await _user(ctx, world.recruiter_id)
+    first = world.application_ids[0]
+    message = "Silakan datang wawancara Senin pukul 09.00 di kantor kami."
+    async with ctx.unit_of_work() as session:
+        await screening.stage(
+            session, recruiter, "interview", ctx.now(), application_ids=[first], note=message
+        )
+        await screening.release(session, recruiter, ctx.now())
+    applicant = await _user(ctx, world.applicant_user_ids[0])
+    async with ctx.read() as session:
+        _item, timeline = await applications.my_application(session, applicant, first)
+        assert timeline == []  # staged: not told yet (the factory records no submission)
+    clock.advance(screening.UNDO_WINDOW)
+    async with ctx.unit_of_work() as session:
+        assert await screening.deliver_due(session, ctx.now()) == 1
+    async with ctx.read() as session:
+        _item, timeline = await applications.my_application(session, applicant, first)
+        notice = await session.scalar(
+            select(Notification).where(Notification.user_id == applicant.id)
+        )
+        mail = await session.scalar(select(Outbox))
+    assert [(entry.status, entry.note) for entry in timeline] == [("interview", message)]
+    assert notice is not None and message in notice.body
+    assert mail is not None and message in str(mail.payload.get("body"))
+
+
 async def test_transitions_are_refused_with_a_reason(ctx: AppContext, clock: Clock) -> None:
     world = await _world(ctx, applicants=1)
     recruiter = await _user(ctx, world.recruiter_id)

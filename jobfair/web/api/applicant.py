@@ -21,6 +21,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.numbers import whole_number
 from jobfair.web.api.serializers import iso
 from jobfair.web.applicant import UPLOAD_SLACK
 from jobfair.web.auth import limit, require
@@ -35,7 +36,7 @@ def _ctx(request: Request) -> AppContext:
 async def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object, or a 4xx: too large, not JSON, not an object."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_JSON_BYTES:
+    if (whole_number(length, maximum=10**15) or 0) > MAX_JSON_BYTES:
         raise PayloadTooLarge(gettext("The request is too large."))
     body = await request.body()
     if len(body) > MAX_JSON_BYTES:
@@ -46,7 +47,32 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise ValidationFailed(gettext("The body must be a JSON object.")) from None
     if not isinstance(data, dict):
         raise ValidationFailed(gettext("The body must be a JSON object."))
+    if not _storable(data):
+        raise ValidationFailed(gettext("The text contains characters that are not allowed."))
     return data
+
+
+def _storable(value: Any, depth: int = 0) -> bool:
+    """No NUL and no lone surrogate in any string: neither can be stored as text
+    (PostgreSQL refuses NUL; UTF-8 has no surrogates), so they are refused up front
+    instead of failing deep in a query."""
+    if isinstance(value, str):
+        return _utf8(value)
+    if depth > 50:
+        return False
+    if isinstance(value, dict):
+        return all(_storable(k, depth + 1) and _storable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(item, depth + 1) for item in value)
+    return True
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
 
 
 # ------------------------------------------------------------------------ tokens
@@ -180,7 +206,7 @@ async def my_data(request: Request) -> JSONResponse:
 async def upload_cv(request: Request) -> JSONResponse:
     signed_in = require(request, Role.APPLICANT)
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > CV_MAX_BYTES + UPLOAD_SLACK:
+    if (whole_number(length, maximum=10**15) or 0) > CV_MAX_BYTES + UPLOAD_SLACK:
         message = gettext("The CV is larger than 2 MB. Save it smaller and try again.")
         raise PayloadTooLarge(message, fields={"file": message})
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -236,12 +262,9 @@ async def apply(request: Request) -> JSONResponse:
     await limit(request, "apply:user", str(signed_in.user.id))
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        application = await applications.apply(
+        _application, item = await applications.submit(
             session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
         )
-        application_id = application.id
-    async with ctx.read() as session:
-        item, _timeline = await applications.my_application(session, signed_in.user, application_id)
     return JSONResponse(application_json(item), status_code=201)
 
 
@@ -259,7 +282,9 @@ async def my_application(request: Request) -> JSONResponse:
             session, signed_in.user, request.path_params["application_id"]
         )
     body = application_json(item)
-    body["timeline"] = [{"status": entry.status, "at": iso(entry.at)} for entry in timeline]
+    body["timeline"] = [
+        {"status": entry.status, "at": iso(entry.at), "note": entry.note} for entry in timeline
+    ]
     return JSONResponse(body)
 
 

@@ -9,6 +9,7 @@ from jobfair.context import AppContext
 from jobfair.services import catalogue, fairs
 from jobfair.services.catalogue import CatalogueFilters
 from jobfair.services.errors import ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.web.api import serializers
 
 MAX_LIMIT = 500
@@ -23,8 +24,10 @@ def _paging(request: Request) -> tuple[int, int]:
     fields: dict[str, str] = {}
     raw_limit = request.query_params.get("limit", str(DEFAULT_LIMIT))
     raw_offset = request.query_params.get("offset", "0")
-    limit = int(raw_limit) if raw_limit.isdigit() else -1
-    offset = int(raw_offset) if raw_offset.isdigit() else -1
+    limit = whole_number(raw_limit, maximum=MAX_LIMIT)
+    offset = whole_number(raw_offset, maximum=10_000_000)
+    limit = -1 if limit is None else limit
+    offset = -1 if offset is None else offset
     if not 1 <= limit <= MAX_LIMIT:
         fields["limit"] = f"an integer from 1 to {MAX_LIMIT}"
     if not 0 <= offset <= 10_000_000:
@@ -40,7 +43,15 @@ async def list_fairs(request: Request) -> JSONResponse:
         rows = await fairs.list_public_fairs(session)
         counts = await fairs.fair_counts(session, [fair.id for fair in rows])
     now = ctx.now()
-    return JSONResponse({"fairs": [serializers.fair(fair, counts[fair.id], now) for fair in rows]})
+    online = await _online(ctx, [fair.id for fair in rows])
+    return JSONResponse(
+        {
+            "fairs": [
+                serializers.fair(fair, counts[fair.id], now, online=online[fair.id])
+                for fair in rows
+            ]
+        }
+    )
 
 
 async def get_fair(request: Request) -> JSONResponse:
@@ -48,7 +59,16 @@ async def get_fair(request: Request) -> JSONResponse:
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         counts = (await fairs.fair_counts(session, [fair.id]))[fair.id]
-    return JSONResponse(serializers.fair(fair, counts, ctx.now()))
+    online = await _online(ctx, [fair.id])
+    return JSONResponse(serializers.fair(fair, counts, ctx.now(), online=online[fair.id]))
+
+
+async def _online(ctx: AppContext, fair_ids: list[int]) -> dict[int, int]:
+    """People with a fair's pages open now (the live layer's presence)."""
+    if ctx.live is None:
+        return dict.fromkeys(fair_ids, 0)
+    counts = await ctx.live.presence.counts([f"fair:{fair_id}" for fair_id in fair_ids])
+    return {fair_id: counts[f"fair:{fair_id}"] for fair_id in fair_ids}
 
 
 async def list_booths(request: Request) -> JSONResponse:

@@ -1,0 +1,105 @@
+"""The hub carries "fair N changed" notices between processes.
+
+In memory for one process; Redis pub/sub for many. Notices are tiny (fair ids): every
+process re-reads the counters from the store and renders frames for its own clients,
+so the hub's traffic does not grow with the write rate or the number of clients.
+Pub/sub is lossy by design — a process that (re)subscribes is told so and sends every
+local client a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from jobfair.live.store import PREFIX
+
+logger = logging.getLogger(__name__)
+
+OnChanged = Callable[[list[int]], None]
+OnResubscribed = Callable[[], None]
+
+
+class Hub(Protocol):
+    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None: ...
+
+    async def publish(self, fair_ids: Iterable[int]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryHub:
+    def __init__(self) -> None:
+        self._on_changed: OnChanged | None = None
+
+    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
+        self._on_changed = on_changed
+
+    async def publish(self, fair_ids: Iterable[int]) -> None:
+        if self._on_changed is not None:
+            self._on_changed(list(fair_ids))
+
+    async def close(self) -> None:
+        self._on_changed = None
+
+
+class RedisHub:
+    """One pub/sub subscription per process; reconnects with backoff when Redis goes."""
+
+    def __init__(self, redis: Any, *, prefix: str = PREFIX, max_backoff: float = 5.0) -> None:
+        self._redis = redis
+        self._channel = prefix + "notices"
+        self._max_backoff = max_backoff
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
+        self._task = asyncio.create_task(self._listen(on_changed, on_resubscribed))
+
+    async def publish(self, fair_ids: Iterable[int]) -> None:
+        ids = sorted(set(fair_ids))
+        if ids:
+            await self._redis.publish(self._channel, json.dumps(ids))
+
+    async def _listen(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
+        backoff = 0.2
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self._channel)
+                self.connected.set()
+                backoff = 0.2
+                # Anything published while we were away is lost: refresh every client.
+                on_resubscribed()
+                while True:
+                    message = await pubsub.get_message(timeout=5.0)
+                    if message is None:
+                        # No traffic: check the connection is still there.
+                        await pubsub.ping()
+                        continue
+                    try:
+                        ids = [int(one) for one in json.loads(message["data"])]
+                    except (TypeError, ValueError):
+                        continue
+                    on_changed(ids)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self.connected.is_set():
+                    logger.warning("live hub lost Redis (%s); reconnecting", type(exc).__name__)
+                self.connected.clear()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,575 @@
+"""The live layer: signals in, coalesced frames out.
+
+* Services signal after commit (:mod:`jobfair.live.signals`); :meth:`LiveLayer.submit`
+  only queues them, so a request never waits on Redis. A flusher turns them into counter
+  increments (or a reconciliation with the database) and a hub notice "fair N changed".
+* Every process hears the notices and, at most every ``tick`` seconds per fair, reads the
+  counters once, renders one frame per (format, locale) and hands it to each of its
+  clients. The organiser's table is a database query, so it refreshes at most every
+  ``organiser_tick`` seconds.
+* A client that cannot take a frame within ``SEND_TIMEOUT`` is dropped, never waited for.
+* The database is the truth: counters are reconciled on start, periodically, whenever a
+  fair's hash is missing or was written without a reconciliation (a Redis restart), and
+  after Redis comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jobfair.db.uow import UnitOfWork
+from jobfair.live.hub import Hub, MemoryHub, RedisHub
+from jobfair.live.presence import MemoryPresence, RedisPresence
+from jobfair.live.signals import Applied, FairChanged
+from jobfair.live.store import CounterStore, Increment, MemoryCounterStore, RedisCounterStore
+from jobfair.services import live as live_service
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT = 5.0  # seconds a client may take to accept a frame before it is dropped
+RECONCILED = "_reconciled"  # marker field: the hash was written by a reconciliation
+SPARKLINE_MINUTES = 30
+SNAPSHOT_HASHES = ("fair", "minutes", "booth_applications", "booth_unreviewed")
+
+Renderer = Callable[[str, dict[str, Any], str], str]  # (kind, context, locale) -> HTML
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One websocket client of one fair."""
+
+    send: Callable[[str], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+    fair_id: int
+    fair_slug: str
+    fmt: str = "html"  # "html" | "json"
+    locale: str = "id"
+    booth_id: int | None = None
+    organiser: bool = False
+    # A recruiter of this booth: counted as "recruiter online", not as a visitor.
+    recruiter: bool = False
+    pending: dict[str, str] = field(default_factory=dict)
+    busy: bool = False
+
+    def presence_keys(self) -> list[str]:
+        if self.organiser:
+            return []
+        if self.recruiter and self.booth_id is not None:
+            return [f"recruiters:{self.booth_id}"]
+        keys = [f"fair:{self.fair_id}"]
+        if self.booth_id is not None:
+            keys.append(f"booth:{self.booth_id}")
+        return keys
+
+
+@dataclass
+class Snapshot:
+    fair: dict[str, int]
+    booths: dict[int, dict[str, int]]
+    per_minute: list[int]
+
+
+class LiveLayer:
+    def __init__(
+        self,
+        *,
+        store: CounterStore,
+        hub: Hub,
+        presence: MemoryPresence,
+        read: Callable[[], UnitOfWork],
+        clock: Callable[[], datetime],
+        render: Renderer | None = None,
+        tick: float = 0.25,
+        organiser_tick: float = 0.5,
+        reconcile_every: float = 30.0,
+        redis: Any = None,
+        pubsub_redis: Any = None,
+    ) -> None:
+        self.store = store
+        self.hub = hub
+        self.presence = presence
+        self._read = read
+        self._clock = clock
+        self.render = render
+        self.tick = tick
+        self.organiser_tick = organiser_tick
+        self.reconcile_every = reconcile_every
+        self._redis = redis
+        self._pubsub_redis = pubsub_redis
+        self._subscribers: dict[int, set[Subscriber]] = {}
+        self._dirty: set[int] = set()
+        self._dirty_organiser: set[int] = set()
+        self._signals: list[Any] = []
+        self._presence_fairs: set[int] = set()
+        self._wake = asyncio.Event()
+        self._changed = asyncio.Event()  # something became dirty: wakes the tick loop
+        self._reconcile_now = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._warned_at: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ life cycle
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        redis_url: str | None,
+        namespace: str = "jobfair",
+        read: Callable[[], UnitOfWork],
+        clock: Callable[[], datetime],
+        render: Renderer | None = None,
+        **options: Any,
+    ) -> LiveLayer:
+        if not redis_url:
+            return cls(
+                store=MemoryCounterStore(),
+                hub=MemoryHub(),
+                presence=MemoryPresence(),
+                read=read,
+                clock=clock,
+                render=render,
+                **options,
+            )
+        from redis.asyncio import Redis
+
+        # Short timeouts: with Redis away, live updates pause; nothing else may wait.
+        redis = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=1.0)
+        pubsub_redis = Redis.from_url(redis_url, socket_connect_timeout=0.5)
+        prefix = f"{namespace}:live:"
+        return cls(
+            store=RedisCounterStore(redis, prefix),
+            hub=RedisHub(pubsub_redis, prefix=prefix),
+            presence=RedisPresence(redis, prefix=prefix),
+            read=read,
+            clock=clock,
+            render=render,
+            redis=redis,
+            pubsub_redis=pubsub_redis,
+            **options,
+        )
+
+    async def start(self, *, background: bool = True) -> None:
+        """Start listening; ``background=False`` (the arq worker) only publishes."""
+        self._tasks.append(asyncio.create_task(self._flush_forever()))
+        if background:
+            await self.hub.start(self._on_changed, self._on_resubscribed)
+            self._tasks.append(asyncio.create_task(self._tick_forever()))
+            self._tasks.append(asyncio.create_task(self._reconcile_forever()))
+
+    async def close(self) -> None:
+        # Send what is queued before going (a task's last signals, say).
+        with contextlib.suppress(Exception):
+            await self._flush_once()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.hub.close()
+        if isinstance(self.presence, RedisPresence):
+            with contextlib.suppress(Exception):
+                await self.presence.remove()
+        for client in (self._redis, self._pubsub_redis):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+
+    def _warn(self, what: str, exc: BaseException) -> None:
+        # Once every 30 s per kind: an outage must not flood the log.
+        now = time.monotonic()
+        if now - self._warned_at.get(what, 0.0) > 30:
+            self._warned_at[what] = now
+            logger.warning("live %s failed: %s", what, type(exc).__name__)
+
+    # ------------------------------------------------------------------ signals in
+
+    def submit(self, signals: list[Any]) -> None:
+        """Queue one transaction's signals; returns at once (called after commit)."""
+        self._signals.extend(signals)
+        self._wake.set()
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self._flush_once()
+            except Exception as exc:
+                self._warn("flush", exc)
+
+    async def _flush_once(self) -> None:
+        signals, self._signals = self._signals, []
+        increments: list[Increment] = []
+        touched: set[int] = set()
+        changed: set[int] = set()
+        for signal in signals:
+            if isinstance(signal, Applied):
+                increments.extend(_increments(signal))
+                touched.add(signal.fair_id)
+            elif isinstance(signal, FairChanged):
+                changed.add(signal.fair_id)
+        if increments:
+            try:
+                await self.store.add(increments)
+            except Exception as exc:
+                self._warn("counter store", exc)
+                # Lost increments: the database still has them; re-read it when back.
+                self._reconcile_now.set()
+        for fair_id in changed:
+            try:
+                await self.reconcile(fair_id)
+            except Exception as exc:
+                self._warn("reconcile", exc)
+        presence_fairs, self._presence_fairs = self._presence_fairs, set()
+        if presence_fairs:
+            try:
+                await self.presence.flush()
+            except Exception as exc:
+                self._warn("presence", exc)
+        notices = touched | changed | presence_fairs
+        if notices:
+            try:
+                await self.hub.publish(notices)
+            except Exception as exc:
+                self._warn("hub", exc)
+                # Other processes miss this; at least this process's clients see it.
+                self._on_changed(list(notices))
+
+    def _on_changed(self, fair_ids: list[int]) -> None:
+        for fair_id in fair_ids:
+            if fair_id in self._subscribers:
+                self._dirty.add(fair_id)
+                self._dirty_organiser.add(fair_id)
+                self._changed.set()
+
+    def _on_resubscribed(self) -> None:
+        self._on_changed(list(self._subscribers))
+        self._presence_fairs.update(self._subscribers)
+        self._reconcile_now.set()
+        self._wake.set()
+
+    # ------------------------------------------------------------------ counters
+
+    async def reconcile(self, fair_id: int) -> None:
+        """Replace the fair's counters with what the database says."""
+        async with self._read() as session:
+            hashes = await live_service.counters_from_db(session, fair_id, self._clock())
+        fair_key = live_service.counter_keys(fair_id)["fair"]
+        hashes[fair_key] = {**hashes[fair_key], RECONCILED: int(time.time())}
+        await self.store.replace(hashes)
+
+    async def _counter_hashes(self, fair_id: int) -> list[dict[str, int]]:
+        keys = live_service.counter_keys(fair_id)
+        names = [keys[name] for name in SNAPSHOT_HASHES]
+        try:
+            hashes = await self.store.read(names)
+            if RECONCILED not in hashes[0]:
+                # Never reconciled here, or Redis lost it (a restart): ask the database.
+                await self.reconcile(fair_id)
+                hashes = await self.store.read(names)
+            return hashes
+        except Exception as exc:
+            # The store is away: the database answers (slower, but pages keep working).
+            self._warn("counter store", exc)
+            async with self._read() as session:
+                fresh = await live_service.counters_from_db(session, fair_id, self._clock())
+            return [fresh[name] for name in names]
+
+    async def snapshot(self, fair_id: int, booth_ids: Iterable[int] = ()) -> Snapshot:
+        booth_ids = sorted(set(booth_ids))
+        hashes = await self._counter_hashes(fair_id)
+        totals, minutes, booth_apps, booth_unreviewed = hashes
+        presence_keys = [f"fair:{fair_id}"] + [f"booth:{booth}" for booth in booth_ids]
+        online = await self.presence.counts(presence_keys)
+        now_minute = live_service.minute_of(self._clock())
+        per_minute = [
+            minutes.get(str(minute), 0)
+            for minute in range(now_minute - live_service.MINUTES_KEPT + 1, now_minute + 1)
+        ]
+        fair = {key: value for key, value in totals.items() if not key.startswith("_")}
+        fair["applications_last_hour"] = sum(per_minute)
+        fair["online"] = online[f"fair:{fair_id}"]
+        booths = {
+            booth: {
+                "applications": booth_apps.get(str(booth), 0),
+                "unreviewed": booth_unreviewed.get(str(booth), 0),
+                "online": online[f"booth:{booth}"],
+            }
+            for booth in booth_ids
+        }
+        return Snapshot(fair=fair, booths=booths, per_minute=per_minute)
+
+    async def _reconcile_forever(self) -> None:
+        while True:
+            try:
+                await self._reconcile_live_fairs()
+            except Exception as exc:
+                self._warn("periodic reconcile", exc)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.reconcile_every):
+                    await self._reconcile_now.wait()
+            self._reconcile_now.clear()
+
+    async def _reconcile_live_fairs(self) -> None:
+        forced = self._reconcile_now.is_set()
+        # One process reconciles for all of them (the lock), unless Redis just came back.
+        if not forced and not await self.store.try_lock("reconcile", self.reconcile_every * 0.8):
+            return
+        async with self._read() as session:
+            fair_ids = set(await live_service.live_fair_ids(session, self._clock()))
+        fair_ids |= set(self._subscribers)
+        for fair_id in sorted(fair_ids):
+            await self.reconcile(fair_id)
+        if fair_ids:
+            await self.hub.publish(fair_ids)
+
+    # ------------------------------------------------------------------ frames out
+
+    async def _tick_forever(self) -> None:
+        # A throttle, not a clock: a change after a quiet spell goes out at once, and
+        # while changes keep coming, frames go out at most once per tick (per kind).
+        next_public = 0.0
+        next_organiser = 0.0
+        next_heartbeat = 0.0
+        while True:
+            now = time.monotonic()
+            due = next_heartbeat
+            if self._dirty:
+                due = min(due, next_public)
+            if self._dirty_organiser:
+                due = min(due, next_organiser)
+            if self._dirty or self._dirty_organiser:
+                await asyncio.sleep(max(0.0, due - now))
+            else:
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(max(0.0, due - now)):
+                        await self._changed.wait()
+            now = time.monotonic()
+            if now >= next_public and self._dirty:
+                next_public = now + self.tick
+                dirty, self._dirty = self._dirty, set()
+                for fair_id in dirty:
+                    try:
+                        await self._send_public(fair_id)
+                    except Exception as exc:
+                        self._warn("public frame", exc)
+            if now >= next_organiser and self._dirty_organiser:
+                next_organiser = now + self.organiser_tick
+                dirty, self._dirty_organiser = self._dirty_organiser, set()
+                for fair_id in dirty:
+                    try:
+                        await self._send_organiser(fair_id)
+                    except Exception as exc:
+                        self._warn("organiser frame", exc)
+            if now >= next_heartbeat:
+                # Keeps this process's presence from expiring while it has clients.
+                next_heartbeat = now + 5.0
+                try:
+                    await self.presence.flush()
+                except Exception as exc:
+                    self._warn("presence", exc)
+
+    async def _send_public(self, fair_id: int) -> None:
+        subscribers = [s for s in self._subscribers.get(fair_id, ()) if not s.organiser]
+        if not subscribers:
+            return
+        snapshot = await self.snapshot(fair_id, {s.booth_id for s in subscribers if s.booth_id})
+        cache: dict[tuple[str, str, int | None], dict[str, str]] = {}
+        for subscriber in subscribers:
+            key = (subscriber.fmt, subscriber.locale, subscriber.booth_id)
+            if key not in cache:
+                cache[key] = self.public_frames(subscriber, snapshot)
+            self._push(subscriber, cache[key])
+
+    async def _send_organiser(self, fair_id: int) -> None:
+        subscribers = [s for s in self._subscribers.get(fair_id, ()) if s.organiser]
+        if not subscribers:
+            return
+        data = await self.organiser_data(fair_id)
+        cache: dict[tuple[str, str], dict[str, str]] = {}
+        for subscriber in subscribers:
+            key = (subscriber.fmt, subscriber.locale)
+            if key not in cache:
+                cache[key] = self.organiser_frames(subscriber, data)
+            self._push(subscriber, cache[key])
+
+    def public_frames(self, subscriber: Subscriber, snapshot: Snapshot) -> dict[str, str]:
+        fair_channel = f"fair:{subscriber.fair_id}"
+        booth = snapshot.booths.get(subscriber.booth_id) if subscriber.booth_id else None
+        if subscriber.fmt == "json":
+            frames = {fair_channel: _json_frame(fair_channel, {"counters": snapshot.fair})}
+            if booth is not None:
+                channel = f"booth:{subscriber.booth_id}"
+                public = {"applications": booth["applications"], "online": booth["online"]}
+                if subscriber.recruiter:
+                    public["unreviewed"] = booth["unreviewed"]
+                frames[channel] = _json_frame(channel, {"counters": public})
+            return frames
+        assert self.render is not None
+        html = self.render(
+            "fair", {"fair_id": subscriber.fair_id, "counters": snapshot.fair}, subscriber.locale
+        )
+        if booth is not None:
+            html += self.render(
+                "booth",
+                {
+                    "booth_id": subscriber.booth_id,
+                    "counters": booth,
+                    "recruiter": subscriber.recruiter,
+                },
+                subscriber.locale,
+            )
+        return {"html": html}
+
+    async def organiser_data(self, fair_id: int) -> dict[str, Any]:
+        async with self._read() as session:
+            table = await live_service.organiser_table(session, fair_id)
+        booth_ids = [row.booth_id for row in table.companies]
+        snapshot = await self.snapshot(fair_id)
+        recruiters = await self.presence.counts([f"recruiters:{booth}" for booth in booth_ids])
+        companies = [
+            {
+                "booth_id": row.booth_id,
+                "company": row.company_slug,
+                "name": row.company_name,
+                "applications": row.applications,
+                "unreviewed": row.unreviewed,
+                "answered": row.answered,
+                "share_answered": row.share_answered,
+                "recruiters_online": recruiters[f"recruiters:{row.booth_id}"],
+            }
+            for row in table.companies
+        ]
+        return {
+            "fair_id": fair_id,
+            "counters": {
+                **snapshot.fair,
+                "unreviewed": sum(row.unreviewed for row in table.companies),
+            },
+            "per_minute": snapshot.per_minute[-SPARKLINE_MINUTES:],
+            "companies": companies,
+            "vacancies_without_applications": [
+                {"id": one.id, "title": one.title, "company": one.company_name}
+                for one in table.idle_vacancies
+            ],
+            "vacancies_without_applications_total": table.idle_vacancy_total,
+            "booths_without_recruiter": [
+                {"booth_id": c["booth_id"], "company": c["company"], "name": c["name"]}
+                for c in companies
+                if not c["recruiters_online"]
+            ],
+        }
+
+    def organiser_frames(self, subscriber: Subscriber, data: dict[str, Any]) -> dict[str, str]:
+        channel = f"organiser:{subscriber.fair_id}"
+        if subscriber.fmt == "json":
+            body = {key: value for key, value in data.items() if key != "fair_id"}
+            return {channel: _json_frame(channel, body)}
+        assert self.render is not None
+        return {
+            "html": self.render(
+                "organiser", {**data, "fair_slug": subscriber.fair_slug}, subscriber.locale
+            )
+        }
+
+    def _push(self, subscriber: Subscriber, frames: dict[str, str]) -> None:
+        # Latest frame per channel wins: a client that lags gets the newest counters,
+        # not a backlog.
+        subscriber.pending.update(frames)
+        if subscriber.busy:
+            return
+        subscriber.busy = True
+        task = asyncio.create_task(self._deliver(subscriber))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver(self, subscriber: Subscriber) -> None:
+        try:
+            while subscriber.pending:
+                channel = next(iter(subscriber.pending))
+                text = subscriber.pending.pop(channel)
+                async with asyncio.timeout(SEND_TIMEOUT):
+                    await subscriber.send(text)
+        except Exception:
+            # Slow or gone: drop it, never hold the others up.
+            self.disconnect(subscriber)
+            with contextlib.suppress(Exception):
+                await subscriber.close()
+        finally:
+            subscriber.busy = False
+
+    # ------------------------------------------------------------------ connections
+
+    async def connect(self, subscriber: Subscriber) -> list[str]:
+        """Register a client; returns its first frames (a full snapshot)."""
+        self._subscribers.setdefault(subscriber.fair_id, set()).add(subscriber)
+        self._join(subscriber)
+        if subscriber.organiser:
+            frames = self.organiser_frames(
+                subscriber, await self.organiser_data(subscriber.fair_id)
+            )
+        else:
+            booths = [subscriber.booth_id] if subscriber.booth_id else []
+            snapshot = await self.snapshot(subscriber.fair_id, booths)
+            frames = self.public_frames(subscriber, snapshot)
+        return list(frames.values())
+
+    def _join(self, subscriber: Subscriber) -> None:
+        keys = subscriber.presence_keys()
+        if keys:
+            self.presence.join(keys)
+            self._presence_fairs.add(subscriber.fair_id)
+            self._wake.set()
+
+    def resume(self, subscriber: Subscriber) -> None:
+        """Let updates flow to a client whose first snapshot has been sent."""
+        subscriber.busy = False
+        if subscriber.pending:
+            pending = dict(subscriber.pending)
+            subscriber.pending.clear()
+            self._push(subscriber, pending)
+
+    def disconnect(self, subscriber: Subscriber) -> None:
+        subscribers = self._subscribers.get(subscriber.fair_id)
+        if subscribers is None or subscriber not in subscribers:
+            return
+        subscribers.discard(subscriber)
+        if not subscribers:
+            del self._subscribers[subscriber.fair_id]
+        keys = subscriber.presence_keys()
+        if keys:
+            self.presence.leave(keys)
+            self._presence_fairs.add(subscriber.fair_id)
+            self._wake.set()
+
+    def client_count(self) -> int:
+        return sum(len(subscribers) for subscribers in self._subscribers.values())
+
+
+def _increments(signal: Applied) -> list[Increment]:
+    keys = live_service.counter_keys(signal.fair_id)
+    booth, vacancy = str(signal.booth_id), str(signal.vacancy_id)
+    increments: list[Increment] = [
+        (keys["fair"], "applications", 1),
+        (keys["booth_applications"], booth, 1),
+        (keys["booth_unreviewed"], booth, 1),
+        (keys["vacancies"], vacancy, 1),
+        (keys["minutes"], str(live_service.minute_of(signal.at)), 1),
+    ]
+    if signal.first_in_fair:
+        increments.append((keys["fair"], "applicants", 1))
+    return increments
+
+
+def _json_frame(channel: str, body: dict[str, Any]) -> str:
+    return json.dumps({"channel": channel, **body}, separators=(",", ":"))

@@ -1,0 +1,47 @@
+"""What services tell the live layer, after their transaction commits.
+
+Two signals cover every change: ``Applied`` is the hot path (a new application) and is
+counted by increments; ``FairChanged`` says "something else about this fair changed"
+(a withdrawal, released decisions, a hire confirmed, a booth approved) and makes the
+live layer re-read that fair's counters from the database, the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.db.uow import signal_after_commit
+
+
+@dataclass(frozen=True)
+class Applied:
+    fair_id: int
+    booth_id: int
+    vacancy_id: int
+    at: datetime
+    # The applicant's first application in this fair: the distinct-applicant count grows.
+    first_in_fair: bool
+
+
+@dataclass(frozen=True)
+class FairChanged:
+    fair_id: int
+
+
+def applied(
+    session: AsyncSession,
+    *,
+    fair_id: int,
+    booth_id: int,
+    vacancy_id: int,
+    at: datetime,
+    first_in_fair: bool,
+) -> None:
+    signal_after_commit(session, Applied(fair_id, booth_id, vacancy_id, at, first_in_fair))
+
+
+def fair_changed(session: AsyncSession, fair_id: int) -> None:
+    signal_after_commit(session, FairChanged(fair_id))

@@ -1,0 +1,178 @@
+"""Live counters on the web: the websocket endpoint ``/ws/fairs/{slug}``, the organiser's
+live dashboard page, and the renderer of the HTML fragments htmx 4's ``hx-ws`` swaps.
+
+HTML clients get fragments marked ``hx-swap-oob`` that replace elements by id; the
+pages include the same partials, so a page and its live updates cannot drift apart.
+JSON clients (``?format=json``) get ``{"channel", "counters", …}`` frames, a full
+snapshot first.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from jobfair import i18n
+from jobfair.context import AppContext
+from jobfair.live.layer import Renderer, Subscriber
+from jobfair.models.accounts import Role
+from jobfair.services import live as live_service
+from jobfair.services.errors import DomainError
+from jobfair.web.auth import require
+from jobfair.web.htmx import render
+
+# Close codes sent before accepting are answered as HTTP 403 by the server; after
+# accepting, these tell a machine client why (RFC 6455 leaves 4000–4999 to us).
+CLOSE_POLICY = 1008
+CLOSE_NOT_FOUND = 4404
+# How long "this slug is a published fair" is believed for the public channel without
+# asking the database again: thousands of visitors connect within seconds when a fair
+# opens, and a query each made connecting cost more than everything else together.
+PUBLIC_TARGET_SECONDS = 5.0
+PUBLIC_TARGETS_KEPT = 1024
+
+
+def live_renderer(app: Starlette) -> Renderer:
+    """Render ``partials/live/<kind>.html`` as an out-of-band fragment in ``locale``."""
+    env = app.state.templates.env
+    # The templates' url_for reads request.app; a websocket frame has no request.
+    request = SimpleNamespace(app=app)
+
+    def render_fragment(kind: str, context: dict[str, Any], locale: str) -> str:
+        i18n.set_locale(locale)
+        template = env.get_template(f"partials/live/{kind}.html")
+        return str(template.render(request=request, oob=True, **context))
+
+    return render_fragment
+
+
+def origin_allowed(websocket: WebSocket) -> bool:
+    """A browser always sends ``Origin``: it must be this site. Machine clients send
+    none and are let through to the public channels (the organiser one needs a
+    session cookie, which only a same-site page can send)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    base = urlsplit(websocket.app.state.settings.base_url).netloc
+    return urlsplit(origin).netloc in {host, base}
+
+
+async def fair_socket(websocket: WebSocket) -> None:
+    ctx: AppContext = websocket.app.state.ctx
+    if ctx.live is None or not origin_allowed(websocket):
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    params = websocket.query_params
+    state = websocket.scope.get("state", {}).get("auth")
+    user = state.signed_in.user if state is not None and state.signed_in else None
+    try:
+        target = await _watch_target(
+            websocket,
+            ctx,
+            user,
+            booth_company=params.get("booth") or None,
+            organiser=params.get("channel") == "organiser",
+        )
+    except DomainError as exc:
+        await websocket.close(code=CLOSE_POLICY if exc.status == 403 else CLOSE_NOT_FOUND)
+        return
+    await websocket.accept()
+    subscriber = Subscriber(
+        send=websocket.send_text,
+        close=websocket.close,
+        fair_id=target.fair_id,
+        fair_slug=target.fair_slug,
+        fmt="json" if params.get("format") == "json" else "html",
+        locale=i18n.current_locale(),
+        booth_id=target.booth_id,
+        organiser=target.organiser,
+        recruiter=target.recruiter,
+        # Updates wait while the first snapshot goes out, so they cannot overtake it.
+        busy=True,
+    )
+    live = ctx.live
+    try:
+        for frame in await live.connect(subscriber):
+            await websocket.send_text(frame)
+        live.resume(subscriber)
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            # Clients have nothing to say on this channel; whatever they send is ignored.
+    except WebSocketDisconnect:
+        pass
+    finally:
+        live.disconnect(subscriber)
+
+
+async def _watch_target(
+    websocket: WebSocket,
+    ctx: AppContext,
+    user: Any,
+    *,
+    booth_company: str | None,
+    organiser: bool,
+) -> live_service.WatchTarget:
+    slug = websocket.path_params["slug"]
+    # The public fair channel depends on the slug alone (not on who asks), so a recent
+    # answer is reused; refusals, booths and the organiser channel always ask.
+    public = booth_company is None and not organiser
+    cache: dict[str, tuple[float, live_service.WatchTarget]] | None = getattr(
+        websocket.app.state, "live_public_targets", None
+    )
+    if cache is None:
+        cache = websocket.app.state.live_public_targets = {}
+    now = time.monotonic()
+    if public and (hit := cache.get(slug)) is not None and hit[0] > now:
+        return hit[1]
+    async with ctx.read() as session:
+        target = await live_service.watch_target(
+            session, user, slug, booth_company=booth_company, organiser=organiser
+        )
+    if public:
+        if len(cache) >= PUBLIC_TARGETS_KEPT:
+            cache.clear()
+        cache[slug] = (now + PUBLIC_TARGET_SECONDS, target)
+    return target
+
+
+async def page_counters(
+    ctx: AppContext, fair_id: int, booth_id: int | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The counters a page shows before its websocket connects (fair, booth)."""
+    assert ctx.live is not None
+    snapshot = await ctx.live.snapshot(fair_id, [booth_id] if booth_id else [])
+    return snapshot.fair, snapshot.booths.get(booth_id, {}) if booth_id else {}
+
+
+async def organiser_dashboard(request: Request) -> Response:
+    """``/organiser/fairs/{slug}/live``: the organiser's live dashboard."""
+    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
+    ctx: AppContext = request.app.state.ctx
+    async with ctx.read() as session:
+        target = await live_service.watch_target(
+            session, signed_in.user, request.path_params["slug"], organiser=True
+        )
+        fair = await live_service.get_fair(session, target.fair_slug, public=False)
+    assert ctx.live is not None
+    data = await ctx.live.organiser_data(target.fair_id)
+    return render(
+        request,
+        "pages/organiser/live.html",
+        {
+            "fair": fair,
+            "phase": fair.phase(ctx.now()),
+            "oob": False,
+            "fair_slug": fair.slug,
+            **data,
+        },
+    )

@@ -1,0 +1,147 @@
+"""A small open fair for tests that run the app as a real server (uvicorn in a thread or
+a subprocess): the data is written before the server starts, on the real clock. And
+``web_process``: the app as the Procfile runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import factories
+import httpx
+from live_server import free_port
+
+from jobfair.context import AppContext
+from jobfair.db.migrate import upgrade
+from jobfair.models import User
+from jobfair.models.accounts import Role
+from jobfair.services import auth
+from jobfair.settings import Settings
+from jobfair.web.auth import SESSION_COOKIE, session_signer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class World:
+    fair_id: int
+    fair_slug: str
+    booth_id: int
+    company_slug: str
+    vacancy_ids: list[int]
+    applicant_tokens: list[str]
+    organiser_cookie: str
+    foreign_organiser_cookie: str
+    recruiter_cookie: str
+
+
+async def build_world(settings: Settings, *, applicants: int = 3, vacancies: int = 2) -> World:
+    ctx = AppContext.create(settings)
+    now = datetime.now(UTC)
+    try:
+        await upgrade(ctx.engine)
+        async with ctx.unit_of_work() as session:
+            office = await factories.office(session)
+            fair = await factories.fair(
+                session, office_row=office, opens_at=now - timedelta(days=1)
+            )
+            company = await factories.company(session)
+            booth = await factories.booth(session, fair_row=fair, company_row=company)
+            vacancy_rows = [
+                await factories.vacancy(session, booth_row=booth) for _ in range(vacancies)
+            ]
+            tokens = []
+            for _ in range(applicants):
+                person = await factories.applicant(session, vault=ctx.nik_vault)
+                user = await session.get(User, person.user_id)
+                assert user is not None
+                tokens.append((await auth.create_api_token(session, user))[0])
+            organiser = User(
+                email=f"petugas-{fair.slug}@example.test",
+                password_hash="x",
+                role=Role.ORGANISER,
+                full_name="Petugas Antar Kerja",
+                office_id=office.id,
+            )
+            foreign = User(
+                email=f"lain-{fair.slug}@example.test",
+                password_hash="x",
+                role=Role.ORGANISER,
+                full_name="Petugas Kantor Lain",
+                office_id=(await factories.office(session)).id,
+            )
+            session.add_all([organiser, foreign])
+            await session.flush()
+            recruiter = await factories.recruiter(session, company_row=company)
+            signer = session_signer(settings.secret_key)
+            cookies = []
+            for user in (organiser, foreign, recruiter):
+                raw, _row = await auth.start_session(session, user, now)
+                cookies.append(f"{SESSION_COOKIE}={signer.sign(raw).decode()}")
+            return World(
+                fair_id=fair.id,
+                fair_slug=fair.slug,
+                booth_id=booth.id,
+                company_slug=company.slug,
+                vacancy_ids=[row.id for row in vacancy_rows],
+                applicant_tokens=tokens,
+                organiser_cookie=cookies[0],
+                foreign_organiser_cookie=cookies[1],
+                recruiter_cookie=cookies[2],
+            )
+    finally:
+        await ctx.close()
+
+
+def process_environment(settings: Settings, redis_url: str, namespace: str) -> dict[str, str]:
+    """The environment of a web process on ``settings``'s database behind ``redis_url``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JOBFAIR_")}
+    env.update(
+        JOBFAIR_DATABASE_URL=settings.database_url,
+        JOBFAIR_SECRET_KEY=settings.secret_key,
+        JOBFAIR_NIK_KEY=settings.nik_key,
+        JOBFAIR_DATA_DIR=str(settings.data_dir),
+        JOBFAIR_REDIS_URL=redis_url,
+        JOBFAIR_REDIS_NAMESPACE=namespace,
+        JOBFAIR_SWEEP_SECONDS="0",
+        JOBFAIR_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@contextmanager
+def web_process(env: dict[str, str]) -> Iterator[str]:
+    """``uvicorn --factory jobfair.app:asgi`` as the Procfile runs it; yields its URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "jobfair.app:asgi",
+        "--host", "127.0.0.1", "--port", str(port), "--ws-per-message-deflate", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - fixed arguments
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "the web process exited during start-up"
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the web process did not start"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
