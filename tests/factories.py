@@ -262,3 +262,26 @@ async def recruiter(session: AsyncSession, *, company_row: Company, **overrides:
     session.add(Recruiter(company_id=company_row.id, user_id=user.id, role="owner"))
     await session.flush()
     return user
+
+
+async def organiser(
+    session: AsyncSession, *, office_row: LabourOffice | None = None, **overrides: Any
+) -> User:
+    """An organiser of ``office_row`` (a new office when none is given) who can sign in
+    with :data:`PASSWORD`; ``role="admin"`` makes an admin."""
+    from jobfair.services.identity import hash_password
+
+    n = _next()
+    office_row = office_row or await office(session)
+    values: dict[str, Any] = {
+        "email": f"petugas{n}@disnaker.test",
+        "password_hash": hash_password(PASSWORD),
+        "role": Role.ORGANISER,
+        "full_name": f"Petugas {n}",
+        "office_id": office_row.id,
+    }
+    values.update(overrides)
+    user = User(**values)
+    session.add(user)
+    await session.flush()
+    return user

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,11 +29,12 @@ from jobfair.reference.kbji import is_valid_kbji
 from jobfair.reference.kbli import is_valid_kbli
 from jobfair.reference.nik import MAX_AGE, MIN_AGE
 from jobfair.reference.regions import is_regency, provinces
+from jobfair.services.errors import ValidationFailed
+from jobfair.services.fairs import check_window
+from jobfair.services.formats import is_email, is_http_url
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --------------------------------------------------------------------------- model
@@ -200,6 +201,8 @@ class _Checker:
         self.file = file
         self.lines = lines
         self.problems: list[DefinitionProblem] = []
+        # The key path of each problem, for callers that show problems by field.
+        self.paths: list[Path_] = []
 
     def where(self, path: Path_) -> str:
         out = ""
@@ -215,6 +218,7 @@ class _Checker:
         return None
 
     def problem(self, path: Path_, message: str) -> None:
+        self.paths.append(path)
         self.problems.append(
             DefinitionProblem(self.file, self.where(path), message, self.line(path))
         )
@@ -311,6 +315,16 @@ def _slug(value: str, limit: int = 60) -> str | None:
     return None
 
 
+# Words of the organiser console's addresses (/organiser/fairs/new) that no fair may take.
+RESERVED_FAIR_SLUGS = frozenset({"new"})
+
+
+def _fair_slug(value: str) -> str | None:
+    if value in RESERVED_FAIR_SLUGS:
+        return f"{value!r} is reserved; choose another slug"
+    return _slug(value, 80)
+
+
 def _length(limit: int) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         return (
@@ -357,15 +371,11 @@ def _range(low: int, high: int) -> Callable[[int], str | None]:
 
 
 def _url(value: str) -> str | None:
-    return (
-        None if URL.match(value) and len(value) <= 300 else f"{value!r} is not an http(s) address"
-    )
+    return None if is_http_url(value) else f"{value!r} is not an http(s) address"
 
 
 def _email(value: str) -> str | None:
-    return (
-        None if EMAIL.match(value) and len(value) <= 254 else f"{value!r} is not an e-mail address"
-    )
+    return None if is_email(value) else f"{value!r} is not an e-mail address"
 
 
 def _kbli(value: str) -> str | None:
@@ -473,7 +483,7 @@ def _fair(c: _Checker, data: Any) -> FairDefinition | None:
         c.problem(path, "the [fair] table is missing")
         return None
     c.table(data, path, FAIR_KEYS)
-    slug = c.value(data, path, "slug", str, check=lambda v: _slug(v, 80))
+    slug = c.value(data, path, "slug", str, check=_fair_slug)
     name = c.value(data, path, "name", str, check=_length(200))
     description = c.value(data, path, "description", str, required=False, check=_length(5000))
     timezone = c.value(data, path, "timezone", str, check=_one_of(FAIR_TIMEZONES))
@@ -483,12 +493,19 @@ def _fair(c: _Checker, data: Any) -> FairDefinition | None:
     registration = _moment(c, data, path, "registration_opens_at", zone, required=False)
     deadline = _moment(c, data, path, "decision_deadline", zone)
     registration = registration or opens_at
-    if opens_at and closes_at and closes_at <= opens_at:
-        c.problem((*path, "closes_at"), "must be after opens_at")
-    if registration and opens_at and registration > opens_at:
-        c.problem((*path, "registration_opens_at"), "must not be after opens_at")
-    if deadline and closes_at and deadline < closes_at:
-        c.problem((*path, "decision_deadline"), "must not be before closes_at")
+    # One window rule for files and the organiser console (services.fairs); a moment
+    # that could not be read is None and skipped, so the others are still checked.
+    if opens_at or closes_at:
+        try:
+            check_window(
+                registration_opens_at=registration,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                decision_deadline=deadline,
+            )
+        except ValidationFailed as error:
+            for key, message in error.fields.items():
+                c.problem((*path, key), message)
     hosts_raw = c.value(data, path, "host_regency_codes", list, required=False, default=[])
     hosts: list[str] = []
     for index, code in enumerate(hosts_raw):
@@ -708,6 +725,19 @@ def _company(c: _Checker, data: Any, path: Path_) -> CompanyDefinition | None:
     )
 
 
+def check_fair_table(data: Mapping[str, Any]) -> tuple[FairDefinition | None, dict[str, str]]:
+    """Check one ``[fair]`` table by exactly the rules a definition file obeys (the
+    organiser console builds the table from its form): the definition, or None and the
+    first problem of each key (``"fair"`` for the table as a whole)."""
+    c = _Checker("<fair>", {})
+    fair = _fair(c, dict(data))
+    fields: dict[str, str] = {}
+    for at, problem in zip(c.paths, c.problems, strict=True):
+        key = at[1] if len(at) > 1 and isinstance(at[1], str) else "fair"
+        fields.setdefault(key, problem.message)
+    return (None if fields else fair), fields
+
+
 def parse_fair_text(text: str, *, file: str = "<definition>") -> FairFile:
     """Parse and validate a definition; raise :class:`DefinitionError` with every problem."""
     try:
@@ -891,6 +921,7 @@ __all__ = [
     "FairFile",
     "OfficeDefinition",
     "VacancyDefinition",
+    "check_fair_table",
     "dump_fair",
     "parse_fair_file",
     "parse_fair_text",

@@ -48,6 +48,8 @@ class Company(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     verification: Mapped[str] = mapped_column(String(16), default=CompanyVerification.PENDING)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why an organiser rejected the company, shown to its recruiters.
+    verification_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

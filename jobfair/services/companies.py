@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import after_commit
 from jobfair.i18n import gettext
+from jobfair.live import signals
 from jobfair.models import (
     Booth,
     Company,
@@ -45,7 +46,7 @@ from jobfair.reference.nik import MAX_AGE, MIN_AGE
 from jobfair.reference.regions import is_regency
 from jobfair.services import audit
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import normalise_phone, password_problem
+from jobfair.services.auth import normalise_phone, password_error
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -54,6 +55,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.formats import is_http_url, text
 from jobfair.services.identity import hash_password, token_hash
 from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
@@ -61,12 +63,6 @@ from jobfair.services.screening import membership
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_TYPES = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 INVITATION_LIFETIME = timedelta(days=7)
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
-def _text(data: Mapping[str, Any], name: str) -> str:
-    value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _int(data: Mapping[str, Any], name: str) -> int | str | None:
@@ -94,19 +90,19 @@ def _slugify(name: str) -> str:
 def check_company(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    name = " ".join(_text(data, "name").split())
+    name = " ".join(text(data.get("name")).split())
     if not 2 <= len(name) <= 200:
         errors["name"] = gettext("Enter the company's registered name (2 to 200 characters).")
     values["name"] = name
-    nib = re.sub(r"[\s.-]", "", _text(data, "nib"))
+    nib = re.sub(r"[\s.-]", "", text(data.get("nib")))
     if not (nib.isascii() and nib.isdigit() and len(nib) == 13):
         errors["nib"] = gettext("The NIB (Nomor Induk Berusaha) has 13 digits.")
     values["nib"] = nib
-    npwp = re.sub(r"[\s.-]", "", _text(data, "npwp"))
+    npwp = re.sub(r"[\s.-]", "", text(data.get("npwp")))
     if npwp and not (npwp.isascii() and npwp.isdigit() and len(npwp) in (15, 16)):
         errors["npwp"] = gettext("The NPWP has 16 digits (15 for an old NPWP).")
     values["npwp"] = npwp or None
-    kbli = _text(data, "kbli")
+    kbli = text(data.get("kbli"))
     if not is_valid_kbli(kbli):
         errors["kbli"] = gettext("Enter the 5-digit KBLI 2020 code of the main business.")
     values["kbli"] = kbli
@@ -114,23 +110,23 @@ def check_company(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, st
     if employer not in {kind.code for kind in EMPLOYER_TYPES}:
         errors["employer_type"] = gettext("Choose the kind of employer from the list.")
     values["employer_type"] = employer
-    regency = _text(data, "regency_code")
+    regency = text(data.get("regency_code"))
     if not is_regency(regency):
         errors["regency_code"] = gettext("Choose a regency or city from the list.")
     values["regency_code"] = regency
-    website = _text(data, "website")
-    if website and (not URL.match(website) or len(website) > 300):
+    website = text(data.get("website"))
+    if website and not is_http_url(website):
         errors["website"] = gettext("Enter an address starting with https://")
     values["website"] = website or None
-    description = _text(data, "description")
+    description = text(data.get("description"))
     if len(description) > 5000:
         errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
     values["description"] = description
-    contact = " ".join(_text(data, "contact_name").split())
+    contact = " ".join(text(data.get("contact_name")).split())
     if not 2 <= len(contact) <= 200:
         errors["contact_name"] = gettext("Enter the name of the contact person.")
     values["contact_name"] = contact
-    phone = _text(data, "contact_phone")
+    phone = text(data.get("contact_phone"))
     if phone:
         normalised = normalise_phone(phone)
         if normalised is None:
@@ -147,15 +143,12 @@ async def register_company(session: AsyncSession, data: Mapping[str, Any], now: 
     """A company and its first recruiter (the owner). The company waits for an
     organiser's verification before its booths can go live."""
     values, errors = check_company(data)
-    email = normalise_email(_text(data, "email"))
+    email = normalise_email(text(data.get("email")))
     if check_email(email):
         errors["email"] = gettext("Enter a valid e-mail address.")
     password = data.get("password") if isinstance(data.get("password"), str) else ""
-    if not 8 <= len(password) <= 128:
-        errors["password"] = gettext(
-            "The password needs %(problem)s.",
-            problem=password_problem("at least" if len(password) < 8 else "at most"),
-        )
+    if message := password_error(password):
+        errors["password"] = message
     if errors:
         raise ValidationFailed(gettext("Please check the form."), fields=errors)
     already = gettext("This is already registered. Sign in, or reset your password.")
@@ -355,11 +348,8 @@ async def accept_invitation(
     full_name = " ".join((full_name or "").split())
     if not 2 <= len(full_name) <= 200:
         errors["full_name"] = gettext("Enter your full name as on your KTP.")
-    if not 8 <= len(password or "") <= 128:
-        errors["password"] = gettext(
-            "The password needs %(problem)s.",
-            problem=password_problem("at least" if len(password or "") < 8 else "at most"),
-        )
+    if message := password_error(password or ""):
+        errors["password"] = message
     if errors:
         raise ValidationFailed(gettext("Please check the form."), fields=errors)
     if await session.scalar(
@@ -460,16 +450,16 @@ async def update_booth(
 ) -> Booth:
     booth = await company_booth(session, user, booth_id)
     errors: dict[str, str] = {}
-    description = _text(data, "description")
+    description = text(data.get("description"))
     if len(description) > 5000:
         errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
-    video = _text(data, "video_url")
-    if video and (not URL.match(video) or len(video) > 300):
+    video = text(data.get("video_url"))
+    if video and not is_http_url(video):
         errors["video_url"] = gettext("Enter an address starting with https://")
-    email = normalise_email(_text(data, "contact_email"))
+    email = normalise_email(text(data.get("contact_email")))
     if email and check_email(email):
         errors["contact_email"] = gettext("Enter a valid e-mail address.")
-    phone = _text(data, "contact_phone")
+    phone = text(data.get("contact_phone"))
     normalised = normalise_phone(phone) if phone else None
     if phone and normalised is None:
         errors["contact_phone"] = gettext(
@@ -505,7 +495,14 @@ def check_logo(data: bytes) -> str:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
             image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (
+        UnidentifiedImageError,
+        # An image announcing more pixels than Pillow will ever decode: a bomb.
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ) as exc:
         message = gettext("The logo must be a PNG, JPEG or WebP image.")
         raise UnsupportedMediaType(message, fields={"logo": message}) from exc
     if kind not in LOGO_TYPES:
@@ -553,6 +550,18 @@ def _organiser_may(user: User, fair: Fair) -> None:
         raise NotFound(gettext("We could not find that page."))
 
 
+def _decision_reason(approve: bool, reason: str | None) -> str | None:
+    """An organiser's reason: required to reject, at most 1000 characters."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        message = gettext("Say why, so the company can correct it.")
+        raise ValidationFailed(message, fields={"reason": message})
+    if len(reason) > 1000:
+        message = gettext("At most %(limit)s characters.", limit=1000)
+        raise ValidationFailed(message, fields={"reason": message})
+    return reason or None
+
+
 async def decide_booth(
     session: AsyncSession,
     organiser: User,
@@ -568,15 +577,9 @@ async def decide_booth(
     if booth is None or fair is None:
         raise NotFound(gettext("We could not find that page."))
     _organiser_may(organiser, fair)
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        message = gettext("Say why, so the company can correct it.")
-        raise ValidationFailed(message, fields={"reason": message})
-    if len(reason) > 1000:
-        message = gettext("At most %(limit)s characters.", limit=1000)
-        raise ValidationFailed(message, fields={"reason": message})
+    reason = _decision_reason(approve, reason)
     booth.status = BoothStatus.APPROVED if approve else BoothStatus.REJECTED
-    booth.decision_reason = reason or None
+    booth.decision_reason = reason
     booth.decided_at = now
     if approve:
         company = await session.get(Company, booth.company_id)
@@ -591,6 +594,7 @@ async def decide_booth(
         actor_user_id=organiser.id,
         fair_id=fair.id,
     )
+    signals.fair_changed(session, fair.id)
     return booth
 
 
@@ -607,11 +611,11 @@ def check_vacancy(data: Mapping[str, Any]) -> VacancyInput:
     """The Perpres 57/2023 fields of a vacancy, with a translated message per field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    title = " ".join(_text(data, "title").split())
+    title = " ".join(text(data.get("title")).split())
     if not 2 <= len(title) <= 200:
         errors["title"] = gettext("Enter the job title (2 to 200 characters).")
     values["title"] = title
-    kbji = _text(data, "kbji_code")
+    kbji = text(data.get("kbji_code"))
     if not is_valid_kbji(kbji):
         errors["kbji_code"] = gettext("Enter the KBJI 2014 code of the occupation (1 to 6 digits).")
     values["kbji_code"] = kbji
@@ -627,7 +631,7 @@ def check_vacancy(data: Mapping[str, Any]) -> VacancyInput:
         name in errors for name in ("openings_male", "openings_female", "openings_either")
     ):
         errors["openings_either"] = gettext("Enter at least one opening (men, women or either).")
-    education = _text(data, "education_min").upper()
+    education = text(data.get("education_min")).upper()
     if education not in EDUCATION_CODES:
         errors["education_min"] = gettext("Choose your highest education from the list.")
     values["education_min"] = education
@@ -658,25 +662,25 @@ def check_vacancy(data: Mapping[str, Any]) -> VacancyInput:
         and values["salary_min"] > values["salary_max"]
     ):
         errors["salary_max"] = gettext("The maximum salary is below the minimum salary.")
-    regency = _text(data, "work_regency_code")
+    regency = text(data.get("work_regency_code"))
     if not is_regency(regency):
         errors["work_regency_code"] = gettext("Choose a regency or city from the list.")
     values["work_regency_code"] = regency
-    employment = _text(data, "employment_type")
+    employment = text(data.get("employment_type"))
     if employment not in {kind.value for kind in EmploymentType}:
         errors["employment_type"] = gettext("Choose the kind of employment from the list.")
     values["employment_type"] = employment
     raw_skills = data.get("skills")
-    skills = raw_skills if isinstance(raw_skills, list) else _text(data, "skills").splitlines()
+    skills = raw_skills if isinstance(raw_skills, list) else text(data.get("skills")).splitlines()
     skills = [str(skill).strip() for skill in skills if str(skill).strip()]
     if len(skills) > 30 or any(len(skill) > 80 for skill in skills):
         errors["skills"] = gettext("At most 30 skills, one per line, each up to 80 characters.")
     values["skills"] = "\n".join(skills)
-    description = _text(data, "description")
+    description = text(data.get("description"))
     if len(description) > 5000:
         errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
     values["description"] = description
-    deadline = _text(data, "deadline")
+    deadline = text(data.get("deadline"))
     values["deadline"] = None
     if deadline:
         try:
@@ -788,12 +792,9 @@ async def verify_vacancy(
     if vacancy is None or fair is None:
         raise NotFound(gettext("We could not find that vacancy."))
     _organiser_may(organiser, fair)
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        message = gettext("Say why, so the company can correct it.")
-        raise ValidationFailed(message, fields={"reason": message})
+    reason = _decision_reason(approve, reason)
     vacancy.verification = VacancyVerification.VERIFIED if approve else VacancyVerification.REJECTED
-    vacancy.verification_reason = reason[:1000] or None
+    vacancy.verification_reason = reason
     vacancy.verified_at = now
     audit.record(
         session,
@@ -803,6 +804,7 @@ async def verify_vacancy(
         actor_user_id=organiser.id,
         fair_id=fair.id,
     )
+    signals.fair_changed(session, fair.id)
     return vacancy
 
 

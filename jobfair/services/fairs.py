@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobfair.db.uow import enqueue_after_commit
+from jobfair.i18n import gettext
 from jobfair.models import Application, Booth, Fair, Placement, Vacancy
 from jobfair.models.applications import PlacementConfirmation
 from jobfair.models.companies import BoothStatus
@@ -133,32 +135,44 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
 
 def check_window(
     *,
-    registration_opens_at: datetime,
-    opens_at: datetime,
-    closes_at: datetime,
-    decision_deadline: datetime,
+    registration_opens_at: datetime | None,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    decision_deadline: datetime | None,
 ) -> None:
-    """The window rule shared by the console and the events/ loader."""
+    """The window rule shared by the console and the events/ loader (which passes None
+    for a moment it could not read, so the others are still checked). Field messages
+    name the keys of a definition file; the console shows its own text per field."""
     fields: dict[str, str] = {}
-    if registration_opens_at > opens_at:
-        fields["registration_opens_at"] = "registration must open no later than the fair"
-    if opens_at >= closes_at:
-        fields["closes_at"] = "the fair must close after it opens"
-    if decision_deadline < closes_at:
-        fields["decision_deadline"] = "the decision deadline cannot be before the fair closes"
+    if opens_at and closes_at and opens_at >= closes_at:
+        fields["closes_at"] = "must be after opens_at"
+    if registration_opens_at and opens_at and registration_opens_at > opens_at:
+        fields["registration_opens_at"] = "must not be after opens_at"
+    if decision_deadline and closes_at and decision_deadline < closes_at:
+        fields["decision_deadline"] = "must not be before closes_at"
     if fields:
-        raise ValidationFailed("the fair's window is not valid", fields=fields)
+        raise ValidationFailed(gettext("The fair's dates do not fit together."), fields=fields)
+
+
+def schedule_report(session: AsyncSession, fair: Fair, now: datetime) -> None:
+    """Enqueue the report's compilation for the fair's close, after the commit. A job
+    left over from before an extension finds the fair still open and does nothing; a
+    job lost with its process is re-driven by the sweep (``compile_due_reports``)."""
+    delay = max((fair.closes_at - now).total_seconds(), 0.0)
+    # A whole second more, so the job never runs a hair before the close.
+    enqueue_after_commit(session, "compile_fair_report", defer_by=delay + 1.0, fair_id=fair.id)
 
 
 def publish(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: int | None) -> None:
     if fair.status == FairStatus.PUBLISHED:
         return
     if fair.status == FairStatus.CANCELLED:
-        raise Conflict("a cancelled fair cannot be published again")
+        raise Conflict(gettext("A cancelled fair cannot be published again."))
     if fair.closes_at <= now:
-        raise Conflict("the fair's window has already passed; extend it before publishing")
+        raise Conflict(gettext("The fair has already closed; extend it before publishing."))
     fair.status = FairStatus.PUBLISHED
     fair.published_at = now
+    schedule_report(session, fair, now)
     audit.record(
         session,
         "fair.published",
@@ -173,7 +187,7 @@ def cancel(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: i
     if fair.status == FairStatus.CANCELLED:
         return
     if fair.phase(now) == FairPhase.CLOSED:
-        raise Conflict("a fair that has closed cannot be cancelled")
+        raise Conflict(gettext("A fair that has closed cannot be cancelled."))
     fair.status = FairStatus.CANCELLED
     fair.cancelled_at = now
     audit.record(
@@ -197,11 +211,11 @@ def extend(
 ) -> None:
     """Move the close later (never earlier), and the decision deadline with it."""
     if fair.status == FairStatus.CANCELLED:
-        raise Conflict("a cancelled fair cannot be extended")
+        raise Conflict(gettext("A cancelled fair cannot be extended."))
     if closes_at <= fair.closes_at:
         raise ValidationFailed(
-            "an extension must move the close later",
-            fields={"closes_at": "must be later than the current close"},
+            gettext("An extension must move the close later."),
+            fields={"closes_at": "must be later than the current closes_at"},
         )
     # Unless told otherwise, companies keep the same time to answer after the close:
     # late applicants deserve an answer as much as early ones.
@@ -215,6 +229,8 @@ def extend(
     previous = fair.closes_at
     fair.closes_at = closes_at
     fair.decision_deadline = deadline
+    if fair.status == FairStatus.PUBLISHED:
+        schedule_report(session, fair, now)
     audit.record(
         session,
         "fair.extended",

@@ -32,7 +32,12 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def home_for(role: str) -> str:
-    return {Role.APPLICANT: "/me", Role.RECRUITER: "/company"}.get(role, "/")
+    return {
+        Role.APPLICANT: "/me",
+        Role.RECRUITER: "/company",
+        Role.ORGANISER: "/organiser",
+        Role.ADMIN: "/organiser",
+    }.get(role, "/")
 
 
 # ----------------------------------------------------------------------- sign in

@@ -158,14 +158,16 @@ async def test_booth_vacancy_and_organiser_decisions(
     )
     token = csrf_of(queue.text)
     no_reason = await organiser_client.post(
-        f"/organiser/booths/{booth_id}/decision", data={"decision": "reject", "csrf_token": token}
+        f"/organiser/fairs/bursa-uji/booths/{booth_id}/decision",
+        data={"decision": "reject", "csrf_token": token},
     )
     assert "Say why" in (await organiser_client.get(no_reason.headers["location"])).text
     await organiser_client.post(
-        f"/organiser/booths/{booth_id}/decision", data={"decision": "approve", "csrf_token": token}
+        f"/organiser/fairs/bursa-uji/booths/{booth_id}/decision",
+        data={"decision": "approve", "csrf_token": token},
     )
     await organiser_client.post(
-        f"/organiser/vacancies/{vacancy_id}/decision",
+        f"/organiser/fairs/bursa-uji/vacancies/{vacancy_id}/decision",
         data={"decision": "approve", "csrf_token": token},
     )
     public = await client.get(f"/fairs/bursa-uji/vacancies/{vacancy_id}")

@@ -1,0 +1,531 @@
+"""Organiser console pages: the office's fairs (create, edit, publish, extend, cancel),
+the verification queue, companies, organiser accounts and the audit log.
+
+Organisers work within their labour office, admins within every office; the services
+answer 404 for anything outside that scope. Every change is a POST with a CSRF token
+and leaves an audit row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from jobfair.context import AppContext
+from jobfair.i18n import N_, gettext
+from jobfair.models.accounts import Role
+from jobfair.models.companies import CompanyVerification
+from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairStatus
+from jobfair.reference import regions
+from jobfair.services import companies, organiser
+from jobfair.services.auth import SignedIn
+from jobfair.services.errors import DomainError, NotFound, ValidationFailed
+from jobfair.services.organiser import AuditFilters
+from jobfair.web.account import region_choices
+from jobfair.web.auth import checked_form, require
+from jobfair.web.htmx import render
+
+STAFF = (Role.ORGANISER, Role.ADMIN)
+# Notices after a redirect, by the ``done`` query value (never free text in the URL).
+DONE = {
+    "created": N_("The fair was created as a draft. Publish it when it is ready."),
+    "saved": N_("Saved."),
+    "published": N_("The fair is published."),
+    "extended": N_("The fair now closes later."),
+    "cancelled": N_("The fair is cancelled."),
+}
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def _staff(request: Request) -> SignedIn:
+    return require(request, *STAFF)
+
+
+def _values(form: FormData) -> dict[str, str]:
+    return {
+        key: str(value)[:6000]
+        for key, value in form.items()
+        if key not in ("password", "csrf_token") and isinstance(value, str)
+    }
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return max(int(raw), 1) if raw.isdigit() and len(raw) < 6 else 1
+
+
+def _done(request: Request) -> str | None:
+    key = request.query_params.get("done", "")
+    return gettext(DONE[key]) if key in DONE else None
+
+
+# -------------------------------------------------------------------------- home
+
+
+async def home(request: Request) -> Response:
+    signed_in = _staff(request)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        console = await organiser.console_home(session, signed_in.user, ctx.now())
+    return render(
+        request,
+        "pages/organiser/home.html",
+        {"console": console, "is_admin": organiser.is_admin(signed_in.user)},
+    )
+
+
+# ------------------------------------------------------------------------- fairs
+
+
+def _hosts(form: FormData) -> list[str]:
+    """The host regencies kept (checked) plus the one chosen in the picker, if any."""
+    codes = [str(code) for code in form.getlist("host_regency_codes")][:50]
+    picked = str(form.get("host_regency_code", "")).strip()
+    if picked and picked not in codes:
+        codes.append(picked)
+    return codes
+
+
+def _host_choices(codes: list[str]) -> list[tuple[str, str]]:
+    names = []
+    for code in codes:
+        try:
+            names.append((code, regions.regency(code).display_name))
+        except KeyError:
+            names.append((code, code))
+    return names
+
+
+async def _fair_form(
+    request: Request,
+    *,
+    fair: Any,
+    values: dict[str, str],
+    hosts: list[str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    signed_in = _staff(request)
+    async with _ctx(request).read() as session:
+        offices = await organiser.offices(session, signed_in.user)
+    return render(
+        request,
+        "pages/organiser/fair_form.html",
+        {
+            "fair": fair,
+            "values": values,
+            "hosts": _host_choices(hosts),
+            "errors": errors,
+            "region": region_choices(values, "host"),
+            "timezones": [(zone, TIMEZONE_ABBREVIATIONS[zone]) for zone in FAIR_TIMEZONES],
+            "offices": offices,
+            "is_admin": organiser.is_admin(signed_in.user),
+            "window_locked": fair is not None and fair.status != FairStatus.DRAFT,
+        },
+        status_code=status_code,
+    )
+
+
+async def fair_new(request: Request) -> Response:
+    signed_in = _staff(request)
+    values = {"timezone": "Asia/Jakarta"}
+    if signed_in.user.office_id:
+        values["office"] = str(signed_in.user.office_id)
+    return await _fair_form(request, fair=None, values=values, hosts=[], errors={})
+
+
+async def fair_create(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    values, hosts = _values(form), _hosts(form)
+    values.pop("host_regency_code", None)
+    if form.get("action") in ("regions", "add_host"):
+        # The no-JavaScript picker: show the province's regencies, or add the chosen one.
+        return await _fair_form(request, fair=None, values=values, hosts=hosts, errors={})
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            fair = await organiser.create_fair(session, signed_in.user, values, hosts, ctx.now())
+            slug = fair.slug
+    except ValidationFailed as error:
+        return await _fair_form(
+            request, fair=None, values=values, hosts=hosts, errors=error.fields, status_code=422
+        )
+    except DomainError as error:
+        if not error.fields:
+            raise
+        return await _fair_form(
+            request,
+            fair=None,
+            values=values,
+            hosts=hosts,
+            errors=error.fields,
+            status_code=error.status,
+        )
+    return RedirectResponse(
+        request.url_for("organiser:fair", slug=slug).path + "?done=created", status_code=303
+    )
+
+
+async def _fair_page(
+    request: Request,
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    signed_in = _staff(request)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        row = await organiser.fair_overview(
+            session, signed_in.user, request.path_params["slug"], ctx.now()
+        )
+    fair = row.fair
+    return render(
+        request,
+        "pages/organiser/fair.html",
+        {
+            "row": row,
+            "fair": fair,
+            "errors": errors or {},
+            "problem": problem,
+            "notice": _done(request),
+            "extend_values": {
+                "closes_at": organiser.local_input(fair, fair.closes_at),
+                "decision_deadline": "",
+            },
+        },
+        status_code=status_code,
+    )
+
+
+async def fair_page(request: Request) -> Response:
+    return await _fair_page(request)
+
+
+async def fair_edit(request: Request) -> Response:
+    signed_in = _staff(request)
+    async with _ctx(request).read() as session:
+        fair = await organiser.scoped_fair(session, signed_in.user, request.path_params["slug"])
+    return await _fair_form(
+        request,
+        fair=fair,
+        values=organiser.fair_form_values(fair),
+        hosts=fair.host_regency_codes,
+        errors={},
+    )
+
+
+async def fair_update(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    values, hosts = _values(form), _hosts(form)
+    values.pop("host_regency_code", None)
+    ctx = _ctx(request)
+    slug = request.path_params["slug"]
+    async with ctx.read() as session:
+        fair = await organiser.scoped_fair(session, signed_in.user, slug)
+    if fair.status != FairStatus.DRAFT:
+        # Locked inputs are not sent; show what is stored.
+        values = {**organiser.fair_form_values(fair), **values}
+    if form.get("action") in ("regions", "add_host"):
+        return await _fair_form(request, fair=fair, values=values, hosts=hosts, errors={})
+    try:
+        async with ctx.unit_of_work() as session:
+            await organiser.update_fair(session, signed_in.user, slug, values, hosts, ctx.now())
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _fair_form(
+            request,
+            fair=fair,
+            values=values,
+            hosts=hosts,
+            errors=error.fields or {"form": error.message},
+            status_code=error.status,
+        )
+    return RedirectResponse(
+        request.url_for("organiser:fair", slug=slug).path + "?done=saved", status_code=303
+    )
+
+
+async def _fair_action(request: Request, done: str, action: Any) -> Response:
+    """Run one lifecycle action; a refusal shows the fair page with the reason."""
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    slug = request.path_params["slug"]
+    try:
+        async with ctx.unit_of_work() as session:
+            await action(session, signed_in.user, slug, form, ctx.now())
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _fair_page(
+            request, errors=error.fields, problem=error.message, status_code=error.status
+        )
+    return RedirectResponse(
+        request.url_for("organiser:fair", slug=slug).path + f"?done={done}", status_code=303
+    )
+
+
+async def fair_publish(request: Request) -> Response:
+    async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
+        await organiser.publish_fair(session, user, slug, now)
+
+    return await _fair_action(request, "published", action)
+
+
+async def fair_extend(request: Request) -> Response:
+    async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
+        await organiser.extend_fair(
+            session,
+            user,
+            slug,
+            str(form.get("closes_at", ""))[:40],
+            str(form.get("decision_deadline", ""))[:40],
+            now,
+        )
+
+    return await _fair_action(request, "extended", action)
+
+
+async def fair_cancel(request: Request) -> Response:
+    async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
+        await organiser.cancel_fair(session, user, slug, form.get("confirm") == "yes", now)
+
+    return await _fair_action(request, "cancelled", action)
+
+
+# ------------------------------------------------------------------------- queue
+
+
+async def queue(request: Request) -> Response:
+    signed_in = _staff(request)
+    async with _ctx(request).read() as session:
+        fair, booths, vacancies = await companies.verification_queue(
+            session, signed_in.user, request.path_params["slug"]
+        )
+    return render(
+        request,
+        "pages/organiser/queue.html",
+        {
+            "fair": fair,
+            "booths": booths,
+            "vacancies": vacancies,
+            "errors": {},
+            "result": request.query_params.get("result"),
+        },
+    )
+
+
+async def decide(request: Request) -> Response:
+    """Approve or reject a booth or a vacancy from the fair's queue, then back to it."""
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    decision = {"booths": companies.decide_booth, "vacancies": companies.verify_vacancy}.get(
+        request.path_params["kind"]
+    )
+    if decision is None:
+        raise NotFound(gettext("We could not find that page."))
+    try:
+        async with ctx.unit_of_work() as session:
+            await decision(
+                session,
+                signed_in.user,
+                request.path_params["object_id"],
+                form.get("decision") == "approve",
+                str(form.get("reason", "")),
+                ctx.now(),
+            )
+        message = gettext("Saved.")
+    except ValidationFailed as error:
+        message = next(iter(error.fields.values()), error.message)
+    target = request.url_for("organiser:queue", slug=request.path_params["slug"]).path
+    return RedirectResponse(f"{target}?result={quote(message)}", status_code=303)
+
+
+# --------------------------------------------------------------------- companies
+
+
+def _company_status(request: Request) -> str | None:
+    status = request.query_params.get("status", "")
+    return status if status in {s.value for s in CompanyVerification} else None
+
+
+async def _companies_page(
+    request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
+    signed_in = _staff(request)
+    status = _company_status(request)
+    page = _page_number(request)
+    async with _ctx(request).read() as session:
+        rows, more = await organiser.list_companies(session, signed_in.user, status, page)
+    return render(
+        request,
+        "pages/organiser/companies.html",
+        {
+            "rows": rows,
+            "more": more,
+            "page": page,
+            "status": status or "",
+            "statuses": [s.value for s in CompanyVerification],
+            "errors": errors or {},
+            "notice": _done(request),
+        },
+        status_code=status_code,
+    )
+
+
+async def companies_page(request: Request) -> Response:
+    return await _companies_page(request)
+
+
+async def company_decide(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    company_id = request.path_params["company_id"]
+    try:
+        async with ctx.unit_of_work() as session:
+            await organiser.decide_company(
+                session,
+                signed_in.user,
+                company_id,
+                form.get("decision") == "approve",
+                str(form.get("reason", "")),
+                ctx.now(),
+            )
+    except ValidationFailed as error:
+        errors = {f"reason-{company_id}": error.fields.get("reason", error.message)}
+        return await _companies_page(request, errors=errors, status_code=422)
+    status = _company_status(request)
+    target = request.url_for("organiser:companies").path + "?done=saved"
+    return RedirectResponse(target + (f"&status={status}" if status else ""), status_code=303)
+
+
+# ------------------------------------------------------------------------- users
+
+
+async def _users_page(
+    request: Request,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    signed_in = _staff(request)
+    async with _ctx(request).read() as session:
+        staff = await organiser.list_staff(session, signed_in.user)
+        offices = await organiser.offices(session, signed_in.user)
+    notices = {
+        "added": gettext("The organiser was added."),
+        "invited": gettext("The organiser was added and the invitation has been sent."),
+        "disabled": gettext("The account is disabled and signed out everywhere."),
+        "enabled": gettext("The account is enabled again."),
+    }
+    return render(
+        request,
+        "pages/organiser/users.html",
+        {
+            "staff": staff,
+            "offices": offices,
+            "values": values or {"role": "organiser", "mode": "invite"},
+            "errors": errors or {},
+            "problem": problem,
+            "notice": notices.get(request.query_params.get("done", "")),
+            "is_admin": organiser.is_admin(signed_in.user),
+            "me": signed_in.user.id,
+        },
+        status_code=status_code,
+    )
+
+
+async def users_page(request: Request) -> Response:
+    return await _users_page(request)
+
+
+async def user_create(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    values = _values(form)
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            await organiser.add_staff(
+                session,
+                signed_in.user,
+                values,
+                str(form.get("password", "")),
+                ctx.now(),
+                base_url=ctx.settings.base_url,
+            )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _users_page(
+            request,
+            values=values,
+            errors=error.fields,
+            problem=None if error.fields else error.message,
+            status_code=error.status,
+        )
+    done = "invited" if values.get("mode") == "invite" else "added"
+    return RedirectResponse(
+        request.url_for("organiser:users").path + f"?done={done}", status_code=303
+    )
+
+
+async def user_active(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    active = form.get("active") == "1"
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            await organiser.set_staff_active(
+                session, signed_in.user, request.path_params["user_id"], active, ctx.now()
+            )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _users_page(request, problem=error.message, status_code=error.status)
+    done = "enabled" if active else "disabled"
+    return RedirectResponse(
+        request.url_for("organiser:users").path + f"?done={done}", status_code=303
+    )
+
+
+# ------------------------------------------------------------------------- audit
+
+
+async def audit_page(request: Request) -> Response:
+    signed_in = _staff(request)
+    filters, errors = AuditFilters.parse(request.query_params)
+    async with _ctx(request).read() as session:
+        rows, more = await organiser.audit_entries(session, signed_in.user, filters)
+    return render(
+        request,
+        "pages/organiser/audit.html",
+        {
+            "rows": rows,
+            "more": more,
+            "filters": filters,
+            "errors": errors,
+            "values": {
+                key: request.query_params.get(key, "")[:254]
+                for key in ("actor", "action", "object_type", "object_id", "date_from", "date_to")
+            },
+            "zone": organiser.AUDIT_ZONE,
+        },
+        fragment="partials/organiser/audit_table.html",
+    )

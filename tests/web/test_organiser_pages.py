@@ -1,0 +1,498 @@
+"""The organiser console in the browser: landing, fairs (create, edit, publish, extend,
+cancel), companies, organiser accounts, the audit log; who may see what, and CSRF."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import factories
+import httpx
+import pytest
+from browsing import csrf_of, sign_in
+from sqlalchemy import select
+from starlette.applications import Starlette
+
+from jobfair.context import AppContext
+from jobfair.models import AuditLog, Company, Fair, User, UserSession, Vacancy
+from jobfair.models.fairs import FairStatus
+
+FAIR_FORM = {
+    "slug": "bursa-asahan-2027",
+    "name": "Bursa Kerja Asahan 2027",
+    "description": "",
+    "timezone": "Asia/Jakarta",
+    "registration_opens_at": "2027-01-04T08:00",
+    "opens_at": "2027-01-11T08:00",
+    "closes_at": "2027-01-18T16:00",
+    "decision_deadline": "2027-02-01T16:00",
+    "host_province": "12",
+    "host_regency_code": "12.09",
+    "local_hiring_target": "60",
+    "application_cap": "10",
+}
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    client.cookies.set("lang", "en")
+    return client
+
+
+async def _world(ctx: AppContext) -> dict[str, object]:
+    """An office with a published fair, a pending company asking for a booth, and an
+    organiser; another office with its own organiser; an admin; a recruiter."""
+    async with ctx.unit_of_work() as session:
+        office = await factories.office(session, name="Disnaker Asahan")
+        other = await factories.office(session, name="Disnaker Medan")
+        fair = await factories.fair(session, office_row=office, slug="bursa-uji")
+        company = await factories.company(session, name="PT Sawit Baru", verification="pending")
+        booth = await factories.booth(
+            session, fair_row=fair, company_row=company, status="requested"
+        )
+        await factories.vacancy(session, booth_row=booth, verification="pending")
+        me = await factories.organiser(session, office_row=office, email="saya@disnaker.test")
+        colleague = await factories.organiser(
+            session, office_row=office, email="rekan@disnaker.test", full_name="Rekan Kerja"
+        )
+        await factories.organiser(session, office_row=other, email="lain@disnaker.test")
+        await factories.organiser(
+            session, office_row=other, email="admin@disnaker.test", role="admin"
+        )
+        await factories.recruiter(
+            session, company_row=await factories.company(session), email="hrd@pt.test"
+        )
+        return {
+            "office": office.id,
+            "fair": fair.id,
+            "company": company.id,
+            "booth": booth.id,
+            "me": me.id,
+            "colleague": colleague.id,
+        }
+
+
+async def _signed_in(app: Starlette, email: str) -> httpx.AsyncClient:
+    client = _client(app)
+    response = await sign_in(client, email, factories.PASSWORD)
+    assert response.status_code == 303
+    return client
+
+
+async def _post(
+    client: httpx.AsyncClient, path: str, data: dict[str, object], page: str = "/organiser"
+) -> httpx.Response:
+    token = csrf_of((await client.get(page)).text)
+    return await client.post(path, data={**data, "csrf_token": token})
+
+
+async def _audit(ctx: AppContext, action: str) -> AuditLog | None:
+    async with ctx.read() as session:
+        return await session.scalar(
+            select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id.desc())
+        )
+
+
+async def test_organisers_land_on_the_console(app: Starlette, ctx: AppContext) -> None:
+    await _world(ctx)
+    client = _client(app)
+    signed = await sign_in(client, "saya@disnaker.test", factories.PASSWORD)
+    assert signed.headers["location"] == "/organiser"
+    home = await client.get("/organiser")
+    assert home.status_code == 200
+    assert 'href="/organiser">Console</a>' in home.text
+    assert "Bursa Kerja Virtual" in home.text and 'href="/organiser/fairs/bursa-uji"' in home.text
+    # One booth request and one vacancy wait; one company waits for verification.
+    assert "1 booths, 1 vacancies" in home.text
+    assert 'href="/organiser/fairs/bursa-uji/queue"' in home.text
+    admin = _client(app)
+    assert (await sign_in(admin, "admin@disnaker.test", factories.PASSWORD)).headers[
+        "location"
+    ] == "/organiser"
+    admin_home = await admin.get("/organiser")
+    assert "Disnaker Asahan" in admin_home.text
+    stranger = await _signed_in(app, "lain@disnaker.test")
+    assert "bursa-uji" not in (await stranger.get("/organiser")).text
+
+
+async def test_who_may_enter(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    anonymous = _client(app)
+    for path in ("/organiser", "/organiser/fairs/bursa-uji", "/organiser/audit"):
+        response = await anonymous.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    recruiter = await _signed_in(app, "hrd@pt.test")
+    for path in ("/organiser", "/organiser/companies", "/organiser/users", "/organiser/audit"):
+        assert (await recruiter.get(path)).status_code == 403
+    applicant = _client(app)
+    async with ctx.unit_of_work() as session:
+        person = await factories.applicant(session, vault=ctx.nik_vault)
+        user = await session.get(User, person.user_id)
+        assert user is not None
+        user.password_hash = (await session.get(User, ids["me"])).password_hash  # type: ignore[union-attr]
+        email = user.email
+    assert email is not None
+    await sign_in(applicant, email, factories.PASSWORD)
+    assert (await applicant.get("/organiser/fairs/new")).status_code == 403
+    stranger = await _signed_in(app, "lain@disnaker.test")
+    for path in (
+        "/organiser/fairs/bursa-uji",
+        "/organiser/fairs/bursa-uji/edit",
+        "/organiser/fairs/bursa-uji/queue",
+    ):
+        assert (await stranger.get(path)).status_code == 404
+    for path, data in (
+        ("/organiser/fairs/bursa-uji/publish", {}),
+        ("/organiser/fairs/bursa-uji/cancel", {"confirm": "yes"}),
+        ("/organiser/fairs/bursa-uji/extend", {"closes_at": "2030-01-01T08:00"}),
+        (f"/organiser/companies/{ids['company']}/decision", {"decision": "approve"}),
+        (f"/organiser/users/{ids['colleague']}/active", {"active": "0"}),
+    ):
+        assert (await _post(stranger, path, data)).status_code == 404
+    async with ctx.read() as session:
+        fair = await session.get(Fair, ids["fair"])
+        colleague = await session.get(User, ids["colleague"])
+        company = await session.get(Company, ids["company"])
+    assert fair is not None and fair.status == FairStatus.PUBLISHED
+    assert colleague is not None and colleague.is_active
+    assert company is not None and company.verification == "pending"
+
+
+async def test_every_change_needs_the_csrf_token(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    for path, data in (
+        ("/organiser/fairs", FAIR_FORM),
+        ("/organiser/fairs/bursa-uji/edit", FAIR_FORM),
+        ("/organiser/fairs/bursa-uji/cancel", {"confirm": "yes"}),
+        ("/organiser/fairs/bursa-uji/extend", {"closes_at": "2030-01-01T08:00"}),
+        ("/organiser/fairs/bursa-uji/publish", {}),
+        (f"/organiser/companies/{ids['company']}/decision", {"decision": "approve"}),
+        ("/organiser/users", {"full_name": "X", "email": "x@y.test", "mode": "invite"}),
+        (f"/organiser/users/{ids['colleague']}/active", {"active": "0"}),
+        (f"/organiser/fairs/bursa-uji/booths/{ids['booth']}/decision", {"decision": "approve"}),
+    ):
+        response = await client.post(path, data=data)
+        assert response.status_code == 403, path
+        assert "The form has expired" in response.text
+    async with ctx.read() as session:
+        assert (await session.scalar(select(Fair).where(Fair.slug == "bursa-asahan-2027"))) is None
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None and fair.status == FairStatus.PUBLISHED
+
+
+async def test_create_a_fair_from_the_form(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    form = await client.get("/organiser/fairs/new")
+    assert form.status_code == 200 and 'type="datetime-local"' in form.text
+    # The no-JavaScript picker adds a regency without saving.
+    added = await _post(
+        client, "/organiser/fairs", {**FAIR_FORM, "action": "add_host"}, "/organiser/fairs/new"
+    )
+    assert added.status_code == 200 and 'name="host_regency_codes" value="12.09"' in added.text
+    for changes, field, status in (
+        ({"closes_at": "2027-01-10T08:00"}, "closes_at", 422),
+        ({"timezone": "UTC"}, "timezone", 422),
+        ({"application_cap": "0"}, "application_cap", 422),
+        ({"slug": "Bursa Asahan!"}, "slug", 422),
+        ({"slug": "bursa-uji"}, "slug", 409),
+    ):
+        bad = await _post(
+            client, "/organiser/fairs", {**FAIR_FORM, **changes}, "/organiser/fairs/new"
+        )
+        assert bad.status_code == status, changes
+        assert f'id="{field}-error"' in bad.text
+    assert "Another fair already uses this address." in bad.text
+    created = await _post(client, "/organiser/fairs", FAIR_FORM, "/organiser/fairs/new")
+    assert created.status_code == 303
+    assert created.headers["location"] == "/organiser/fairs/bursa-asahan-2027?done=created"
+    page = await client.get(created.headers["location"])
+    assert "created as a draft" in page.text and "Kabupaten Asahan" in page.text
+    for link in ("/queue", "/live", "/report"):
+        assert f'href="/organiser/fairs/bursa-asahan-2027{link}"' in page.text
+    async with ctx.read() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-asahan-2027"))
+        assert fair is not None and fair.status == FairStatus.DRAFT
+        assert fair.office_id == ids["office"] and fair.host_regency_codes == ["12.09"]
+        assert fair.opens_at == datetime(2027, 1, 11, 1, 0, tzinfo=UTC)
+        assert (fair.application_cap, fair.local_hiring_target) == (10, 60)
+    entry = await _audit(ctx, "fair.created")
+    assert entry is not None and entry.actor_user_id == ids["me"] and entry.fair_id == fair.id
+
+
+async def test_edit_publish_extend_and_cancel(app: Starlette, ctx: AppContext) -> None:
+    await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    await _post(client, "/organiser/fairs", FAIR_FORM, "/organiser/fairs/new")
+    base = "/organiser/fairs/bursa-asahan-2027"
+    edit = await client.get(f"{base}/edit")
+    assert 'value="2027-01-11T08:00"' in edit.text
+    changed = await client.post(
+        f"{base}/edit",
+        data={
+            **FAIR_FORM,
+            "name": "Bursa Baru",
+            "host_regency_codes": ["12.09"],
+            "host_regency_code": "12.08",
+            "application_cap": "",
+            "csrf_token": csrf_of(edit.text),
+        },
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == f"{base}?done=saved"
+    bad = await client.post(
+        f"{base}/edit",
+        data={
+            **FAIR_FORM,
+            "decision_deadline": "2027-01-01T08:00",
+            "csrf_token": csrf_of(edit.text),
+        },
+    )
+    assert bad.status_code == 422 and 'id="decision_deadline-error"' in bad.text
+    async with ctx.read() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-asahan-2027"))
+        assert fair is not None and fair.name == "Bursa Baru" and fair.application_cap is None
+        assert fair.host_regency_codes == ["12.08", "12.09"]
+        fair_id = fair.id
+    updated = await _audit(ctx, "fair.updated")
+    assert updated is not None and "name" in updated.data["fields"]
+
+    published = await _post(client, f"{base}/publish", {}, base)
+    assert published.headers["location"] == f"{base}?done=published"
+    again = await _post(client, f"{base}/publish", {}, base)
+    assert again.status_code == 409 and "already published" in again.text
+    earlier = await _post(client, f"{base}/extend", {"closes_at": "2027-01-12T08:00"}, base)
+    assert earlier.status_code == 422
+    assert "The new close must be later than the current close." in earlier.text
+    extended = await _post(client, f"{base}/extend", {"closes_at": "2027-01-20T16:00"}, base)
+    assert extended.headers["location"] == f"{base}?done=extended"
+    unconfirmed = await _post(client, f"{base}/cancel", {}, base)
+    assert unconfirmed.status_code == 422 and 'id="confirm-error"' in unconfirmed.text
+    cancelled = await _post(client, f"{base}/cancel", {"confirm": "yes"}, base)
+    assert cancelled.headers["location"] == f"{base}?done=cancelled"
+    async with ctx.read() as session:
+        fair = await session.get(Fair, fair_id)
+        assert fair is not None and fair.status == FairStatus.CANCELLED
+        assert fair.closes_at == datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
+        assert fair.decision_deadline == datetime(2027, 2, 3, 9, 0, tzinfo=UTC)
+        actions = list(
+            await session.scalars(
+                select(AuditLog.action).where(AuditLog.fair_id == fair_id).order_by(AuditLog.id)
+            )
+        )
+    assert actions == [
+        "fair.created",
+        "fair.updated",
+        "fair.published",
+        "fair.extended",
+        "fair.cancelled",
+    ]
+    page = await client.get(base)
+    assert "Extend the fair" not in page.text
+    locked = await _post(client, f"{base}/edit", FAIR_FORM, f"{base}/edit")
+    assert locked.status_code == 409
+
+
+async def test_a_published_fair_locks_its_window_in_the_form(
+    app: Starlette, ctx: AppContext
+) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    edit = await client.get("/organiser/fairs/bursa-uji/edit")
+    assert 'name="opens_at" type="datetime-local"' in edit.text and "disabled" in edit.text
+    response = await client.post(
+        "/organiser/fairs/bursa-uji/edit",
+        data={
+            "name": "Nama Baru",
+            "host_regency_codes": ["12.09"],
+            "csrf_token": csrf_of(edit.text),
+        },
+    )
+    assert response.status_code == 303
+    async with ctx.read() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None and fair.name == "Nama Baru"
+        assert fair.opens_at == datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
+
+
+async def test_companies_filter_and_decisions(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        # A company elsewhere is invisible to this office.
+        await factories.booth(
+            session,
+            fair_row=await factories.fair(session),
+            company_row=await factories.company(
+                session, name="PT Kantor Lain", verification="pending"
+            ),
+        )
+    client = await _signed_in(app, "saya@disnaker.test")
+    pending = await client.get("/organiser/companies?status=pending")
+    assert "PT Sawit Baru" in pending.text and "PT Kantor Lain" not in pending.text
+    assert 'href="/organiser/fairs/bursa-uji/queue"' in pending.text
+    assert "PT Sawit Baru" not in (await client.get("/organiser/companies?status=verified")).text
+    path = f"/organiser/companies/{ids['company']}/decision"
+    no_reason = await _post(client, path, {"decision": "reject"}, "/organiser/companies")
+    assert no_reason.status_code == 422 and f'id="reason-{ids["company"]}-error"' in no_reason.text
+    rejected = await _post(
+        client, path, {"decision": "reject", "reason": "NIB tidak aktif"}, "/organiser/companies"
+    )
+    assert rejected.status_code == 303
+    listing = await client.get("/organiser/companies?status=rejected")
+    assert "PT Sawit Baru" in listing.text and "NIB tidak aktif" in listing.text
+    async with ctx.read() as session:
+        company = await session.get(Company, ids["company"])
+        assert company is not None and company.verification == "rejected"
+        assert company.verification_reason == "NIB tidak aktif"
+    entry = await _audit(ctx, "company.rejected")
+    assert (
+        entry is not None and entry.object_id == ids["company"] and entry.actor_user_id == ids["me"]
+    )
+    admin = await _signed_in(app, "admin@disnaker.test")
+    everything = await admin.get("/organiser/companies")
+    assert "PT Sawit Baru" in everything.text and "PT Kantor Lain" in everything.text
+    approved = await _post(admin, path, {"decision": "approve"}, "/organiser/companies")
+    assert approved.status_code == 303
+    assert (await _audit(ctx, "company.verified")) is not None
+
+
+async def test_organiser_accounts(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    colleague = await _signed_in(app, "rekan@disnaker.test")
+    client = await _signed_in(app, "saya@disnaker.test")
+    users = await client.get("/organiser/users")
+    assert "Rekan Kerja" in users.text and "lain@disnaker.test" not in users.text
+    assert 'name="role"' not in users.text  # only admins may add admins
+    bad = await _post(
+        client,
+        "/organiser/users",
+        {"full_name": "", "email": "bukan", "mode": "password"},
+        "/organiser/users",
+    )
+    assert bad.status_code == 422
+    for field in ("full_name", "email", "password"):
+        assert f'id="{field}-error"' in bad.text
+    as_admin = await _post(
+        client,
+        "/organiser/users",
+        {"full_name": "Bos", "email": "bos@disnaker.test", "mode": "invite", "role": "admin"},
+        "/organiser/users",
+    )
+    assert as_admin.status_code == 403
+    invited = await _post(
+        client,
+        "/organiser/users",
+        {"full_name": "Dewi Petugas", "email": "dewi@disnaker.test", "mode": "invite"},
+        "/organiser/users",
+    )
+    assert invited.headers["location"] == "/organiser/users?done=invited"
+    added = await _post(
+        client,
+        "/organiser/users",
+        {
+            "full_name": "Eko",
+            "email": "eko@disnaker.test",
+            "mode": "password",
+            "password": factories.PASSWORD,
+        },
+        "/organiser/users",
+    )
+    assert added.status_code == 303
+    assert (await sign_in(_client(app), "eko@disnaker.test", factories.PASSWORD)).headers[
+        "location"
+    ] == "/organiser"
+    async with ctx.read() as session:
+        dewi = await session.scalar(select(User).where(User.email == "dewi@disnaker.test"))
+        assert dewi is not None and dewi.office_id == ids["office"] and dewi.role == "organiser"
+    assert (await _audit(ctx, "user.invited")) is not None
+    # Disabling ends the colleague's sessions at once.
+    disabled = await _post(
+        client, f"/organiser/users/{ids['colleague']}/active", {"active": "0"}, "/organiser/users"
+    )
+    assert disabled.headers["location"] == "/organiser/users?done=disabled"
+    after = await colleague.get("/organiser")
+    assert after.status_code == 303 and after.headers["location"].startswith("/login")
+    async with ctx.read() as session:
+        live = await session.scalar(
+            select(UserSession).where(
+                UserSession.user_id == ids["colleague"], UserSession.revoked_at.is_(None)
+            )
+        )
+        assert live is None
+    entry = await _audit(ctx, "user.disabled")
+    assert entry is not None and entry.object_id == ids["colleague"]
+    enabled = await _post(
+        client, f"/organiser/users/{ids['colleague']}/active", {"active": "1"}, "/organiser/users"
+    )
+    assert enabled.status_code == 303
+    assert (await _audit(ctx, "user.enabled")) is not None
+    own = await _post(
+        client, f"/organiser/users/{ids['me']}/active", {"active": "0"}, "/organiser/users"
+    )
+    assert own.status_code == 409
+    # An admin may add an admin.
+    admin = await _signed_in(app, "admin@disnaker.test")
+    made = await _post(
+        admin,
+        "/organiser/users",
+        {
+            "full_name": "Admin Dua",
+            "email": "admin2@disnaker.test",
+            "mode": "password",
+            "password": factories.PASSWORD,
+            "role": "admin",
+            "office": "",
+        },
+        "/organiser/users",
+    )
+    assert made.status_code == 303
+    async with ctx.read() as session:
+        boss = await session.scalar(select(User).where(User.email == "admin2@disnaker.test"))
+        assert boss is not None and boss.role == "admin"
+
+
+async def test_audit_viewer(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    await _post(client, "/organiser/fairs/bursa-uji/cancel", {"confirm": "yes"}, "/organiser")
+    stranger = await _signed_in(app, "lain@disnaker.test")
+    page = await client.get("/organiser/audit?action=fair.")
+    assert page.status_code == 200 and "fair.cancelled" in page.text
+    assert "saya@disnaker.test" in page.text
+    assert "user.signed_in" not in page.text
+    fragment = await client.get("/organiser/audit?action=user.", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="audit-results">')
+    assert "user.signed_in" in fragment.text
+    filtered = await client.get(f"/organiser/audit?object_type=fair&object_id={ids['fair']}")
+    assert "fair.cancelled" in filtered.text
+    none = await client.get("/organiser/audit?object_type=fair&object_id=999999")
+    assert "No entry matches." in none.text
+    bad = await client.get("/organiser/audit?date_from=kemarin&actor=siapa")
+    assert bad.status_code == 200 and 'id="date_from-error"' in bad.text
+    assert 'id="actor-error"' in bad.text
+    others = await stranger.get("/organiser/audit")
+    assert "fair.cancelled" not in others.text and "saya@disnaker.test" not in others.text
+    assert "lain@disnaker.test" in others.text  # their own sign-in
+
+
+@pytest.mark.parametrize("kind", ["booths", "vacancies"])
+async def test_queue_moved_but_still_answers(app: Starlette, ctx: AppContext, kind: str) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    queue = await client.get("/organiser/fairs/bursa-uji/queue")
+    assert queue.status_code == 200 and "PT Sawit Baru" in queue.text
+    async with ctx.read() as session:
+        vacancy_id = await session.scalar(select(Vacancy.id))
+    object_id = ids["booth"] if kind == "booths" else vacancy_id
+    decided = await client.post(
+        f"/organiser/fairs/bursa-uji/{kind}/{object_id}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
+    )
+    assert decided.status_code == 303
+    assert decided.headers["location"].startswith("/organiser/fairs/bursa-uji/queue?result=")
+    action = "booth.approved" if kind == "booths" else "vacancy.verified"
+    assert (await _audit(ctx, action)) is not None
+    unknown = await client.post(
+        f"/organiser/fairs/bursa-uji/stands/{object_id}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
+    )
+    assert unknown.status_code == 404
