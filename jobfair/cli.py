@@ -156,6 +156,78 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_users_create(settings, args))
 
 
+async def _report_compile(settings: Settings, slug: str) -> int:
+    from sqlalchemy import select
+
+    from jobfair.context import AppContext
+    from jobfair.models import Fair
+    from jobfair.worker.report import compile_report
+
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.read() as session:
+            fair = await session.scalar(select(Fair).where(Fair.slug == slug))
+        if fair is None:
+            print(f"no fair with slug {slug!r}", file=sys.stderr)
+            return 1
+        # In this process, not as a task: the operator waits for it and sees the result.
+        report = await compile_report(ctx, fair.id, force=True)
+    finally:
+        await ctx.close()
+    if report is None:
+        print(f"fair {slug!r} is {fair.status}: only a published fair has one", file=sys.stderr)
+        return 1
+    data = report.data
+    note = " (provisional: the fair has not closed yet)" if data.get("provisional") else ""
+    print(f"compiled report version {report.version} of {slug}{note}")
+    for item in data["headline"]:
+        print(f"  {item['key']:<28} {item['value'] if item['value'] is not None else '-'}")
+    return 0
+
+
+def cmd_report_compile(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_report_compile(settings, args.slug))
+
+
+async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jobfair.context import AppContext
+    from jobfair.services.errors import NotFound
+    from jobfair.services.reports import stored_report
+    from jobfair.stats import exports
+
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.read() as session:
+            report = await stored_report(session, args.slug, args.version)
+            data, version = report.data, report.version
+    except NotFound as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"cannot read the database: {type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        await ctx.close()
+    body = await asyncio.to_thread(exports.export, data, args.format, args.lang)
+    output = args.output or exports.filename(data, args.format)
+    if output == "-":
+        sys.stdout.buffer.write(body)
+        return 0
+    try:
+        await asyncio.to_thread(Path(output).write_bytes, body)
+    except OSError as error:
+        print(f"{output}: cannot be written: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {output} (report version {version}, {len(body)} bytes)")
+    return 0
+
+
+def cmd_report_export(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_report_export(settings, args))
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -270,6 +342,32 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--company", metavar="SLUG", help="the recruiter's company")
     create.add_argument("--office", metavar="SLUG", help="the organiser's labour office")
     create.set_defaults(handler=cmd_users_create)
+
+    report_commands = commands.add_parser(
+        "report", help="a fair's compiled statistics"
+    ).add_subparsers(dest="report_command", required=True, metavar="ACTION")
+    report_compile = report_commands.add_parser(
+        "compile", help="compile a new report version now, in this process"
+    )
+    report_compile.add_argument("slug", metavar="FAIR")
+    report_compile.set_defaults(handler=cmd_report_compile)
+    report_export = report_commands.add_parser(
+        "export", help="write a compiled report as PDF, XLSX or CSV files (zip)"
+    )
+    report_export.add_argument("slug", metavar="FAIR")
+    report_export.add_argument("--format", required=True, choices=["pdf", "xlsx", "csv"])
+    report_export.add_argument(
+        "--output",
+        "-o",
+        help="file to write, - for standard output (default: <fair>-report-v<N>.<ext>)",
+    )
+    report_export.add_argument(
+        "--version", type=int, metavar="N", help="the report version (default: the newest)"
+    )
+    report_export.add_argument(
+        "--lang", choices=["id", "en"], default="id", help="language of the labels (default: id)"
+    )
+    report_export.set_defaults(handler=cmd_report_export)
     return parser
 
 

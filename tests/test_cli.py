@@ -161,3 +161,22 @@ def test_db_upgrade(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_worker_without_redis_explains(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["worker", "--burst"]) == 2
     assert "JOBFAIR_REDIS_URL" in capsys.readouterr().err
+
+
+def test_report_compile(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from jobfair.models import FairReport
+
+    assert cli.main(["events", "load", str(DEMO)]) == 0
+    capsys.readouterr()
+    slug = tomllib.loads(DEMO.read_text())["fair"]["slug"]
+    assert cli.main(["report", "compile", slug]) == 0
+    out = capsys.readouterr().out
+    assert f"compiled report version 1 of {slug}" in out
+    assert "companies" in out and " 37" in out and "applications" in out
+    assert cli.main(["report", "compile", slug]) == 0  # the organiser's recompile: a new one
+    assert "version 2" in capsys.readouterr().out
+    assert _count(FairReport) == 2
+    assert cli.main(["report", "compile", "no-such-fair"]) == 1
+    assert "no-such-fair" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["report", "compile"])

@@ -14,6 +14,12 @@ from jobfair.context import AppContext
 TaskFunction = Callable[..., Awaitable[Any]]
 TASKS: dict[str, TaskFunction] = {}
 
+# Both runners stop a task after TASK_TIMEOUT seconds and try it at most MAX_TRIES times
+# (arq by its own job retries; the in-process runner with RETRY_BACKOFF doubling).
+TASK_TIMEOUT = 600.0  # seconds; report compilation of a national fair is the longest
+MAX_TRIES = 5
+RETRY_BACKOFF = 5.0  # seconds before the second try; doubled for each further one
+
 
 def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
     def register(function: TaskFunction) -> TaskFunction:

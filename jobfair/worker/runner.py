@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from jobfair.context import AppContext
 from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
-from jobfair.worker.registry import TASKS, run_task
+from jobfair.worker.registry import MAX_TRIES, RETRY_BACKOFF, TASK_TIMEOUT, TASKS, run_task
 
 logger = logging.getLogger(__name__)
 # How often the in-process sweep re-drives owed work (decisions due, mail, deadlines).
@@ -26,8 +26,19 @@ class InProcessRunner:
     """Runs tasks as asyncio tasks of this process; failures are logged, and whatever is
     still owed is picked up again by the periodic sweep."""
 
-    def __init__(self, ctx: AppContext, *, sweep_every: float | None = SWEEP_EVERY) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        sweep_every: float | None = SWEEP_EVERY,
+        timeout: float = TASK_TIMEOUT,
+        max_tries: int = MAX_TRIES,
+        backoff: float = RETRY_BACKOFF,
+    ) -> None:
         self._ctx = ctx
+        self._timeout = timeout
+        self._max_tries = max(1, max_tries)
+        self._backoff = backoff
         self._running: set[asyncio.Task[Any]] = set()
         # Deferred tasks wait outside ``_running`` so drain() does not wait for them; the
         # sweep re-drives their work if the process stops first.
@@ -52,11 +63,21 @@ class InProcessRunner:
         await asyncio.sleep(delay)
         await self.enqueue(name, **kwargs)
 
-    async def _run(self, name: str, kwargs: dict[str, Any]) -> None:
-        try:
-            await run_task(self._ctx, name, **kwargs)
-        except Exception:
-            logger.exception("task %s failed", name)
+    async def _run(self, name: str, kwargs: dict[str, Any], *, tries: int | None = None) -> None:
+        """Run with a per-try timeout, retrying a failure after a doubling pause, as arq
+        does; tasks are idempotent, so a retry after a half-done try is safe."""
+        max_tries = tries or self._max_tries
+        for attempt in range(1, max_tries + 1):
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await run_task(self._ctx, name, **kwargs)
+                return
+            except Exception:  # TimeoutError included: the try took too long
+                if attempt == max_tries:
+                    logger.exception("task %s failed after %d tries", name, attempt)
+                    return
+                logger.warning("task %s failed (try %d); retrying", name, attempt, exc_info=True)
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
     async def _sweep_forever(self, every: float) -> None:
         from jobfair.worker.tasks import SWEEP_TASKS
@@ -64,7 +85,9 @@ class InProcessRunner:
         while True:
             for name in SWEEP_TASKS:
                 # Tracked like an enqueued task, so drain() also waits for a sweep pass.
-                job = asyncio.create_task(self._run(name, {}))
+                # One try: the next pass is the sweep's retry, and a failing task must
+                # not hold up the others for its whole backoff.
+                job = asyncio.create_task(self._run(name, {}, tries=1))
                 self._running.add(job)
                 job.add_done_callback(self._running.discard)
                 await asyncio.shield(job)

@@ -9,7 +9,10 @@ from sqlalchemy import delete, or_
 from jobfair.context import AppContext
 from jobfair.models import UserSession
 from jobfair.services import exports, screening
-from jobfair.worker import mail  # noqa: F401 - registers deliver_mail
+from jobfair.worker import (
+    mail,  # noqa: F401 - registers deliver_mail
+    report,  # noqa: F401 - registers the report tasks
+)
 from jobfair.worker.registry import task
 
 SESSION_GRACE = timedelta(days=1)
@@ -70,4 +73,5 @@ SWEEP_TASKS = (
     "deliver_decisions",
     "close_unanswered",
     "deliver_mail",
+    "compile_due_reports",
 )

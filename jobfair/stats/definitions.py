@@ -1,0 +1,257 @@
+"""Labels and definitions of every figure of the compiled report.
+
+They are English message ids marked with ``N_()`` so Babel extracts them; the report
+stores the ids and whoever displays them passes them through ``gettext`` (see
+``report_format.md``). Indonesian: ``jobfair/i18n/translate_id_stats.py``.
+"""
+
+from __future__ import annotations
+
+from jobfair.i18n import N_
+
+# ------------------------------------------------------------------ headline
+
+HEADLINE: dict[str, tuple[str, str]] = {
+    "companies": (
+        N_("Companies"),
+        N_("Companies with an approved booth in the fair."),
+    ),
+    "booths": (
+        N_("Booths"),
+        N_("Approved booths of the fair (one per company)."),
+    ),
+    "vacancies": (
+        N_("Vacancies"),
+        N_("Verified vacancies (positions) in approved booths."),
+    ),
+    "openings": (
+        N_("Openings"),
+        N_("Persons the verified vacancies ask for: men, women and either sex added up."),
+    ),
+    "applicants": (
+        N_("Applicants"),
+        N_("Distinct people who applied to at least one vacancy of the fair."),
+    ),
+    "applications": (
+        N_("Applications"),
+        N_("Applications submitted during the fair, withdrawn ones included."),
+    ),
+    "applications_per_applicant": (
+        N_("Applications per applicant"),
+        N_("Applications divided by applicants."),
+    ),
+    "applications_per_vacancy": (
+        N_("Applications per vacancy"),
+        N_("Applications divided by verified vacancies."),
+    ),
+    "applications_per_company": (
+        N_("Applications per company"),
+        N_("Applications divided by companies."),
+    ),
+    "shortlisted": (
+        N_("Shortlisted"),
+        N_(
+            "Applications whose applicant was told of a shortlist, an interview, an offer or "
+            "a hire. Only decisions released to the applicant count; staged ones do not."
+        ),
+    ),
+    "interviews": (
+        N_("Interviews"),
+        N_(
+            "Applications whose applicant was told of an interview invitation, an offer or "
+            "a hire (released decisions only)."
+        ),
+    ),
+    "hires_reported": (
+        N_("Hires reported by companies"),
+        N_("Hires the companies reported and released to the applicant."),
+    ),
+    "hires_confirmed": (
+        N_("Hires confirmed by applicants"),
+        N_("Reported hires the applicant confirmed: the placements of the official tables."),
+    ),
+    "fill_rate": (
+        N_("Fill rate"),
+        N_("Hires confirmed by applicants divided by openings."),
+    ),
+}
+
+# ------------------------------------------------------------------ column labels
+
+GROUP = N_("Group")
+MEN = N_("Men (L)")
+WOMEN = N_("Women (P)")
+TOTAL = N_("Total")
+AGE_GROUP = N_("Age group")
+EDUCATION = N_("Education level")
+DISABILITY_KIND = N_("Kind of disability")
+STAGE = N_("Funnel stage")
+COUNT = N_("Number")
+SHARE_OF_APPLICATIONS = N_("Share of applications")
+DATE = N_("Date")
+NEW_APPLICANTS = N_("New applicants")
+COMPANY = N_("Company")
+KBLI_SECTION = N_("Sector (KBLI section)")
+EMPLOYER_TYPE = N_("Employer type")
+VACANCY = N_("Vacancy")
+VACANCY_ID = N_("Vacancy number")
+KBJI_GROUP = N_("Occupation (KBJI major group)")
+KBJI_CODE = N_("KBJI code")
+ANSWERED_SHARE = N_("Answered before the deadline")
+MEDIAN_HOURS = N_("Median time to first decision")
+REVIEWED = N_("Reviewed or further")
+OFFERED = N_("Offered")
+HIRES = N_("Hires reported")
+CONFIRMED = N_("Hires confirmed")
+SHARE_OF_TARGET = N_("Share of the target")
+ROW = N_("Row")
+PLACEMENT_KIND = N_("Placement kind")
+
+# ------------------------------------------------------------------ row labels
+
+LOCAL = N_("Local (KTP in a host regency)")
+NON_LOCAL = N_("Not local")
+WITH_DISABILITY = N_("With a disability")
+WITHOUT_DISABILITY = N_("Without a disability")
+AK1_HOLDER = N_("Holds an AK/I card")
+NOT_AK1_HOLDER = N_("No AK/I card")
+OPENINGS_ROW = N_("Openings")
+OPENINGS_EITHER_ROW = N_("of which open to either sex")
+
+FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
+    ("applications", N_("Applications")),
+    ("reviewed", N_("Reviewed or further")),
+    ("shortlisted", N_("Shortlisted")),
+    ("interview", N_("Interview")),
+    ("offered", N_("Offered")),
+    ("hired", N_("Hired (reported by the company)")),
+    ("confirmed", N_("Hire confirmed by the applicant")),
+)
+
+# IPK III/8 rows 11–17: the education blocks of the official placement table.
+IPK_EDUCATION_ROWS: dict[int, str] = {
+    11: N_("Did not finish primary school"),
+    12: N_("Primary school (SD)"),
+    13: N_("Junior secondary school (SMP)"),
+    14: N_("Senior secondary school (SMA/SMK)"),
+    15: N_("Diploma I/II"),
+    16: N_("Diploma III"),
+    17: N_("Diploma IV, bachelor's degree or higher"),
+}
+
+# ------------------------------------------------------------------ tables
+
+TABLES: dict[str, tuple[str, str]] = {
+    "sex_age": (
+        N_("Applicants by sex and age group"),
+        N_(
+            "Distinct applicants of the fair by sex and age at the end of the period "
+            "(the fair's closing day, in its timezone), in the age groups of IPK III/1. "
+            "Age and sex come from the applicant's profile (checked against the NIK)."
+        ),
+    ),
+    "education": (
+        N_("Applicants by education level"),
+        N_("Distinct applicants by their last completed education level and sex."),
+    ),
+    "locality": (
+        N_("Local and non-local applicants"),
+        N_(
+            "Distinct applicants whose KTP (identity card) regency is one of the fair's host "
+            "regencies count as local. The NIK prefix is never used for this."
+        ),
+    ),
+    "disability": (
+        N_("Applicants with and without a disability"),
+        N_("Distinct applicants by whether they declared a disability (UU 8/2016), and sex."),
+    ),
+    "disability_kinds": (
+        N_("Applicants with a disability by kind"),
+        N_(
+            "Distinct applicants with a disability by each kind they declared; one person "
+            "may declare several kinds, so the rows can add up to more than the people."
+        ),
+    ),
+    "ak1": (
+        N_("Applicants holding an AK/I card"),
+        N_("Distinct applicants who gave an AK/I (kartu kuning) number, and sex."),
+    ),
+    "funnel": (
+        N_("From application to hire"),
+        N_(
+            "Applications by the furthest stage the applicant was told of. Only released "
+            "decisions count (staged ones are not yet told); a rejection after review "
+            "counts as reviewed. Hires are the placements reported by companies, and those "
+            "the applicant confirmed."
+        ),
+    ),
+    "by_day": (
+        N_("Applications by day"),
+        N_(
+            "Applications per calendar day in the fair's timezone, and applicants whose "
+            "first application of the fair was on that day."
+        ),
+    ),
+    "companies": (
+        N_("Companies: applications and follow-through"),
+        N_(
+            "Per company: its verified vacancies and openings, applications, the share of "
+            "applications answered (a released shortlist, interview, offer, hire or "
+            "rejection) by the decision deadline among those not withdrawn before an "
+            "answer, the median hours from application to the first released decision, "
+            "and released stages and hires."
+        ),
+    ),
+    "vacancies": (
+        N_("Vacancies: applications and follow-through"),
+        N_(
+            "Per vacancy with applications or verified: applications, released stages, "
+            "hires and the share answered by the decision deadline (as for companies)."
+        ),
+    ),
+    "formality_suspects": (
+        N_("Vacancies with applications but no decision"),
+        N_(
+            "Vacancies that received applications of which none got a released decision "
+            "(shortlist, interview, offer, hire or rejection): possible formality vacancies."
+        ),
+    ),
+    "kbli_sections": (
+        N_("By sector (KBLI section)"),
+        N_(
+            "Companies, verified vacancies, openings, applications and hires by the KBLI "
+            "2020 section of the company's business licence."
+        ),
+    ),
+    "kbji_groups": (
+        N_("By occupation (KBJI major group)"),
+        N_(
+            "Verified vacancies, openings, applications and hires by the KBJI 2014 major "
+            "group of the vacancy."
+        ),
+    ),
+    "local_hires": (
+        N_("Local hires against the target"),
+        N_(
+            "Hires confirmed by applicants, local (KTP regency in a host regency) or not, "
+            "and the local ones as a share of the fair's local-hiring target."
+        ),
+    ),
+    "ipk_iii_1": (
+        N_("IPK III/1: job seekers by age group, and openings"),
+        N_(
+            "The fair as one reporting period: registered job seekers (distinct applicants) "
+            "by age group at the end of the period and sex; openings of the verified "
+            "vacancies by the sex asked for."
+        ),
+    ),
+    "ipk_iii_8": (
+        N_("IPK III/8: placements"),
+        N_(
+            "Placements are hires confirmed by the applicant. AKL: the work regency is in "
+            "the applicant's KTP province (or regency, as the office configures); AKAD: "
+            "elsewhere in Indonesia; AKAN: abroad (a work location that is not an "
+            "Indonesian regency code). Rows 11–17 by education, 21–26 by employer type."
+        ),
+    ),
+}

@@ -1,0 +1,51 @@
+"""The fair report in the JSON API: organisers queue a (re)compile and read a version."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from jobfair.context import AppContext
+from jobfair.i18n import gettext
+from jobfair.services import reports
+from jobfair.services.errors import ValidationFailed
+from jobfair.web.auth import require
+
+MAX_VERSION = 1_000_000
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def _version(request: Request) -> int | None:
+    raw = request.query_params.get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_VERSION:
+        message = gettext("A version is a whole number from 1.")
+        raise ValidationFailed(message, fields={"version": message})
+    return int(raw)
+
+
+async def request_compile(request: Request) -> JSONResponse:
+    """POST: queue a new version; 202, as the compile runs as a task."""
+    signed_in = require(request)
+    ctx = _ctx(request)
+    now = ctx.now()
+    async with ctx.unit_of_work() as session:
+        fair = await reports.request_compile(
+            session, signed_in.user, request.path_params["slug"], now
+        )
+    return JSONResponse({"status": "queued", "provisional": now < fair.closes_at}, status_code=202)
+
+
+async def get_report(request: Request) -> JSONResponse:
+    """GET: the latest version's data, or ``?version=N``; 404 before any."""
+    signed_in = require(request)
+    version = _version(request)
+    async with _ctx(request).read() as session:
+        report = await reports.get_report(
+            session, signed_in.user, request.path_params["slug"], version
+        )
+    return JSONResponse(report.data)

@@ -1,0 +1,34 @@
+"""The organiser's "compile the report again" button: queue the task, back to the report.
+
+The report page itself lives with the report views; this module only handles the POST
+(``organiser:report_compile``), so a form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from jobfair.context import AppContext
+from jobfair.i18n import gettext
+from jobfair.models.accounts import Role
+from jobfair.services import reports
+from jobfair.services.errors import Conflict
+from jobfair.web.auth import checked_form, require
+
+
+async def compile_report(request: Request) -> Response:
+    signed_in = require(request, Role.ORGANISER, Role.ADMIN)
+    await checked_form(request)
+    ctx: AppContext = request.app.state.ctx
+    slug = request.path_params["slug"]
+    try:
+        async with ctx.unit_of_work() as session:
+            await reports.request_compile(session, signed_in.user, slug, ctx.now())
+        message = gettext("The report is being compiled; reload the page in a moment.")
+    except Conflict as error:
+        message = error.message
+    target = request.url_for("organiser:report", slug=slug).path
+    return RedirectResponse(f"{target}?result={quote(message)}", status_code=303)
