@@ -1,0 +1,261 @@
+"""The shared set of the browser journeys: an open fair with one booth, two vacancies,
+a recruiter, an organiser and applicants who can sign in — written before the server
+starts, on the real clock — and small Playwright helpers (viewports, a watcher for
+console errors and CSP violations, keyboard focus, axe-core)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import factories
+
+from jobfair.context import AppContext
+from jobfair.db.migrate import upgrade
+from jobfair.models import User
+from jobfair.services import auth, screening
+from jobfair.services.identity import hash_password
+from jobfair.settings import Settings
+from jobfair.worker.tasks import deliver_decisions
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+T = TypeVar("T")
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+# Playwright context options: a small Android phone and an office desktop.
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
+
+# Runs before any page script (Playwright injects it outside the page's CSP): a CSP
+# violation becomes a console error, which the watcher collects.
+CSP_PROBE = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+# Counts the frames the page's websockets receive, so a test can wait until the live
+# connection is subscribed (its first frame is the server's snapshot) before it makes
+# something happen — else the change could come before the subscription and be missed.
+LIVE_PROBE = """
+window.__liveFrames = 0;
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", () => { window.__liveFrames += 1; });
+  }
+};
+"""
+
+FAIR_SLUG = "bursa-uji-asahan"
+COMPANY_SLUG = "pt-kebun-asahan"
+RECRUITER_EMAIL = "hrd@kebun.test"
+ORGANISER_EMAIL = "petugas@disnaker.test"
+APPLICANT_EMAIL = "siti@example.test"
+APPLICANT_NAME = "Siti Rahmawati"
+PASSWORD = factories.PASSWORD
+
+
+@dataclass
+class Scene:
+    base: str
+    settings: Settings
+    booth_id: int
+    vacancy_ids: list[int]  # "Mandor Panen", "Krani Timbang"
+    application_id: int  # Siti's application to "Mandor Panen"
+    applicant_tokens: list[str]  # API tokens of applicants with no application yet
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    @property
+    def fair(self) -> str:
+        return f"/fairs/{FAIR_SLUG}"
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine on its own loop in its own thread: the tests are synchronous
+    (Playwright's sync API) and the server runs its loop in another thread."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(make()))
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+async def build_scene(settings: Settings) -> dict[str, Any]:
+    ctx = AppContext.create(settings)
+    now = datetime.now(UTC)
+    try:
+        await upgrade(ctx.engine)
+        async with ctx.unit_of_work() as session:
+            office = await factories.office(session)
+            fair = await factories.fair(
+                session, office_row=office, slug=FAIR_SLUG, opens_at=now - timedelta(days=1)
+            )
+            company = await factories.company(session, slug=COMPANY_SLUG, name="PT Kebun Asahan")
+            booth = await factories.booth(session, fair_row=fair, company_row=company)
+            vacancies = [
+                await factories.vacancy(session, booth_row=booth, title=title)
+                for title in ("Mandor Panen", "Krani Timbang")
+            ]
+            await factories.recruiter(session, company_row=company, email=RECRUITER_EMAIL)
+            await factories.organiser(session, office_row=office, email=ORGANISER_EMAIL)
+            siti = await factories.applicant(session, vault=ctx.nik_vault, sex="P")
+            user = await session.get(User, siti.user_id)
+            assert user is not None
+            user.email = APPLICANT_EMAIL
+            user.full_name = APPLICANT_NAME
+            user.password_hash = hash_password(PASSWORD)
+            application = await factories.application(
+                session, vacancy_row=vacancies[0], applicant_row=siti
+            )
+            tokens = []
+            for _ in range(2):
+                person = await factories.applicant(session, vault=ctx.nik_vault)
+                other = await session.get(User, person.user_id)
+                assert other is not None
+                tokens.append((await auth.create_api_token(session, other))[0])
+            return {
+                "booth_id": booth.id,
+                "vacancy_ids": [row.id for row in vacancies],
+                "application_id": application.id,
+                "applicant_tokens": tokens,
+            }
+    finally:
+        await ctx.close()
+
+
+def deliver_due_decisions(settings: Settings) -> int:
+    """Run the ``deliver_decisions`` task as the worker would once the undo window has
+    passed: on a clock moved past the window, instead of waiting three minutes."""
+
+    async def deliver() -> int:
+        later = datetime.now(UTC) + screening.UNDO_WINDOW + timedelta(seconds=5)
+        ctx = AppContext.create(settings, clock=lambda: later)
+        try:
+            return int(await deliver_decisions(ctx))
+        finally:
+            await ctx.close()
+
+    return run_async(deliver)
+
+
+def watch(context: BrowserContext, problems: list[str]) -> None:
+    """Collect console errors (CSP violations included) and uncaught page errors."""
+    context.add_init_script(CSP_PROBE)
+    context.add_init_script(LIVE_PROBE)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.append(f"page error: {error.error}"))
+
+
+def wait_until_live(page: Page) -> None:
+    """Wait for the first websocket frame of the page (a page of a watched context)."""
+    page.wait_for_function("window.__liveFrames > 0")
+
+
+def sign_in(page: Page, base: str, login: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/login?lang=en")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(f"{base}/login?lang=en")
+    expect(page.locator("#login")).to_have_count(0)
+
+
+# ------------------------------------------------------------------- accessibility
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_context(browser: Browser, viewport: str) -> BrowserContext:
+    """A context whose pages all carry axe-core: loaded as an init script (parsed as the
+    page loads, much faster than a script tag added afterwards), and with the pages' CSP
+    bypassed, since it forbids the injected script. The journeys check the CSP."""
+    context = browser.new_context(bypass_csp=True, **VIEWPORTS[viewport])
+    context.add_init_script(path=AXE)
+    return context
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (a page of :func:`axe_context`)."""
+    return list(page.evaluate(AXE_RUN))
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------ keyboard
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const ring = style.boxShadow && style.boxShadow !== "none";
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id,
+    name: (el.getAttribute("aria-label") || el.innerText || el.value || "").trim(),
+    href: el.getAttribute("href") || "",
+    visible: outline || ring,
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0,
+  };
+}"""
+
+
+def focused(page: Page) -> dict[str, Any] | None:
+    return page.evaluate(FOCUS_STATE)  # type: ignore[no-any-return]
+
+
+def tab_to(
+    page: Page, matches: Callable[[dict[str, Any]], bool], *, limit: int = 60
+) -> dict[str, Any]:
+    """Press Tab until the focused element matches; every element on the way must show
+    a visible focus indicator."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if state is None:
+            continue
+        assert state["visible"], f"no visible focus style on {state}"
+        if matches(state):
+            return state
+    raise AssertionError(f"Tab never reached the element after {limit} presses")
