@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,9 +10,9 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import RecruiterRole
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
+from jobfair.services.formats import is_email
 from jobfair.services.identity import hash_password
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 
@@ -24,7 +22,7 @@ def normalise_email(email: str) -> str:
 
 
 def check_email(email: str) -> str | None:
-    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+    if not is_email(email):
         return "not a valid e-mail address"
     return None
 

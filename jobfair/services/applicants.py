@@ -49,7 +49,7 @@ from jobfair.reference.nik import NikError, parse_nik
 from jobfair.reference.regions import is_regency
 from jobfair.services import audit
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import normalise_phone, password_problem, revoke_everything
+from jobfair.services.auth import normalise_phone, password_error, revoke_everything
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -58,9 +58,15 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.formats import text
 from jobfair.services.identity import NikVault, hash_password, verify_password
+from jobfair.services.numbers import whole_number
 
 CV_MAX_BYTES = 2 * 1024 * 1024
+# After a PDF's last ``%%EOF`` only white space and comment lines may follow. Anything
+# else (an HTML page, a ZIP archive) makes the file a polyglot that another program
+# would open as something other than the PDF that was checked.
+_PDF_TRAILER = re.compile(rb"(?:\s|%[^\r\n]*)*")
 CONSENT_VERSION = "1"
 AK1_PATTERN = re.compile(r"^[A-Za-z0-9./-]{4,24}$")
 # What an anonymised applicant keeps of an AK/I number: only that there was one, so
@@ -75,16 +81,10 @@ TEXT_LIMITS = {
 }
 
 
-def _text(value: Any) -> str:
-    """A text field's value; anything but a string (a JSON number, list…) counts as
-    missing, so it gets the field's own error message."""
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    return _text(value).lower() in {"1", "true", "on", "yes", "ya"}
+    return text(value).lower() in {"1", "true", "on", "yes", "ya"}
 
 
 def _kinds(value: Any) -> list[str]:
@@ -115,7 +115,7 @@ def _check_common(
         return not partial or name in data
 
     if present("full_name"):
-        name = " ".join(_text(data.get("full_name")).split())
+        name = " ".join(text(data.get("full_name")).split())
         if len(name) < 2:
             errors["full_name"] = gettext("Enter your full name as on your KTP.")
         elif len(name) > TEXT_LIMITS["full_name"]:
@@ -125,26 +125,27 @@ def _check_common(
         values["full_name"] = name
     for name in ("birth_place", "education_major", "institution", "skills"):
         if present(name):
-            text = _text(data.get(name))
-            if len(text) > TEXT_LIMITS[name]:
+            value = text(data.get(name))
+            if len(value) > TEXT_LIMITS[name]:
                 errors[name] = gettext("At most %(limit)s characters.", limit=TEXT_LIMITS[name])
-            values[name] = text or None
+            values[name] = value or None
     if present("education_level"):
-        level = _text(data.get("education_level")).upper()
+        level = text(data.get("education_level")).upper()
         if level not in EDUCATION_CODES:
             errors["education_level"] = gettext("Choose your highest education from the list.")
         values["education_level"] = level
     year = data.get("graduation_year")
     if isinstance(year, int) and not isinstance(year, bool):
         year = str(year)
-    if present("graduation_year") and _text(year):
-        raw = _text(year)
-        if not raw.isdigit() or not 1950 <= int(raw) <= 2100:
+    if present("graduation_year") and text(year):
+        raw = text(year)
+        graduation_year = whole_number(raw, minimum=1950, maximum=2100)
+        if graduation_year is None:
             errors["graduation_year"] = gettext("Enter a year such as 2022.")
         else:
-            values["graduation_year"] = int(raw)
+            values["graduation_year"] = graduation_year
     if present("domicile_regency_code"):
-        code = _text(data.get("domicile_regency_code"))
+        code = text(data.get("domicile_regency_code"))
         if not is_regency(code):
             errors["domicile_regency_code"] = gettext("Choose a regency or city from the list.")
         values["domicile_regency_code"] = code
@@ -155,21 +156,21 @@ def _check_common(
             errors["disability"] = gettext("Choose the kinds of disability from the list.")
         values["disability_kinds"] = sorted(set(kinds) & DISABILITY_CODES)
     if present("ak1_number"):
-        ak1 = _text(data.get("ak1_number"))
+        ak1 = text(data.get("ak1_number"))
         if ak1 and not AK1_PATTERN.match(ak1):
             errors["ak1_number"] = gettext(
                 "Enter the number printed on your AK/I card (4 to 24 letters, digits, . / -)."
             )
         values["ak1_number"] = ak1 or None
-    if present("phone") and _text(data.get("phone")):
-        phone = normalise_phone(_text(data.get("phone")))
+    if present("phone") and text(data.get("phone")):
+        phone = normalise_phone(text(data.get("phone")))
         if phone is None:
             errors["phone"] = gettext("Enter an Indonesian mobile number such as 0812 3456 7890.")
         values["phone"] = phone
     elif present("phone"):
         values["phone"] = None
-    if present("email") and _text(data.get("email")):
-        email = normalise_email(_text(data.get("email")))
+    if present("email") and text(data.get("email")):
+        email = normalise_email(text(data.get("email")))
         if check_email(email):
             errors["email"] = gettext("Enter a valid e-mail address.")
         values["email"] = email
@@ -193,7 +194,7 @@ def _nik_message(error: NikError) -> str:
 def check_registration(data: Mapping[str, Any], today: date) -> ProfileInput:
     errors: dict[str, str] = {}
     values = _check_common(data, errors, partial=False)
-    nik = re.sub(r"[\s.-]", "", _text(data.get("nik")))
+    nik = re.sub(r"[\s.-]", "", text(data.get("nik")))
     info = None
     if not nik:
         errors["nik"] = gettext("Enter your NIK (16 digits, on your KTP).")
@@ -203,13 +204,13 @@ def check_registration(data: Mapping[str, Any], today: date) -> ProfileInput:
         except NikError as error:
             errors["nik"] = _nik_message(error)
     values["nik"] = nik
-    sex = _text(data.get("sex")).upper()
+    sex = text(data.get("sex")).upper()
     if sex not in {"L", "P"}:
         errors["sex"] = gettext("Choose male or female.")
     elif info is not None and info.sex != sex:
         errors["sex"] = gettext("This does not match the sex encoded in your NIK.")
     values["sex"] = sex
-    raw_birth = _text(data.get("birth_date"))
+    raw_birth = text(data.get("birth_date"))
     try:
         birth = date.fromisoformat(raw_birth)
     except ValueError:
@@ -218,17 +219,14 @@ def check_registration(data: Mapping[str, Any], today: date) -> ProfileInput:
     if birth is not None and info is not None and birth != info.birth_date:
         errors["birth_date"] = gettext("This does not match the birth date encoded in your NIK.")
     values["birth_date"] = birth
-    ktp = _text(data.get("ktp_regency_code"))
+    ktp = text(data.get("ktp_regency_code"))
     if not is_regency(ktp):
         errors["ktp_regency_code"] = gettext("Choose a regency or city from the list.")
     values["ktp_regency_code"] = ktp
     password = data.get("password")
     password = password if isinstance(password, str) else ""
-    if len(password) < 8 or len(password) > 128:
-        errors["password"] = gettext(
-            "The password needs %(problem)s.",
-            problem=password_problem("at least" if len(password) < 8 else "at most"),
-        )
+    if message := password_error(password):
+        errors["password"] = message
     values["password"] = password
     if not values.get("email") and not values.get("phone") and "email" not in errors:
         errors["email"] = gettext("Enter an e-mail address or a mobile number, so you can sign in.")
@@ -330,10 +328,12 @@ async def _attached(session: AsyncSession, user: User) -> User:
     return row
 
 
-async def applicant_of(session: AsyncSession, user: User) -> Applicant:
+async def applicant_of(session: AsyncSession, user: User, *, for_update: bool = False) -> Applicant:
+    """The user's applicant profile; ``for_update`` also locks its row (PostgreSQL)."""
     if user.role != Role.APPLICANT:
         raise PermissionDenied(gettext("This is for job seekers' accounts."))
-    applicant = await session.scalar(select(Applicant).where(Applicant.user_id == user.id))
+    query = select(Applicant).where(Applicant.user_id == user.id)
+    applicant = await session.scalar(query.with_for_update() if for_update else query)
     if applicant is None:
         raise NotFound(gettext("We could not find that page."))
     return applicant
@@ -411,6 +411,13 @@ def check_cv(data: bytes) -> int:
         message = gettext("The CV is larger than 2 MB. Save it smaller and try again.")
         raise PayloadTooLarge(message, fields={"file": message})
     if not data.startswith(b"%PDF-"):
+        message = gettext("The CV must be a PDF file.")
+        raise UnsupportedMediaType(message, fields={"file": message})
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        message = gettext("This PDF cannot be read. Export it again and upload the new file.")
+        raise ValidationFailed(message, fields={"file": message})
+    if not _PDF_TRAILER.fullmatch(data, end + len(b"%%EOF")):
         message = gettext("The CV must be a PDF file.")
         raise UnsupportedMediaType(message, fields={"file": message})
     try:

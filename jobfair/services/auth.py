@@ -272,15 +272,8 @@ async def check_reset_token(session: AsyncSession, raw: str, now: datetime) -> P
 
 async def reset_password(session: AsyncSession, raw: str, password: str, now: datetime) -> User:
     reset = await check_reset_token(session, raw, now)
-    if problem := check_password(password):
-        raise ValidationFailed(
-            i18n.gettext("Please check the form."),
-            fields={
-                "password": i18n.gettext(
-                    "The password needs %(problem)s.", problem=password_problem(problem)
-                )
-            },
-        )
+    if message := password_error(password):
+        raise ValidationFailed(i18n.gettext("Please check the form."), fields={"password": message})
     user = await session.get(User, reset.user_id)
     if user is None or not user.is_active:
         raise NotFound(i18n.gettext("This link is invalid or has expired. Ask for a new one."))
@@ -299,8 +292,15 @@ async def reset_password(session: AsyncSession, raw: str, password: str, now: da
     return user
 
 
-def password_problem(problem: str) -> str:
-    """The translated form of :func:`jobfair.services.accounts.check_password`'s answer."""
-    if problem.startswith("at least"):
-        return i18n.gettext("at least 8 characters")
-    return i18n.gettext("at most 128 characters")
+def password_error(password: str) -> str | None:
+    """The field message for an unacceptable password (the rule of
+    :func:`jobfair.services.accounts.check_password`), in the user's language."""
+    problem = check_password(password)
+    if problem is None:
+        return None
+    limit = (
+        i18n.gettext("at least 8 characters")
+        if problem.startswith("at least")
+        else i18n.gettext("at most 128 characters")
+    )
+    return i18n.gettext("The password needs %(problem)s.", problem=limit)

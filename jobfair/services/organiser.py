@@ -50,6 +50,7 @@ from jobfair.services.fairs import FairCounts
 from jobfair.services.formats import text
 from jobfair.services.identity import token_hash
 from jobfair.services.mail import queue_mail
+from jobfair.services.numbers import whole_number
 
 MOMENTS = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
 # Wall times as a datetime-local input sends them (seconds optional).
@@ -321,7 +322,7 @@ async def create_fair(
     office_id: int | None = user.office_id
     if is_admin(user):
         raw = text(values.get("office"))
-        office_id = int(raw) if raw.isdigit() else None
+        office_id = whole_number(raw, minimum=1)
         if office_id is None or await session.get(LabourOffice, office_id) is None:
             errors["office"] = gettext("Choose the labour office that runs the fair.")
     elif office_id is None:
@@ -602,7 +603,7 @@ async def add_staff(
     office_id = user.office_id
     if is_admin(user):
         raw = text(values.get("office"))
-        office_id = int(raw) if raw.isdigit() else None
+        office_id = whole_number(raw, minimum=1)
     office = await session.get(LabourOffice, office_id) if office_id is not None else None
     if office is not None:
         office_slug = office.slug
@@ -722,7 +723,7 @@ class AuditFilters:
         """Filters from a query string; a bad filter is dropped with a message."""
         errors: dict[str, str] = {}
         actor = text(params.get("actor"))[:254]
-        if actor and "@" not in actor and not actor.isdigit():
+        if actor and "@" not in actor and whole_number(actor, minimum=1) is None:
             errors["actor"] = gettext("Enter an e-mail address or a user number.")
             actor = ""
         action = text(params.get("action"))[:64]
@@ -734,7 +735,7 @@ class AuditFilters:
             errors["object_type"] = gettext("An object type looks like fair, booth or user.")
             object_type = ""
         raw_id = text(params.get("object_id"))
-        object_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
+        object_id = whole_number(raw_id)
         if raw_id and object_id is None:
             errors["object_id"] = gettext("Enter a number.")
         days: dict[str, date | None] = {}
@@ -749,7 +750,7 @@ class AuditFilters:
             errors["date_to"] = gettext("The end date is before the start date.")
             days["date_to"] = None
         raw_page = text(params.get("page"))
-        page = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) < 6 else 1
+        page = whole_number(raw_page, minimum=1, maximum=99_999) or 1
         return (
             cls(
                 actor,
@@ -817,8 +818,8 @@ async def audit_entries(
     )
     if not is_admin(user):
         query = query.where(_audit_scope(user))
-    if filters.actor.isdigit():
-        query = query.where(AuditLog.actor_user_id == int(filters.actor))
+    if (actor_id := whole_number(filters.actor, minimum=1)) is not None:
+        query = query.where(AuditLog.actor_user_id == actor_id)
     elif filters.actor:
         query = query.where(actor.c.email == accounts.normalise_email(filters.actor))
     if filters.action:

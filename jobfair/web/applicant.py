@@ -16,6 +16,7 @@ from jobfair.models.accounts import Role
 from jobfair.services import applicants, applications, catalogue, fairs
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, require, sign_out
 from jobfair.web.htmx import render
@@ -79,84 +80,43 @@ def _profile_values(user: Any, applicant: Any) -> dict[str, Any]:
     }
 
 
+def _profile_form(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "pages/me/profile.html",
+        {"values": values, "errors": errors, "domicile": region_choices(values, "domicile")},
+        status_code=status_code,
+    )
+
+
 async def profile_page(request: Request) -> Response:
     signed_in = require(request, Role.APPLICANT)
     async with _ctx(request).read() as session:
         applicant = await applicants.applicant_of(session, signed_in.user)
-    values = _profile_values(signed_in.user, applicant)
-    return render(
-        request,
-        "pages/me/profile.html",
-        {
-            "values": values,
-            "errors": {},
-            "applicant": applicant,
-            "domicile": region_choices(values, "domicile"),
-            "saved": False,
-        },
-    )
+    return _profile_form(request, _profile_values(signed_in.user, applicant), {})
 
 
 async def profile_submit(request: Request) -> Response:
     signed_in = require(request, Role.APPLICANT)
     form = await checked_form(request)
     values = _form_values(form)
-    ctx = _ctx(request)
     if form.get("action") == "regions":
-        async with ctx.read() as session:
-            applicant = await applicants.applicant_of(session, signed_in.user)
-        return render(
-            request,
-            "pages/me/profile.html",
-            {
-                "values": values,
-                "errors": {},
-                "applicant": applicant,
-                "domicile": region_choices(values, "domicile"),
-                "saved": False,
-            },
-        )
-    data = {
-        key: values.get(key)
-        for key in (
-            "full_name",
-            "email",
-            "phone",
-            "birth_place",
-            "education_level",
-            "education_major",
-            "institution",
-            "graduation_year",
-            "domicile_regency_code",
-            "ak1_number",
-            "skills",
-        )
-    }
-    data["disability"] = values["disability"]
+        return _profile_form(request, values, {})
+    ctx = _ctx(request)
     try:
+        # Only the editable fields count; NIK, sex, birth date and KTP regency are ignored.
         async with ctx.unit_of_work() as session:
-            applicant = await applicants.update_profile(session, signed_in.user, data, ctx.now())
+            await applicants.update_profile(session, signed_in.user, values, ctx.now())
     except DomainError as error:
-        async with ctx.read() as session:
-            applicant = await applicants.applicant_of(session, signed_in.user)
-        return render(
-            request,
-            "pages/me/profile.html",
-            {
-                "values": values,
-                "errors": error.fields or {"form": error.message},
-                "applicant": applicant,
-                "domicile": region_choices(values, "domicile"),
-                "saved": False,
-            },
-            status_code=error.status,
-        )
+        return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
     return RedirectResponse("/me?profile=1", status_code=303)
 
 
 def _too_big(request: Request) -> bool:
     length = request.headers.get("content-length", "")
-    return length.isdigit() and int(length) > CV_MAX_BYTES + UPLOAD_SLACK
+    return (whole_number(length, maximum=10**15) or 0) > CV_MAX_BYTES + UPLOAD_SLACK
 
 
 async def cv_upload(request: Request) -> Response:
@@ -347,11 +307,12 @@ async def apply(request: Request) -> Response:
     try:
         await limit(request, "apply:user", str(signed_in.user.id))
         async with ctx.unit_of_work() as session:
-            fair = await fairs.get_fair(session, request.path_params["slug"])
-            application = await applications.apply(
+            # The fair is checked from the applied vacancy (a wrong slug rolls back and
+            # answers 404), which spares a query while holding the write lock.
+            application, mine = await applications.submit(
                 session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
             )
-            if application.fair_id != fair.id:
+            if mine.fair_slug != request.path_params["slug"]:
                 raise NotFound("vacancy not in this fair")
             application_id = application.id
     except DomainError as error:

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from jobfair import i18n
 from jobfair.services.errors import DomainError
 from jobfair.web.auth import LoginRequired
+from jobfair.web.middleware import security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,16 @@ async def server_error(request: Request, exc: Exception) -> Response:
         exc_info=exc,
     )
     if wants_json(request):
-        return json_error(500, "server_error", "internal error")
-    return _page(request, 500, i18n.gettext("Something went wrong on our side. Please try again."))
+        response: Response = json_error(500, "server_error", "internal error")
+    else:
+        message = i18n.gettext("Something went wrong on our side. Please try again.")
+        response = _page(request, 500, message)
+    # Starlette answers a 500 from its outermost middleware, outside the one that adds
+    # the security headers, so this answer carries them itself.
+    secure = not request.app.state.settings.is_development
+    for name, value in security_headers(secure=secure).items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 EXCEPTION_HANDLERS = {

@@ -3,6 +3,7 @@ task overhead)."""
 
 from __future__ import annotations
 
+import re
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
@@ -10,6 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
+from jobfair.services.errors import PayloadTooLarge
 
 LOCALE_COOKIE = "lang"
 
@@ -72,6 +74,20 @@ class LocaleMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
+def security_headers(*, secure: bool) -> dict[str, str]:
+    """The headers every answer carries (HSTS only when served over HTTPS)."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, secure: bool) -> None:
         self.app = app
@@ -85,15 +101,56 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if self.secure:
-                    headers.setdefault(
-                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-                    )
+                for name, value in security_headers(secure=self.secure).items():
+                    headers.setdefault(name, value)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# The largest request body anything accepts: a CV (2 MB) plus multipart overhead. Each
+# handler checks its own, smaller limit; this one holds when Content-Length is absent
+# (chunked) or lies, so no handler ever buffers or spools more than this.
+MAX_BODY_BYTES = 2 * 1024 * 1024 + 64 * 1024
+_NUL_ESCAPE = re.compile(rb"%00", re.IGNORECASE)
+
+
+class RequestHygieneMiddleware:
+    """Two things no handler should have to remember:
+
+    * NUL characters are dropped from the path and the query string. No URL needs one,
+      and PostgreSQL refuses them in text (a ``?q=%00`` used to be a 500).
+    * The body is counted as it arrives; past :data:`MAX_BODY_BYTES` reading it raises
+      :class:`PayloadTooLarge`, which the error handlers answer with 413.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"]:
+            scope["path"] = scope["path"].replace("\x00", "")
+            scope["raw_path"] = scope["path"].encode()
+        query = scope.get("query_string", b"")
+        if b"%00" in query.lower() or b"\x00" in query:
+            scope["query_string"] = _NUL_ESCAPE.sub(b"", query).replace(b"\x00", b"")
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+        limit = self.max_body
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(i18n.gettext("The request is too large."))
+            return message
+
+        await self.app(scope, counted_receive, send)

@@ -24,6 +24,7 @@ from jobfair.reference import regions
 from jobfair.services import companies, organiser
 from jobfair.services.auth import SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.services.organiser import AuditFilters
 from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
@@ -58,7 +59,7 @@ def _values(form: FormData) -> dict[str, str]:
 
 def _page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 6 else 1
+    return whole_number(raw, minimum=1, maximum=99_999) or 1
 
 
 def _done(request: Request) -> str | None:

@@ -16,6 +16,7 @@ from jobfair.context import AppContext
 from jobfair.models.accounts import Role
 from jobfair.services import reports
 from jobfair.services.errors import NotFound
+from jobfair.services.numbers import whole_number
 from jobfair.stats import exports
 from jobfair.stats.charts import report_charts
 from jobfair.stats.official import layouts
@@ -33,7 +34,7 @@ def _ctx(request: Request) -> AppContext:
 def _version(request: Request) -> int | None:
     """``?version=N``; anything else than a small positive number is "the newest"."""
     raw = request.query_params.get("version", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+    return whole_number(raw, minimum=1, maximum=999_999)
 
 
 async def _read(request: Request) -> reports.ReportRead:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from dataclasses import replace
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
+from live_server import free_port
 from sqlalchemy import select
 
 from jobfair.context import AppContext
@@ -54,16 +54,10 @@ async def test_development_mail_goes_to_a_folder_once(ctx: AppContext) -> None:
         assert row is not None and row.sent_at is not None and row.attempts == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_smtp_delivery_and_retry(ctx: AppContext) -> None:
     handler = Collect()
-    port = _free_port()
-    down = replace(ctx.settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}")
+    port = free_port()
+    down = replace(ctx.settings, smtp_url=f"smtp://127.0.0.1:{free_port()}")
     ctx.settings = down
     await _queue(ctx, "decision:2")
     await ctx.tasks.drain()

@@ -14,6 +14,7 @@ from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.services import screening
 from jobfair.services.errors import ValidationFailed
+from jobfair.services.numbers import is_id
 from jobfair.services.screening import Row, ScreeningFilters
 from jobfair.web.api.applicant import json_body
 from jobfair.web.api.serializers import iso
@@ -105,7 +106,7 @@ async def stage_bulk(request: Request) -> JSONResponse:
             not isinstance(ids, list)
             or not ids
             or len(ids) > MAX_BULK_IDS
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+            or not all(is_id(i) for i in ids)
         ):
             message = gettext("Give 1 to %(limit)s application ids.", limit=MAX_BULK_IDS)
             raise ValidationFailed(message, fields={"ids": message})

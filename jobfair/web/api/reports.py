@@ -9,6 +9,7 @@ from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.services import reports
 from jobfair.services.errors import ValidationFailed
+from jobfair.services.numbers import whole_number
 from jobfair.web.auth import require
 
 MAX_VERSION = 1_000_000
@@ -22,10 +23,11 @@ def _version(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_VERSION:
+    version = whole_number(raw, minimum=1, maximum=MAX_VERSION)
+    if version is None:
         message = gettext("A version is a whole number from 1.")
         raise ValidationFailed(message, fields={"version": message})
-    return int(raw)
+    return version
 
 
 async def request_compile(request: Request) -> JSONResponse:

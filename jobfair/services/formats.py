@@ -1,0 +1,23 @@
+"""Shapes of values checked in several places: e-mail and web addresses, free text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def is_email(value: str) -> bool:
+    return len(value) <= 254 and EMAIL_PATTERN.match(value) is not None
+
+
+def is_http_url(value: str) -> bool:
+    return len(value) <= 300 and HTTP_URL.match(value) is not None
+
+
+def text(value: Any) -> str:
+    """A text field's value, stripped; anything but a string (a JSON number, a list…)
+    counts as missing, so it gets the field's own error message."""
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,310 @@
+"""The authorization matrix: every route whose path names an object, tried by every
+role, on the pages and on the API.
+
+The cases come from the route table. A route with a path parameter that is missing from
+``EXPECTATIONS`` fails :func:`test_every_route_with_a_path_parameter_has_expectations`,
+so a new route cannot slip through without someone deciding who may use it.
+
+The owner (or, for public routes, everyone) must get a 2xx or 3xx that is not the
+sign-in redirect; everyone else exactly 403 or 404 (anonymous: the sign-in redirect on
+pages, 401 on the API) — never a 200 with someone else's data, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from security_world import (
+    PUBLIC,
+    ROLES,
+    STATE_CHANGING,
+    Endpoint,
+    World,
+    app_endpoints,
+    concrete,
+    png_bytes,
+    world_fixture,  # noqa: F401 - the ``world`` fixture
+)
+from starlette.applications import Starlette
+
+APPLICANT = frozenset({"applicant"})
+APPLICANTS = frozenset({"applicant", "other_applicant"})
+RECRUITER = frozenset({"recruiter"})
+OFFICE = frozenset({"organiser", "admin"})
+
+VACANCY_FORM = {
+    "title": "Operator Boiler",
+    "kbji_code": "8182",
+    "openings_male": "2",
+    "openings_female": "0",
+    "openings_either": "0",
+    "education_min": "SMK",
+    "age_min": "20",
+    "age_max": "35",
+    "experience_years": "1",
+    "salary_min": "3600000",
+    "salary_max": "4400000",
+    "work_regency_code": "12.09",
+    "employment_type": "pkwtt",
+    "skills": "Boiler",
+    "deadline": "2026-11-10",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use one endpoint, and which objects of the world its parameters name.
+
+    ``params`` maps a path parameter to a key of ``World.owned`` (or, prefixed with
+    ``=``, a literal). ``skip`` documents an endpoint the HTTP matrix cannot drive
+    (websockets) and the test that covers it instead.
+    """
+
+    allowed: frozenset[str]
+    params: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
+    files: bool = False
+    skip: str | None = None
+    # Statuses an owner may also get: past the permission check, a second owner may
+    # find the job done by the first (publishing twice: 409).
+    owner_also: frozenset[int] = frozenset()
+
+
+# (method, path) → rule. Add every new route with a path parameter here.
+EXPECTATIONS: dict[str, Rule] = {
+    # public catalogue
+    "GET /fairs/{slug}": Rule(PUBLIC, {"slug": "fair_a"}),
+    "GET /fairs/{slug}/booths/{company}": Rule(PUBLIC, {"slug": "fair_a", "company": "company_a"}),
+    "GET /fairs/{slug}/vacancies": Rule(PUBLIC, {"slug": "fair_a"}),
+    "GET /fairs/{slug}/vacancies/{vacancy_id:int}": Rule(
+        PUBLIC, {"slug": "fair_a", "vacancy_id": "vacancy_a"}
+    ),
+    "GET /media/logos/{name}": Rule(PUBLIC, {"name": "logo_a"}),
+    "GET /api/v1/fairs/{slug}": Rule(PUBLIC, {"slug": "fair_a"}),
+    "GET /api/v1/fairs/{slug}/booths": Rule(PUBLIC, {"slug": "fair_a"}),
+    "GET /api/v1/fairs/{slug}/vacancies": Rule(PUBLIC, {"slug": "fair_a"}),
+    # applying: any applicant, to a public vacancy
+    "POST /fairs/{slug}/vacancies/{vacancy_id:int}/apply": Rule(
+        APPLICANTS, {"slug": "fair_a", "vacancy_id": "vacancy_apply_page"}, form={}
+    ),
+    "POST /api/v1/vacancies/{vacancy_id:int}/applications": Rule(
+        APPLICANTS, {"vacancy_id": "vacancy_apply_api"}, json={}
+    ),
+    # the applicant's own applications
+    "GET /me/applications/{application_id:int}": Rule(
+        APPLICANT, {"application_id": "application_a"}
+    ),
+    "POST /me/applications/{application_id:int}/withdraw": Rule(
+        APPLICANT, {"application_id": "application_withdraw_page"}, form={}
+    ),
+    "POST /me/applications/{application_id:int}/placement": Rule(
+        APPLICANT, {"application_id": "application_hired_page"}, form={"confirm": "1"}
+    ),
+    "GET /api/v1/me/applications/{application_id:int}": Rule(
+        APPLICANT, {"application_id": "application_a"}
+    ),
+    "POST /api/v1/me/applications/{application_id:int}/withdraw": Rule(
+        APPLICANT, {"application_id": "application_withdraw_api"}, json={}
+    ),
+    "POST /api/v1/me/applications/{application_id:int}/placement": Rule(
+        APPLICANT, {"application_id": "application_hired_api"}, json={"confirm": True}
+    ),
+    "DELETE /api/v1/tokens/{token_id:int}": Rule(APPLICANT, {"token_id": "spare_token_a"}),
+    # the company's booths, vacancies, applications, CVs and exports
+    "GET /company/booths/{booth_id:int}": Rule(RECRUITER, {"booth_id": "booth_a"}),
+    "POST /company/booths/{booth_id:int}": Rule(
+        RECRUITER, {"booth_id": "booth_a"}, form={"description": "Lowongan terbaru."}
+    ),
+    "POST /company/booths/{booth_id:int}/logo": Rule(
+        RECRUITER, {"booth_id": "booth_a"}, form={}, files=True
+    ),
+    "GET /company/booths/{booth_id:int}/vacancies/new": Rule(RECRUITER, {"booth_id": "booth_a"}),
+    "POST /company/booths/{booth_id:int}/vacancies": Rule(
+        RECRUITER, {"booth_id": "booth_a"}, form=VACANCY_FORM
+    ),
+    "GET /company/vacancies/{vacancy_id:int}": Rule(RECRUITER, {"vacancy_id": "vacancy_a"}),
+    "POST /company/vacancies/{vacancy_id:int}": Rule(
+        RECRUITER, {"vacancy_id": "vacancy_a_edit"}, form=VACANCY_FORM
+    ),
+    "POST /company/vacancies/{vacancy_id:int}/close": Rule(
+        RECRUITER, {"vacancy_id": "vacancy_a_close"}, form={}
+    ),
+    "GET /company/applications/{application_id:int}": Rule(
+        RECRUITER, {"application_id": "application_a"}
+    ),
+    "POST /company/applications/{application_id:int}/notes": Rule(
+        RECRUITER, {"application_id": "application_a"}, form={"note": "Pengalaman cocok."}
+    ),
+    "GET /company/applications/{application_id:int}/cv": Rule(
+        RECRUITER, {"application_id": "application_a"}
+    ),
+    "GET /company/exports/{job_id:int}": Rule(RECRUITER, {"job_id": "export_a"}),
+    "GET /company/exports/{job_id:int}/download": Rule(RECRUITER, {"job_id": "export_a"}),
+    "POST /api/v1/company/applications/{application_id:int}/status": Rule(
+        RECRUITER, {"application_id": "application_a"}, json={"status": "reviewed"}
+    ),
+    "GET /api/v1/company/applications/{application_id:int}/cv": Rule(
+        RECRUITER, {"application_id": "application_a"}
+    ),
+    # the organiser's office
+    "GET /organiser/fairs/{slug}/queue": Rule(OFFICE, {"slug": "fair_a"}),
+    "POST /organiser/fairs/{slug}/{kind}/{object_id:int}/decision": Rule(
+        OFFICE,
+        {"slug": "fair_a", "kind": "=booths", "object_id": "pending_booth"},
+        form={"decision": "approve"},
+    ),
+    "GET /organiser/fairs/{slug}": Rule(OFFICE, {"slug": "fair_a"}),
+    "GET /organiser/fairs/{slug}/edit": Rule(OFFICE, {"slug": "fair_a"}),
+    "POST /organiser/fairs/{slug}/edit": Rule(
+        OFFICE, {"slug": "fair_a"}, form={"host_regency_codes": "12.09"}
+    ),
+    "POST /organiser/fairs/{slug}/publish": Rule(
+        OFFICE, {"slug": "fair_a_draft"}, form={}, owner_also=frozenset({409})
+    ),
+    "POST /organiser/fairs/{slug}/extend": Rule(
+        OFFICE,
+        {"slug": "fair_a"},
+        form={"closes_at": "2026-11-20 17:00"},
+        owner_also=frozenset({409, 422}),
+    ),
+    "POST /organiser/fairs/{slug}/cancel": Rule(
+        OFFICE, {"slug": "fair_a_cancel"}, form={"confirm": "yes"}, owner_also=frozenset({409})
+    ),
+    "POST /organiser/companies/{company_id:int}/decision": Rule(
+        OFFICE, {"company_id": "company_c"}, form={"decision": "approve"}
+    ),
+    "POST /organiser/users/{user_id:int}/active": Rule(
+        OFFICE, {"user_id": "organiser_colleague"}, form={"active": "0"}
+    ),
+    "GET /organiser/fairs/{slug}/live": Rule(OFFICE, {"slug": "fair_a"}),
+    # the post-event report (compiled for the office's closed fair)
+    "POST /organiser/fairs/{slug}/report/compile": Rule(OFFICE, {"slug": "fair_closed"}, form={}),
+    "GET /organiser/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),
+    "GET /organiser/fairs/{slug}/report.{kind}": Rule(
+        OFFICE, {"slug": "fair_closed", "kind": "=xlsx"}
+    ),
+    "GET /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),
+    "POST /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}, json={}),
+    "GET /fairs/{slug}/summary": Rule(PUBLIC, {"slug": "fair_closed"}),
+    "WEBSOCKET /ws/fairs/{slug}": Rule(
+        PUBLIC,
+        {"slug": "fair_a"},
+        skip="websocket: public counters; organiser channels and Origin checks are "
+        "covered by the live-counter tests",
+    ),
+}
+
+
+def expectations_for(endpoint: Endpoint) -> Rule | None:
+    return EXPECTATIONS.get(endpoint.key)
+
+
+def parametrised(app: Starlette) -> list[Endpoint]:
+    return [endpoint for endpoint in app_endpoints(app) if endpoint.params]
+
+
+def test_every_route_with_a_path_parameter_has_expectations(app: Starlette) -> None:
+    missing = [endpoint.key for endpoint in parametrised(app) if expectations_for(endpoint) is None]
+    assert not missing, (
+        "These routes take a path parameter but the authorization matrix does not know who "
+        "may use them. Add each to EXPECTATIONS in tests/security/test_authorization_matrix.py "
+        "(owners, the objects its parameters name, and a body for state changes):\n  "
+        + "\n  ".join(missing)
+    )
+    for endpoint in parametrised(app):
+        rule = expectations_for(endpoint)
+        assert rule is not None
+        unnamed = set(endpoint.params) - set(rule.params)
+        assert rule.skip or not unnamed, f"{endpoint.key}: name the object of {sorted(unnamed)}"
+
+
+async def _call(world: World, endpoint: Endpoint, rule: Rule, role: str) -> httpx.Response:
+    actor = world.actors[role]
+    values = {
+        name: key[1:] if key.startswith("=") else world.owned[key]
+        for name, key in rule.params.items()
+    }
+    path = concrete(endpoint.path, values)
+    if endpoint.is_api:
+        body = rule.json if endpoint.method in STATE_CHANGING else None
+        return await actor.api.request(endpoint.method, path, json=body)
+    if endpoint.method == "GET":
+        return await actor.browser.get(path)
+    form = {**(rule.form or {}), "csrf_token": actor.csrf}
+    files = {"logo": ("logo.png", png_bytes(), "image/png")} if rule.files else None
+    return await actor.browser.request(endpoint.method, path, data=form, files=files)
+
+
+def _judge(endpoint: Endpoint, rule: Rule, role: str, response: httpx.Response) -> str | None:
+    """What is wrong with this answer, or None."""
+    status = response.status_code
+    location = response.headers.get("location", "")
+    if role in rule.allowed:
+        if (200 <= status < 400 or status in rule.owner_also) and not location.startswith("/login"):
+            return None
+        return f"owner {role} got {status} {location}".strip()
+    if role == "anonymous":
+        if endpoint.is_api and status == 401:
+            return None
+        if not endpoint.is_api and status == 303 and location.startswith("/login"):
+            return None
+        return f"anonymous got {status} {location}".strip()
+    if status in (403, 404):
+        return None
+    return f"foreign {role} got {status} {location}".strip()
+
+
+async def test_only_owners_reach_owned_objects(world: World) -> None:
+    cases = [
+        (endpoint, rule)
+        for endpoint in parametrised(world.app)
+        if (rule := expectations_for(endpoint)) is not None and not rule.skip
+    ]
+    assert cases
+    problems: list[str] = []
+    # Foreigners first, while every object is as built; then the owners, reads before
+    # writes, and the token revocation last of all.
+    order = sorted(cases, key=lambda case: (case[0].method != "GET", case[0].method == "DELETE"))
+    for endpoint, rule in order:
+        for role in ROLES:
+            if role in rule.allowed:
+                continue
+            response = await _call(world, endpoint, rule, role)
+            if problem := _judge(endpoint, rule, role, response):
+                problems.append(f"{endpoint.key}: {problem}")
+    for endpoint, rule in order:
+        for role in ROLES:
+            if role not in rule.allowed:
+                continue
+            response = await _call(world, endpoint, rule, role)
+            if problem := _judge(endpoint, rule, role, response):
+                problems.append(f"{endpoint.key}: {problem}")
+    assert not problems, "\n".join(problems)
+
+
+async def test_foreign_ids_do_not_leak_through_lists(world: World) -> None:
+    """The list endpoints answer 200 to everyone allowed, but only with their own rows."""
+    a, b = world.owned["application_a"], world.owned["application_b"]
+    mine = (await world.actors["applicant"].api.get("/api/v1/me/applications")).json()
+    ids = {item["id"] for item in mine["applications"]}
+    assert a in ids and b not in ids
+    company = (await world.actors["recruiter"].api.get("/api/v1/company/applications")).json()
+    ids = {item["id"] for item in company["applications"]}
+    assert a in ids and b not in ids
+    other = (await world.actors["other_recruiter"].api.get("/api/v1/company/applications")).json()
+    assert {item["id"] for item in other["applications"]} == {b}
+    # Bulk staging with a foreign id changes nothing of the other company.
+    bulk = await world.actors["other_recruiter"].api.post(
+        "/api/v1/company/applications/status", json={"status": "reviewed", "ids": [a]}
+    )
+    assert bulk.status_code in (200, 404)
+    if bulk.status_code == 200:
+        assert bulk.json()["changed"] == 0
+    mine_after = await world.actors["applicant"].api.get(f"/api/v1/me/applications/{a}")
+    assert mine_after.json()["status"] == "submitted"
+    page = await world.actors["other_recruiter"].browser.get("/company/applications")
+    assert page.status_code == 200
+    assert f"/company/applications/{a}" not in page.text
