@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.convertors import IntegerConvertor, register_url_convertor
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from jobfair.web import account, applicant, company, health, public
+from jobfair.services.numbers import ID_DIGITS
+from jobfair.web import (
+    account,
+    applicant,
+    company,
+    health,
+    live,
+    organiser,
+    public,
+    report,
+    report_actions,
+)
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
 from jobfair.web.api import openapi
 from jobfair.web.api import public as api_public
+from jobfair.web.api import reports as api_reports
+
+
+class IdConvertor(IntegerConvertor):
+    """``{…:int}`` matches at most nine ASCII digits: a longer number cannot be a row id
+    (INTEGER columns) and used to overflow the database driver into a 500; now such a
+    path is just not found."""
+
+    regex = f"[0-9]{{1,{ID_DIGITS}}}"
+
+
+register_url_convertor("int", IdConvertor())
 
 
 def build_routes(static_dir: Path) -> list[BaseRoute]:
@@ -168,16 +192,86 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         Route("/company/team/invite", company.team_invite, methods=["POST"], name="company:invite"),
         Route("/company/join", company.join_page, name="company:join"),
         Route("/company/join", company.join_submit, methods=["POST"], name="company:join_submit"),
-        Route("/organiser/fairs/{slug}/queue", company.organiser_queue, name="organiser:queue"),
+        Route("/organiser", organiser.home, name="organiser:home"),
+        Route("/organiser/fairs/new", organiser.fair_new, name="organiser:fair_new"),
         Route(
-            "/organiser/{kind}/{object_id:int}/decision",
-            company.organiser_decide,
+            "/organiser/fairs",
+            organiser.fair_create,
+            methods=["POST"],
+            name="organiser:fair_create",
+        ),
+        Route("/organiser/fairs/{slug}", organiser.fair_page, name="organiser:fair"),
+        Route("/organiser/fairs/{slug}/edit", organiser.fair_edit, name="organiser:fair_edit"),
+        Route(
+            "/organiser/fairs/{slug}/edit",
+            organiser.fair_update,
+            methods=["POST"],
+            name="organiser:fair_update",
+        ),
+        Route(
+            "/organiser/fairs/{slug}/publish",
+            organiser.fair_publish,
+            methods=["POST"],
+            name="organiser:fair_publish",
+        ),
+        Route(
+            "/organiser/fairs/{slug}/extend",
+            organiser.fair_extend,
+            methods=["POST"],
+            name="organiser:fair_extend",
+        ),
+        Route(
+            "/organiser/fairs/{slug}/cancel",
+            organiser.fair_cancel,
+            methods=["POST"],
+            name="organiser:fair_cancel",
+        ),
+        Route("/organiser/fairs/{slug}/queue", organiser.queue, name="organiser:queue"),
+        Route(
+            "/organiser/fairs/{slug}/{kind}/{object_id:int}/decision",
+            organiser.decide,
             methods=["POST"],
             name="organiser:decide",
         ),
+        Route("/organiser/companies", organiser.companies_page, name="organiser:companies"),
+        Route(
+            "/organiser/companies/{company_id:int}/decision",
+            organiser.company_decide,
+            methods=["POST"],
+            name="organiser:company_decide",
+        ),
+        Route("/organiser/users", organiser.users_page, name="organiser:users"),
+        Route(
+            "/organiser/users",
+            organiser.user_create,
+            methods=["POST"],
+            name="organiser:user_create",
+        ),
+        Route(
+            "/organiser/users/{user_id:int}/active",
+            organiser.user_active,
+            methods=["POST"],
+            name="organiser:user_active",
+        ),
+        Route("/organiser/audit", organiser.audit_page, name="organiser:audit"),
+        Route(
+            "/organiser/fairs/{slug}/report/compile",
+            report_actions.compile_report,
+            methods=["POST"],
+            name="organiser:report_compile",
+        ),
+        Route("/organiser/fairs/{slug}/report", report.report_page, name="organiser:report"),
+        Route(
+            "/organiser/fairs/{slug}/report.{kind}",
+            report.report_download,
+            name="organiser:report_download",
+        ),
+        Route("/fairs/{slug}/summary", report.public_summary, name="public:summary"),
         Route("/media/logos/{name}", company.logo_file, name="media:logo"),
         Route("/me/delete", applicant.delete_page, name="me:delete"),
         Route("/me/delete", applicant.delete_submit, methods=["POST"], name="me:delete_submit"),
+        Route("/organiser/fairs/{slug}/live", live.organiser_dashboard, name="organiser:live"),
+        WebSocketRoute("/ws/fairs/{slug}", live.fair_socket, name="ws:fair"),
         Route("/healthz", health.healthz, name="health:check"),
         Mount(
             "/api/v1",
@@ -187,6 +281,13 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                 Route("/fairs/{slug}", api_public.get_fair, name="fair"),
                 Route("/fairs/{slug}/booths", api_public.list_booths, name="booths"),
                 Route("/fairs/{slug}/vacancies", api_public.list_vacancies, name="vacancies"),
+                Route("/fairs/{slug}/report", api_reports.get_report, name="report"),
+                Route(
+                    "/fairs/{slug}/report",
+                    api_reports.request_compile,
+                    methods=["POST"],
+                    name="report_compile",
+                ),
                 Route("/tokens", api_applicant.create_token, methods=["POST"], name="tokens"),
                 Route(
                     "/tokens/{token_id:int}",

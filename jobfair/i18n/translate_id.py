@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -442,6 +443,17 @@ COMPANY_ID = {
 ID.update(COMPANY_ID)
 
 HERE = Path(__file__).resolve().parent
+
+
+def _area_tables() -> None:
+    """Merge the tables kept one per area (``translate_id_<area>.py``, each with an
+    ``ID`` dict), so work on different areas never edits the same table."""
+    for path in sorted(HERE.glob("translate_id_*.py")):
+        module = importlib.import_module(f"jobfair.i18n.{path.stem}")
+        ID.update(module.ID)
+
+
+_area_tables()
 
 
 def main() -> None:

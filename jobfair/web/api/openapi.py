@@ -180,6 +180,15 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "CvInfo": _obj({"filename": _STR, "size_bytes": _INT, "uploaded_at": _TIME}),
+    "Account": _obj(
+        {
+            "id": _INT,
+            "role": {"enum": ["recruiter", "organiser", "admin"]},
+            "full_name": _STR,
+            "email": _NULLABLE_STR,
+            "phone": _NULLABLE_STR,
+        }
+    ),
     "MyApplication": _obj(
         {
             "id": _INT,
@@ -190,7 +199,29 @@ SCHEMAS: dict[str, Any] = {
             "company": _obj({"slug": _STR, "name": _STR}),
             "fair": _obj({"slug": _STR, "name": _STR}),
             "can_withdraw": {"type": "boolean"},
-        }
+            # Only on GET /me/applications/{id}: the released events, with the
+            # company's message that came with a decision.
+            "timeline": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "status": {"enum": [s.value for s in ApplicationStatus]},
+                        "at": _TIME,
+                        "note": _NULLABLE_STR,
+                    }
+                ),
+            },
+        },
+        required=[
+            "id",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "vacancy",
+            "company",
+            "fair",
+            "can_withdraw",
+        ],
     ),
     "Notification": _obj(
         {
@@ -353,8 +384,8 @@ PATHS.update(
         "/api/v1/me": {
             "get": _op(
                 "getMe",
-                "Your own profile (NIK masked)",
-                {"200": _json(_ref("Profile")), **_AUTH_ERRORS},
+                "Your own profile (NIK masked); recruiters and organisers get their account",
+                {"200": _json({"anyOf": [_ref("Profile"), _ref("Account")]}), **_AUTH_ERRORS},
                 security=_BEARER,
             ),
             "patch": _op(
@@ -394,6 +425,7 @@ PATHS.update(
                 "Upload your CV: a PDF body, or multipart with a `file` field; at most 2 MB",
                 {
                     "201": _json(_ref("CvInfo")),
+                    "400": _ERROR,
                     "413": _ERROR,
                     "415": _ERROR,
                     "422": _ERROR,
@@ -588,6 +620,7 @@ PATHS.update(
                             }
                         )
                     ),
+                    "404": _ERROR,
                     "422": _ERROR,
                     **_AUTH_ERRORS,
                 },
@@ -667,6 +700,68 @@ PATHS.update(
         },
     }
 )
+
+
+# The compiled fair report (jobfair/stats/report_format.md): aggregates only.
+SCHEMAS["Report"] = _obj(
+    {
+        "format": _INT,
+        "version": _INT,
+        "compiled_at": _TIME,
+        "provisional": {"type": "boolean"},
+        "fair": {"type": "object"},
+        "headline": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "key": _STR,
+                    "label": _STR,
+                    "value": {"description": "an integer, a ratio (number) or null"},
+                    "definition": _STR,
+                },
+            ),
+        },
+        "tables": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "key": _STR,
+                    "title": _STR,
+                    "definition": _STR,
+                    "columns": {"type": "array", "items": {"type": "object"}},
+                    "rows": {"type": "array", "items": {"type": "object"}},
+                },
+            ),
+        },
+    }
+)
+PATHS["/api/v1/fairs/{slug}/report"] = {
+    "get": _op(
+        "getFairReport",
+        "The fair's compiled report (latest version, or ?version=N); organisers of its office",
+        {"200": _json(_ref("Report")), "404": _ERROR, "422": _ERROR, **_AUTH_ERRORS},
+        parameters=[
+            _SLUG,
+            {"name": "version", "in": "query", "schema": {**_INT, "minimum": 1}},
+        ],
+        security=_BEARER,
+    ),
+    "post": _op(
+        "compileFairReport",
+        "Queue a new version of the fair's report (provisional before the fair closes)",
+        {
+            "202": _json(
+                _obj({"status": {"enum": ["queued"]}, "provisional": {"type": "boolean"}}),
+                "Queued",
+            ),
+            "404": _ERROR,
+            "409": _ERROR,
+            **_AUTH_ERRORS,
+        },
+        parameters=[_SLUG],
+        security=_BEARER,
+    ),
+}
 
 
 def document() -> dict[str, Any]:
