@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -188,3 +189,53 @@ def redis_url() -> str:
             pytest.fail(message + " — required in CI", pytrace=False)
         pytest.skip(message + "; set JOBFAIR_TEST_REDIS_URL to run these tests")
     return REDIS_URL
+
+
+# ------------------------------------------------------------ browser journeys
+# (here, not in tests/browser/conftest.py: a second conftest module would shadow this
+# one for the tests that import Clock from it)
+
+
+def _scene_settings(folder: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{folder / 'journeys.sqlite3'}",
+        secret_key="browser-test-secret",
+        nik_key="browser-test-nik-key",
+        data_dir=folder / "data",
+        sweep_seconds=0,
+    )
+
+
+@pytest.fixture(scope="session")
+def scene_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The browser scene's database (tests/browser_scene.py), built once: migrations and
+    password hashes take seconds; each test gets its own copy."""
+    from browser_scene import build_scene, run_async
+    from live_server import require_browser
+
+    require_browser()
+    folder = tmp_path_factory.mktemp("scene")
+    built = run_async(lambda: build_scene(_scene_settings(folder)))
+    return folder / "journeys.sqlite3", built
+
+
+@pytest.fixture
+def scene(scene_template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[Any]:
+    from browser_scene import Scene
+    from live_server import serve
+
+    database, built = scene_template
+    # Closed cleanly, SQLite has folded its WAL back into the file: one file to copy.
+    assert not database.with_name(database.name + "-wal").exists()
+    shutil.copyfile(database, tmp_path / database.name)
+    settings = _scene_settings(tmp_path)
+    with serve(settings) as base:
+        yield Scene(base=base, settings=settings, **built)
+
+
+@pytest.fixture
+def pw() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

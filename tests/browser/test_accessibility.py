@@ -11,8 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from live_server import CHROMIUM, CHROMIUM_ARGS
-from scene import (
+from browser_scene import (
     APPLICANT_EMAIL,
     APPLICANT_NAME,
     AXE,
@@ -30,6 +29,7 @@ from scene import (
     sign_in,
     tab_to,
 )
+from live_server import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,7 @@ from typing import Any
 import factories
 import httpx
 import pytest
-from live_server import CHROMIUM, CHROMIUM_ARGS
-from scene import (
+from browser_scene import (
     FAIR_SLUG,
     ORGANISER_EMAIL,
     RECRUITER_EMAIL,
@@ -27,6 +26,7 @@ from scene import (
     wait_until_live,
     watch,
 )
+from live_server import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
