@@ -58,6 +58,10 @@ class Subscriber:
     recruiter: bool = False
     pending: dict[str, str] = field(default_factory=dict)
     busy: bool = False
+    # When the frame being sent was handed over (0: none); the sweeper drops the client
+    # once it is older than SEND_TIMEOUT.
+    sending_since: float = 0.0
+    timed_out: bool = False
 
     def presence_keys(self) -> list[str]:
         if self.organiser:
@@ -113,7 +117,13 @@ class LiveLayer:
         self._changed = asyncio.Event()  # something became dirty: wakes the tick loop
         self._reconcile_now = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._deliveries: set[asyncio.Task[None]] = set()
+        self._deliveries: dict[asyncio.Task[None], Subscriber] = {}
+        # The cost of the last public fan-out: deliveries started, finished, and when
+        # all but the slowest 1 % were done (None while they are still going).
+        self._round_started = 0.0
+        self._round_size = 0
+        self._round_done = 0
+        self._round_cost: float | None = 0.0
         self._warned_at: dict[str, float] = {}
 
     # ------------------------------------------------------------------ life cycle
@@ -163,6 +173,7 @@ class LiveLayer:
         if background:
             await self.hub.start(self._on_changed, self._on_resubscribed)
             self._tasks.append(asyncio.create_task(self._tick_forever()))
+            self._tasks.append(asyncio.create_task(self._sweep_forever()))
             self._tasks.append(asyncio.create_task(self._reconcile_forever()))
 
     async def close(self) -> None:
@@ -334,14 +345,22 @@ class LiveLayer:
 
     # ------------------------------------------------------------------ frames out
 
+    def _next_public(self, now: float) -> float:
+        # At most once per tick, and never sooner than the last fan-out took again: with
+        # more clients than the process can send to in a tick, frames come less often
+        # instead of starving requests and handshakes (the loop spends at most half its
+        # time fanning out). A fan-out not yet 99 % delivered counts as lasting till now.
+        cost = self._round_cost if self._round_cost is not None else now - self._round_started
+        return self._round_started + max(self.tick, 2 * cost)
+
     async def _tick_forever(self) -> None:
         # A throttle, not a clock: a change after a quiet spell goes out at once, and
         # while changes keep coming, frames go out at most once per tick (per kind).
-        next_public = 0.0
         next_organiser = 0.0
         next_heartbeat = 0.0
         while True:
             now = time.monotonic()
+            next_public = self._next_public(now)
             due = next_heartbeat
             if self._dirty:
                 due = min(due, next_public)
@@ -355,14 +374,17 @@ class LiveLayer:
                     async with asyncio.timeout(max(0.0, due - now)):
                         await self._changed.wait()
             now = time.monotonic()
-            if now >= next_public and self._dirty:
-                next_public = now + self.tick
+            if now >= self._next_public(now) and self._dirty:
+                self._round_started, self._round_size, self._round_done = now, 0, 0
+                self._round_cost = None
                 dirty, self._dirty = self._dirty, set()
                 for fair_id in dirty:
                     try:
                         await self._send_public(fair_id)
                     except Exception as exc:
                         self._warn("public frame", exc)
+                if self._round_done >= int(self._round_size * 0.99):
+                    self._round_cost = time.monotonic() - self._round_started
             if now >= next_organiser and self._dirty_organiser:
                 next_organiser = now + self.organiser_tick
                 dirty, self._dirty_organiser = self._dirty_organiser, set()
@@ -389,7 +411,8 @@ class LiveLayer:
             key = (subscriber.fmt, subscriber.locale, subscriber.booth_id)
             if key not in cache:
                 cache[key] = self.public_frames(subscriber, snapshot)
-            self._push(subscriber, cache[key])
+            if self._push(subscriber, cache[key]):
+                self._round_size += 1
 
     async def _send_organiser(self, fair_id: int) -> None:
         subscribers = [s for s in self._subscribers.get(fair_id, ()) if s.organiser]
@@ -482,31 +505,52 @@ class LiveLayer:
             )
         }
 
-    def _push(self, subscriber: Subscriber, frames: dict[str, str]) -> None:
+    def _push(self, subscriber: Subscriber, frames: dict[str, str]) -> bool:
+        """Hand ``frames`` to a client; True when a delivery started for them."""
         # Latest frame per channel wins: a client that lags gets the newest counters,
         # not a backlog.
         subscriber.pending.update(frames)
         if subscriber.busy:
-            return
+            return False
         subscriber.busy = True
         task = asyncio.create_task(self._deliver(subscriber))
-        self._deliveries.add(task)
-        task.add_done_callback(self._deliveries.discard)
+        self._deliveries[task] = subscriber
+        task.add_done_callback(self._deliveries.pop)
+        return True
+
+    async def _sweep_forever(self) -> None:
+        # One sweep for every delivery in flight instead of an ``asyncio.timeout`` per
+        # frame: at 10k clients the timers cost as much as the rest of the layer.
+        while True:
+            await asyncio.sleep(min(1.0, SEND_TIMEOUT / 2))
+            limit = time.monotonic() - SEND_TIMEOUT
+            for task, subscriber in list(self._deliveries.items()):
+                if 0.0 < subscriber.sending_since < limit and not subscriber.timed_out:
+                    subscriber.timed_out = True
+                    task.cancel()
 
     async def _deliver(self, subscriber: Subscriber) -> None:
         try:
             while subscriber.pending:
                 channel = next(iter(subscriber.pending))
                 text = subscriber.pending.pop(channel)
-                async with asyncio.timeout(SEND_TIMEOUT):
-                    await subscriber.send(text)
-        except Exception:
-            # Slow or gone: drop it, never hold the others up.
+                subscriber.sending_since = time.monotonic()
+                await subscriber.send(text)
+                subscriber.sending_since = 0.0
+        except (Exception, asyncio.CancelledError) as exc:
+            if isinstance(exc, asyncio.CancelledError) and not subscriber.timed_out:
+                raise  # the layer is closing
+            # Slow (the sweeper cancelled the send) or gone: drop it, never hold the
+            # others up.
+            subscriber.sending_since = 0.0
             self.disconnect(subscriber)
             with contextlib.suppress(Exception):
                 await subscriber.close()
         finally:
             subscriber.busy = False
+            self._round_done += 1
+            if self._round_cost is None and self._round_done >= int(self._round_size * 0.99):
+                self._round_cost = time.monotonic() - self._round_started
 
     # ------------------------------------------------------------------ connections
 
