@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE = Path(__file__).parent / "browser" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
 # Playwright context options: a small Android phone and an office desktop.
 VIEWPORTS: dict[str, dict[str, Any]] = {
