@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -53,6 +54,8 @@ class RedisHub:
     def __init__(self, redis: Any, *, prefix: str = PREFIX, max_backoff: float = 5.0) -> None:
         self._redis = redis
         self._channel = prefix + "notices"
+        # Notices carry their sender: a process handles its own changes directly.
+        self._origin = uuid.uuid4().hex[:12]
         self._max_backoff = max_backoff
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
@@ -63,7 +66,7 @@ class RedisHub:
     async def publish(self, fair_ids: Iterable[int]) -> None:
         ids = sorted(set(fair_ids))
         if ids:
-            await self._redis.publish(self._channel, json.dumps(ids))
+            await self._redis.publish(self._channel, json.dumps({"o": self._origin, "f": ids}))
 
     async def _listen(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
         backoff = 0.2
@@ -82,8 +85,11 @@ class RedisHub:
                         await pubsub.ping()
                         continue
                     try:
-                        ids = [int(one) for one in json.loads(message["data"])]
-                    except (TypeError, ValueError):
+                        notice = json.loads(message["data"])
+                        if notice["o"] == self._origin:
+                            continue
+                        ids = [int(one) for one in notice["f"]]
+                    except (TypeError, ValueError, KeyError):
                         continue
                     on_changed(ids)
             except asyncio.CancelledError:

@@ -248,12 +248,13 @@ class LiveLayer:
                 self._warn("presence", exc)
         notices = touched | changed | presence_fairs
         if notices:
+            # This process's clients never depend on the hub: its own notices do not
+            # come back to it (a resubscribing hub would lose them).
+            self._on_changed(list(notices))
             try:
                 await self.hub.publish(notices)
             except Exception as exc:
                 self._warn("hub", exc)
-                # Other processes miss this; at least this process's clients see it.
-                self._on_changed(list(notices))
 
     def _on_changed(self, fair_ids: list[int]) -> None:
         for fair_id in fair_ids:
@@ -341,6 +342,7 @@ class LiveLayer:
         for fair_id in sorted(fair_ids):
             await self.reconcile(fair_id)
         if fair_ids:
+            self._on_changed(list(fair_ids))
             await self.hub.publish(fair_ids)
 
     # ------------------------------------------------------------------ frames out
