@@ -543,11 +543,25 @@ async def store_logo(
     return booth
 
 
-def _organiser_may(user: User, fair: Fair) -> None:
+def organiser_may(user: User, fair: Fair) -> None:
+    """Organisers act on their office's fairs, admins on every fair; for anyone else
+    the fair does not exist (404, never revealing another office's fairs)."""
     if user.role == Role.ADMIN:
         return
     if user.role != Role.ORGANISER or user.office_id != fair.office_id:
         raise NotFound(gettext("We could not find that page."))
+
+
+async def organiser_fair(session: AsyncSession, user: User, slug: str) -> Fair:
+    """The fair with ``slug`` (drafts included) for an organiser of its office or an
+    admin. Other roles: forbidden; an unknown fair or another office's: not found."""
+    if user.role not in (Role.ORGANISER, Role.ADMIN):
+        raise PermissionDenied(gettext("You are not allowed to do that."))
+    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
+    if fair is None:
+        raise NotFound(gettext("We could not find that page."))
+    organiser_may(user, fair)
+    return fair
 
 
 def _decision_reason(approve: bool, reason: str | None) -> str | None:
@@ -576,7 +590,7 @@ async def decide_booth(
     fair = await session.get(Fair, booth.fair_id) if booth else None
     if booth is None or fair is None:
         raise NotFound(gettext("We could not find that page."))
-    _organiser_may(organiser, fair)
+    organiser_may(organiser, fair)
     reason = _decision_reason(approve, reason)
     booth.status = BoothStatus.APPROVED if approve else BoothStatus.REJECTED
     booth.decision_reason = reason
@@ -791,7 +805,7 @@ async def verify_vacancy(
     fair = await session.get(Fair, vacancy.fair_id) if vacancy else None
     if vacancy is None or fair is None:
         raise NotFound(gettext("We could not find that vacancy."))
-    _organiser_may(organiser, fair)
+    organiser_may(organiser, fair)
     reason = _decision_reason(approve, reason)
     vacancy.verification = VacancyVerification.VERIFIED if approve else VacancyVerification.REJECTED
     vacancy.verification_reason = reason
@@ -814,7 +828,7 @@ async def verification_queue(
     fair = await session.scalar(select(Fair).where(Fair.slug == fair_slug))
     if fair is None:
         raise NotFound(gettext("We could not find that page."))
-    _organiser_may(organiser, fair)
+    organiser_may(organiser, fair)
     booths = list(
         await session.scalars(
             select(Booth)

@@ -20,7 +20,8 @@ from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.services.catalogue import find_booth
-from jobfair.services.errors import NotFound, PermissionDenied
+from jobfair.services.companies import organiser_fair
+from jobfair.services.errors import PermissionDenied
 from jobfair.services.fairs import fair_counts, get_fair
 from jobfair.services.screening import ANSWERED
 
@@ -231,11 +232,9 @@ async def watch_target(
     booth is named by its company's slug; a recruiter of that company watching their
     own booth counts as "recruiter online" rather than as a visitor."""
     if organiser:
-        if user is None or user.role not in (Role.ORGANISER, Role.ADMIN):
+        if user is None:
             raise PermissionDenied("the organiser channel needs an organiser session")
-        fair = await get_fair(session, fair_slug, public=False)
-        if user.role != Role.ADMIN and user.office_id != fair.office_id:
-            raise NotFound("fair not found")
+        fair = await organiser_fair(session, user, fair_slug)
         return WatchTarget(fair.id, fair.slug, organiser=True)
     fair = await get_fair(session, fair_slug)
     if booth_company is None:

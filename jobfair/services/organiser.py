@@ -39,7 +39,7 @@ from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.services import accounts, audit, auth, fairs
-from jobfair.services.companies import _decision_reason, _organiser_may
+from jobfair.services.companies import _decision_reason, organiser_fair
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -82,11 +82,7 @@ def _scoped_fairs(user: User) -> Select[tuple[int]]:
 
 
 async def scoped_fair(session: AsyncSession, user: User, slug: str) -> Fair:
-    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
-    if fair is None:
-        raise _not_found()
-    _organiser_may(user, fair)
-    return fair
+    return await organiser_fair(session, user, slug)
 
 
 async def offices(session: AsyncSession, user: User) -> list[LabourOffice]:

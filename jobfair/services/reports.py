@@ -15,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import N_, gettext
 from jobfair.models import Fair, FairReport, User
-from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.services import audit
-from jobfair.services.companies import _organiser_may
-from jobfair.services.errors import Conflict, NotFound, PermissionDenied
+from jobfair.services.companies import organiser_fair
+from jobfair.services.errors import Conflict, NotFound
 from jobfair.services.fairs import get_fair
 
 # The public summary shows only these headline figures (aggregates, never a person),
@@ -53,22 +52,10 @@ class ReportRead:
         return self.versions[0][0] if self.versions else None
 
 
-async def _organiser_fair(session: AsyncSession, user: User, slug: str) -> Fair:
-    """The fair for an organiser of its office or an admin. Other roles: forbidden;
-    an unknown fair or another office's: not found (its existence is not revealed)."""
-    if user.role not in (Role.ORGANISER, Role.ADMIN):
-        raise PermissionDenied(gettext("You are not allowed to do that."))
-    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
-    if fair is None:
-        raise NotFound(gettext("We could not find that page."))
-    _organiser_may(user, fair)
-    return fair
-
-
 async def request_compile(session: AsyncSession, user: User, slug: str, now: datetime) -> Fair:
     """Queue a new report version of a published fair (after the commit). Before the
     close it is provisional; the scheduled compile at the close still runs."""
-    fair = await _organiser_fair(session, user, slug)
+    fair = await organiser_fair(session, user, slug)
     if fair.status != FairStatus.PUBLISHED:
         raise Conflict(gettext("Only a published fair has a report."))
     audit.record(
@@ -99,7 +86,7 @@ async def latest_report(
 ) -> ReportRead:
     """The newest report of the fair (or ``version``) for an organiser of its office or
     an admin; anyone else, an unknown fair or an unknown version: NotFound."""
-    fair = await _organiser_fair(session, user, slug)
+    fair = await organiser_fair(session, user, slug)
     versions = [
         (number, compiled_at)
         for number, compiled_at in await session.execute(

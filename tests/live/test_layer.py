@@ -20,6 +20,7 @@ from jobfair.models import Application, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.services import auth, screening
 from jobfair.services import live as live_service
+from jobfair.services.errors import NotFound, PermissionDenied
 
 
 async def _world(ctx: AppContext, applicants: int = 3) -> dict[str, Any]:
@@ -337,11 +338,11 @@ async def test_watch_target_rules(ctx: AppContext) -> None:
         watched = await live_service.watch_target(session, organiser, fair.slug, organiser=True)
         assert watched.organiser
         for user in (None, hrd):
-            with pytest.raises(live_service.PermissionDenied):
+            with pytest.raises(PermissionDenied):
                 await live_service.watch_target(session, user, fair.slug, organiser=True)
-        with pytest.raises(live_service.NotFound):
+        with pytest.raises(NotFound):
             await live_service.watch_target(session, elsewhere, fair.slug, organiser=True)
-        with pytest.raises(live_service.NotFound):
+        with pytest.raises(NotFound):
             await live_service.watch_target(session, None, fair.slug, booth_company="no-such")
-        with pytest.raises(live_service.NotFound):
+        with pytest.raises(NotFound):
             await live_service.watch_target(session, None, "no-such-fair")
