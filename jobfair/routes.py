@@ -159,6 +159,12 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="company:stage",
         ),
         Route(
+            "/company/applications/discard",
+            company.discard_from_form,
+            methods=["POST"],
+            name="company:discard",
+        ),
+        Route(
             "/company/applications/{application_id:int}",
             company.application_page,
             name="company:application",

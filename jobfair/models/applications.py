@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
-from jobfair.i18n import N_
+from jobfair.i18n import N_, gettext
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -27,7 +39,59 @@ class ApplicationStatus(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     UNANSWERED = "unanswered"
+    # Answered (shortlist, interview or offer) but never decided by the deadline.
+    UNDECIDED = "undecided"
 
+
+S = ApplicationStatus
+
+# ----------------------------------------------------------------- the status machine
+# The one home of the status vocabulary: every service, screen, the API and the report
+# read these sets; nothing else lists statuses.
+
+# What a company may set, in pipeline order (forms list statuses in this order).
+PIPELINE: tuple[ApplicationStatus, ...] = (
+    S.REVIEWED,
+    S.SHORTLISTED,
+    S.INTERVIEW,
+    S.OFFERED,
+    S.HIRED,
+    S.REJECTED,
+)
+# Every status in the order a person reads them (filters, tables, the API).
+ORDER: tuple[ApplicationStatus, ...] = (
+    S.SUBMITTED,
+    *PIPELINE,
+    S.WITHDRAWN,
+    S.UNANSWERED,
+    S.UNDECIDED,
+)
+# What a company may move an application to, from what the applicant has been told.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset(PIPELINE),
+    S.REVIEWED: frozenset(PIPELINE) - {S.REVIEWED},
+    S.SHORTLISTED: frozenset({S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}),
+    S.INTERVIEW: frozenset({S.OFFERED, S.HIRED, S.REJECTED}),
+    S.OFFERED: frozenset({S.HIRED, S.REJECTED}),
+    S.HIRED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.UNANSWERED: frozenset(),
+    S.UNDECIDED: frozenset(),
+}
+COMPANY_STATUSES = frozenset(PIPELINE)
+# No answer yet: the applicant has been told nothing but that it was sent or seen.
+WAITING = frozenset({S.SUBMITTED, S.REVIEWED})
+# Answered, but not finally: the company still owes the last word.
+IN_PROGRESS = frozenset({S.SHORTLISTED, S.INTERVIEW, S.OFFERED})
+# Still open: the company may move it, the applicant may withdraw it.
+OPEN_STATUSES = WAITING | IN_PROGRESS
+# A released status that is an answer to the applicant.
+ANSWERS = IN_PROGRESS | frozenset({S.HIRED, S.REJECTED})
+# Nothing changes any more.
+FINAL = frozenset({S.HIRED, S.REJECTED, S.WITHDRAWN, S.UNANSWERED, S.UNDECIDED})
+# Closed at the decision deadline, by whether the company had answered at all.
+DEADLINE_CLOSE = {False: S.UNANSWERED, True: S.UNDECIDED}
 
 STATUS_LABELS = {
     "submitted": N_("Sent"),
@@ -39,14 +103,63 @@ STATUS_LABELS = {
     "rejected": N_("Not selected"),
     "withdrawn": N_("Withdrawn"),
     "unanswered": N_("Not answered by the company"),
+    "undecided": N_("No final decision by the deadline"),
 }
 
 
 def status_label(code: str) -> str:
     """The status as applicants and recruiters read it, in the current language."""
-    from jobfair import i18n
+    return gettext(STATUS_LABELS.get(code, code))
 
-    return i18n.gettext(STATUS_LABELS.get(code, code))
+
+def transition_refusal(current: str, target: str) -> str | None:
+    """Why ``current`` → ``target`` is not allowed, or None."""
+    if target not in COMPANY_STATUSES:
+        return gettext("%(status)s is not a status a company can set.", status=target)
+    if target in TRANSITIONS.get(current, frozenset()):
+        return None
+    if current in FINAL:
+        return gettext(
+            "This application is closed (%(status)s); it cannot change any more.",
+            status=status_label(current),
+        )
+    if current == target:
+        return gettext(
+            "The applicant has already been told: %(status)s.", status=status_label(current)
+        )
+    return gettext(
+        "An application cannot go back from %(current)s to %(target)s.",
+        current=status_label(current),
+        target=status_label(target),
+    )
+
+
+# ------------------------------------------------------------------ the figures' predicates
+# One definition per figure, as SQL over an application's columns (of the table or of a
+# subquery with the same column names); the report, the live dashboards, the company
+# dashboard and the API all count through these. Their words are in stats/definitions.
+
+
+def is_answered(first_decision_at: Any, decision_deadline: Any) -> ColumnElement[bool]:
+    """Answered: the applicant received a first decision (shortlist, interview, offer,
+    hire or rejection) by the fair's decision deadline. A later withdrawal or the
+    deadline's closing does not undo it."""
+    return and_(first_decision_at.is_not(None), first_decision_at <= decision_deadline)
+
+
+def is_answerable(released_status: Any, first_decision_at: Any) -> ColumnElement[bool]:
+    """Owed an answer: every application except one withdrawn before any answer."""
+    return ~and_(released_status == S.WITHDRAWN, first_decision_at.is_(None))
+
+
+def is_waiting(released_status: Any) -> ColumnElement[bool]:
+    """Waiting: open, and the applicant has had no answer yet (sent or seen only)."""
+    return released_status.in_(WAITING)
+
+
+def is_unreviewed(status: Any) -> ColumnElement[bool]:
+    """Not yet reviewed: the company has not even opened it (no staged status either)."""
+    return status == S.SUBMITTED
 
 
 class PlacementConfirmation(enum.StrEnum):

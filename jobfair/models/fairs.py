@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
@@ -118,3 +119,11 @@ class FairHostRegency(Base):
         ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True
     )
     regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+
+
+def is_local(ktp_regency_code: Any, fair_id: Any) -> ColumnElement[bool]:
+    """Local: the applicant's KTP regency is one of the fair's host regencies. The one
+    definition of "local" for the screening table, the exports and the report."""
+    return ktp_regency_code.in_(
+        select(FairHostRegency.regency_code).where(FairHostRegency.fair_id == fair_id)
+    )

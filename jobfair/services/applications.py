@@ -30,7 +30,7 @@ from jobfair.models import (
     User,
     Vacancy,
 )
-from jobfair.models.applications import ApplicationStatus
+from jobfair.models.applications import OPEN_STATUSES, ApplicationStatus
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyStatus, VacancyVerification
@@ -39,16 +39,8 @@ from jobfair.reference.nik import age_on
 from jobfair.services.applicants import applicant_of
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 
-# Statuses an applicant may withdraw from: anything not yet final.
-WITHDRAWABLE = frozenset(
-    {
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.REVIEWED,
-        ApplicationStatus.SHORTLISTED,
-        ApplicationStatus.INTERVIEW,
-        ApplicationStatus.OFFERED,
-    }
-)
+# An applicant may withdraw what is still open by what they were told.
+WITHDRAWABLE = OPEN_STATUSES
 # A withdrawn application frees its place under a fair's per-applicant cap.
 NOT_COUNTED = ApplicationStatus.WITHDRAWN
 
@@ -264,7 +256,9 @@ async def withdraw(
     session: AsyncSession, user: User, application_id: int, now: datetime
 ) -> Application:
     application = await _own_application(session, user, application_id)
-    if application.released_status not in WITHDRAWABLE or application.status not in WITHDRAWABLE:
+    # Judged on what the applicant was told: a staged, unsent decision neither blocks
+    # the withdrawal nor shows through the refusal.
+    if application.released_status not in WITHDRAWABLE:
         raise Conflict(
             gettext("This application already has a final answer and cannot be withdrawn.")
         )

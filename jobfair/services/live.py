@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from jobfair.models import Application, Booth, Company, Fair, Recruiter, User, Vacancy
 from jobfair.models.accounts import Role
-from jobfair.models.applications import ApplicationStatus as S
+from jobfair.models.applications import is_answerable, is_answered, is_unreviewed
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
@@ -23,7 +23,6 @@ from jobfair.services.catalogue import find_booth
 from jobfair.services.companies import organiser_fair
 from jobfair.services.errors import PermissionDenied
 from jobfair.services.fairs import fair_counts, get_fair
-from jobfair.services.screening import ANSWERED
 
 # How far back the per-minute counts reach (the "last hour" counter and the sparkline).
 MINUTES_KEPT = 60
@@ -65,7 +64,7 @@ async def counters_from_db(
             select(
                 Application.booth_id,
                 func.count(),
-                func.sum(case((Application.status == S.SUBMITTED, 1), else_=0)),
+                func.sum(case((is_unreviewed(Application.status), 1), else_=0)),
             )
             .where(Application.fair_id == fair_id)
             .group_by(Application.booth_id)
@@ -143,6 +142,10 @@ class OrganiserTable:
 IDLE_VACANCIES_SHOWN = 50
 
 
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable:
     """Per approved booth: applications, unreviewed, answered; and the verified vacancies
     nobody has applied to yet."""
@@ -153,27 +156,17 @@ async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable
                 Company.name,
                 Company.slug,
                 func.count(Application.id),
-                func.coalesce(func.sum(case((Application.status == S.SUBMITTED, 1), else_=0)), 0),
-                func.coalesce(
-                    func.sum(case((Application.released_status.in_(ANSWERED), 1), else_=0)), 0
-                ),
-                func.coalesce(
-                    func.sum(
-                        case(
-                            (
-                                and_(
-                                    Application.id.is_not(None),
-                                    Application.released_status != S.WITHDRAWN,
-                                ),
-                                1,
-                            ),
-                            else_=0,
-                        )
-                    ),
-                    0,
+                _count_if(is_unreviewed(Application.status)),
+                _count_if(is_answered(Application.first_decision_at, Fair.decision_deadline)),
+                _count_if(
+                    and_(
+                        Application.id.is_not(None),
+                        is_answerable(Application.released_status, Application.first_decision_at),
+                    )
                 ),
             )
             .join(Company, Company.id == Booth.company_id)
+            .join(Fair, Fair.id == Booth.fair_id)
             .outerjoin(Application, Application.booth_id == Booth.id)
             .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.APPROVED)
             .group_by(Booth.id, Company.name, Company.slug)

@@ -31,10 +31,11 @@ PUBLIC_FIGURES: tuple[tuple[str, ...], ...] = (
     ("applications",),
     ("hires_confirmed", "confirmed_hires"),
 )
-LOCAL_HIRES_LABEL = N_("Local hires against the target")
+LOCAL_HIRES_LABEL = N_("Local share of confirmed hires")
 LOCAL_HIRES_DEFINITION = N_(
-    "Hires confirmed by applicants whose KTP regency is a host regency of the fair, "
-    "against the fair's local-hiring target."
+    "Hires confirmed by applicants whose KTP regency is a host regency of the fair, as a "
+    "share of all confirmed hires, beside the fair's local-hiring target (a percent of "
+    "its confirmed hires)."
 )
 
 
@@ -149,17 +150,20 @@ async def public_summary(
 
 
 def _local_hires(data: dict[str, Any], target: int | None) -> dict[str, Any] | None:
-    """Local confirmed hires (the first row of ``local_hires``) and the target."""
+    """The local share of confirmed hires (the first row of ``local_hires``) and the
+    target, both as shares; None when the report has no confirmed hire."""
     for table in data.get("tables", []):
         if table.get("key") == "local_hires" and table.get("rows"):
-            value = table["rows"][0].get("total")
-            if not isinstance(value, int):
+            value = table["rows"][0].get("share_of_hires")
+            if not isinstance(value, int | float):
                 return None
+            percent = table.get("target", target)
             return {
                 "key": "local_hires",
                 "label": LOCAL_HIRES_LABEL,
                 "value": value,
-                "target": table.get("target", target),
+                "unit": "share",
+                "target": percent / 100 if isinstance(percent, int | float) else None,
                 "definition": LOCAL_HIRES_DEFINITION,
             }
     return None

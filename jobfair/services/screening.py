@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -47,7 +48,6 @@ from jobfair.models import (
     Booth,
     Company,
     Fair,
-    FairHostRegency,
     Notification,
     Outbox,
     Placement,
@@ -56,7 +56,21 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.accounts import Role
-from jobfair.models.applications import ApplicationStatus, PlacementConfirmation, status_label
+from jobfair.models.applications import (
+    ANSWERS,
+    COMPANY_STATUSES,
+    DEADLINE_CLOSE,
+    IN_PROGRESS,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ApplicationStatus,
+    PlacementConfirmation,
+    is_answerable,
+    is_answered,
+    is_waiting,
+    transition_refusal,
+)
+from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -66,45 +80,6 @@ S = ApplicationStatus
 UNDO_WINDOW = timedelta(minutes=3)
 PAGE_SIZE = 50
 MAX_NOTE = 2000
-
-# What a company may move an application to, from what the applicant has been told.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SUBMITTED: frozenset(
-        {S.REVIEWED, S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}
-    ),
-    S.REVIEWED: frozenset({S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}),
-    S.SHORTLISTED: frozenset({S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}),
-    S.INTERVIEW: frozenset({S.OFFERED, S.HIRED, S.REJECTED}),
-    S.OFFERED: frozenset({S.HIRED, S.REJECTED}),
-    S.HIRED: frozenset(),
-    S.REJECTED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.UNANSWERED: frozenset(),
-}
-COMPANY_STATUSES = frozenset().union(*TRANSITIONS.values())
-# Applications still waiting for the company's answer.
-OPEN_STATUSES = frozenset({S.SUBMITTED, S.REVIEWED, S.SHORTLISTED, S.INTERVIEW, S.OFFERED})
-# A decision the applicant has received: anything but "still waiting".
-ANSWERED = frozenset({S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED})
-
-
-def transition_refusal(current: str, target: str) -> str | None:
-    """Why ``current`` → ``target`` is not allowed, or None."""
-    if target not in COMPANY_STATUSES:
-        return gettext("%(status)s is not a status a company can set.", status=target)
-    if target in TRANSITIONS.get(current, frozenset()):
-        return None
-    if current in (S.HIRED, S.REJECTED, S.WITHDRAWN, S.UNANSWERED):
-        return gettext(
-            "This application is closed (%(status)s); it cannot change any more.",
-            status=status_label(current),
-        )
-    return gettext(
-        "An application cannot go back from %(current)s to %(target)s.",
-        current=status_label(current),
-        target=status_label(target),
-    )
-
 
 # ------------------------------------------------------------------ membership
 
@@ -226,10 +201,7 @@ def _conditions(company_id: int, filters: ScreeningFilters) -> list[Any]:
     if filters.regency:
         conditions.append(Applicant.ktp_regency_code == filters.regency)
     if filters.locality:
-        local = exists().where(
-            FairHostRegency.fair_id == Application.fair_id,
-            FairHostRegency.regency_code == Applicant.ktp_regency_code,
-        )
+        local = is_local(Applicant.ktp_regency_code, Application.fair_id)
         conditions.append(local if filters.locality == "local" else ~local)
     if filters.disability:
         conditions.append(Applicant.has_disability.is_(filters.disability == "yes"))
@@ -306,10 +278,7 @@ _SORT_COLUMNS = {
 
 
 def _row_columns() -> tuple[Any, ...]:
-    local = exists().where(
-        FairHostRegency.fair_id == Application.fair_id,
-        FairHostRegency.regency_code == Applicant.ktp_regency_code,
-    )
+    local = is_local(Applicant.ktp_regency_code, Application.fair_id)
     return (
         Application.id,
         Application.status,
@@ -541,13 +510,22 @@ async def stage(
         missing = set()
     allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
     ok = [app_id for app_id, released in found.items() if released in allowed_from]
+    # Choosing what the applicant was already told takes a staged draft back.
+    back_to_released = [app_id for app_id, released in found.items() if released == to_status]
     refused = {
         app_id: transition_refusal(released, to_status) or ""
         for app_id, released in found.items()
-        if released not in allowed_from
+        if released not in allowed_from and released != to_status
     }
     for app_id in missing:
         refused[app_id] = gettext("We could not find that application.")
+    discarded = await _discard_drafts(session, back_to_released) if back_to_released else []
+    refused.update(
+        {
+            app_id: transition_refusal(to_status, to_status) or ""
+            for app_id in set(back_to_released) - set(discarded)
+        }
+    )
     if application_ids is not None and len(application_ids) == 1 and refused:
         raise Conflict(
             next(iter(refused.values())), fields={"status": next(iter(refused.values()))}
@@ -562,7 +540,83 @@ async def stage(
             actor_user_id=user.id,
             data={"status": to_status, "count": len(ok)},
         )
-    return StageResult(len(ok), refused)
+    if discarded:
+        _audit_discard(session, member, len(discarded))
+    return StageResult(len(ok) + len(discarded), refused)
+
+
+async def discard(
+    session: AsyncSession, user: User, *, application_ids: list[int] | None = None
+) -> int:
+    """Throw away staged, unsent decisions: of the given applications, or every one of
+    the company. Each application is back at what its applicant was told. Decisions
+    already sent and in their undo window are taken back with :func:`undo_release`."""
+    member = await membership(session, user)
+    query = (
+        select(Application.id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(Booth.company_id == member.company_id, _draft_exists())
+    )
+    if application_ids is not None:
+        query = query.where(Application.id.in_(application_ids))
+    ids = list(await session.scalars(query))
+    count = len(await _discard_drafts(session, ids)) if ids else 0
+    if count:
+        _audit_discard(session, member, count)
+    return count
+
+
+def _draft_exists() -> Any:
+    """A staged decision not yet sent (not in the undo window either)."""
+    return exists().where(
+        ApplicationEvent.application_id == Application.id,
+        ApplicationEvent.released_at.is_(None),
+        ApplicationEvent.scheduled_release_at.is_(None),
+    )
+
+
+async def _discard_drafts(session: AsyncSession, application_ids: list[int]) -> list[int]:
+    """Drop the drafts of these applications; returns the ids that had one."""
+    done: list[int] = []
+    for start in range(0, len(application_ids), 500):
+        chunk = application_ids[start : start + 500]
+        drafts = list(
+            await session.scalars(
+                select(Application.id).where(Application.id.in_(chunk), _draft_exists())
+            )
+        )
+        if not drafts:
+            continue
+        await session.execute(
+            delete(ApplicationEvent).where(
+                ApplicationEvent.application_id.in_(drafts),
+                ApplicationEvent.released_at.is_(None),
+                ApplicationEvent.scheduled_release_at.is_(None),
+            )
+        )
+        await session.execute(
+            update(Application)
+            .where(Application.id.in_(drafts))
+            .values(status=Application.released_status)
+            .execution_options(synchronize_session=False)
+        )
+        for fair_id in await session.scalars(
+            select(Application.fair_id).where(Application.id.in_(drafts)).distinct()
+        ):
+            signals.fair_changed(session, fair_id)
+        done.extend(drafts)
+    return done
+
+
+def _audit_discard(session: AsyncSession, member: Membership, count: int) -> None:
+    audit.record(
+        session,
+        "application.draft_discarded",
+        object_type="company",
+        object_id=member.company_id,
+        actor_user_id=member.user_id,
+        data={"count": count},
+    )
 
 
 async def _record_status(
@@ -717,6 +771,10 @@ STATUS_WORDS = {
     S.HIRED: N_("You are hired. Please confirm it in your account."),
     S.REJECTED: N_("You were not selected this time."),
     S.UNANSWERED: N_("The company did not answer before the fair's decision deadline."),
+    S.UNDECIDED: N_(
+        "The company did not give a final decision before the fair's decision deadline; "
+        "this application is closed."
+    ),
 }
 
 
@@ -747,7 +805,7 @@ async def deliver_due(
     for event, application in rows:
         event.released_at = now
         application.released_status = event.to_status
-        if application.first_decision_at is None and event.to_status in ANSWERED:
+        if application.first_decision_at is None and event.to_status in ANSWERS:
             application.first_decision_at = now
         if event.to_status == S.HIRED:
             session.add(
@@ -772,6 +830,7 @@ async def _tell_applicants(
     now: datetime,
     *,
     base_url: str,
+    intro: str = N_("Companies have answered your applications:"),
 ) -> None:
     """One in-app message and one e-mail per applicant, in the applicant's language."""
     application_ids = [app.id for items in per_applicant.values() for _e, app in items]
@@ -812,7 +871,7 @@ async def _tell_applicants(
             subject = gettext("News about your applications")
             body = "\n".join(
                 [
-                    gettext("Companies have answered your applications:"),
+                    gettext(intro),
                     "",
                     *lines,
                     "",
@@ -870,46 +929,63 @@ async def _tell_applicants(
 async def close_unanswered(
     session: AsyncSession, fair_id: int, now: datetime, *, base_url: str = ""
 ) -> int:
-    """At the decision deadline, every application still waiting becomes ``unanswered``.
-    Staged but unsent decisions never reached the applicant, so they do not count.
-    Returns how many were closed; a second run finds none."""
+    """At the decision deadline every open application is closed, by what the applicant
+    was told: never answered (sent or seen only) becomes ``unanswered``; answered but not
+    decided (shortlist, interview, offer) becomes ``undecided``. Staged but unsent
+    decisions never reached the applicant, so they do not count. Each applicant gets one
+    message. Returns how many were closed; a second run finds none."""
     fair = await session.get(Fair, fair_id)
     if fair is None or fair.decision_deadline > now:
         return 0
-    ids = list(
-        await session.scalars(
-            select(Application.id).where(
+    rows = (
+        await session.execute(
+            select(Application.id, Application.released_status).where(
                 Application.fair_id == fair_id, Application.released_status.in_(OPEN_STATUSES)
             )
         )
-    )
-    if not ids:
+    ).all()
+    if not rows:
         return 0
-    await _record_status(session, ids, S.UNANSWERED, now, released=True)
+    closed: dict[str, list[int]] = defaultdict(list)
+    for app_id, released in rows:
+        closed[DEADLINE_CLOSE[released in IN_PROGRESS]].append(app_id)
+    for status, ids in closed.items():
+        await _record_status(session, ids, status, now, released=True)
+    all_ids = [app_id for app_id, _released in rows]
     events = (
         await session.execute(
             select(ApplicationEvent, Application)
             .join(Application, Application.id == ApplicationEvent.application_id)
             .where(
-                Application.id.in_(ids),
-                ApplicationEvent.to_status == S.UNANSWERED,
+                Application.id.in_(all_ids),
+                ApplicationEvent.to_status.in_(list(closed)),
                 ApplicationEvent.released_at == now,
             )
+            .order_by(ApplicationEvent.application_id)
         )
     ).all()
     per_applicant: dict[int, list[tuple[ApplicationEvent, Application]]] = defaultdict(list)
     for event, application in events:
         per_applicant[application.applicant_id].append((event, application))
-    await _tell_applicants(session, per_applicant, now, base_url=base_url)
+    await _tell_applicants(
+        session,
+        per_applicant,
+        now,
+        base_url=base_url,
+        intro=N_("The fair's decision deadline has passed. Your open applications are closed:"),
+    )
     audit.record(
         session,
         "fair.deadline_closed",
         object_type="fair",
         object_id=fair_id,
         fair_id=fair_id,
-        data={"unanswered": len(ids)},
+        data={
+            "unanswered": len(closed.get(S.UNANSWERED, [])),
+            "undecided": len(closed.get(S.UNDECIDED, [])),
+        },
     )
-    return len(ids)
+    return len(all_ids)
 
 
 async def fairs_past_deadline(session: AsyncSession, now: datetime) -> list[int]:
@@ -931,36 +1007,40 @@ async def fairs_past_deadline(session: AsyncSession, now: datetime) -> list[int]
 
 @dataclass(frozen=True)
 class Responsiveness:
-    total: int
-    answered: int
-    unanswered: int
-    waiting: int
+    """A company's record, each figure as defined in ``models.applications``."""
+
+    applications: int  # every application received, withdrawn ones included
+    answerable: int  # all but those withdrawn before any answer
+    answered: int  # a first decision by the fair's decision deadline
+    waiting: int  # open, with no answer yet
+    unanswered: int  # closed at the deadline without any answer
+    undecided: int  # closed at the deadline with no final decision
 
     @property
-    def share_answered(self) -> float:
-        return self.answered / self.total if self.total else 0.0
+    def share_answered(self) -> float | None:
+        return self.answered / self.answerable if self.answerable else None
 
 
 async def responsiveness(session: AsyncSession, company_id: int) -> Responsiveness:
-    rows = dict(
-        (
-            await session.execute(
-                select(Application.released_status, func.count())
-                .join(Booth, Booth.id == Application.booth_id)
-                .where(Booth.company_id == company_id, Application.released_status != S.WITHDRAWN)
-                .group_by(Application.released_status)
+    def count_if(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                count_if(is_answerable(Application.released_status, Application.first_decision_at)),
+                count_if(is_answered(Application.first_decision_at, Fair.decision_deadline)),
+                count_if(is_waiting(Application.released_status)),
+                count_if(Application.released_status == S.UNANSWERED),
+                count_if(Application.released_status == S.UNDECIDED),
             )
-        ).all()
-    )
-    total = sum(rows.values())
-    answered = sum(n for status, n in rows.items() if status in ANSWERED)
-    return Responsiveness(
-        total,
-        answered,
-        rows.get(S.UNANSWERED, 0),
-        # Still without any answer (a shortlist or interview is an answer, if not final).
-        sum(n for status, n in rows.items() if status in (S.SUBMITTED, S.REVIEWED)),
-    )
+            .join(Booth, Booth.id == Application.booth_id)
+            .join(Fair, Fair.id == Application.fair_id)
+            .where(Booth.company_id == company_id)
+        )
+    ).one()
+    return Responsiveness(*(int(value) for value in row))
 
 
 # ------------------------------------------------------------------ placements

@@ -32,13 +32,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Float,
-    Integer,
     String,
     and_,
     case,
     distinct,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -62,17 +60,21 @@ from jobfair.models import (
     Placement,
     Vacancy,
 )
+from jobfair.models.applications import (
+    OPEN_STATUSES,
+    PlacementConfirmation,
+    is_answerable,
+    is_answered,
+)
 from jobfair.models.applications import ApplicationStatus as S
-from jobfair.models.applications import PlacementConfirmation
 from jobfair.models.companies import BoothStatus
-from jobfair.models.fairs import FairStatus
+from jobfair.models.fairs import FairStatus, is_local
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.reference.disability import DISABILITY_KINDS
 from jobfair.reference.education import EDUCATION_LEVELS
 from jobfair.reference.employer_types import EMPLOYER_TYPES
 from jobfair.reference.kbji import KBJI_MAJOR_GROUPS
 from jobfair.reference.kbli import KBLI_SECTIONS
-from jobfair.services.screening import OPEN_STATUSES
 from jobfair.stats import definitions as d
 
 logger = logging.getLogger(__name__)
@@ -231,9 +233,7 @@ def fair_scope(fair: Fair, akl_scope: str, host_regency_codes: list[str]) -> Rep
 
 
 def _is_local(regency: Any, scope: ReportScope) -> ColumnElement[int]:
-    if not scope.host_regency_codes:
-        return literal(0, Integer)
-    return _flag(regency.in_(scope.host_regency_codes))
+    return _flag(is_local(regency, scope.fair_id))
 
 
 def _age_group(scope: ReportScope) -> ColumnElement[int]:
@@ -322,9 +322,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
     )
 
     staged = staged_applications(scope)
-    withdrawn_unanswered = and_(
-        staged.c.released_status == S.WITHDRAWN, staged.c.first_decision_at.is_(None)
-    )
+    withdrawn_unanswered = ~is_answerable(staged.c.released_status, staged.c.first_decision_at)
     statements["applications_by_vacancy"] = select(
         staged.c.vacancy_id,
         func.count().label("applications"),
@@ -334,7 +332,11 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         _count_if(staged.c.stage >= 3).label("interview"),
         _count_if(staged.c.stage >= 4).label("offered"),
         _count_if(staged.c.first_decision_at.is_not(None)).label("decided"),
-        _count_if(staged.c.first_decision_at <= scope.decision_deadline).label("answered_in_time"),
+        _count_if(is_answered(staged.c.first_decision_at, scope.decision_deadline)).label(
+            "answered_in_time"
+        ),
+        _count_if(staged.c.released_status == S.UNANSWERED).label("unanswered"),
+        _count_if(staged.c.released_status == S.UNDECIDED).label("undecided"),
     ).group_by(staged.c.vacancy_id)
 
     statements["applicants"] = select(
@@ -450,6 +452,23 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
             literal_column("kind"),
         )
     )
+    # IPK III/1 counts people: a person who confirmed two hires is placed once, in the
+    # age group of their age at the period end (as registered job seekers are).
+    statements["placed_people"] = (
+        select(
+            Applicant.sex,
+            _age_group(scope).label("age_group"),
+            func.count(distinct(Applicant.id)).label("people"),
+        )
+        .select_from(Placement)
+        .join(Application, Application.id == Placement.application_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(
+            Placement.fair_id == fair_id,
+            Placement.confirmation == PlacementConfirmation.CONFIRMED,
+        )
+        .group_by(Applicant.sex, literal_column("age_group"))
+    )
     return statements
 
 
@@ -522,6 +541,8 @@ class _Funnel:
     offered: int = 0
     decided: int = 0
     answered_in_time: int = 0
+    unanswered: int = 0
+    undecided: int = 0
     hires: int = 0
     confirmed: int = 0
 
@@ -582,6 +603,7 @@ async def build_report_data(
         for row in await _rows(session, statements["median_hours_by_booth"])
     }
     placements = await _rows(session, statements["placements"])
+    placed_people = await _rows(session, statements["placed_people"])
 
     company_of_vacancy = {v.id: v.company_id for v in vacancies}
     company_info = {c.id: c for c in companies}
@@ -611,6 +633,8 @@ async def build_report_data(
                     row.offered,
                     row.decided,
                     row.answered_in_time,
+                    row.unanswered,
+                    row.undecided,
                 )
                 if row
                 else ()
@@ -685,7 +709,7 @@ async def build_report_data(
         _kbli_table(companies, vacancies, funnels),
         _kbji_table(vacancies, funnels),
         _local_hires_table(local_hires, fair.local_hiring_target),
-        _ipk_iii_1_table(cells, openings_male, openings_female, openings_either),
+        _ipk_iii_1_table(cells, placed_people, public_vacancies, placements),
         _ipk_iii_8_table(ipk8),
     ]
     return {
@@ -834,6 +858,8 @@ def _funnel_cells(funnel: _Funnel) -> dict[str, Any]:
     return {
         "applications": funnel.applications,
         "answered_share": funnel.answered_share,
+        "unanswered": funnel.unanswered,
+        "undecided": funnel.undecided,
         "shortlisted": funnel.shortlisted,
         "interviews": funnel.interview,
         "hires": funnel.hires,
@@ -844,6 +870,8 @@ def _funnel_cells(funnel: _Funnel) -> dict[str, Any]:
 _FUNNEL_COLUMNS = [
     _column("applications", d.HEADLINE["applications"][0], "int"),
     _column("answered_share", d.ANSWERED_SHARE, "float", unit="share"),
+    _column("unanswered", d.FIGURES["unanswered"][0], "int"),
+    _column("undecided", d.FIGURES["undecided"][0], "int"),
     _column("shortlisted", d.HEADLINE["shortlisted"][0], "int"),
     _column("interviews", d.HEADLINE["interviews"][0], "int"),
     _column("hires", d.HIRES, "int"),
@@ -890,9 +918,9 @@ def _companies_table(
             _column("employer_type", d.EMPLOYER_TYPE, "employer_type"),
             _column("vacancies", d.HEADLINE["vacancies"][0], "int"),
             _column("openings", d.HEADLINE["openings"][0], "int"),
-            *_FUNNEL_COLUMNS[:2],
+            *_FUNNEL_COLUMNS[:4],
             _column("median_hours", d.MEDIAN_HOURS, "duration_hours"),
-            *_FUNNEL_COLUMNS[2:],
+            *_FUNNEL_COLUMNS[4:],
         ],
         rows,
     )
@@ -1055,70 +1083,134 @@ def _kbji_table(vacancies: list[Any], funnels: dict[int, _Funnel]) -> dict[str, 
 
 
 def _local_hires_table(
-    local_hires: dict[int, dict[str, int]], target: int | None
+    local_hires: dict[int, dict[str, int]], target_percent: int | None
 ) -> dict[str, Any]:
+    """Confirmed hires, local or not, with the local share of all confirmed hires set
+    against the fair's target — a percent of its confirmed hires (0–100) — and the gap
+    (actual share minus target, negative when short)."""
     local = _lp_row("group", d.LOCAL, local_hires[1])
     other = _lp_row("group", d.NON_LOCAL, local_hires[0])
-    local["share_of_target"] = _ratio(local["total"], target or 0)
-    other["share_of_target"] = None
+    hires = local["total"] + other["total"]
+    target = target_percent / 100 if target_percent is not None else None
+    local_share = _ratio(local["total"], hires)
+    local["share_of_hires"] = local_share
+    local["target_share"] = target
+    local["gap"] = (
+        round(local_share - target, 4) if local_share is not None and target is not None else None
+    )
+    other["share_of_hires"] = _ratio(other["total"], hires)
+    other["target_share"] = other["gap"] = None
     totals = {
         "group": d.TOTAL,
         "L": local["L"] + other["L"],
         "P": local["P"] + other["P"],
-        "total": local["total"] + other["total"],
-        "share_of_target": None,
+        "total": hires,
+        "share_of_hires": 1.0 if hires else None,
+        "target_share": None,
+        "gap": None,
     }
     return _table(
         "local_hires",
         [
             _column("group", d.GROUP, "label"),
             *_LP_COLUMNS,
-            _column("share_of_target", d.SHARE_OF_TARGET, "float", unit="share"),
+            _column("share_of_hires", d.SHARE_OF_HIRES, "float", unit="share"),
+            _column("target_share", d.TARGET_SHARE, "float", unit="share"),
+            _column("gap", d.TARGET_GAP, "float", unit="share"),
         ],
         [local, other],
         totals,
-        target=target,
+        target=target_percent,
     )
+
+
+def _openings_filled(
+    vacancies: list[Any], placements: list[Any]
+) -> tuple[dict[str, int], dict[str, int], int, int]:
+    """Openings by the sex asked for (L, P, either) and how many of each the confirmed
+    hires filled. Per vacancy, a man fills a men's opening first and then one open to
+    either sex, a woman likewise; hires beyond the openings fill nothing."""
+    hired: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in placements:
+        if row.confirmation == PlacementConfirmation.CONFIRMED:
+            hired[row.vacancy_id][row.sex] += row.placements
+    openings = {"L": 0, "P": 0}
+    filled = {"L": 0, "P": 0}
+    either = either_filled = 0
+    for vacancy in vacancies:
+        men, women = hired[vacancy.id]["L"], hired[vacancy.id]["P"]
+        openings["L"] += vacancy.openings_male
+        openings["P"] += vacancy.openings_female
+        either += vacancy.openings_either
+        filled["L"] += min(men, vacancy.openings_male)
+        filled["P"] += min(women, vacancy.openings_female)
+        overflow = max(0, men - vacancy.openings_male) + max(0, women - vacancy.openings_female)
+        either_filled += min(overflow, vacancy.openings_either)
+    return openings, filled, either, either_filled
 
 
 def _ipk_iii_1_table(
-    cells: list[Any], openings_male: int, openings_female: int, openings_either: int
+    cells: list[Any], placed_people: list[Any], vacancies: list[Any], placements: list[Any]
 ) -> dict[str, Any]:
-    ages: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    """IPK III/1 for the fair as one period (nothing carried over, nobody removed):
+    registered, placed and carried forward job seekers — people, not applications or
+    placements — by age group and sex; openings by the sex asked for, the ones filled
+    by confirmed hires, and those carried forward."""
+    registered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for cell in cells:
-        ages[cell.age_group][cell.sex] += cell.people
+        registered[cell.age_group][cell.sex] += cell.people
+    placed: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in placed_people:
+        placed[row.age_group][row.sex] += row.people
+
+    def stock_flow(
+        label: str, section: str, came: dict[str, int], went: dict[str, int]
+    ) -> dict[str, Any]:
+        row = {**_lp_row("group", label, came), "section": section}
+        for sex in ("L", "P"):
+            row[f"placed_{sex}"] = went.get(sex, 0)
+            row[f"carried_forward_{sex}"] = came.get(sex, 0) - went.get(sex, 0)
+        return row
+
     rows = [
-        {**_lp_row("group", label, ages.get(n, {})), "section": "job_seekers"}
+        stock_flow(label, "job_seekers", registered.get(n, {}), placed.get(n, {}))
         for n, (label, _lower) in enumerate(AGE_GROUPS)
     ]
+    sums = ("L", "P", "total", "placed_L", "placed_P", "carried_forward_L", "carried_forward_P")
     seekers = {
         "group": d.TOTAL,
-        "L": sum(row["L"] for row in rows),
-        "P": sum(row["P"] for row in rows),
-        "total": sum(row["total"] for row in rows),
+        **{key: sum(row[key] for row in rows) for key in sums},
         "section": "job_seekers",
     }
-    rows.append(
-        {
-            "group": d.OPENINGS_ROW,
-            "L": openings_male,
-            "P": openings_female,
-            "total": openings_male + openings_female + openings_either,
-            "section": "openings",
-        }
-    )
+    openings, filled, either, either_filled = _openings_filled(vacancies, placements)
+    openings_row = stock_flow(d.OPENINGS_ROW, "openings", openings, filled)
+    openings_row["total"] = openings["L"] + openings["P"] + either
+    rows.append(openings_row)
     rows.append(
         {
             "group": d.OPENINGS_EITHER_ROW,
             "L": None,
             "P": None,
-            "total": openings_either,
+            "total": either,
+            "placed_L": None,
+            "placed_P": None,
+            "carried_forward_L": None,
+            "carried_forward_P": None,
+            "placed": either_filled,
+            "carried_forward": either - either_filled,
             "section": "openings",
         }
     )
     return _table(
         "ipk_iii_1",
-        [_column("group", d.GROUP, "label"), *_LP_COLUMNS],
+        [
+            _column("group", d.GROUP, "label"),
+            *_LP_COLUMNS,
+            _column("placed_L", d.PLACED_MEN, "int"),
+            _column("placed_P", d.PLACED_WOMEN, "int"),
+            _column("carried_forward_L", d.FORWARD_MEN, "int"),
+            _column("carried_forward_P", d.FORWARD_WOMEN, "int"),
+        ],
         rows,
         seekers,
     )

@@ -76,6 +76,47 @@ HEADLINE: dict[str, tuple[str, str]] = {
     ),
 }
 
+# ------------------------------------------------------------------ shared figures
+# The figures that the live dashboards, the company dashboard, the API and the report
+# all show; each is counted by the predicate of the same name in models.applications.
+
+FIGURES: dict[str, tuple[str, str]] = {
+    "applications": HEADLINE["applications"],
+    "answered": (
+        N_("Answered"),
+        N_(
+            "Share of applications whose applicant received a first decision (shortlist, "
+            "interview, offer, hire or rejection) by the decision deadline, among all "
+            "applications except those withdrawn before any answer."
+        ),
+    ),
+    "waiting": (
+        N_("Waiting for an answer"),
+        N_(
+            "Open applications whose applicant has had no answer yet: only sent, or seen "
+            "by the company. Staged decisions not yet sent do not count as an answer."
+        ),
+    ),
+    "unreviewed": (
+        N_("Not yet reviewed"),
+        N_(
+            "Applications the company has not looked at: no status set, not even a staged "
+            "one. Withdrawn applications are not counted."
+        ),
+    ),
+    "unanswered": (
+        N_("Not answered by the deadline"),
+        N_("Applications closed at the decision deadline without any answer to the applicant."),
+    ),
+    "undecided": (
+        N_("No final decision by the deadline"),
+        N_(
+            "Applications closed at the decision deadline after an answer (shortlist, "
+            "interview or offer) but without a final decision (hire or rejection)."
+        ),
+    ),
+}
+
 # ------------------------------------------------------------------ column labels
 
 GROUP = N_("Group")
@@ -103,8 +144,14 @@ REVIEWED = N_("Reviewed or further")
 OFFERED = N_("Offered")
 HIRES = N_("Hires reported")
 CONFIRMED = N_("Hires confirmed")
-SHARE_OF_TARGET = N_("Share of the target")
+SHARE_OF_HIRES = N_("Share of confirmed hires")
+TARGET_SHARE = N_("Target (share of confirmed hires)")
+TARGET_GAP = N_("Gap to the target")
 ROW = N_("Row")
+PLACED_MEN = N_("Placed, men (L)")
+PLACED_WOMEN = N_("Placed, women (P)")
+FORWARD_MEN = N_("Carried forward, men (L)")
+FORWARD_WOMEN = N_("Carried forward, women (P)")
 PLACEMENT_KIND = N_("Placement kind")
 
 # ------------------------------------------------------------------ row labels
@@ -234,15 +281,21 @@ TABLES: dict[str, tuple[str, str]] = {
         N_("Local hires against the target"),
         N_(
             "Hires confirmed by applicants, local (KTP regency in a host regency) or not, "
-            "and the local ones as a share of the fair's local-hiring target."
+            "each as a share of all confirmed hires. The fair's local-hiring target is a "
+            "percent of its confirmed hires; the gap is the local share minus the target "
+            "(negative when the fair fell short)."
         ),
     ),
     "ipk_iii_1": (
         N_("IPK III/1: job seekers by age group, and openings"),
         N_(
-            "The fair as one reporting period: registered job seekers (distinct applicants) "
-            "by age group at the end of the period and sex; openings of the verified "
-            "vacancies by the sex asked for."
+            "The fair as one reporting period (nothing carried over, nobody removed). Job "
+            "seekers are people: registered = distinct applicants, placed = distinct "
+            "applicants with at least one hire they confirmed (a person placed twice counts "
+            "once), carried forward = registered − placed; by age group at the end of the "
+            "period and sex. Openings of the verified vacancies by the sex asked for; an "
+            "opening is filled by a confirmed hire of that sex first, then one open to "
+            "either sex; carried forward = openings − filled, per column."
         ),
     ),
     "ipk_iii_8": (

@@ -8,9 +8,10 @@ They are built from the report's ``ipk_iii_1`` and ``ipk_iii_8`` tables into a g
 draw the same way. Numbering and titles differ between provinces (DOMAIN.md), so titles
 are configurable: pass ``titles={"ipk_iii_1": "…"}``.
 
-For one fair: "registered" = the fair's applicants / openings, "placed" = confirmed
-hires, "carried over" = 0 and "carried forward" = carried over + registered − placed −
-removed, computed here when the report does not carry it.
+For one fair: "registered" = the fair's applicants (people) / openings, "placed" =
+people with a confirmed hire / openings filled by confirmed hires (per sex column, see
+``stats.compile._openings_filled``), "carried over" = 0 and "carried forward" = carried
+over + registered − placed − removed, computed here when the report does not carry it.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def ipk_iii_1(
         elif label.lower() not in ("total", "jumlah"):
             other_rows.append(row)
     for number, group in enumerate(AGE_GROUPS, start=1):
-        # Placements by age are not in every report: "–" rather than a guess.
+        # Reports compiled before placements were split by age have none: "–" then.
         row = age_rows.get(group, {})
         seekers.rows.append(LayoutRow(str(number), group, _stock_flow(row, (None, None))))
     total = _sum(seekers.rows)
@@ -195,7 +196,13 @@ def ipk_iii_1(
         label = p.code_label("label", _label(row))
         if _value(row, "L") is None and _value(row, "P") is None:
             # Openings for either sex have no place in an L/P table: said beneath it.
-            notes.append(f"{label}: {p.number(_value(row, 'total'))}")
+            note = f"{label}: {p.number(_value(row, 'total'))}"
+            if _value(row, "placed") is not None:
+                note += " · " + p._("%(placed)s placed, %(forward)s carried forward") % {
+                    "placed": p.number(_value(row, "placed")),
+                    "forward": p.number(_value(row, "carried_forward")),
+                }
+            notes.append(note)
             continue
         number += 1
         vacancies.rows.append(LayoutRow(str(number), label, _stock_flow(row, hires)))

@@ -12,9 +12,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from jobfair.context import AppContext
-from jobfair.i18n import gettext
+from jobfair.i18n import gettext, ngettext
 from jobfair.models import Booth, Fair, Vacancy
 from jobfair.models.accounts import Role
+from jobfair.models.applications import ORDER as STATUS_ORDER
+from jobfair.models.applications import PIPELINE, ApplicationStatus
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase
 from jobfair.models.vacancies import EmploymentType
@@ -388,8 +390,8 @@ async def applications_page(request: Request) -> Response:
             "vacancies": vacancies,
             "staged": staged,
             "scheduled": scheduled,
-            "statuses": sorted(screening.COMPANY_STATUSES),
-            "all_statuses": list(screening.TRANSITIONS),
+            "statuses": PIPELINE,
+            "all_statuses": STATUS_ORDER,
             "result": request.query_params.get("result"),
             "today": ctx.now().date(),
         },
@@ -397,20 +399,34 @@ async def applications_page(request: Request) -> Response:
     )
 
 
+def _back(form: FormData) -> str:
+    """Where the table form came from (its filters and page), never off the company side."""
+    back = str(form.get("back", ""))
+    return back if back.startswith("/company/") else "/company/applications"
+
+
+def _with_result(back: str, message: str) -> RedirectResponse:
+    separator = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{separator}result={quote(message)}", status_code=303)
+
+
 async def stage_from_form(request: Request) -> Response:
     """One or many applications: ``ids`` checkboxes, or ``all_matching`` with the
-    filters of the table (the "select all N matching" choice)."""
+    filters of the table (the "select all N matching" choice). A hire, or a change of
+    every matching application, is confirmed on a page that names who it touches."""
     signed_in = require(request, Role.RECRUITER)
     form = await checked_form(request)
     ctx = _ctx(request)
     status = str(form.get("status", ""))
     note = str(form.get("note", "")).strip() or None
-    back = str(form.get("back", "/company/applications"))
-    if not back.startswith("/company/"):
-        back = "/company/applications"
+    back = _back(form)
     raw_ids = [str(v) for v in form.getlist("ids")]
+    all_matching = form.get("all_matching") == "1"
     try:
-        if form.get("all_matching") == "1":
+        if not status:
+            message = gettext("Choose the new status.")
+            raise ValidationFailed(message, fields={"status": message})
+        if all_matching:
             filters = ScreeningFilters.parse(
                 {key[2:]: str(value) for key, value in form.items() if key.startswith("f_")}
             )
@@ -420,6 +436,8 @@ async def stage_from_form(request: Request) -> Response:
                 message = gettext("Select at least one application.")
                 raise ValidationFailed(message, fields={"ids": message})
             ids, filters = [int(v.strip()) for v in raw_ids], None
+        if (status == ApplicationStatus.HIRED or all_matching) and form.get("confirmed") != "1":
+            return await _confirm_stage(request, form, status, ids, filters)
         async with ctx.unit_of_work() as session:
             result = await screening.stage(
                 session,
@@ -439,8 +457,69 @@ async def stage_from_form(request: Request) -> Response:
         if error.status == 404:
             raise
         message = error.message
-    separator = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{separator}result={quote(message)}", status_code=303)
+    return _with_result(back, message)
+
+
+CONFIRM_NAMES_SHOWN = 20
+
+
+async def _confirm_stage(
+    request: Request,
+    form: FormData,
+    status: str,
+    ids: list[int] | None,
+    filters: ScreeningFilters | None,
+) -> Response:
+    """The confirmation step: who will get ``status``, with the same form to post again."""
+    signed_in = require(request, Role.RECRUITER)
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        page = await screening.list_applications(
+            session,
+            signed_in.user,
+            filters or ScreeningFilters(),
+            page_size=CONFIRM_NAMES_SHOWN,
+            only_ids=ids,
+        )
+    if ids is not None and page.total == 0:
+        raise NotFound(gettext("We could not find that application."))
+    hidden = [
+        (key, str(value))
+        for key, value in form.multi_items()
+        if key not in ("csrf_token", "confirmed") and isinstance(value, str)
+    ]
+    return render(
+        request,
+        "pages/company/stage_confirm.html",
+        {
+            "status": status,
+            "page": page,
+            "all_matching": ids is None,
+            "hidden": hidden,
+            "back": _back(form),
+        },
+    )
+
+
+async def discard_from_form(request: Request) -> Response:
+    """Throw away staged drafts: one row's (``discard`` = its id) or all of them."""
+    signed_in = require(request, Role.RECRUITER)
+    form = await checked_form(request)
+    ctx = _ctx(request)
+    back = _back(form)
+    one = whole_number(str(form.get("discard", "")), minimum=1)
+    if one is None and form.get("all") != "1":
+        return _with_result(back, gettext("Select at least one application."))
+    async with ctx.unit_of_work() as session:
+        count = await screening.discard(
+            session, signed_in.user, application_ids=[one] if one is not None else None
+        )
+    return _with_result(
+        back,
+        ngettext(
+            "%(num)s staged decision discarded.", "%(num)s staged decisions discarded.", count
+        ),
+    )
 
 
 async def release(request: Request) -> Response:
@@ -478,7 +557,7 @@ async def application_page(request: Request) -> Response:
         {
             "row": page.rows[0],
             "detail": detail,
-            "statuses": sorted(screening.COMPANY_STATUSES),
+            "statuses": PIPELINE,
             "result": request.query_params.get("result"),
             "today": ctx.now().date(),
         },
@@ -493,9 +572,7 @@ async def application_note(request: Request) -> Response:
     async with ctx.unit_of_work() as session:
         if "rating" in form:
             raw = str(form.get("rating", ""))
-            await screening.set_rating(
-                session, signed_in.user, application_id, whole_number(raw)
-            )
+            await screening.set_rating(session, signed_in.user, application_id, whole_number(raw))
         else:
             await screening.add_note(
                 session, signed_in.user, application_id, str(form.get("note", "")), ctx.now()

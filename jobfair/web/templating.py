@@ -19,6 +19,7 @@ from jobfair.i18n import N_
 from jobfair.models import applications as applications_model
 from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
 from jobfair.reference.nik import age_on
+from jobfair.stats.definitions import FIGURES
 from jobfair.web.auth import template_globals
 
 HTMX_VERSION = "4.0.1"
@@ -231,6 +232,8 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         provinces=regions.provinces,
         regencies_of=regions.regencies,
         disability_kinds=disability.DISABILITY_KINDS,
+        # Every screen that shows a shared figure names it and defines it from here.
+        figures=FIGURES,
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
     return Jinja2Templates(env=env, context_processors=[template_globals])

@@ -91,3 +91,71 @@ def test_filter_stage_send_and_undo(company_server: str) -> None:
         expect(page.get_by_role("button", name="Send decisions")).to_be_visible()
         browser.close()
     assert problems == []
+
+
+def test_choosing_a_bulk_status_keeps_the_ticks_and_the_filters(company_server: str) -> None:
+    """The bug this guards: choosing a value in the bulk "New status" list re-submitted
+    the filter form, so the table reloaded, the ticks were cleared and ``pending=1`` was
+    dropped; a recruiter who ticked again staged someone else. Statuses were in
+    alphabetical order with "hired" preselected."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base = company_server
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 800})
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(f"{base}/login?lang=en")
+        page.fill("#login", "hrd@kebun.test")
+        page.fill("#password", factories.PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base}/company")
+        page.goto(f"{base}/company/applications")
+        # Nothing preselected; the company's statuses in pipeline order.
+        expect(page.locator("#bulk-status")).to_have_value("")
+        options = page.locator("#bulk-status option").evaluate_all("os => os.map(o => o.value)")
+        assert options == [
+            "",
+            "reviewed",
+            "shortlisted",
+            "interview",
+            "offered",
+            "hired",
+            "rejected",
+        ]
+        # Stage Dewi as seen, then work on the staged ones only (pending=1).
+        page.get_by_label("Select Dewi Anggraini").check()
+        page.select_option("#bulk-status", "reviewed")
+        page.get_by_role("button", name="Stage", exact=True).click()
+        expect(page.get_by_text("1 staged")).to_be_visible()
+        page.goto(f"{base}/company/applications?pending=1")
+        expect(page.get_by_text("1 application", exact=True)).to_be_visible()
+        page.get_by_label("Select Dewi Anggraini").check()
+        page.select_option("#bulk-status", "rejected")
+        page.wait_for_timeout(800)  # time for an htmx swap, had one been triggered
+        expect(page.get_by_label("Select Dewi Anggraini")).to_be_checked()
+        expect(page).to_have_url(f"{base}/company/applications?pending=1")
+        expect(page.get_by_text("1 application", exact=True)).to_be_visible()
+        expect(page.locator("#bulk-status")).to_have_value("rejected")
+        page.get_by_role("button", name="Stage", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/company/applications\?pending=1&result="))
+        row = page.locator("tr", has_text="Dewi Anggraini")
+        expect(row).to_contain_text("Not selected")
+        expect(page.locator("tr", has_text="Budi Santoso")).to_have_count(0)
+        # A hire asks first and names who it is; the draft can then be discarded.
+        page.goto(f"{base}/company/applications")
+        page.get_by_label("Select Budi Santoso").check()
+        page.select_option("#bulk-status", "hired")
+        page.get_by_role("button", name="Stage", exact=True).click()
+        expect(page.get_by_role("heading", name="Confirm the change")).to_be_visible()
+        expect(page.locator(".confirm-list")).to_contain_text("Budi Santoso")
+        expect(page.locator(".confirm-list")).not_to_contain_text("Citra")
+        page.get_by_role("button", name="Yes, stage them").click()
+        expect(page.locator("tr", has_text="Budi Santoso")).to_contain_text("Hired")
+        page.get_by_role("button", name="Discard the staged decision: Budi Santoso").click()
+        expect(page.get_by_text("1 staged decision discarded.")).to_be_visible()
+        expect(page.locator("tr", has_text="Budi Santoso")).to_contain_text("Sent")
+        browser.close()
+    assert problems == []

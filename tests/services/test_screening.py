@@ -10,7 +10,7 @@ from datetime import timedelta
 import factories
 import pytest
 from conftest import Clock
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from jobfair import i18n
 from jobfair.context import AppContext
@@ -360,3 +360,125 @@ async def test_the_sweep_delivers_due_decisions_and_closes_deadlines(
             .where(Application.released_status.in_(screening.OPEN_STATUSES))
         )
     assert waiting == 0
+
+
+async def _release(ctx: AppContext, clock: Clock, recruiter: User, status: str, ids: list[int]):  # type: ignore[no-untyped-def]
+    async with ctx.unit_of_work() as session:
+        await screening.stage(session, recruiter, status, ctx.now(), application_ids=ids)
+        await screening.release(session, recruiter, ctx.now())
+    clock.advance(screening.UNDO_WINDOW + timedelta(seconds=1))
+    async with ctx.unit_of_work() as session:
+        await screening.deliver_due(session, ctx.now())
+
+
+async def test_the_deadline_tells_answered_applicants_the_truth(
+    ctx: AppContext, clock: Clock
+) -> None:
+    """Never answered → ``unanswered``; answered but not decided → ``undecided``, with
+    its own message; the company dashboard, the organiser's live table and the report
+    count answered, unanswered and undecided the same way."""
+    from jobfair.services import live
+    from jobfair.stats import compile as stats
+
+    world = await _world(ctx, applicants=3)
+    recruiter = await _user(ctx, world.recruiter_id)
+    rejected, shortlisted, seen, untouched, interview, withdrawn = world.application_ids
+    await _release(ctx, clock, recruiter, "rejected", [rejected])
+    await _release(ctx, clock, recruiter, "shortlisted", [shortlisted])
+    await _release(ctx, clock, recruiter, "reviewed", [seen])
+    await _release(ctx, clock, recruiter, "interview", [interview, withdrawn])
+    # Answered with an interview, then withdrawn by the applicant: still answered.
+    owner = await _user(ctx, world.applicant_user_ids[2])
+    async with ctx.unit_of_work() as session:
+        await applications.withdraw(session, owner, withdrawn, ctx.now())
+        await session.execute(update(User).values(locale="en"))  # messages read in English
+        fair = await session.get(factories.Fair, world.fair_id)
+        assert fair is not None
+        deadline = fair.decision_deadline
+    clock.now = deadline
+    async with ctx.unit_of_work() as session:
+        closed = await screening.close_unanswered(session, world.fair_id, ctx.now())
+    assert closed == 5  # A's shortlisted, seen, untouched, interview; B's one
+    async with ctx.read() as session:
+        released = dict(
+            (await session.execute(select(Application.id, Application.released_status))).all()
+        )
+        assert released[rejected] == "rejected" and released[withdrawn] == "withdrawn"
+        assert released[shortlisted] == "undecided" and released[interview] == "undecided"
+        assert released[seen] == "unanswered" and released[untouched] == "unanswered"
+        bodies = list(
+            await session.scalars(
+                select(Notification.body)
+                .where(Notification.created_at == deadline)
+                .order_by(Notification.id)
+            )
+        )
+        company_id = (await screening.membership(session, recruiter)).company_id
+        record = await screening.responsiveness(session, company_id)
+        table = await live.organiser_table(session, world.fair_id)
+    i18n.set_locale("en")
+    # Applicant 1 (shortlisted + seen) gets one message naming both outcomes.
+    assert any(
+        "did not give a final decision" in body and "did not answer" in body for body in bodies
+    )
+    assert all("Companies have answered" not in body for body in bodies)
+    # Six applications of company A: answered = rejected, shortlisted, interview and the
+    # withdrawn interview; all six are owed an answer (the withdrawal came after one).
+    assert (record.applications, record.answerable, record.answered) == (6, 6, 4)
+    assert (record.unanswered, record.undecided, record.waiting) == (2, 2, 0)
+    row = next(r for r in table.companies if r.company_name == "PT Sawit Makmur")
+    assert (row.answered, row.answerable) == (record.answered, record.answerable)
+    async with ctx.unit_of_work() as session:
+        data = (await stats.compile_fair_report(session, world.fair_id, ctx.now())).data
+    companies = next(t for t in data["tables"] if t["key"] == "companies")["rows"]
+    a = next(r for r in companies if r["company"] == "PT Sawit Makmur")
+    assert record.share_answered is not None
+    assert a["answered_share"] == round(record.share_answered, 4) == 0.6667
+    assert (a["unanswered"], a["undecided"]) == (2, 2)
+
+
+async def test_choosing_what_was_told_takes_a_draft_back(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    target = world.application_ids[0]
+    await _release(ctx, clock, recruiter, "reviewed", [target])
+    async with ctx.unit_of_work() as session:
+        await screening.stage(
+            session, recruiter, "shortlisted", ctx.now(), application_ids=[target]
+        )
+    async with ctx.unit_of_work() as session:
+        result = await screening.stage(
+            session, recruiter, "reviewed", ctx.now(), application_ids=[target]
+        )
+    assert result.changed == 1 and not result.refused
+    async with ctx.read() as session:
+        application = await session.get(Application, target)
+        assert application is not None
+        assert (application.status, application.released_status) == ("reviewed", "reviewed")
+        drafts = await session.scalar(
+            select(func.count())
+            .select_from(ApplicationEvent)
+            .where(
+                ApplicationEvent.application_id == target, ApplicationEvent.released_at.is_(None)
+            )
+        )
+        assert drafts == 0
+    # With no draft left, the same choice is refused with a reason, not a "go back".
+    i18n.set_locale("en")
+    with pytest.raises(Conflict, match="already been told"):
+        async with ctx.unit_of_work() as session:
+            await screening.stage(
+                session, recruiter, "reviewed", ctx.now(), application_ids=[target]
+            )
+
+
+async def test_a_staged_decision_does_not_block_withdrawing(ctx: AppContext) -> None:
+    world = await _world(ctx, applicants=1)
+    recruiter = await _user(ctx, world.recruiter_id)
+    owner = await _user(ctx, world.applicant_user_ids[0])
+    target = world.application_ids[0]
+    async with ctx.unit_of_work() as session:
+        await screening.stage(session, recruiter, "rejected", ctx.now(), application_ids=[target])
+    async with ctx.unit_of_work() as session:
+        application = await applications.withdraw(session, owner, target, ctx.now())
+    assert application.released_status == "withdrawn"

@@ -463,19 +463,45 @@ def build_sample() -> dict[str, Any]:
             _int("L", d.MEN),
             _int("P", d.WOMEN),
             _int("total", d.TOTAL),
-            {
-                "key": "share_of_target",
-                "label": d.SHARE_OF_TARGET,
-                "kind": "float",
-                "unit": "share",
-            },
+            *(
+                {"key": key, "label": label, "kind": "float", "unit": "share"}
+                for key, label in (
+                    ("share_of_hires", d.SHARE_OF_HIRES),
+                    ("target_share", d.TARGET_SHARE),
+                    ("gap", d.TARGET_GAP),
+                )
+            ),
         ],
         "rows": [
-            {"group": d.LOCAL, "L": 40, "P": 48, "total": 88, "share_of_target": 0.2933},
-            {"group": d.NON_LOCAL, "L": 10, "P": 6, "total": 16, "share_of_target": None},
+            {
+                "group": d.LOCAL,
+                "L": 40,
+                "P": 48,
+                "total": 88,
+                "share_of_hires": 0.8462,
+                "target_share": 0.6,
+                "gap": 0.2462,
+            },
+            {
+                "group": d.NON_LOCAL,
+                "L": 10,
+                "P": 6,
+                "total": 16,
+                "share_of_hires": 0.1538,
+                "target_share": None,
+                "gap": None,
+            },
         ],
-        "totals": {"group": d.TOTAL, "L": 50, "P": 54, "total": 104, "share_of_target": None},
-        "target": 300,
+        "totals": {
+            "group": d.TOTAL,
+            "L": 50,
+            "P": 54,
+            "total": 104,
+            "share_of_hires": 1.0,
+            "target_share": None,
+            "gap": None,
+        },
+        "target": 60,
     }
     values = {
         "companies": 37,
@@ -522,7 +548,7 @@ def build_sample() -> dict[str, Any]:
             "period_start": "2026-11-03",
             "period_end": "2026-11-10",
             "host_regency_codes": ["12.09"],
-            "local_hiring_target": 300,
+            "local_hiring_target": 60,
         },
         "headline": headline_items,
         "tables": [

@@ -28,7 +28,15 @@ from sqlalchemy import distinct, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.context import AppContext
-from jobfair.models import Application, ApplicationEvent, Booth, FairReport, Placement, Vacancy
+from jobfair.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    Booth,
+    FairReport,
+    Placement,
+    Vacancy,
+)
 from jobfair.models.companies import BoothStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.stats import compile as stats
@@ -42,7 +50,7 @@ def t(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def build_fair(session: AsyncSession) -> int:
-    fair = await factories.fair(session, local_hiring_target=4)
+    fair = await factories.fair(session, local_hiring_target=50)
     c1 = await factories.company(session, name="PT Alpha", kbli="10721", kbli_section="C")
     c2 = await factories.company(
         session, name="PT Beta", kbli="47111", kbli_section="G", employer_type=22
@@ -292,6 +300,8 @@ async def test_headline_and_every_breakdown(ctx: AppContext) -> None:
             "openings": 5,
             "applications": 6,
             "answered_share": 0.8,  # 4 in time of 5 (one withdrawn before an answer)
+            "unanswered": 0,
+            "undecided": 0,
             "median_hours": 28.01,  # 2, 24, 32.02, 48 → (24 + 32.02) / 2
             "shortlisted": 4,
             "interviews": 4,
@@ -306,6 +316,8 @@ async def test_headline_and_every_breakdown(ctx: AppContext) -> None:
             "openings": 5,
             "applications": 6,
             "answered_share": 0.5,  # X7 answered after the deadline
+            "unanswered": 1,  # X8
+            "undecided": 0,
             "median_hours": 24.0,  # 12, 24, 24, 461
             "shortlisted": 3,
             "interviews": 2,
@@ -347,11 +359,15 @@ async def test_headline_and_every_breakdown(ctx: AppContext) -> None:
     ]
 
     local = table(data, "local_hires")
-    assert local["target"] == 4
-    assert [(r["L"], r["P"], r["total"], r["share_of_target"]) for r in local["rows"]] == [
-        (2, 1, 3, 0.75),
-        (1, 1, 2, None),
+    # The target is a percent of confirmed hires: 3 local of 5 confirmed = 60 % against
+    # a 50 % target, 10 points above it (once a head count, 3 / 50 = 0.06 was printed).
+    assert local["target"] == 50
+    local_rows = [
+        (r["L"], r["P"], r["total"], r["share_of_hires"], r["target_share"], r["gap"])
+        for r in local["rows"]
     ]
+    assert local_rows == [(2, 1, 3, 0.6, 0.5, 0.1), (1, 1, 2, 0.4, None, None)]
+    assert local["totals"]["total"] == 5
 
     ipk1 = table(data, "ipk_iii_1")
     assert [(r["group"], r["L"], r["P"], r["total"]) for r in ipk1["rows"]] == [
@@ -363,6 +379,21 @@ async def test_headline_and_every_breakdown(ctx: AppContext) -> None:
         (definitions.OPENINGS_ROW, 4, 2, 10),
         (definitions.OPENINGS_EITHER_ROW, None, None, 4),
     ]
+    # People placed (a confirmed hire) by age group, and carried forward; openings filled
+    # per sex column: V1's two men and one woman fill its M2 F1, A3 (a woman) fills one
+    # of V2's openings for either sex — not a women's opening — and A4 V6's men's one.
+    flow = ("placed_L", "placed_P", "carried_forward_L", "carried_forward_P")
+    assert [(r["group"], *(r[k] for k in flow)) for r in ipk1["rows"][:6]] == [
+        ("15–19", 0, 1, 0, 0),
+        ("20–29", 1, 0, 0, 1),
+        ("30–44", 0, 1, 0, 0),
+        ("45–54", 1, 0, 0, 0),
+        ("55+", 1, 0, 0, 0),
+        (definitions.OPENINGS_ROW, 3, 1, 1, 1),
+    ]
+    either = ipk1["rows"][6]
+    assert (either["placed"], either["carried_forward"]) == (1, 3)
+    assert tuple(ipk1["totals"][k] for k in flow) == (3, 2, 0, 1)
     cells = ("AKL_L", "AKL_P", "AKAD_L", "AKAD_P", "AKAN_L", "AKAN_P", "total")
     ipk8 = {r["row"]: tuple(r[c] for c in cells) for r in table(data, "ipk_iii_8")["rows"]}
     assert {k: v for k, v in ipk8.items() if v[-1]} == {
@@ -376,6 +407,48 @@ async def test_headline_and_every_breakdown(ctx: AppContext) -> None:
     assert set(ipk8) == {11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 24, 25, 26}
     totals = table(data, "ipk_iii_8")["totals"]
     assert tuple(totals[c] for c in cells) == (2, 1, 0, 1, 1, 0, 5)
+
+
+async def test_ipk_iii_1_counts_people_not_placements(ctx: AppContext) -> None:
+    """A person who confirmed two hires is placed once in IPK III/1 (and counts twice in
+    III/8, which counts placements)."""
+    async with ctx.unit_of_work() as session:
+        fair_id = await build_fair(session)
+        a1 = await session.scalar(
+            select(Application.applicant_id)
+            .join(Placement, Placement.application_id == Application.id)
+            .where(Application.fair_id == fair_id, Placement.confirmation == "confirmed")
+            .order_by(Application.submitted_at)
+            .limit(1)
+        )
+        v2 = await session.scalar(
+            select(Vacancy).where(Vacancy.fair_id == fair_id, Vacancy.kbji_code == "4110")
+        )
+        second = await factories.application(
+            session,
+            vacancy_row=v2,
+            applicant_row=await session.get(Applicant, a1),
+            submitted_at=t(9, 2),
+            first_decision_at=t(9, 4),
+            status="hired",
+            released_status="hired",
+        )
+        session.add(
+            Placement(
+                application_id=second.id,
+                fair_id=fair_id,
+                confirmation="confirmed",
+                reported_at=NOW,
+            )
+        )
+    async with ctx.unit_of_work() as session:
+        data = (await stats.compile_fair_report(session, fair_id, NOW)).data
+    ipk1 = table(data, "ipk_iii_1")
+    assert ipk1["rows"][1]["group"] == "20–29" and ipk1["rows"][1]["placed_L"] == 1
+    assert ipk1["totals"]["placed_L"] == 3
+    # The second hire (a man into V2's openings for either sex) fills one more of them.
+    assert ipk1["rows"][6]["placed"] == 2
+    assert table(data, "ipk_iii_8")["totals"]["total"] == 6
 
 
 async def test_akl_by_regency_moves_a_placement_to_akad(ctx: AppContext) -> None:

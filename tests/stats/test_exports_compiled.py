@@ -20,7 +20,7 @@ from jobfair.services.identity import hash_password
 from jobfair.stats import compile as stats
 from jobfair.stats import exports
 from jobfair.stats.charts import report_charts
-from jobfair.stats.official import ipk_iii_1, ipk_iii_8
+from jobfair.stats.official import AGE_GROUPS, ipk_iii_1, ipk_iii_8
 from jobfair.stats.present import Presenter, table
 
 
@@ -48,6 +48,15 @@ async def test_a_compiled_report_renders_everywhere(ctx: AppContext) -> None:
     assert seekers_total.values[2:4] == [sex_age["totals"]["L"], sex_age["totals"]["P"]]
     confirmed = next(i["value"] for i in data["headline"] if i["key"] == "hires_confirmed")
     assert sum(v or 0 for v in seekers_total.values[4:6]) == confirmed
+    # Every cell of the job seekers' and openings' rows is filled (placed and carried
+    # forward per age group too), in the layout and in the XLSX sheet.
+    for section in iii_1.sections:
+        for layout_row in section.rows:
+            assert None not in layout_row.values, (section.title, layout_row.label)
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(data, "en")))["IPK III-1"]
+    age_rows = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value in AGE_GROUPS]
+    assert len(age_rows) == 5
+    assert all(sheet.cell(r, c).value is not None for r in age_rows for c in range(3, 13))
     assert set(report_charts(data, p)) == {"sex_age", "education", "by_day", "funnel"}
 
     pdf = exports.to_pdf(data, "en")

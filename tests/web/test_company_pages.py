@@ -17,10 +17,10 @@ from browsing import csrf_of, sign_in
 from conftest import Clock
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jobfair.context import AppContext
-from jobfair.models import Booth, Company, User, Vacancy
+from jobfair.models import Application, ApplicationEvent, Booth, Company, User, Vacancy
 from jobfair.services import exports, screening
 from jobfair.services.identity import hash_password
 from jobfair.worker.tasks import deliver_decisions
@@ -265,9 +265,19 @@ async def test_screening_stage_release_and_undo_in_the_browser(
     assert staged.status_code == 303
     page = await client.get(staged.headers["location"])
     assert "2 staged" in page.text and "Send decisions" in page.text
+    # "All N matching" asks first, naming who it touches; nothing is staged until then.
+    everything = {"status": "rejected", "all_matching": "1", "f_q": "citra"}
+    asked = await client.post(
+        "/company/applications/status", data={**everything, "csrf_token": token}
+    )
+    assert asked.status_code == 200 and "Confirm the change" in asked.text
+    assert "Citra" in asked.text and "Budi" not in asked.text
+    assert "1 application will be staged as “Not selected”" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text and 'name="f_q" value="citra"' in asked.text
+    assert "2 decisions are staged" in (await client.get("/company/applications")).text
     everyone = await client.post(
         "/company/applications/status",
-        data={"status": "rejected", "all_matching": "1", "f_q": "citra", "csrf_token": token},
+        data={**everything, "confirmed": "1", "csrf_token": token},
     )
     assert "1 staged" in (await client.get(everyone.headers["location"])).text
     await client.post("/company/decisions/release", data={"csrf_token": token})
@@ -289,6 +299,54 @@ async def test_screening_stage_release_and_undo_in_the_browser(
     )
     detail = await client.get(f"/company/applications/{ids['first']}")
     assert "Pengalaman bagus" in detail.text and 'value="4" selected' in detail.text
+
+
+async def test_a_staged_draft_can_be_discarded_and_a_hire_is_confirmed_first(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _company_world(ctx)
+    client.cookies.set("lang", "en")
+    await sign_in(client, "hrd@a.test", factories.PASSWORD)
+    token = csrf_of((await client.get("/company/applications")).text)
+    first = str(ids["first"])
+    # A hire is not staged until confirmed on a page that names the applicant.
+    asked = await client.post(
+        "/company/applications/status",
+        data={"status": "hired", "ids": [first], "csrf_token": token},
+    )
+    assert asked.status_code == 200 and "Confirm the change" in asked.text
+    async with ctx.read() as session:
+        assert (await session.get(Application, ids["first"])).status == "submitted"
+    await client.post(
+        "/company/applications/status",
+        data={"status": "reviewed", "ids": [first], "csrf_token": token},
+    )
+    table = await client.get("/company/applications")
+    assert "not sent" in table.text and f'name="discard" value="{first}"' in table.text
+    discarded = await client.post(
+        "/company/applications/discard",
+        data={"discard": first, "csrf_token": token, "back": "/company/applications?pending=1"},
+    )
+    assert discarded.status_code == 303
+    assert discarded.headers["location"].startswith("/company/applications?pending=1&result=")
+    async with ctx.read() as session:
+        application = await session.get(Application, ids["first"])
+        assert (application.status, application.released_status) == ("submitted", "submitted")
+        drafts = await session.scalar(
+            select(func.count())
+            .select_from(ApplicationEvent)
+            .where(ApplicationEvent.application_id == ids["first"])
+        )
+        assert drafts == 0
+    # Discard every draft of the company at once.
+    await client.post(
+        "/company/applications/status",
+        data={"status": "shortlisted", "ids": [first, str(ids["second"])], "csrf_token": token},
+    )
+    await client.post("/company/applications/discard", data={"all": "1", "csrf_token": token})
+    assert "staged and not yet sent" not in (await client.get("/company/applications")).text
+    nothing = await client.post("/company/applications/discard", data={"csrf_token": token})
+    assert nothing.status_code == 303
 
 
 async def test_exports_inline_and_as_a_task(
