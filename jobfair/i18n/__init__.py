@@ -8,6 +8,8 @@ to forget to rebuild.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
@@ -36,8 +38,23 @@ def translations(locale: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def _known(locale: str) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
 def set_locale(locale: str) -> None:
-    _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+    _current.set(_known(locale))
+
+
+@contextmanager
+def using(locale: str) -> Iterator[None]:
+    """Speak ``locale`` inside the block, e.g. while writing to one user in theirs, and
+    the locale from before it afterwards, even when the block raises."""
+    token = _current.set(_known(locale))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def current_locale() -> str:

@@ -855,17 +855,19 @@ async def _tell_applicants(
     )
     notifications: list[dict[str, Any]] = []
     mails: list[dict[str, Any]] = []
-    previous_locale = i18n.current_locale()
-    try:
-        for applicant_id, items in per_applicant.items():
-            user = users.get(applicant_id)
-            if user is None:  # an anonymised applicant: nobody to tell
-                continue
-            i18n.set_locale(user.locale)
+    for applicant_id, items in per_applicant.items():
+        user = users.get(applicant_id)
+        if user is None:  # an anonymised applicant: nobody to tell
+            continue
+        with i18n.using(user.locale):
             lines = [
                 f"• {titles.get(app.id, '')}: {_status_words(event.to_status)}"
                 # The recruiter's message with the decision travels with it.
-                + (f"\n  {gettext('Message from the company')}: {event.note}" if event.note else "")
+                + (
+                    "\n  " + gettext("Message from the company") + ": " + event.note
+                    if event.note
+                    else ""
+                )
                 for event, app in items
             ]
             subject = gettext("News about your applications")
@@ -877,35 +879,33 @@ async def _tell_applicants(
                     "",
                     gettext(
                         "See the details in your account: %(link)s",
-                        link=f"{base_url.rstrip('/')}/me/applications",
+                        link=base_url.rstrip("/") + "/me/applications",
                     ),
                 ]
             )
-            notifications.append(
+        notifications.append(
+            {
+                "user_id": user.id,
+                "subject": subject,
+                "body": body,
+                "link": "/me/applications",
+                "created_at": now,
+            }
+        )
+        if user.email:
+            first_event = min(event.id for event, _app in items)
+            mails.append(
                 {
+                    "dedupe_key": f"decisions:{applicant_id}:{first_event}",
                     "user_id": user.id,
+                    "to_address": user.email,
                     "subject": subject,
-                    "body": body,
-                    "link": "/me/applications",
+                    "template": "text",
+                    "payload": {"body": body},
                     "created_at": now,
+                    "attempts": 0,
                 }
             )
-            if user.email:
-                first_event = min(event.id for event, _app in items)
-                mails.append(
-                    {
-                        "dedupe_key": f"decisions:{applicant_id}:{first_event}",
-                        "user_id": user.id,
-                        "to_address": user.email,
-                        "subject": subject,
-                        "template": "text",
-                        "payload": {"body": body},
-                        "created_at": now,
-                        "attempts": 0,
-                    }
-                )
-    finally:
-        i18n.set_locale(previous_locale)
     # Written in bulk: thousands of decisions released at once stay a few statements.
     if notifications:
         await session.execute(insert(Notification), notifications)

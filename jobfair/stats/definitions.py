@@ -2,7 +2,7 @@
 
 They are English message ids marked with ``N_()`` so Babel extracts them; the report
 stores the ids and whoever displays them passes them through ``gettext`` (see
-``report_format.md``). Indonesian: ``jobfair/i18n/translate_id_stats.py``.
+``report_format.md``). Indonesian: ``jobfair/i18n/locales/id/LC_MESSAGES/messages.po``.
 """
 
 from __future__ import annotations
