@@ -1,7 +1,10 @@
-"""Settings read from ``JOBFAIR_*`` environment variables.
+"""Settings read from ``JOBFAIR_*`` environment variables, typed and validated by pydantic.
 
-Built once by the entry point (CLI, ASGI factory, worker) and passed in explicitly;
-nothing in the package reads the environment at import time.
+Built once by the entry point (CLI, ASGI factory, worker) with :meth:`Settings.from_env`
+and passed in explicitly; nothing in the package reads the environment at import time.
+``Settings(...)`` with keyword arguments takes exactly those values and the defaults and
+never looks at the environment, so a test's settings do not depend on the shell it runs in.
+A bad value fails at start-up with a :class:`SettingsError` naming the variable.
 """
 
 from __future__ import annotations
@@ -9,47 +12,212 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, HttpUrl, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from jobfair import i18n
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "JOBFAIR_"
+
+# Where the checkout keeps its own files: part of the code, not of a deployment, so no
+# variable sets them (tests and benchmarks may still pass them in).
+_NOT_FROM_ENVIRONMENT = frozenset({"templates_dir", "static_dir", "events_dir"})
+
+# Required outside development; generated into the data directory in development.
+_KEYS = ("secret_key", "nik_key")
+
+_HTTP_URL = TypeAdapter(HttpUrl)
+# Names that logging and uvicorn both accept: ``jobfair serve`` hands the level to both.
+LogLevel = Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything configurable, with defaults fit for the one-machine demo."""
+def env_name(field_name: str) -> str:
+    """The environment variable behind a field: ``sweep_seconds`` → ``JOBFAIR_SWEEP_SECONDS``."""
+    return f"{ENV_PREFIX}{field_name.upper()}"
 
-    database_url: str = "sqlite+aiosqlite:///var/jobfair.sqlite3"
-    redis_url: str | None = None
+
+class _Environ(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of ``os.environ``.
+
+    ``from_env`` takes a mapping so that tests and benchmarks need not patch the process
+    environment; everything else (prefix, empty values, parsing) stays the library's.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {
+            (key if self.case_sensitive else key.lower()): value
+            for key, value in self._environ.items()
+            if not (self.env_ignore_empty and value == "")
+        }
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with defaults fit for the one-machine demo.
+
+    Fields hidden from ``repr`` (keys, and URLs that may carry passwords) are also kept out
+    of validation messages.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        validate_default=True,
+    )
+
+    # Default: ``jobfair.sqlite3`` in the data directory (filled in by _derived_defaults).
+    database_url: str = Field(default="", repr=False)
+    redis_url: str | None = Field(default=None, repr=False)
     # Prefix of every Redis key and channel of the live layer: deployments (or test
     # runs) sharing one Redis stay apart.
-    redis_namespace: str = "jobfair"
-    secret_key: str = field(default="", repr=False)
-    nik_key: str = field(default="", repr=False)
-    environment: str = "development"
+    redis_namespace: str = Field(default="jobfair", min_length=1)
+    # Empty only in development, where from_env puts a key kept in the data directory.
+    secret_key: str = Field(default="", repr=False)
+    nik_key: str = Field(default="", repr=False)
+    environment: str = Field(default="development", min_length=1)
     base_url: str = "http://127.0.0.1:8000"
-    default_locale: str = "id"
+    default_locale: str = i18n.DEFAULT_LOCALE
     data_dir: Path = PROJECT_ROOT / "var"
     templates_dir: Path = PROJECT_ROOT / "templates"
     static_dir: Path = PROJECT_ROOT / "static"
     events_dir: Path = PROJECT_ROOT / "events"
-    smtp_url: str | None = None
+    smtp_url: str | None = Field(default=None, repr=False)
     mail_from: str = "Bursa Kerja <noreply@localhost>"
-    retention_days: int = 365
+    retention_days: int = Field(default=365, ge=0)
     # AKL vs AKAD: DOMAIN.md marks the boundary "verify"; by default a placement is
     # local (AKL) when the work regency is in the applicant's KTP province.
     akl_scope: str = "province"
+    # Default: true unless a Redis URL is set (filled in by _derived_defaults).
     in_process_worker: bool = True
     # Seconds between passes of the in-process sweep that re-drives owed work (decisions
     # due, unanswered applications at the deadline, unsent mail); 0 turns it off.
-    sweep_seconds: float = 60.0
-    log_level: str = "INFO"
+    sweep_seconds: float = Field(default=60.0, ge=0)
+    log_level: LogLevel = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The constructor takes only what it is given: the environment is read by from_env,
+        # once, at the entry point.
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if not data.get("database_url"):
+            data_dir = Path(data.get("data_dir") or cls.model_fields["data_dir"].default)
+            data["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'jobfair.sqlite3'}"
+        if data.get("in_process_worker") is None:
+            # With Redis, tasks go through arq unless told otherwise.
+            data["in_process_worker"] = not data.get("redis_url")
+        return data
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; expected e.g. postgresql+asyncpg://user@host/jobfair"
+            ) from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("not a Redis URL; expected redis://host:6379/0")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            url = urlsplit(value)
+            if url.scheme not in {"smtp", "smtps"} or not url.hostname:
+                raise ValueError("not an SMTP URL; expected smtp://host:587 or smtps://host:465")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        try:
+            _HTTP_URL.validate_python(value)
+        except ValidationError:
+            raise ValueError("not an http(s) URL; expected e.g. https://bursa.example") from None
+        # Links are built as base_url + "/path".
+        return value.rstrip("/")
+
+    @field_validator("default_locale")
+    @classmethod
+    def _default_locale(cls, value: str) -> str:
+        if value not in i18n.LOCALES:
+            raise ValueError(f"must be one of {', '.join(i18n.LOCALES)}")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("not a sender address; expected e.g. Bursa Kerja <noreply@host>")
+        return value
+
+    @field_validator("akl_scope")
+    @classmethod
+    def _akl_scope(cls, value: str) -> str:
+        # The report compiler owns the scopes; imported here only when a value is checked,
+        # so importing the settings does not load the models.
+        from jobfair.stats.compile import AKL_SCOPES
+
+        if value not in AKL_SCOPES:
+            raise ValueError(f"must be one of {', '.join(AKL_SCOPES)}")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _keys_outside_development(self) -> Settings:
+        if not self.is_development:
+            missing = [env_name(name) for name in _KEYS if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"{' and '.join(missing)} must be set outside development")
+        return self
 
     @property
     def is_development(self) -> bool:
@@ -67,51 +235,48 @@ class Settings:
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
-    def with_overrides(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some values changed, validated like the original."""
+        return type(self)(**{**dict(self), **changes})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
+        """The settings of ``JOBFAIR_*`` variables (``os.environ`` unless given).
 
-        def get(name: str) -> str | None:
-            value = env.get(f"JOBFAIR_{name}")
-            return value if value not in (None, "") else None
-
-        environment = get("ENVIRONMENT") or "development"
-        secret_key = get("SECRET_KEY")
-        if secret_key is None:
-            if environment != "development":
-                raise RuntimeError("JOBFAIR_SECRET_KEY must be set outside development")
-            # Development only: a per-data-dir key persisted so sessions survive restarts.
-            secret_key = ""
-        data_dir = Path(get("DATA_DIR") or PROJECT_ROOT / "var")
-        settings = cls(
-            database_url=get("DATABASE_URL")
-            or f"sqlite+aiosqlite:///{data_dir / 'jobfair.sqlite3'}",
-            redis_url=get("REDIS_URL"),
-            redis_namespace=get("REDIS_NAMESPACE") or "jobfair",
-            secret_key=secret_key,
-            nik_key=get("NIK_KEY") or "",
-            environment=environment,
-            base_url=(get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
-            default_locale=get("DEFAULT_LOCALE") or "id",
-            data_dir=data_dir,
-            smtp_url=get("SMTP_URL"),
-            mail_from=get("MAIL_FROM") or "Bursa Kerja <noreply@localhost>",
-            retention_days=int(get("RETENTION_DAYS") or 365),
-            akl_scope=get("AKL_SCOPE") or "province",
-            in_process_worker=_flag(get("IN_PROCESS_WORKER"), default=get("REDIS_URL") is None),
-            sweep_seconds=float(get("SWEEP_SECONDS") or 60),
-            log_level=get("LOG_LEVEL") or "INFO",
-        )
-        if not settings.secret_key:
-            settings = settings.with_overrides(secret_key=_development_key(data_dir, "secret_key"))
-        if not settings.nik_key:
-            if environment != "development":
-                raise RuntimeError("JOBFAIR_NIK_KEY must be set outside development")
-            settings = settings.with_overrides(nik_key=_development_key(data_dir, "nik_key"))
+        In development a missing key is generated once and kept in the data directory.
+        Raises :class:`SettingsError` naming every bad or missing variable.
+        """
+        source = _Environ(cls, os.environ if environ is None else environ)
+        values = {
+            name: value for name, value in source().items() if name not in _NOT_FROM_ENVIRONMENT
+        }
+        try:
+            settings = cls(**values)
+        except ValidationError as error:
+            raise SettingsError(_explain(cls, error)) from None
+        if settings.is_development:
+            # Development only: per-data-dir keys persisted so sessions survive restarts.
+            for name in _KEYS:
+                if not getattr(settings, name):
+                    key = _development_key(settings.data_dir, name)
+                    settings = settings.with_overrides(**{name: key})
         return settings
+
+
+def _explain(cls: type[Settings], error: ValidationError) -> str:
+    """One line per problem, named by its variable, with the bad value unless it is secret."""
+    problems = []
+    for item in error.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else None
+        # A validator's own ValueError reads better without pydantic's "Value error, ".
+        message = str(item["ctx"]["error"]) if item["type"] == "value_error" else item["msg"]
+        if field is None:
+            problems.append(message)
+            continue
+        shown = cls.model_fields[field].repr if field in cls.model_fields else True
+        value = f" (got {item['input']!r})" if shown else ""
+        problems.append(f"{env_name(field)}: {message}{value}")
+    return "invalid settings:\n  " + "\n  ".join(problems)
 
 
 def _development_key(data_dir: Path, name: str) -> str:

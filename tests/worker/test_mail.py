@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-from dataclasses import replace
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
@@ -57,7 +56,7 @@ async def test_development_mail_goes_to_a_folder_once(ctx: AppContext) -> None:
 async def test_smtp_delivery_and_retry(ctx: AppContext) -> None:
     handler = Collect()
     port = free_port()
-    down = replace(ctx.settings, smtp_url=f"smtp://127.0.0.1:{free_port()}")
+    down = ctx.settings.with_overrides(smtp_url=f"smtp://127.0.0.1:{free_port()}")
     ctx.settings = down
     await _queue(ctx, "decision:2")
     await ctx.tasks.drain()
@@ -69,7 +68,7 @@ async def test_smtp_delivery_and_retry(ctx: AppContext) -> None:
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        ctx.settings = replace(down, smtp_url=f"smtp://127.0.0.1:{port}")
+        ctx.settings = down.with_overrides(smtp_url=f"smtp://127.0.0.1:{port}")
         assert await deliver_mail(ctx) == 1  # the sweep re-drives what is owed
     finally:
         controller.stop()
