@@ -76,7 +76,7 @@ async def _events_load(settings: Settings, paths: list[Path]) -> int:
             try:
                 fair_file = parse_fair_file(path)
                 async with ctx.unit_of_work() as session:
-                    result = await load_fair_file(session, fair_file)
+                    result = await load_fair_file(session, fair_file, now=ctx.now())
             except DefinitionError as error:
                 failures += 1
                 _print_problems(error)

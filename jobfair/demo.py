@@ -444,7 +444,7 @@ async def prepare_demo(settings: Settings, *, now: datetime | None = None) -> De
         shift = demo_window_shift(fair_file.fair.opens_at, fair_file.fair.timezone, now)
         password_hash = hash_password(DEMO_PASSWORD)
         async with ctx.unit_of_work() as session:
-            await load_fair_file(session, fair_file, shift=shift)
+            await load_fair_file(session, fair_file, shift=shift, now=now)
         async with ctx.unit_of_work() as session:
             fair = await session.scalar(select(Fair).where(Fair.slug == fair_file.fair.slug))
             assert fair is not None

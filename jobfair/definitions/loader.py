@@ -9,12 +9,13 @@ Nothing is deleted: a vacancy missing from the file may already have application
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobfair.db.base import utcnow
 from jobfair.definitions.schema import (
     BoothDefinition,
     CompanyDefinition,
@@ -24,8 +25,9 @@ from jobfair.definitions.schema import (
     VacancyDefinition,
 )
 from jobfair.models import Booth, Company, Fair, FairHostRegency, LabourOffice, Vacancy
+from jobfair.models.fairs import FairStatus
 from jobfair.reference.kbli import kbli_section
-from jobfair.services import audit
+from jobfair.services import audit, fairs
 from jobfair.services.errors import Conflict, NotFound
 
 
@@ -100,9 +102,18 @@ async def _office(
 
 
 async def _fair(
-    session: AsyncSession, spec: FairDefinition, office: LabourOffice, result: LoadResult
+    session: AsyncSession,
+    spec: FairDefinition,
+    office: LabourOffice,
+    result: LoadResult,
+    now: datetime,
 ) -> Fair:
     fair = await session.scalar(select(Fair).where(Fair.slug == spec.slug))
+    # Publishing is the fair service's (published_at, the scheduled compile, the audit
+    # row): the file's "published" is carried out through it, never assigned.
+    publish = spec.status == FairStatus.PUBLISHED and (
+        fair is None or fair.status != FairStatus.PUBLISHED
+    )
     values = {
         "office_id": office.id,
         "name": spec.name,
@@ -114,8 +125,9 @@ async def _fair(
         "decision_deadline": spec.decision_deadline,
         "local_hiring_target": spec.local_hiring_target,
         "application_cap": spec.application_cap,
-        "status": spec.status,
     }
+    if not publish:
+        values["status"] = spec.status
     created = fair is None
     if fair is None:
         fair = Fair(slug=spec.slug, **values)
@@ -129,6 +141,10 @@ async def _fair(
             fair.host_regencies = [FairHostRegency(regency_code=c) for c in spec.host_regency_codes]
             changed = True
         if changed:
+            result.count("fairs", created=False)
+    if publish:
+        fairs.publish(session, fair, now=now, actor_user_id=None, allow_closed=True)
+        if not created:
             result.count("fairs", created=False)
     audit.record(
         session,
@@ -221,14 +237,20 @@ def _vacancy_values(spec: VacancyDefinition) -> dict[str, Any]:
 
 
 async def load_fair_file(
-    session: AsyncSession, fair_file: FairFile, *, shift: timedelta | None = None
+    session: AsyncSession,
+    fair_file: FairFile,
+    *,
+    shift: timedelta | None = None,
+    now: datetime | None = None,
 ) -> LoadResult:
-    """Create or update everything in ``fair_file``; ``shift`` moves its dates."""
+    """Create or update everything in ``fair_file``; ``shift`` moves its dates. A fair
+    the file calls published is published through ``services.fairs.publish`` at
+    ``now``."""
     if shift:
         fair_file = shift_window(fair_file, shift)
     result = LoadResult(fair_slug=fair_file.fair.slug)
     office = await _office(session, fair_file.office, result)
-    fair = await _fair(session, fair_file.fair, office, result)
+    fair = await _fair(session, fair_file.fair, office, result, now or utcnow())
     existing = {
         (vacancy.booth_id, vacancy.ref): vacancy
         for vacancy in await session.scalars(select(Vacancy).where(Vacancy.fair_id == fair.id))

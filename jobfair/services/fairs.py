@@ -163,12 +163,21 @@ def schedule_report(session: AsyncSession, fair: Fair, now: datetime) -> None:
     enqueue_after_commit(session, "compile_fair_report", defer_by=delay + 1.0, fair_id=fair.id)
 
 
-def publish(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: int | None) -> None:
+def publish(
+    session: AsyncSession,
+    fair: Fair,
+    *,
+    now: datetime,
+    actor_user_id: int | None,
+    allow_closed: bool = False,
+) -> None:
+    """Make the fair public, schedule its report for the close and audit it.
+    ``allow_closed``: a past fair loaded from an ``events/`` file for its report."""
     if fair.status == FairStatus.PUBLISHED:
         return
     if fair.status == FairStatus.CANCELLED:
         raise Conflict(gettext("A cancelled fair cannot be published again."))
-    if fair.closes_at <= now:
+    if fair.closes_at <= now and not allow_closed:
         raise Conflict(gettext("The fair has already closed; extend it before publishing."))
     fair.status = FairStatus.PUBLISHED
     fair.published_at = now

@@ -94,3 +94,35 @@ async def test_a_nib_owned_by_another_company_is_refused(ctx: AppContext) -> Non
             await load_fair_file(session, definition)
     # Nothing of the refused file was written.
     assert await _counts(ctx) == (0, 1, 0, 0)
+
+
+async def test_a_published_fair_in_a_file_is_published_by_the_fair_service(
+    ctx: AppContext,
+) -> None:
+    """Loading ``status = "published"`` once set the column only: no ``published_at``, no
+    scheduled compile, no ``fair.published`` audit row."""
+    from jobfair.db.uow import _TASKS_KEY
+    from jobfair.models import AuditLog as AuditEntry
+
+    definition = parse_fair_file(DEMO)
+    assert definition.fair.status == "published"
+    now = definition.fair.opens_at - timedelta(days=1)
+    async with ctx.unit_of_work() as session:
+        await load_fair_file(session, definition, now=now)
+        queued = [name for name, _kwargs in session.info.get(_TASKS_KEY, [])]
+    assert "compile_fair_report" in queued
+    async with ctx.read() as session:
+        fair = await session.scalar(select(Fair))
+        assert fair is not None
+        assert fair.status == "published" and fair.published_at == now
+        actions = list(
+            await session.scalars(select(AuditEntry.action).where(AuditEntry.fair_id == fair.id))
+        )
+    assert actions.count("fair.published") == 1
+    # Loading the same file again publishes nothing twice.
+    async with ctx.unit_of_work() as session:
+        await load_fair_file(session, definition, now=now + timedelta(hours=1))
+    async with ctx.read() as session:
+        actions = list(await session.scalars(select(AuditEntry.action)))
+        published_at = await session.scalar(select(Fair.published_at))
+    assert actions.count("fair.published") == 1 and published_at == now
