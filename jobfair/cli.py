@@ -189,6 +189,55 @@ def cmd_report_compile(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_report_compile(settings, args.slug))
 
 
+async def _fair_change(settings: Settings, args: argparse.Namespace) -> int:
+    """``fair close`` and ``fair deadline``: the console's actions for an operator,
+    audited without a user (the actor is the command line)."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from jobfair.context import AppContext
+    from jobfair.models import Fair
+    from jobfair.services import fairs
+    from jobfair.services.errors import DomainError
+
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.unit_of_work() as session:
+            fair = await session.scalar(select(Fair).where(Fair.slug == args.slug))
+            if fair is None:
+                print(f"no fair with slug {args.slug!r}", file=sys.stderr)
+                return 1
+            if args.fair_command == "close":
+                fairs.close_early(session, fair, now=ctx.now(), actor_user_id=None)
+                done = f"fair {args.slug} closed at {fair.local(fair.closes_at):%Y-%m-%d %H:%M}"
+            else:
+                try:
+                    local = datetime.fromisoformat(args.when)
+                except ValueError:
+                    print(f"not a date and time: {args.when!r} (e.g. 2026-12-20 17:00)",
+                          file=sys.stderr)  # fmt: skip
+                    return 2
+                moment = local.replace(tzinfo=fair.zone) if local.tzinfo is None else local
+                fairs.move_deadline(
+                    session, fair, decision_deadline=moment, now=ctx.now(), actor_user_id=None
+                )
+                when = fair.local(fair.decision_deadline)
+                done = f"decision deadline of {args.slug} is now {when:%Y-%m-%d %H:%M %Z}"
+    except DomainError as error:
+        details = "; ".join(f"{key}: {value}" for key, value in error.fields.items())
+        print(error.message + (f" ({details})" if details else ""), file=sys.stderr)
+        return 1
+    finally:
+        await ctx.close()
+    print(done)
+    return 0
+
+
+def cmd_fair_change(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_fair_change(settings, args))
+
+
 async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -342,6 +391,19 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--company", metavar="SLUG", help="the recruiter's company")
     create.add_argument("--office", metavar="SLUG", help="the organiser's labour office")
     create.set_defaults(handler=cmd_users_create)
+
+    fair_commands = commands.add_parser(
+        "fair", help="change a fair's window (audited)"
+    ).add_subparsers(dest="fair_command", required=True, metavar="ACTION")
+    close = fair_commands.add_parser("close", help="close a published, open fair now")
+    close.add_argument("slug", metavar="FAIR")
+    close.set_defaults(handler=cmd_fair_change)
+    deadline = fair_commands.add_parser(
+        "deadline", help="move the decision deadline (in the fair's local time)"
+    )
+    deadline.add_argument("slug", metavar="FAIR")
+    deadline.add_argument("when", metavar="'YYYY-MM-DD HH:MM'")
+    deadline.set_defaults(handler=cmd_fair_change)
 
     report_commands = commands.add_parser(
         "report", help="a fair's compiled statistics"

@@ -227,6 +227,18 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="organiser:fair_extend",
         ),
         Route(
+            "/organiser/fairs/{slug}/close",
+            organiser.fair_close,
+            methods=["POST"],
+            name="organiser:fair_close",
+        ),
+        Route(
+            "/organiser/fairs/{slug}/deadline",
+            organiser.fair_deadline,
+            methods=["POST"],
+            name="organiser:fair_deadline",
+        ),
+        Route(
             "/organiser/fairs/{slug}/cancel",
             organiser.fair_cancel,
             methods=["POST"],

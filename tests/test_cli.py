@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,41 @@ def test_report_compile(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "no-such-fair" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["report", "compile"])
+
+
+def test_fair_close_and_deadline(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from jobfair.models import AuditLog
+
+    assert cli.main(["events", "load", str(DEMO)]) == 0
+    capsys.readouterr()
+    slug = tomllib.loads(DEMO.read_text())["fair"]["slug"]
+    # The shipped demo fair is in the past here: it cannot close again, and its
+    # deadline has passed.
+    assert cli.main(["fair", "close", slug]) == 1
+    assert "already closed" in capsys.readouterr().err
+    assert cli.main(["fair", "deadline", slug, "2099-01-01 17:00"]) == 1
+    assert "has passed" in capsys.readouterr().err
+    assert cli.main(["fair", "deadline", slug, "next week"]) == 2
+    assert cli.main(["fair", "close", "no-such-fair"]) == 1
+    # A copy of the demo fair open today: closed now, then its deadline moved.
+    today = datetime.now(UTC).date()
+    text = DEMO.read_text().replace(f'slug = "{slug}"', 'slug = "open-today"')
+    for key, days in (
+        ("registration_opens_at", -5),
+        ("opens_at", -1),
+        ("closes_at", 3),
+        ("decision_deadline", 20),
+    ):
+        text = re.sub(rf"^{key} = .*$", f"{key} = {today + timedelta(days=days)} 08:00:00", text,
+                      count=1, flags=re.M)  # fmt: skip
+    open_file = cli_env / "open.toml"
+    open_file.write_text(text)
+    assert cli.main(["events", "load", str(open_file)]) == 0
+    capsys.readouterr()
+    assert cli.main(["fair", "close", "open-today"]) == 0
+    assert "fair open-today closed at" in capsys.readouterr().out
+    later = f"{today + timedelta(days=30)} 17:00"
+    assert cli.main(["fair", "deadline", "open-today", later]) == 0
+    assert f"is now {later}" in capsys.readouterr().out
+    assert _count(AuditLog, AuditLog.action == "fair.closed_early") == 1
+    assert _count(AuditLog, AuditLog.action == "fair.deadline_moved") == 1

@@ -209,6 +209,69 @@ def cancel(session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: i
     )
 
 
+def close_early(
+    session: AsyncSession, fair: Fair, *, now: datetime, actor_user_id: int | None
+) -> None:
+    """Close a published fair now, before its planned close. The decision deadline
+    stays where it was: companies keep the time they were promised to answer."""
+    if fair.status != FairStatus.PUBLISHED:
+        raise Conflict(gettext("Only a published fair can be closed."))
+    if fair.closes_at <= now:
+        raise Conflict(gettext("The fair has already closed."))
+    if fair.opens_at > now:
+        raise Conflict(gettext("The fair has not opened yet; cancel it instead."))
+    previous = fair.closes_at
+    fair.closes_at = now
+    schedule_report(session, fair, now)
+    audit.record(
+        session,
+        "fair.closed_early",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=actor_user_id,
+        fair_id=fair.id,
+        data={"from": previous.isoformat(), "to": fair.closes_at.isoformat()},
+    )
+
+
+def move_deadline(
+    session: AsyncSession,
+    fair: Fair,
+    *,
+    decision_deadline: datetime,
+    now: datetime,
+    actor_user_id: int | None,
+) -> None:
+    """Move the decision deadline, earlier or later, while it has not passed: once it
+    has, the open applications were closed and their applicants told."""
+    if fair.status == FairStatus.CANCELLED:
+        raise Conflict(gettext("A cancelled fair cannot be changed."))
+    if fair.decision_deadline <= now:
+        raise Conflict(
+            gettext("The decision deadline has passed; the open applications were closed.")
+        )
+    if decision_deadline <= now:
+        message = gettext("The new decision deadline must be in the future.")
+        raise ValidationFailed(message, fields={"decision_deadline": message})
+    check_window(
+        registration_opens_at=fair.registration_opens_at,
+        opens_at=fair.opens_at,
+        closes_at=fair.closes_at,
+        decision_deadline=decision_deadline,
+    )
+    previous = fair.decision_deadline
+    fair.decision_deadline = decision_deadline
+    audit.record(
+        session,
+        "fair.deadline_moved",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=actor_user_id,
+        fair_id=fair.id,
+        data={"from": previous.isoformat(), "to": decision_deadline.isoformat()},
+    )
+
+
 def extend(
     session: AsyncSession,
     fair: Fair,

@@ -416,6 +416,45 @@ async def cancel_fair(
     return fair
 
 
+async def close_fair_early(
+    session: AsyncSession, user: User, slug: str, confirmed: bool, now: datetime
+) -> Fair:
+    fair = await scoped_fair(session, user, slug)
+    if not confirmed:
+        message = gettext("Tick the box to confirm that the fair closes now.")
+        raise ValidationFailed(message, fields={"confirm_close": message})
+    fairs.close_early(session, fair, now=now, actor_user_id=user.id)
+    return fair
+
+
+async def move_fair_deadline(
+    session: AsyncSession, user: User, slug: str, decision_deadline: str, now: datetime
+) -> Fair:
+    """A new decision deadline, typed in the fair's local time."""
+    fair = await scoped_fair(session, user, slug)
+    raw = decision_deadline.strip()
+    moment = _moment_value(raw) if raw else None
+    if moment is None:
+        message = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
+        raise ValidationFailed(gettext("Please check the form."), fields={"new_deadline": message})
+    try:
+        fairs.move_deadline(
+            session,
+            fair,
+            decision_deadline=moment.replace(tzinfo=fair.zone).astimezone(UTC),
+            now=now,
+            actor_user_id=user.id,
+        )
+    except ValidationFailed as error:
+        message = (
+            _field_messages()["decision_deadline"]
+            if "must not be before" in error.fields.get("decision_deadline", "")
+            else error.fields.get("decision_deadline", error.message)
+        )
+        raise ValidationFailed(error.message, fields={"new_deadline": message}) from None
+    return fair
+
+
 async def extend_fair(
     session: AsyncSession,
     user: User,

@@ -37,6 +37,8 @@ DONE = {
     "saved": N_("Saved."),
     "published": N_("The fair is published."),
     "extended": N_("The fair now closes later."),
+    "closed": N_("The fair is closed. Its decision deadline has not changed."),
+    "deadline_moved": N_("The decision deadline has moved."),
     "cancelled": N_("The fair is cancelled."),
 }
 
@@ -201,7 +203,9 @@ async def _fair_page(
             "extend_values": {
                 "closes_at": organiser.local_input(fair, fair.closes_at),
                 "decision_deadline": "",
+                "new_deadline": organiser.local_input(fair, fair.decision_deadline),
             },
+            "now": ctx.now(),
         },
         status_code=status_code,
     )
@@ -296,6 +300,22 @@ async def fair_extend(request: Request) -> Response:
         )
 
     return await _fair_action(request, "extended", action)
+
+
+async def fair_close(request: Request) -> Response:
+    async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
+        await organiser.close_fair_early(session, user, slug, form.get("confirm") == "yes", now)
+
+    return await _fair_action(request, "closed", action)
+
+
+async def fair_deadline(request: Request) -> Response:
+    async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
+        await organiser.move_fair_deadline(
+            session, user, slug, str(form.get("decision_deadline", ""))[:40], now
+        )
+
+    return await _fair_action(request, "deadline_moved", action)
 
 
 async def fair_cancel(request: Request) -> Response:

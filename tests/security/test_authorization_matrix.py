@@ -170,6 +170,16 @@ EXPECTATIONS: dict[str, Rule] = {
         form={"closes_at": "2026-11-20 17:00"},
         owner_also=frozenset({409, 422}),
     ),
+    # On the fair the cancel rule uses, so fair_a stays open for the applying rules.
+    "POST /organiser/fairs/{slug}/close": Rule(
+        OFFICE, {"slug": "fair_a_cancel"}, form={"confirm": "yes"}, owner_also=frozenset({409})
+    ),
+    "POST /organiser/fairs/{slug}/deadline": Rule(
+        OFFICE,
+        {"slug": "fair_a"},
+        form={"decision_deadline": "2026-11-30 17:00"},
+        owner_also=frozenset({409, 422}),
+    ),
     "POST /organiser/fairs/{slug}/cancel": Rule(
         OFFICE, {"slug": "fair_a_cancel"}, form={"confirm": "yes"}, owner_also=frozenset({409})
     ),

@@ -118,3 +118,59 @@ def test_window_rules(
             decision_deadline=day(deadline),
         )
     assert field in caught.value.fields
+
+
+async def test_close_early_keeps_the_deadline_and_is_audited(ctx: AppContext) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        fair_id, opens_at, deadline = fair.id, fair.opens_at, fair.decision_deadline
+    during = opens_at + timedelta(days=2)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, fair_id)
+        with pytest.raises(Conflict, match="not opened"):
+            fairs.close_early(session, fair, now=opens_at - timedelta(hours=1), actor_user_id=None)
+        fairs.close_early(session, fair, now=during, actor_user_id=None)
+    fair = await _get(ctx, fair_id)
+    assert fair.closes_at == during and fair.decision_deadline == deadline
+    assert fair.phase(during) == FairPhase.CLOSED
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, fair_id)
+        with pytest.raises(Conflict, match="already closed"):
+            fairs.close_early(session, fair, now=during, actor_user_id=None)
+        entry = await session.scalar(select(AuditLog).where(AuditLog.action == "fair.closed_early"))
+    assert entry is not None and entry.data["to"] == during.isoformat()
+
+
+async def test_move_the_decision_deadline_earlier_or_later_until_it_passes(
+    ctx: AppContext,
+) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        fair_id, closes_at, deadline = fair.id, fair.closes_at, fair.decision_deadline
+    now = closes_at - timedelta(days=1)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, fair_id)
+        with pytest.raises(ValidationFailed):  # before the close
+            fairs.move_deadline(
+                session, fair, decision_deadline=closes_at - timedelta(hours=1), now=now,
+                actor_user_id=None,
+            )  # fmt: skip
+        with pytest.raises(ValidationFailed):  # in the past
+            fairs.move_deadline(
+                session, fair, decision_deadline=now - timedelta(hours=1), now=now,
+                actor_user_id=None,
+            )  # fmt: skip
+        fairs.move_deadline(
+            session, fair, decision_deadline=closes_at + timedelta(days=3), now=now,
+            actor_user_id=None,
+        )  # fmt: skip
+    assert (await _get(ctx, fair_id)).decision_deadline == closes_at + timedelta(days=3)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, fair_id)
+        with pytest.raises(Conflict, match="has passed"):
+            fairs.move_deadline(
+                session, fair, decision_deadline=deadline, now=closes_at + timedelta(days=4),
+                actor_user_id=None,
+            )  # fmt: skip
+        actions = list(await session.scalars(select(AuditLog.action)))
+    assert actions.count("fair.deadline_moved") == 1

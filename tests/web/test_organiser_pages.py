@@ -3,7 +3,8 @@ cancel), companies, organiser accounts, the audit log; who may see what, and CSR
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import factories
 import httpx
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from jobfair.context import AppContext
-from jobfair.models import AuditLog, Company, Fair, User, UserSession, Vacancy
+from jobfair.models import AuditLog, Company, Fair, LabourOffice, User, UserSession, Vacancy
 from jobfair.models.fairs import FairStatus
 
 FAIR_FORM = {
@@ -290,6 +291,42 @@ async def test_edit_publish_extend_and_cancel(app: Starlette, ctx: AppContext) -
     assert "Extend the fair" not in page.text
     locked = await _post(client, f"{base}/edit", FAIR_FORM, f"{base}/edit")
     assert locked.status_code == 409
+
+
+async def test_close_a_fair_early_and_move_its_deadline(app: Starlette, ctx: AppContext) -> None:
+    world = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        office = await session.get(LabourOffice, world["office"])
+        assert office is not None
+        now = ctx.now()
+        fair = await factories.fair(
+            session, office_row=office, slug="bursa-buka", opens_at=now - timedelta(days=1)
+        )
+        deadline = fair.decision_deadline
+    client = await _signed_in(app, "saya@disnaker.test")
+    base = "/organiser/fairs/bursa-buka"
+    page = await client.get(base)
+    assert "Close the fair now" in page.text and "Move the deadline" in page.text
+    unconfirmed = await _post(client, f"{base}/close", {}, base)
+    assert unconfirmed.status_code == 422 and 'id="confirm_close-error"' in unconfirmed.text
+    closed = await _post(client, f"{base}/close", {"confirm": "yes"}, base)
+    assert closed.headers["location"] == f"{base}?done=closed"
+    bad = await _post(client, f"{base}/deadline", {"decision_deadline": "soon"}, base)
+    assert bad.status_code == 422 and 'id="new_deadline-error"' in bad.text
+    later = (deadline + timedelta(days=7)).astimezone(ZoneInfo("Asia/Jakarta"))
+    moved = await _post(
+        client, f"{base}/deadline", {"decision_deadline": later.strftime("%Y-%m-%dT%H:%M")}, base
+    )
+    assert moved.headers["location"] == f"{base}?done=deadline_moved"
+    async with ctx.read() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-buka"))
+        assert fair is not None and fair.closes_at <= ctx.now()
+        assert fair.decision_deadline == later.replace(second=0, microsecond=0)
+        actions = list(
+            await session.scalars(select(AuditLog.action).where(AuditLog.fair_id == fair.id))
+        )
+    assert "fair.closed_early" in actions and "fair.deadline_moved" in actions
+    assert "Close the fair now" not in (await client.get(base)).text
 
 
 async def test_a_published_fair_locks_its_window_in_the_form(
