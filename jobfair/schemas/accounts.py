@@ -83,7 +83,8 @@ class _ProfileFields(RequestModel):
         default=None, description="dotted Kemendagri code, e.g. 12.09"
     )
     disability: list[DisabilityCode] | None = None
-    ak1_number: str | None = Field(default=None, pattern=AK1_PATTERN.pattern)
+    # Empty means none, as on the form.
+    ak1_number: str | None = Field(default=None, pattern="^$|" + AK1_PATTERN.pattern)
     skills: str | None = _text("skills")
 
 

@@ -292,7 +292,7 @@ async def test_bulk_bodies_that_do_not_fit(
     )
     assert response.status_code == 422, response.text
     error = conforms(response, "POST", "/api/v1/company/applications/status")
-    assert list(error.error.fields) == [field]  # type: ignore[attr-defined]
+    assert list(error.error.fields) == [field]
 
 
 async def test_company_answers_match_the_document(
@@ -306,14 +306,14 @@ async def test_company_answers_match_the_document(
         json={"status": "shortlisted", "note": "  "},
         headers=setup.company,
     )
-    assert conforms(staged, "POST", stage).pending is True  # type: ignore[attr-defined]
+    assert conforms(staged, "POST", stage).pending is True
     unknown = await client.post(
         f"/api/v1/company/applications/{first}/status",
         json={"status": "promoted"},
         headers=setup.company,
     )
     assert unknown.status_code == 422
-    assert list(conforms(unknown, "POST", stage).error.fields) == ["status"]  # type: ignore[attr-defined]
+    assert list(conforms(unknown, "POST", stage).error.fields) == ["status"]
     bulk = await client.post(
         "/api/v1/company/applications/status",
         json={"status": "reviewed", "ids": [setup.applications[1]]},
@@ -321,9 +321,9 @@ async def test_company_answers_match_the_document(
     )
     conforms(bulk, "POST", "/api/v1/company/applications/status")
     released = await client.post("/api/v1/company/decisions/release", headers=setup.company)
-    assert conforms(released, "POST", "/api/v1/company/decisions/release").deliver_at  # type: ignore[attr-defined]
+    assert conforms(released, "POST", "/api/v1/company/decisions/release").deliver_at
     nothing = await client.post("/api/v1/company/decisions/release", headers=setup.company)
-    assert conforms(nothing, "POST", "/api/v1/company/decisions/release").deliver_at is None  # type: ignore[attr-defined]
+    assert conforms(nothing, "POST", "/api/v1/company/decisions/release").deliver_at is None
     undone = await client.post("/api/v1/company/decisions/undo", headers=setup.company)
     conforms(undone, "POST", "/api/v1/company/decisions/undo")
     forbidden = await client.get("/api/v1/company/applications", headers=setup.applicant)

@@ -7,13 +7,17 @@ import json
 import re
 from typing import Any
 
+import factories
 import httpx
 import jsonschema_rs
 import pytest
 from pydantic import BaseModel
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
+from jobfair.models.applications import ApplicationStatus
+from jobfair.reference.education import EDUCATION_CODES
 from jobfair.routes import build_routes
+from jobfair.schemas.accounts import ProfileUpdate, Registration
 from jobfair.schemas.catalogue import Fair
 from jobfair.schemas.errors import Error
 from jobfair.settings import Settings
@@ -85,9 +89,6 @@ def test_shapes_come_from_the_models() -> None:
     assert detail["required"] == ["code", "message"]
     assert set(detail["properties"]) == {"code", "message", "fields"}
     # Code lists come from jobfair.reference and the model enums.
-    from jobfair.models.applications import ApplicationStatus
-    from jobfair.reference.education import EDUCATION_CODES
-
     assert set(schemas["Vacancy"]["properties"]["education_min"]["enum"]) == EDUCATION_CODES
     statuses = schemas["MyApplication"]["properties"]["status"]["enum"]
     assert statuses == [status.value for status in ApplicationStatus]
@@ -126,3 +127,12 @@ async def test_the_document_is_served_as_generated(client: httpx.AsyncClient) ->
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == json.loads(json.dumps(document()))
+
+
+def test_the_documented_bodies_take_what_clients_send() -> None:
+    registration = Registration.model_validate(factories.registration())
+    assert registration.consent is True and registration.ak1_number == ""
+    assert ProfileUpdate.model_validate({"graduation_year": 2021, "email": ""}).email == ""
+    for bad in ({"consent": False}, {"nik": "12345"}, {"sex": "X"}, {"password": "short"}):
+        with pytest.raises(ValueError):
+            Registration.model_validate(factories.registration(**bad))
