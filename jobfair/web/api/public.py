@@ -6,14 +6,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from jobfair.context import AppContext
+from jobfair.schemas.catalogue import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    BoothList,
+    FairList,
+    VacancyPage,
+)
 from jobfair.services import catalogue, fairs
 from jobfair.services.catalogue import CatalogueFilters
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.web.api import serializers
-
-MAX_LIMIT = 500
-DEFAULT_LIMIT = 100
+from jobfair.web.api.serializers import respond
 
 
 def _ctx(request: Request) -> AppContext:
@@ -25,12 +31,12 @@ def _paging(request: Request) -> tuple[int, int]:
     raw_limit = request.query_params.get("limit", str(DEFAULT_LIMIT))
     raw_offset = request.query_params.get("offset", "0")
     limit = whole_number(raw_limit, maximum=MAX_LIMIT)
-    offset = whole_number(raw_offset, maximum=10_000_000)
+    offset = whole_number(raw_offset, maximum=MAX_OFFSET)
     limit = -1 if limit is None else limit
     offset = -1 if offset is None else offset
     if not 1 <= limit <= MAX_LIMIT:
         fields["limit"] = f"an integer from 1 to {MAX_LIMIT}"
-    if not 0 <= offset <= 10_000_000:
+    if not 0 <= offset <= MAX_OFFSET:
         fields["offset"] = "a non-negative integer"
     if fields:
         raise ValidationFailed("invalid paging", fields=fields)
@@ -44,13 +50,13 @@ async def list_fairs(request: Request) -> JSONResponse:
         counts = await fairs.fair_counts(session, [fair.id for fair in rows])
     now = ctx.now()
     online = await _online(ctx, [fair.id for fair in rows])
-    return JSONResponse(
-        {
-            "fairs": [
+    return respond(
+        FairList(
+            fairs=[
                 serializers.fair(fair, counts[fair.id], now, online=online[fair.id])
                 for fair in rows
             ]
-        }
+        )
     )
 
 
@@ -60,7 +66,7 @@ async def get_fair(request: Request) -> JSONResponse:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         counts = (await fairs.fair_counts(session, [fair.id]))[fair.id]
     online = await _online(ctx, [fair.id])
-    return JSONResponse(serializers.fair(fair, counts, ctx.now(), online=online[fair.id]))
+    return respond(serializers.fair(fair, counts, ctx.now(), online=online[fair.id]))
 
 
 async def _online(ctx: AppContext, fair_ids: list[int]) -> dict[int, int]:
@@ -77,9 +83,7 @@ async def list_booths(request: Request) -> JSONResponse:
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         cards = await catalogue.list_booths(session, fair, filters)
-    return JSONResponse(
-        {"booths": [serializers.booth(card) for card in cards], "total": len(cards)}
-    )
+    return respond(BoothList(booths=[serializers.booth(card) for card in cards], total=len(cards)))
 
 
 async def list_vacancies(request: Request) -> JSONResponse:
@@ -91,11 +95,11 @@ async def list_vacancies(request: Request) -> JSONResponse:
         vacancies, total = await catalogue.search_vacancies(
             session, fair, filters, limit=limit, offset=offset
         )
-    return JSONResponse(
-        {
-            "vacancies": [serializers.vacancy(vacancy) for vacancy in vacancies],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
+    return respond(
+        VacancyPage(
+            vacancies=[serializers.vacancy(vacancy) for vacancy in vacancies],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
     )

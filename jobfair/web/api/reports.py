@@ -7,12 +7,12 @@ from starlette.responses import JSONResponse
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
+from jobfair.schemas.reports import MAX_VERSION, CompileQueued
 from jobfair.services import reports
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.numbers import whole_number
+from jobfair.web.api.serializers import respond
 from jobfair.web.auth import require
-
-MAX_VERSION = 1_000_000
 
 
 def _ctx(request: Request) -> AppContext:
@@ -39,7 +39,7 @@ async def request_compile(request: Request) -> JSONResponse:
         fair = await reports.request_compile(
             session, signed_in.user, request.path_params["slug"], now
         )
-    return JSONResponse({"status": "queued", "provisional": now < fair.closes_at}, status_code=202)
+    return respond(CompileQueued(status="queued", provisional=now < fair.closes_at), 202)
 
 
 async def get_report(request: Request) -> JSONResponse:
@@ -50,4 +50,6 @@ async def get_report(request: Request) -> JSONResponse:
         report = await reports.get_report(
             session, signed_in.user, request.path_params["slug"], version
         )
+    # Served as the compiler wrote it (immutable per version); ``schemas.reports.Report``
+    # documents it and the tests check it.
     return JSONResponse(report.data)

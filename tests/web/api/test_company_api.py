@@ -8,15 +8,15 @@ from datetime import timedelta
 
 import factories
 import httpx
+import pytest
+from api_contract import conforms
 from conftest import Clock
-from openapi_check import check_schema
 from sqlalchemy import func, select
 
 from jobfair.context import AppContext
 from jobfair.models import CvView, Notification, User
 from jobfair.services import screening
 from jobfair.services.identity import hash_password
-from jobfair.web.api.openapi import document
 from jobfair.worker.tasks import deliver_decisions
 
 
@@ -90,9 +90,7 @@ async def test_list_and_filter(client: httpx.AsyncClient, ctx: AppContext) -> No
     assert body["total"] == 4 and setup.other_application not in [
         a["id"] for a in body["applications"]
     ]
-    spec = document()
-    for item in body["applications"]:
-        check_schema(spec["components"]["schemas"]["CompanyApplication"], item, spec, "app")
+    conforms(listed, "GET", "/api/v1/company/applications")
     cases = {
         f"vacancy={setup.vacancy_ids[1]}": 1,
         "disability=yes": 2,
@@ -270,3 +268,63 @@ async def test_applicant_confirms_a_hire(
         f"/api/v1/me/applications/{target}/placement", json={"confirm": True}, headers=setup.company
     )
     assert foreign.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"status": "reviewed", "ids": [True]}, "ids"),  # a boolean is no id
+        ({"status": "reviewed", "ids": [0]}, "ids"),
+        ({"status": "reviewed", "ids": [2**31]}, "ids"),
+        ({"status": "reviewed", "ids": list(range(1, 5002))}, "ids"),
+        ({"status": "reviewed", "filter": "all"}, "filter"),
+        ({"status": "submitted", "ids": [1]}, "status"),  # not one a company sets
+        ({"ids": [1]}, "status"),
+        ({"status": "reviewed", "ids": [1], "note": 7}, "note"),
+    ],
+)
+async def test_bulk_bodies_that_do_not_fit(
+    client: httpx.AsyncClient, ctx: AppContext, body: dict[str, object], field: str
+) -> None:
+    setup = await _setup(client, ctx, extra_applicants=0)
+    response = await client.post(
+        "/api/v1/company/applications/status", json=body, headers=setup.company
+    )
+    assert response.status_code == 422, response.text
+    error = conforms(response, "POST", "/api/v1/company/applications/status")
+    assert list(error.error.fields) == [field]
+
+
+async def test_company_answers_match_the_document(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    setup = await _setup(client, ctx, extra_applicants=0)
+    first = setup.applications[0]
+    stage = "/api/v1/company/applications/{application_id}/status"
+    staged = await client.post(
+        f"/api/v1/company/applications/{first}/status",
+        json={"status": "shortlisted", "note": "  "},
+        headers=setup.company,
+    )
+    assert conforms(staged, "POST", stage).pending is True
+    unknown = await client.post(
+        f"/api/v1/company/applications/{first}/status",
+        json={"status": "promoted"},
+        headers=setup.company,
+    )
+    assert unknown.status_code == 422
+    assert list(conforms(unknown, "POST", stage).error.fields) == ["status"]
+    bulk = await client.post(
+        "/api/v1/company/applications/status",
+        json={"status": "reviewed", "ids": [setup.applications[1]]},
+        headers=setup.company,
+    )
+    conforms(bulk, "POST", "/api/v1/company/applications/status")
+    released = await client.post("/api/v1/company/decisions/release", headers=setup.company)
+    assert conforms(released, "POST", "/api/v1/company/decisions/release").deliver_at
+    nothing = await client.post("/api/v1/company/decisions/release", headers=setup.company)
+    assert conforms(nothing, "POST", "/api/v1/company/decisions/release").deliver_at is None
+    undone = await client.post("/api/v1/company/decisions/undo", headers=setup.company)
+    conforms(undone, "POST", "/api/v1/company/decisions/undo")
+    forbidden = await client.get("/api/v1/company/applications", headers=setup.applicant)
+    conforms(forbidden, "GET", "/api/v1/company/applications")

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import factories
 import httpx
+from api_contract import conforms
 from browsing import csrf_of, sign_in
 from conftest import Clock
-from openapi_check import check_schema
 from sqlalchemy import select
 
 from jobfair.context import AppContext
@@ -18,7 +18,6 @@ from jobfair.models import AuditLog, FairReport, User
 from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairStatus
 from jobfair.services.identity import hash_password
-from jobfair.web.api.openapi import document
 
 
 @dataclass
@@ -86,26 +85,17 @@ async def test_organiser_queues_then_reads_the_report(
     response = await client.post(path, headers=organiser)
     assert response.status_code == 202
     assert response.json() == {"status": "queued", "provisional": True}  # the fair is open
+    conforms(response, "POST", "/api/v1/fairs/{slug}/report")
     await ctx.tasks.drain()
     report = await client.get(path, headers=organiser)
     assert report.status_code == 200
     data = report.json()
     assert data["version"] == 1 and data["provisional"] is True
     assert {item["key"]: item["value"] for item in data["headline"]}["applications"] == 1
-    spec = document()
-    for status, response in (
-        ("200", report),
-        ("404", await client.get(path + "?version=9", headers=organiser)),
-    ):
-        declared = spec["paths"]["/api/v1/fairs/{slug}/report"]["get"]["responses"][status]
-        check_schema(declared["content"]["application/json"]["schema"], response.json(), spec, path)
-    declared = spec["paths"]["/api/v1/fairs/{slug}/report"]["post"]["responses"]["202"]
-    check_schema(
-        declared["content"]["application/json"]["schema"],
-        {"status": "queued", "provisional": True},
-        spec,
-        path,
-    )
+    template = "/api/v1/fairs/{slug}/report"
+    conforms(report, "GET", template)
+    conforms(await client.get(path + "?version=9", headers=organiser), "GET", template)
+    conforms(await client.get(path + "?version=x", headers=organiser), "GET", template)
 
     clock.advance(timedelta(days=10))  # after the close: the final report
     admin = await _bearer(client, "admin@x.test")

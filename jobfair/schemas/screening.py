@@ -1,0 +1,115 @@
+"""The company's side: screening applications, staging status changes (one or in bulk),
+releasing and undoing decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from jobfair.i18n import N_
+from jobfair.schemas.applications import VacancyRef
+from jobfair.schemas.base import FieldMessage, RequestModel, ResponseModel
+from jobfair.schemas.codes import CompanyStatus, EducationCode, Sex, StatusCode, one_of
+from jobfair.services.numbers import MAX_ID
+from jobfair.services.screening import MAX_NOTE, PAGE_SIZE, ScreeningFilters
+
+MAX_BULK_IDS = 5000
+
+_NOTE = FieldMessage(N_("A note has 1 to %(limit)s characters."), {"limit": MAX_NOTE})
+_STATUS = FieldMessage(N_("Unknown status."))
+
+
+class ApplicantSummary(ResponseModel):
+    id: int
+    full_name: str
+    sex: Sex
+    birth_date: date
+    education_level: EducationCode
+    ktp_regency_code: str
+    domicile_regency_code: str
+    has_disability: bool
+    is_local: bool = Field(description="KTP regency among the fair's host regencies")
+
+
+class CompanyApplication(ResponseModel):
+    id: int
+    status: StatusCode = Field(description="the company's view, staged decisions included")
+    released_status: StatusCode = Field(description="what the applicant has been told")
+    pending: bool = Field(description="a staged decision not yet released")
+    rating: int | None
+    submitted_at: AwareDatetime
+    vacancy: VacancyRef
+    applicant: ApplicantSummary
+
+
+class CompanyApplicationPage(ResponseModel):
+    applications: list[CompanyApplication]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int] = Field(description="applications per status, before the filters")
+
+
+class ScreeningQuery(BaseModel):
+    """Filters of the company's application list (``ScreeningFilters.parse`` reads them)."""
+
+    status: StatusCode | None = Field(default=None, description="company view of the status")
+    vacancy: int | None = Field(default=None, description="one vacancy of the company")
+    education: EducationCode | None = Field(default=None, description="applicant's education")
+    regency: str | None = Field(default=None, description="applicant's KTP regency, e.g. 12.09")
+    locality: Literal["local", "nonlocal"] | None = Field(
+        default=None, description="KTP regency among the fair's hosts"
+    )
+    disability: Literal["yes", "no"] | None = Field(
+        default=None, description="applicant declared a disability"
+    )
+    q: str | None = Field(default=None, description="name, skills or vacancy title")
+    pending: Literal["1"] | None = Field(
+        default=None, description="only applications with a staged decision"
+    )
+    sort: one_of(ScreeningFilters.SORTS) | None = Field(default=None, description="order")
+    page: int | None = Field(default=None, description=f"page of {PAGE_SIZE}")
+
+
+BulkIds = Annotated[
+    list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=MAX_BULK_IDS)
+]
+
+
+class StageRequest(RequestModel):
+    status: CompanyStatus
+    note: str | None = Field(default=None, description="the message sent with the decision")
+
+    messages: ClassVar = {"status": _STATUS, "note": _NOTE}
+
+
+class BulkStageRequest(StageRequest):
+    """``ids``, or every application matching ``filter``."""
+
+    ids: BulkIds | None = None
+    filter: dict[str, Any] | None = Field(
+        default=None, description="the filters of GET /api/v1/company/applications"
+    )
+
+    messages: ClassVar = {
+        **StageRequest.messages,
+        "ids": FieldMessage(N_("Give 1 to %(limit)s application ids."), {"limit": MAX_BULK_IDS}),
+        "filter": FieldMessage(N_("Give the application ids or a filter.")),
+    }
+
+
+class BulkStageResult(ResponseModel):
+    changed: int
+    refused: dict[str, str] = Field(description="application id → why it was not changed")
+
+
+class ReleaseResult(ResponseModel):
+    released: int
+    deliver_at: AwareDatetime | None
+    undo_seconds: int
+
+
+class UndoResult(ResponseModel):
+    undone: int
