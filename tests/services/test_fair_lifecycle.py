@@ -8,6 +8,7 @@ import factories
 import pytest
 from sqlalchemy import select
 
+from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, Fair
 from jobfair.models.fairs import FairPhase, FairStatus
@@ -121,6 +122,7 @@ def test_window_rules(
 
 
 async def test_close_early_keeps_the_deadline_and_is_audited(ctx: AppContext) -> None:
+    i18n.set_locale("en")
     async with ctx.unit_of_work() as session:
         fair = await factories.fair(session)
         fair_id, opens_at, deadline = fair.id, fair.opens_at, fair.decision_deadline
@@ -144,6 +146,7 @@ async def test_close_early_keeps_the_deadline_and_is_audited(ctx: AppContext) ->
 async def test_move_the_decision_deadline_earlier_or_later_until_it_passes(
     ctx: AppContext,
 ) -> None:
+    i18n.set_locale("en")
     async with ctx.unit_of_work() as session:
         fair = await factories.fair(session)
         fair_id, closes_at, deadline = fair.id, fair.closes_at, fair.decision_deadline
