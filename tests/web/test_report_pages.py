@@ -223,7 +223,8 @@ async def test_public_summary_shows_only_the_headline(
         ("Applicants", "356"),
         ("Applications", "2,001"),
         ("Hires confirmed by applicants", "104"),
-        ("Local hires against the target", "88 / 300"),
+        # The target is a percent of confirmed hires: 88 local of 104 against 60 %.
+        ("Local share of confirmed hires", '84.6% <span class="meta">(target 60%)</span>'),
     ):
         assert re.search(rf"<dt>{re.escape(label)}</dt><dd>{re.escape(value)}</dd>", html), label
     # Aggregates only: no company, no vacancy, no table of the organiser's report.
