@@ -46,6 +46,7 @@ from sqlalchemy.engine import make_url
 from jobfair.context import AppContext
 from jobfair.db.base import Base
 from jobfair.models import Fair
+from jobfair.models.applications import ANSWERS
 from jobfair.settings import Settings
 from jobfair.stats.compile import fair_scope, report_statements
 from jobfair.worker.report import compile_report
@@ -82,7 +83,7 @@ PATHS: tuple[tuple[tuple[str, ...], str, int], ...] = (
     (("withdrawn",), "withdrawn", 2),
     (("staged:hired",), "submitted", 1),  # a decision staged, never released
 )
-ANSWERED = {"shortlisted", "interview", "offered", "hired", "rejected"}
+ANSWERED = ANSWERS  # the statuses that set first_decision_at, from the model
 
 
 def sqlite_time(moment: datetime) -> str:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from jobfair import i18n
+from jobfair.stats.definitions import AKL_SCOPES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "JOBFAIR_"
@@ -198,10 +199,6 @@ class Settings(BaseSettings):
     @field_validator("akl_scope")
     @classmethod
     def _akl_scope(cls, value: str) -> str:
-        # The report compiler owns the scopes; imported here only when a value is checked,
-        # so importing the settings does not load the models.
-        from jobfair.stats.compile import AKL_SCOPES
-
         if value not in AKL_SCOPES:
             raise ValueError(f"must be one of {', '.join(AKL_SCOPES)}")
         return value

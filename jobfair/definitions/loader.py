@@ -140,12 +140,10 @@ async def _fair(
         if sorted(fair.host_regency_codes) != sorted(spec.host_regency_codes):
             fair.host_regencies = [FairHostRegency(regency_code=c) for c in spec.host_regency_codes]
             changed = True
-        if changed:
+        if changed or publish:
             result.count("fairs", created=False)
     if publish:
         fairs.publish(session, fair, now=now, actor_user_id=None, allow_closed=True)
-        if not created:
-            result.count("fairs", created=False)
     audit.record(
         session,
         "fair.loaded",

@@ -133,6 +133,11 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
     }
 
 
+class WindowRefused(ValidationFailed):
+    """The window rule refused the dates; its field messages name the keys of a
+    definition file, which the console words its own way."""
+
+
 def check_window(
     *,
     registration_opens_at: datetime | None,
@@ -151,7 +156,7 @@ def check_window(
     if decision_deadline and closes_at and decision_deadline < closes_at:
         fields["decision_deadline"] = "must not be before closes_at"
     if fields:
-        raise ValidationFailed(gettext("The fair's dates do not fit together."), fields=fields)
+        raise WindowRefused(gettext("The fair's dates do not fit together."), fields=fields)
 
 
 def schedule_report(session: AsyncSession, fair: Fair, now: datetime) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal_column, select
+from sqlalchemy import Integer, and_, cast, exists, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from jobfair.db.aggregates import count_if
 from jobfair.models import Application, Booth, Company, Fair, Recruiter, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import is_answerable, is_answered, is_unreviewed
@@ -64,7 +65,7 @@ async def counters_from_db(
             select(
                 Application.booth_id,
                 func.count(),
-                func.sum(case((is_unreviewed(Application.status), 1), else_=0)),
+                count_if(is_unreviewed(Application.status)),
             )
             .where(Application.fair_id == fair_id)
             .group_by(Application.booth_id)
@@ -142,10 +143,6 @@ class OrganiserTable:
 IDLE_VACANCIES_SHOWN = 50
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable:
     """Per approved booth: applications, unreviewed, answered; and the verified vacancies
     nobody has applied to yet."""
@@ -156,9 +153,9 @@ async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable
                 Company.name,
                 Company.slug,
                 func.count(Application.id),
-                _count_if(is_unreviewed(Application.status)),
-                _count_if(is_answered(Application.first_decision_at, Fair.decision_deadline)),
-                _count_if(
+                count_if(is_unreviewed(Application.status)),
+                count_if(is_answered(Application.first_decision_at, Fair.decision_deadline)),
+                count_if(
                     and_(
                         Application.id.is_not(None),
                         is_answerable(Application.released_status, Application.first_decision_at),

@@ -445,13 +445,13 @@ async def move_fair_deadline(
             now=now,
             actor_user_id=user.id,
         )
-    except ValidationFailed as error:
-        message = (
-            _field_messages()["decision_deadline"]
-            if "must not be before" in error.fields.get("decision_deadline", "")
-            else error.fields.get("decision_deadline", error.message)
-        )
+    except fairs.WindowRefused as error:
+        # The window rule names the file's keys; the console says it in its own words.
+        message = _field_messages()["decision_deadline"]
         raise ValidationFailed(error.message, fields={"new_deadline": message}) from None
+    except ValidationFailed as error:
+        fields = {"new_deadline": error.fields.get("decision_deadline", error.message)}
+        raise ValidationFailed(error.message, fields=fields) from None
     return fair
 
 

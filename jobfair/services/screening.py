@@ -23,7 +23,6 @@ from sqlalchemy import (
     String,
     Text,
     and_,
-    case,
     delete,
     exists,
     func,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
+from jobfair.db.aggregates import count_if
 from jobfair.db.base import UTCDateTime
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import N_, gettext
@@ -559,11 +559,12 @@ async def discard(
     )
     if application_ids is not None:
         query = query.where(Application.id.in_(application_ids))
-    ids = list(await session.scalars(query))
-    count = len(await _discard_drafts(session, ids)) if ids else 0
-    if count:
-        _audit_discard(session, member, count)
-    return count
+    drafts = list(await session.scalars(query))
+    for start in range(0, len(drafts), 500):
+        await _drop_drafts(session, drafts[start : start + 500])
+    if drafts:
+        _audit_discard(session, member, len(drafts))
+    return len(drafts)
 
 
 def _draft_exists() -> Any:
@@ -576,7 +577,7 @@ def _draft_exists() -> Any:
 
 
 async def _discard_drafts(session: AsyncSession, application_ids: list[int]) -> list[int]:
-    """Drop the drafts of these applications; returns the ids that had one."""
+    """Drop the drafts of those of these applications that have one; returns their ids."""
     done: list[int] = []
     for start in range(0, len(application_ids), 500):
         chunk = application_ids[start : start + 500]
@@ -585,27 +586,32 @@ async def _discard_drafts(session: AsyncSession, application_ids: list[int]) -> 
                 select(Application.id).where(Application.id.in_(chunk), _draft_exists())
             )
         )
-        if not drafts:
-            continue
-        await session.execute(
-            delete(ApplicationEvent).where(
-                ApplicationEvent.application_id.in_(drafts),
-                ApplicationEvent.released_at.is_(None),
-                ApplicationEvent.scheduled_release_at.is_(None),
-            )
-        )
-        await session.execute(
-            update(Application)
-            .where(Application.id.in_(drafts))
-            .values(status=Application.released_status)
-            .execution_options(synchronize_session=False)
-        )
-        for fair_id in await session.scalars(
-            select(Application.fair_id).where(Application.id.in_(drafts)).distinct()
-        ):
-            signals.fair_changed(session, fair_id)
-        done.extend(drafts)
+        if drafts:
+            await _drop_drafts(session, drafts)
+            done.extend(drafts)
     return done
+
+
+async def _drop_drafts(session: AsyncSession, drafts: list[int]) -> None:
+    """Delete the unsent drafts of applications known to have one (at most 500): each
+    is back at what its applicant was told."""
+    await session.execute(
+        delete(ApplicationEvent).where(
+            ApplicationEvent.application_id.in_(drafts),
+            ApplicationEvent.released_at.is_(None),
+            ApplicationEvent.scheduled_release_at.is_(None),
+        )
+    )
+    await session.execute(
+        update(Application)
+        .where(Application.id.in_(drafts))
+        .values(status=Application.released_status)
+        .execution_options(synchronize_session=False)
+    )
+    for fair_id in await session.scalars(
+        select(Application.fair_id).where(Application.id.in_(drafts)).distinct()
+    ):
+        signals.fair_changed(session, fair_id)
 
 
 def _audit_discard(session: AsyncSession, member: Membership, count: int) -> None:
@@ -1022,9 +1028,6 @@ class Responsiveness:
 
 
 async def responsiveness(session: AsyncSession, company_id: int) -> Responsiveness:
-    def count_if(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
     row = (
         await session.execute(
             select(

@@ -47,6 +47,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement, Select
 
+from jobfair.db.aggregates import count_if, flag
 from jobfair.models import (
     Applicant,
     Application,
@@ -80,7 +81,7 @@ from jobfair.stats import definitions as d
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
-AKL_SCOPES = ("province", "regency")
+AKL_SCOPES = d.AKL_SCOPES
 # IPK III/1 age groups: label, lower bound (inclusive). Age at the end of the period.
 AGE_GROUPS: tuple[tuple[str, int], ...] = (
     ("15–19", 0),
@@ -176,14 +177,6 @@ def _scanned_sqlite(element: scanned, compiler: Any, **kw: Any) -> str:
     return f"+{compiler.process(next(iter(element.clauses)), **kw)}"
 
 
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(_flag(condition)), 0)
-
-
 # ------------------------------------------------------------------ parameters
 
 
@@ -233,7 +226,7 @@ def fair_scope(fair: Fair, akl_scope: str, host_regency_codes: list[str]) -> Rep
 
 
 def _is_local(regency: Any, scope: ReportScope) -> ColumnElement[int]:
-    return _flag(is_local(regency, scope.fair_id))
+    return flag(is_local(regency, scope.fair_id))
 
 
 def _age_group(scope: ReportScope) -> ColumnElement[int]:
@@ -314,7 +307,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
             Vacancy.openings_male,
             Vacancy.openings_female,
             Vacancy.openings_either,
-            _flag(public).label("public"),
+            flag(public).label("public"),
         )
         .join(Booth, Booth.id == Vacancy.booth_id)
         .where(Vacancy.fair_id == fair_id)
@@ -326,17 +319,17 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
     statements["applications_by_vacancy"] = select(
         staged.c.vacancy_id,
         func.count().label("applications"),
-        _count_if(withdrawn_unanswered).label("withdrawn_unanswered"),
-        _count_if(staged.c.stage >= 1).label("reviewed"),
-        _count_if(staged.c.stage >= 2).label("shortlisted"),
-        _count_if(staged.c.stage >= 3).label("interview"),
-        _count_if(staged.c.stage >= 4).label("offered"),
-        _count_if(staged.c.first_decision_at.is_not(None)).label("decided"),
-        _count_if(is_answered(staged.c.first_decision_at, scope.decision_deadline)).label(
+        count_if(withdrawn_unanswered).label("withdrawn_unanswered"),
+        count_if(staged.c.stage >= 1).label("reviewed"),
+        count_if(staged.c.stage >= 2).label("shortlisted"),
+        count_if(staged.c.stage >= 3).label("interview"),
+        count_if(staged.c.stage >= 4).label("offered"),
+        count_if(staged.c.first_decision_at.is_not(None)).label("decided"),
+        count_if(is_answered(staged.c.first_decision_at, scope.decision_deadline)).label(
             "answered_in_time"
         ),
-        _count_if(staged.c.released_status == S.UNANSWERED).label("unanswered"),
-        _count_if(staged.c.released_status == S.UNDECIDED).label("undecided"),
+        count_if(staged.c.released_status == S.UNANSWERED).label("unanswered"),
+        count_if(staged.c.released_status == S.UNDECIDED).label("undecided"),
     ).group_by(staged.c.vacancy_id)
 
     statements["applicants"] = select(
@@ -345,14 +338,14 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
     ).where(Application.fair_id == fair_id)
 
     fair_applicants = select(Application.applicant_id).where(Application.fair_id == fair_id)
-    ak1 = _flag(and_(Applicant.ak1_number.is_not(None), Applicant.ak1_number != ""))
+    ak1 = flag(and_(Applicant.ak1_number.is_not(None), Applicant.ak1_number != ""))
     statements["applicant_cells"] = (
         select(
             Applicant.sex,
             _age_group(scope).label("age_group"),
             Applicant.education_level,
             _is_local(Applicant.ktp_regency_code, scope).label("local"),
-            _flag(Applicant.has_disability.is_(True)).label("disability"),
+            flag(Applicant.has_disability.is_(True)).label("disability"),
             ak1.label("ak1"),
             func.count().label("people"),
         )

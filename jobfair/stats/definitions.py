@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from jobfair.i18n import N_
 
+# Where an AKL placement's work regency must lie: in the applicant's KTP province, or
+# in the KTP regency itself (IPK III/8; the office chooses, DOMAIN.md).
+AKL_SCOPES = ("province", "regency")
+
 # ------------------------------------------------------------------ headline
 
 HEADLINE: dict[str, tuple[str, str]] = {

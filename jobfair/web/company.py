@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext, ngettext
-from jobfair.models import Booth, Fair, Vacancy
+from jobfair.models import Booth, Fair, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ORDER as STATUS_ORDER
 from jobfair.models.applications import PIPELINE, ApplicationStatus
@@ -437,7 +437,7 @@ async def stage_from_form(request: Request) -> Response:
                 raise ValidationFailed(message, fields={"ids": message})
             ids, filters = [int(v.strip()) for v in raw_ids], None
         if (status == ApplicationStatus.HIRED or all_matching) and form.get("confirmed") != "1":
-            return await _confirm_stage(request, form, status, ids, filters)
+            return await _confirm_stage(request, signed_in.user, form, status, ids, filters)
         async with ctx.unit_of_work() as session:
             result = await screening.stage(
                 session,
@@ -465,18 +465,17 @@ CONFIRM_NAMES_SHOWN = 20
 
 async def _confirm_stage(
     request: Request,
+    user: User,
     form: FormData,
     status: str,
     ids: list[int] | None,
     filters: ScreeningFilters | None,
 ) -> Response:
     """The confirmation step: who will get ``status``, with the same form to post again."""
-    signed_in = require(request, Role.RECRUITER)
-    ctx = _ctx(request)
-    async with ctx.read() as session:
+    async with _ctx(request).read() as session:
         page = await screening.list_applications(
             session,
-            signed_in.user,
+            user,
             filters or ScreeningFilters(),
             page_size=CONFIRM_NAMES_SHOWN,
             only_ids=ids,

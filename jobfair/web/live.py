@@ -46,9 +46,11 @@ def live_renderer(app: Starlette) -> Renderer:
     request = SimpleNamespace(app=app)
 
     def render_fragment(kind: str, context: dict[str, Any], locale: str) -> str:
-        i18n.set_locale(locale)
-        template = env.get_template(f"partials/live/{kind}.html")
-        return str(template.render(request=request, oob=True, **context))
+        # Frames for several languages are rendered in one task: the locale is the
+        # frame's only, never left behind for the next one.
+        with i18n.using(locale):
+            template = env.get_template(f"partials/live/{kind}.html")
+            return str(template.render(request=request, oob=True, **context))
 
     return render_fragment
 
