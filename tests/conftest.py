@@ -12,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
+from support.clock import Clock
 
 from jobfair.app import create_app
 from jobfair.context import AppContext
@@ -32,19 +33,6 @@ from jobfair.settings import Settings
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("JOBFAIR_TEST_DATABASE_URL") or DEFAULT_PG_URL
-
-
-@dataclass
-class Clock:
-    """A settable clock handed to the app, so tests move time instead of sleeping."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now = self.now + delta
 
 
 async def _migrate(url: str) -> None:
@@ -192,8 +180,6 @@ def redis_url() -> str:
 
 
 # ------------------------------------------------------------ browser journeys
-# (here, not in tests/browser/conftest.py: a second conftest module would shadow this
-# one for the tests that import Clock from it)
 
 
 def _scene_settings(folder: Path) -> Settings:
@@ -208,10 +194,10 @@ def _scene_settings(folder: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def scene_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The browser scene's database (tests/browser_scene.py), built once: migrations and
+    """The browser scene's database (tests/support/browser_scene.py), built once: migrations and
     password hashes take seconds; each test gets its own copy."""
-    from browser_scene import build_scene, run_async
-    from live_server import require_browser
+    from support.browser_scene import build_scene, run_async
+    from support.live_server import require_browser
 
     require_browser()
     folder = tmp_path_factory.mktemp("scene")
@@ -221,8 +207,8 @@ def scene_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
 
 @pytest.fixture
 def scene(scene_template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[Any]:
-    from browser_scene import Scene
-    from live_server import serve
+    from support.browser_scene import Scene
+    from support.live_server import serve
 
     database, built = scene_template
     # Closed cleanly, SQLite has folded its WAL back into the file: one file to copy.

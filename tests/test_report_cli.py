@@ -8,11 +8,11 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import factories
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from stats.report_sample import sample
+from support import factories
+from support.report_sample import sample
 
 from jobfair import cli
 from jobfair.context import AppContext

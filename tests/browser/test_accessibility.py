@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browser_scene import (
+from support.browser_scene import (
     APPLICANT_EMAIL,
     APPLICANT_NAME,
     AXE,
@@ -29,7 +29,7 @@ from browser_scene import (
     sign_in,
     tab_to,
 )
-from live_server import CHROMIUM, CHROMIUM_ARGS
+from support.live_server import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import factories
 import pytest
-from live_server import CHROMIUM, CHROMIUM_ARGS, require_browser, serve
+from support import factories
+from support.live_server import CHROMIUM, CHROMIUM_ARGS, require_browser, serve
 
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade

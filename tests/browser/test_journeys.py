@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import factories
 import httpx
 import pytest
-from browser_scene import (
+from support import factories
+from support.browser_scene import (
     FAIR_SLUG,
     ORGANISER_EMAIL,
     RECRUITER_EMAIL,
@@ -26,7 +26,7 @@ from browser_scene import (
     wait_until_live,
     watch,
 )
-from live_server import CHROMIUM, CHROMIUM_ARGS
+from support.live_server import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import CHROMIUM, CHROMIUM_ARGS, require_browser, serve
-from live_world import World, build_world, process_environment, web_process
+from support.live_server import CHROMIUM, CHROMIUM_ARGS, require_browser, serve
+from support.live_world import World, build_world, process_environment, web_process
 
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import factories
 import pytest
 from sqlalchemy import func, select
+from support import factories
 
 from jobfair.context import AppContext
 from jobfair.definitions.loader import export_fair, load_fair_file

@@ -8,10 +8,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import factories
 import httpx
 import pytest
 from sqlalchemy import select
+from support import factories
 
 from jobfair.context import AppContext
 from jobfair.live import layer as layer_module

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import IN_CI, free_port
-from live_world import World, build_world, process_environment, web_process
+from support.live_server import IN_CI, free_port
+from support.live_world import World, build_world, process_environment, web_process
 from websockets.asyncio.client import ClientConnection, connect
 
 from jobfair.settings import Settings

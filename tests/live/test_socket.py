@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import serve
-from live_world import World, build_world
+from support.live_server import serve
+from support.live_world import World, build_world
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 
-import factories
 import httpx
 import pytest
-from live_server import serve
-from reliability_data import OpenFair, describe, open_fair, server_errors, stored
+from support import factories
+from support.live_server import serve
+from support.reliability_data import OpenFair, describe, open_fair, server_errors, stored
 
 from jobfair.settings import Settings
 

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from live_server import free_port
-from reliability_data import NIK_KEY, SECRET_KEY, Applicant, open_fair, stored
 from sqlalchemy.engine import make_url
+from support.live_server import free_port
+from support.reliability_data import NIK_KEY, SECRET_KEY, Applicant, open_fair, stored
 
 APPLICANTS = 30
 VACANCIES = 6

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from live_server import IN_CI, free_port, serve
-from reliability_data import Applicant, open_fair, stored
+from support.live_server import IN_CI, free_port, serve
+from support.reliability_data import Applicant, open_fair, stored
 
 from jobfair.settings import Settings
 

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from security_world import build_world
+from support.security_world import build_world
 
 from jobfair.app import create_app
 from jobfair.settings import Settings

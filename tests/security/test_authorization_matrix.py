@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from security_world import (
+from starlette.applications import Starlette
+from support.security_world import (
     PUBLIC,
     ROLES,
     STATE_CHANGING,
@@ -27,7 +28,6 @@ from security_world import (
     png_bytes,
     world_fixture,  # noqa: F401 - the ``world`` fixture
 )
-from starlette.applications import Starlette
 
 APPLICANT = frozenset({"applicant"})
 APPLICANTS = frozenset({"applicant", "other_applicant"})

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from security_world import (
+from sqlalchemy import func, select
+from support.security_world import (
     ROLES,
     SIGNED_IN,
     STATE_CHANGING,
@@ -22,7 +23,6 @@ from security_world import (
     concrete,
     world_fixture,  # noqa: F401 - the ``world`` fixture
 )
-from sqlalchemy import func, select
 from test_authorization_matrix import EXPECTATIONS
 
 from jobfair.db.base import Base

@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 from html.parser import HTMLParser
 
-import factories
 import httpx
 import pytest
-from security_world import (
+from starlette.applications import Starlette
+from starlette.routing import Route
+from support import factories
+from support.security_world import (
     ROLES,
     Endpoint,
     World,
@@ -24,8 +26,6 @@ from security_world import (
     concrete,
     world_fixture,  # noqa: F401 - the ``world`` fixture
 )
-from starlette.applications import Starlette
-from starlette.routing import Route
 from test_authorization_matrix import EXPECTATIONS
 
 from jobfair.app import create_app
@@ -178,7 +178,7 @@ async def test_every_page_sends_the_headers_and_has_no_inline_script(world: Worl
     assert not problems, "\n".join(sorted(set(problems)))
     assert not unrendered, (
         "No role got an HTML page from these GET routes, so their markup went unchecked. "
-        "Give the world in tests/security/security_world.py what they need, or list them "
+        "Give the world in tests/support/security_world.py what they need, or list them "
         "in NOT_PAGES (tests/security/test_headers_and_csp.py) with the reason:\n  "
         + "\n  ".join(unrendered)
     )

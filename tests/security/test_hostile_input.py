@@ -4,11 +4,11 @@ refuses, NUL characters (PostgreSQL refuses them in text) and lone surrogates.""
 
 from __future__ import annotations
 
-from security_world import (
+from sqlalchemy import select
+from support.security_world import (
     World,
     world_fixture,  # noqa: F401 - the ``world`` fixture
 )
-from sqlalchemy import select
 
 from jobfair.models import Application, Booth
 from jobfair.services.numbers import whole_number

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import factories
 import httpx
 import pytest
-from browsing import csrf_of, sign_in
 from limits.aio.storage import memory as limits_memory
-from security_world import password_hash
 from starlette.applications import Starlette
+from support import factories
+from support.browsing import csrf_of, sign_in
+from support.security_world import password_hash
 
 from jobfair.app import create_app
 from jobfair.context import AppContext

@@ -13,15 +13,15 @@ import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import factories
 import httpx
 import pytest
-from security_world import (
+from sqlalchemy import func, select
+from support import factories
+from support.security_world import (
     World,
     png_bytes,
     world_fixture,  # noqa: F401 - the ``world`` fixture
 )
-from sqlalchemy import func, select
 
 from jobfair.models import Cv
 from jobfair.models.companies import Booth

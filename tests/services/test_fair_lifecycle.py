@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import factories
 import pytest
 from sqlalchemy import select
+from support import factories
 
 from jobfair import i18n
 from jobfair.context import AppContext

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import factories
 import pytest
 from sqlalchemy import func, select
+from support import factories
 
 from jobfair import i18n
 from jobfair.context import AppContext

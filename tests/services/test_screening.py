@@ -7,10 +7,10 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-import factories
 import pytest
-from conftest import Clock
 from sqlalchemy import func, select, update
+from support import factories
+from support.clock import Clock
 
 from jobfair import i18n
 from jobfair.context import AppContext

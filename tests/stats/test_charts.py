@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from report_sample import sample
+from support.report_sample import sample
 
 from jobfair.stats.charts import nice_max, report_charts, to_drawing
 from jobfair.stats.present import Presenter, table

@@ -22,10 +22,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import factories
 import pytest
 from sqlalchemy import distinct, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from support import factories
 
 from jobfair.context import AppContext
 from jobfair.models import (

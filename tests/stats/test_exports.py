@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from report_sample import sample
+from support.report_sample import sample
 
 from jobfair.stats import exports
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-import factories
 import httpx
-from browsing import sign_in
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from support import factories
+from support.browsing import sign_in
 from test_compile import NOW, compiled
 
 from jobfair.context import AppContext

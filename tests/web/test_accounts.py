@@ -8,12 +8,12 @@ import email.policy
 from datetime import timedelta
 from pathlib import Path
 
-import factories
 import httpx
 import pytest
-from browsing import csrf_of, form_token, register, sign_in
-from conftest import Clock
 from sqlalchemy import select
+from support import factories
+from support.browsing import csrf_of, form_token, register, sign_in
+from support.clock import Clock
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, User, UserSession

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-import factories
 import httpx
-from browsing import csrf_of, register
 from sqlalchemy import func, select
+from support import factories
+from support.browsing import csrf_of, register
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Application, CvView, Recruiter, User

@@ -10,14 +10,14 @@ import email.policy
 import io
 from datetime import timedelta
 
-import factories
 import httpx
 import pytest
-from browsing import csrf_of, sign_in
-from conftest import Clock
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
+from support import factories
+from support.browsing import csrf_of, sign_in
+from support.clock import Clock
 
 from jobfair.context import AppContext
 from jobfair.models import Application, ApplicationEvent, Booth, Company, User, Vacancy

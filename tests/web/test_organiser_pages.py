@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import factories
 import httpx
 import pytest
-from browsing import csrf_of, sign_in
 from sqlalchemy import select
 from starlette.applications import Starlette
+from support import factories
+from support.browsing import csrf_of, sign_in
 
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, Company, Fair, LabourOffice, User, UserSession, Vacancy

@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from catalogue_data import build_fair
+from support.catalogue_data import build_fair
 
 from jobfair.context import AppContext
 

@@ -9,12 +9,12 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-import factories
 import httpx
 import pytest
-from browsing import csrf_of, sign_in
 from openpyxl import load_workbook
-from stats.report_sample import sample
+from support import factories
+from support.browsing import csrf_of, sign_in
+from support.report_sample import sample
 
 from jobfair.context import AppContext
 from jobfair.models import FairReport, User

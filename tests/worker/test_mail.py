@@ -7,8 +7,8 @@ import email.policy
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
-from live_server import free_port
 from sqlalchemy import select
+from support.live_server import free_port
 
 from jobfair.context import AppContext
 from jobfair.models import Outbox

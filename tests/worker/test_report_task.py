@@ -14,11 +14,11 @@ from pathlib import Path
 from subprocess import PIPE
 from typing import Any
 
-import factories
 import pytest
 import redis
 from arq.worker import create_worker
 from sqlalchemy import select
+from support import factories
 
 from jobfair.context import AppContext
 from jobfair.models import Fair, FairReport

@@ -7,12 +7,12 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-import factories
 import httpx
 import pytest
-from api_contract import conforms
-from conftest import Clock
 from sqlalchemy import func, select
+from support import factories
+from support.api_contract import conforms
+from support.clock import Clock
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Application, ApplicationEvent, Cv, Fair, User
@@ -160,7 +160,7 @@ async def test_tokens_wrong_password_and_revocation(client: httpx.AsyncClient) -
 async def test_a_browser_session_cookie_gives_the_api_no_authority(
     client: httpx.AsyncClient,
 ) -> None:
-    from browsing import register
+    from support.browsing import register
 
     assert (await register(client, factories.registration())).status_code == 303
     assert (await client.get("/me")).status_code == 200

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import factories
 import httpx
 import pytest
-from api_contract import conforms
-from conftest import Clock
 from sqlalchemy import func, select
+from support import factories
+from support.api_contract import conforms
+from support.clock import Clock
 
 from jobfair.context import AppContext
 from jobfair.models import CvView, Notification, User

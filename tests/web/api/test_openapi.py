@@ -7,12 +7,12 @@ import json
 import re
 from typing import Any
 
-import factories
 import httpx
 import jsonschema_rs
 import pytest
 from pydantic import BaseModel
 from schemathesis.specs.openapi.definitions import OPENAPI_31
+from support import factories
 
 from jobfair.models.applications import ApplicationStatus
 from jobfair.reference.education import EDUCATION_CODES

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_contract import conforms
-from catalogue_data import build_fair
+from support.api_contract import conforms
+from support.catalogue_data import build_fair
 
 from jobfair.context import AppContext
 

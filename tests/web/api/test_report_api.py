@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import factories
 import httpx
-from api_contract import conforms
-from browsing import csrf_of, sign_in
-from conftest import Clock
 from sqlalchemy import select
+from support import factories
+from support.api_contract import conforms
+from support.browsing import csrf_of, sign_in
+from support.clock import Clock
 
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, FairReport, User

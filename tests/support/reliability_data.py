@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import factories
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
@@ -20,6 +19,7 @@ from jobfair.models import Application, ApplicationEvent, User
 from jobfair.models.applications import ApplicationStatus
 from jobfair.services import auth
 from jobfair.services.identity import NikVault
+from support import factories
 
 NIK_KEY = "test-nik-key-not-for-production"
 SECRET_KEY = "test-secret-key-not-for-production"

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import factories
 import httpx
-from live_server import free_port
 
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
@@ -25,8 +23,10 @@ from jobfair.models.accounts import Role
 from jobfair.services import auth
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE, session_signer
+from support import factories
+from support.live_server import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass

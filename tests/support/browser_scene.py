@@ -14,8 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import factories
-
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
 from jobfair.models import User
@@ -23,13 +21,14 @@ from jobfair.services import auth, screening
 from jobfair.services.identity import hash_password
 from jobfair.settings import Settings
 from jobfair.worker.tasks import deliver_decisions
+from support import factories
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
 T = TypeVar("T")
 
-AXE = Path(__file__).parent / "browser" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "browser" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
 # Playwright context options: a small Android phone and an office desktop.
 VIEWPORTS: dict[str, dict[str, Any]] = {

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-import factories
 import httpx
 import pytest
 from PIL import Image
@@ -36,6 +35,7 @@ from jobfair.services import applicants, auth, companies, exports
 from jobfair.services.identity import hash_password
 from jobfair.stats.compile import compile_fair_report
 from jobfair.web.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_for, session_signer
+from support import factories
 
 # The roles of the matrix: who owns the objects ("applicant", "recruiter", "organiser")
 # and who must be kept out ("other_…", "anonymous", and the admin outside the office).

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import factories
-
 from jobfair.context import AppContext
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
+from support import factories
 
 
 async def build_fair(ctx: AppContext) -> dict[str, Any]:
