@@ -1268,11 +1268,15 @@ async def save_report(
     ``only_if_missing`` (the scheduled and swept compiles) nothing is written when a
     report compiled after the close exists by then — the other compile won.
     """
+    if only_if_missing:
+        # Lock the fair's row (PostgreSQL; SQLite's write transaction is already
+        # exclusive) so two owed compiles finishing together cannot both find the report
+        # missing: the second waits here, then sees the first's version and stops.
+        await session.execute(select(Fair.id).where(Fair.id == fair_id).with_for_update())
+        fair = await session.get(Fair, fair_id)
+        if fair is None or await has_final_report(session, fair, now):
+            return None
     for _attempt in range(SAVE_ATTEMPTS):
-        if only_if_missing:
-            fair = await session.get(Fair, fair_id)
-            if fair is None or await has_final_report(session, fair, now):
-                return None
         latest = await session.scalar(
             select(func.max(FairReport.version)).where(FairReport.fair_id == fair_id)
         )
