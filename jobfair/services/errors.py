@@ -15,6 +15,13 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+class BadRequest(DomainError):
+    """A request that cannot be read at all (a body nested too deeply to parse)."""
+
+    code = "bad_request"
+    status = 400
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

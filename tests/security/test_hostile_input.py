@@ -90,3 +90,37 @@ async def test_hostile_numbers_and_characters_get_4xx(world: World) -> None:
             select(Application).where(Application.id == world.owned["application_a"])
         )
         assert application is not None and application.status == "submitted"
+
+
+async def test_deeply_nested_json_is_a_400_on_every_json_route(world: World) -> None:
+    """A body nested a thousand levels deep used to end in a RecursionError (500); it is
+    refused before parsing, on every route that reads JSON."""
+    from support.security_world import app_endpoints
+    from test_csrf_everywhere import _path
+
+    deep = b"[" * 1000 + b"]" * 1000
+    deep_object = b'{"a":' * 1000 + b"1" + b"}" * 1000
+    answers: dict[str, int] = {}
+    for endpoint in app_endpoints(world.app):
+        if not endpoint.is_api or endpoint.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+            continue
+        path = _path(world, endpoint.key, endpoint.path)
+        for role in ("anonymous", "applicant", "recruiter", "organiser"):
+            actor = world.actors[role]
+            for body in (deep, deep_object):
+                response = await actor.api.request(
+                    endpoint.method,
+                    path,
+                    content=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                answers[f"{endpoint.key} as {role}"] = response.status_code
+                assert response.status_code < 500, f"{endpoint.key} as {role}"
+    assert len(answers) > 20
+    # Where the body is read at all, the answer names the body, not a server error.
+    applicant = world.actors["applicant"]
+    response = await applicant.api.patch(
+        "/api/v1/me", content=deep, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "bad_request"

@@ -433,7 +433,10 @@ def _operation(op: Op, refs: dict[Any, dict[str, Any]], components: dict[str, An
         responses[str(op.ok)] = {"description": "The file", "content": {op.answer: {}}}
     else:
         responses[str(op.ok)] = {"description": HTTPStatus(op.ok).phrase}
-    for status in sorted({*op.errors, *((401, 403) if op.auth else ())}):
+    # A JSON body that cannot be read at all (nested too deeply) is a 400 on every
+    # operation that takes one.
+    unreadable = (400,) if isinstance(op.body, type) else ()
+    for status in sorted({*op.errors, *unreadable, *((401, 403) if op.auth else ())}):
         responses[str(status)] = {**error, "description": HTTPStatus(status).phrase}
     operation: dict[str, Any] = {
         "operationId": op.operation_id,
