@@ -18,7 +18,7 @@ from jobfair.routes import build_routes
 from jobfair.settings import Settings
 from jobfair.web.auth import AuthMiddleware, RateLimits
 from jobfair.web.errors import EXCEPTION_HANDLERS
-from jobfair.web.live import live_renderer
+from jobfair.web.live import AnonymousSockets, live_renderer
 from jobfair.web.middleware import (
     LocaleMiddleware,
     RequestHygieneMiddleware,
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.anonymous_sockets = AnonymousSockets(settings.live_sockets_per_address)
     app.state.templates = create_templates(settings.templates_dir, settings.static_dir)
     return app
 

@@ -317,6 +317,14 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from jobfair.demo import prepare_demo
 
+    if settings.environment == "production":
+        # The demo writes a fictional population with one known password.
+        print(
+            "jobfair demo refuses to run with JOBFAIR_ENVIRONMENT=production: it creates "
+            "accounts with a published password. Use `jobfair serve`.",
+            file=sys.stderr,
+        )
+        return 2
     logins = asyncio.run(prepare_demo(settings))
     print(f"Demo fair ready. Sign in with (password for all: {logins.password}):")
     for role, email in logins.users.items():

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # due, unanswered applications at the deadline, unsent mail); 0 turns it off.
     sweep_seconds: float = Field(default=60.0, ge=0)
     log_level: LogLevel = "INFO"
+    # Anonymous live-counter sockets one client address may hold open per web process.
+    # High on purpose: a mobile carrier puts many phones behind one address (CGNAT).
+    live_sockets_per_address: int = Field(default=200, ge=1)
 
     @classmethod
     def settings_customise_sources(

@@ -124,3 +124,18 @@ async def test_the_demo_applicant_can_still_apply(demo_settings: Settings, ctx: 
             .where(Applicant.user_id == user.id)
         )
     assert 0 < (used or 0) < fair.application_cap
+
+
+def test_demo_refuses_to_run_in_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo creates accounts with a published password: never in production."""
+    from jobfair import cli
+
+    monkeypatch.setenv("JOBFAIR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JOBFAIR_ENVIRONMENT", "production")
+    monkeypatch.setenv("JOBFAIR_SECRET_KEY", "a-production-secret-key-of-some-length")
+    monkeypatch.setenv("JOBFAIR_NIK_KEY", "a-production-nik-key-of-some-length-too")
+    assert cli.main(["demo", "--no-serve"]) == 2
+    assert "production" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.sqlite3"))

@@ -39,6 +39,9 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows (an erased account's NIK fingerprint, name, contacts) are
+            # overwritten with zeros instead of lingering in free pages of the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
@@ -47,7 +50,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
             # mid-way, and SQLite answers "database is locked" at once instead of
             # waiting; writers therefore take the write lock up front and queue on
             # busy_timeout, while readers stay deferred and never block each other.
-            if connection.get_execution_options().get("sqlite_immediate"):
+            options = connection.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return  # statements that may not run in a transaction (a checkpoint)
+            if options.get("sqlite_immediate"):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 connection.exec_driver_sql("BEGIN")
@@ -64,3 +70,14 @@ def create_sessionmakers(engine: AsyncEngine) -> tuple[SessionMaker, SessionMake
     )
     reader = async_sessionmaker(engine, expire_on_commit=False)
     return writer, reader
+
+
+async def checkpoint_wal(engine: AsyncEngine) -> None:
+    """Copy SQLite's write-ahead log into the database file and empty it, so the old
+    versions of pages a deletion changed leave the WAL too (with ``secure_delete`` the
+    file itself holds zeros). Nothing to do on PostgreSQL, whose VACUUM reclaims them."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -22,9 +22,10 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobfair import i18n
+from jobfair.db.engine import checkpoint_wal
 from jobfair.db.uow import after_commit
 from jobfair.i18n import gettext
 from jobfair.models import (
@@ -702,7 +703,12 @@ async def delete_account(
     await session.delete(user)
     await session.flush()
 
+    engine = session.bind
+
     async def remove_files() -> None:
         await asyncio.to_thread(_unlink, files)
+        # The erased values' old pages leave SQLite's write-ahead log too.
+        if isinstance(engine, AsyncEngine):
+            await checkpoint_wal(engine)
 
     after_commit(session, remove_files)

@@ -25,13 +25,14 @@ from jobfair.live.layer import Renderer, Subscriber
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
 from jobfair.services.errors import DomainError
-from jobfair.web.auth import require
+from jobfair.web.auth import client_address, require
 from jobfair.web.htmx import render
 
 # Close codes sent before accepting are answered as HTTP 403 by the server; after
 # accepting, these tell a machine client why (RFC 6455 leaves 4000–4999 to us).
 CLOSE_POLICY = 1008
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN = 1013
 # How long "this slug is a published fair" is believed for the public channel without
 # asking the database again: thousands of visitors connect within seconds when a fair
 # opens, and a query each made connecting cost more than everything else together.
@@ -56,15 +57,41 @@ def live_renderer(app: Starlette) -> Renderer:
 
 
 def origin_allowed(websocket: WebSocket) -> bool:
-    """A browser always sends ``Origin``: it must be this site. Machine clients send
-    none and are let through to the public channels (the organiser one needs a
+    """A browser always sends ``Origin``: it must be this site, scheme and host (a page
+    of ``http://`` the same host is another origin than ``https://``). Machine clients
+    send none and are let through to the public channels (the organiser one needs a
     session cookie, which only a same-site page can send)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
-    host = websocket.headers.get("host", "")
-    base = urlsplit(websocket.app.state.settings.base_url).netloc
-    return urlsplit(origin).netloc in {host, base}
+    # The socket's own origin (wss:// is served to https:// pages) and the configured one.
+    own = ("https" if websocket.url.scheme == "wss" else "http", websocket.headers.get("host", ""))
+    base = urlsplit(websocket.app.state.settings.base_url)
+    sent = urlsplit(origin)
+    return (sent.scheme, sent.netloc) in {own, (base.scheme, base.netloc)}
+
+
+class AnonymousSockets:
+    """How many anonymous sockets each client address holds open in this process, so
+    one address cannot pin thousands of them; signed-in users are not counted."""
+
+    def __init__(self, per_address: int) -> None:
+        self.per_address = per_address
+        self._open: dict[str, int] = {}
+
+    def take(self, address: str) -> bool:
+        held = self._open.get(address, 0)
+        if held >= self.per_address:
+            return False
+        self._open[address] = held + 1
+        return True
+
+    def give_back(self, address: str) -> None:
+        held = self._open.get(address, 0) - 1
+        if held > 0:
+            self._open[address] = held
+        else:
+            self._open.pop(address, None)
 
 
 async def fair_socket(websocket: WebSocket) -> None:
@@ -86,6 +113,23 @@ async def fair_socket(websocket: WebSocket) -> None:
     except DomainError as exc:
         await websocket.close(code=CLOSE_POLICY if exc.status == 403 else CLOSE_NOT_FOUND)
         return
+    address = client_address(websocket)
+    sockets: AnonymousSockets = websocket.app.state.anonymous_sockets
+    anonymous = sockets if user is None else None
+    if anonymous is not None and not anonymous.take(address):
+        await websocket.close(code=CLOSE_TRY_AGAIN)
+        return
+    try:
+        await _serve_socket(websocket, ctx, target)
+    finally:
+        if anonymous is not None:
+            anonymous.give_back(address)
+
+
+async def _serve_socket(
+    websocket: WebSocket, ctx: AppContext, target: live_service.WatchTarget
+) -> None:
+    params = websocket.query_params
     await websocket.accept()
     subscriber = Subscriber(
         send=websocket.send_text,

@@ -101,6 +101,38 @@ async def test_a_foreign_origin_is_refused(server: tuple[str, World]) -> None:
     assert refused.value.response.status_code == 403
 
 
+async def test_the_origin_must_match_in_scheme_as_well_as_host(
+    server: tuple[str, World],
+) -> None:
+    """``https://`` the same host is another origin than the ``http://`` page serving the
+    socket: a host-only comparison let it through."""
+    base, world = server
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(
+            _ws(base, f"/ws/fairs/{world.fair_slug}"),
+            origin="https" + base.removeprefix("http"),  # type: ignore[arg-type]
+        ):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_anonymous_sockets_are_capped_per_address(settings: Settings) -> None:
+    world = await build_world(settings)
+    capped = settings.with_overrides(live_sockets_per_address=2)
+    with serve(capped) as base:
+        url = _ws(base, f"/ws/fairs/{world.fair_slug}?format=json")
+        async with connect(url) as first, connect(url) as second:
+            assert json.loads(await first.recv())["channel"] == f"fair:{world.fair_id}"
+            await second.recv()
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(url):
+                    pass
+            assert refused.value.response.status_code == 403
+        # Closing gives the places back.
+        async with connect(url) as again:
+            assert json.loads(await again.recv())["channel"] == f"fair:{world.fair_id}"
+
+
 @pytest.mark.parametrize(
     ("path", "who"),
     [
