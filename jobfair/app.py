@@ -16,6 +16,7 @@ from jobfair.context import AppContext
 from jobfair.live.layer import LiveLayer
 from jobfair.routes import build_routes
 from jobfair.settings import Settings
+from jobfair.web.access_log import redact_access_log
 from jobfair.web.auth import AuthMiddleware, RateLimits
 from jobfair.web.errors import EXCEPTION_HANDLERS
 from jobfair.web.live import AnonymousSockets, live_renderer
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    redact_access_log()
     app.state.anonymous_sockets = AnonymousSockets(settings.live_sockets_per_address)
     app.state.templates = create_templates(settings.templates_dir, settings.static_dir)
     return app

@@ -14,10 +14,16 @@ from jobfair.models.accounts import Role
 from jobfair.reference import regions
 from jobfair.services import applicants, auth
 from jobfair.services.errors import DomainError, NotFound
-from jobfair.web.auth import checked_form, current, limit, request_auth, sign_in, sign_out
+from jobfair.web.auth import (
+    RESET_TOKEN,
+    checked_form,
+    current,
+    limit,
+    request_auth,
+    sign_in,
+    sign_out,
+)
 from jobfair.web.htmx import render
-
-RESET_COOKIE = "jobfair_reset"
 
 
 def _ctx(request: Request) -> AppContext:
@@ -109,22 +115,9 @@ async def forgot_submit(request: Request) -> Response:
 
 
 async def reset_page(request: Request) -> Response:
-    token = request.query_params.get("token")
-    if token:
-        # Move the token out of the address bar (and out of history and referrers) into
-        # a short-lived cookie, then show the form on a clean URL.
-        response = RedirectResponse("/password/reset", status_code=303)
-        response.set_cookie(
-            RESET_COOKIE,
-            token[:100],
-            max_age=3600,
-            path="/password/reset",
-            httponly=True,
-            samesite="lax",
-            secure=not request.app.state.settings.is_development,
-        )
-        return response
-    raw = request.cookies.get(RESET_COOKIE, "")
+    if (moved := RESET_TOKEN.moved(request)) is not None:
+        return moved
+    raw = RESET_TOKEN.read(request)
     ctx = _ctx(request)
     async with ctx.read() as session:
         try:
@@ -142,7 +135,7 @@ async def reset_page(request: Request) -> Response:
 
 async def reset_submit(request: Request) -> Response:
     form = await checked_form(request)
-    raw = request.cookies.get(RESET_COOKIE, "")
+    raw = RESET_TOKEN.read(request)
     password = str(form.get("password", ""))
     ctx = _ctx(request)
     try:
@@ -156,7 +149,7 @@ async def reset_submit(request: Request) -> Response:
             status_code=error.status,
         )
     response = RedirectResponse("/login?reset=1", status_code=303)
-    response.delete_cookie(RESET_COOKIE, path="/password/reset")
+    RESET_TOKEN.forget(request, response)
     return response
 
 

@@ -26,6 +26,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
@@ -351,3 +352,49 @@ def template_globals(request: Request) -> dict[str, Any]:
         "signed_in": state.signed_in if state else None,
         "csrf_token": state.csrf_token if state else "",
     }
+
+
+# ------------------------------------------------------------ tokens from mailed links
+
+# How long a token moved out of a mailed link stays in its cookie.
+LINK_TOKEN_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class LinkToken:
+    """A secret that arrives in a mailed link (``?token=``): on the first request it is
+    moved into a short-lived cookie scoped to the page's path and the browser is sent
+    to the clean URL, so the secret leaves the address bar, the history, referrers and
+    every later access-log line."""
+
+    cookie: str
+    route: str  # the route name of the page the link opens
+
+    def moved(self, request: Request) -> Response | None:
+        """The redirect to the clean URL that stores the link's token, or None when the
+        request carries no token (the page then reads :meth:`read`)."""
+        token = request.query_params.get("token")
+        if not token:
+            return None
+        path = request.app.url_path_for(self.route)
+        response = RedirectResponse(str(path), status_code=303)
+        response.set_cookie(
+            self.cookie,
+            token[:100],
+            max_age=LINK_TOKEN_SECONDS,
+            path=str(path),
+            httponly=True,
+            samesite="lax",
+            secure=not request.app.state.settings.is_development,
+        )
+        return response
+
+    def read(self, request: Request) -> str:
+        return request.cookies.get(self.cookie, "")
+
+    def forget(self, request: Request, response: Response) -> None:
+        response.delete_cookie(self.cookie, path=str(request.app.url_path_for(self.route)))
+
+
+RESET_TOKEN = LinkToken("jobfair_reset", "account:reset")
+JOIN_TOKEN = LinkToken("jobfair_join", "company:join")

@@ -27,7 +27,15 @@ from jobfair.services.numbers import whole_number
 from jobfair.services.screening import ScreeningFilters
 from jobfair.web.account import region_choices
 from jobfair.web.applicant import cv_response
-from jobfair.web.auth import checked_form, current, limit, request_auth, require, sign_in
+from jobfair.web.auth import (
+    JOIN_TOKEN,
+    checked_form,
+    current,
+    limit,
+    request_auth,
+    require,
+    sign_in,
+)
 from jobfair.web.htmx import render
 from jobfair.web.live import page_counters
 
@@ -705,21 +713,23 @@ async def team_invite(request: Request) -> Response:
 
 
 async def join_page(request: Request) -> Response:
+    if (moved := JOIN_TOKEN.moved(request)) is not None:
+        return moved
     ctx = _ctx(request)
-    token = request.query_params.get("token", "")
+    token = JOIN_TOKEN.read(request)
     async with ctx.read() as session:
         _invitation, company = await companies.invitation_for(session, token, ctx.now())
     return render(
         request,
         "pages/company/join.html",
-        {"company": company, "token": token, "errors": {}, "values": {}},
+        {"company": company, "errors": {}, "values": {}},
     )
 
 
 async def join_submit(request: Request) -> Response:
     form = await checked_form(request)
     ctx = _ctx(request)
-    token = str(form.get("token", ""))
+    token = JOIN_TOKEN.read(request)
     try:
         async with ctx.unit_of_work() as session:
             user = await companies.accept_invitation(
@@ -738,11 +748,13 @@ async def join_submit(request: Request) -> Response:
         return render(
             request,
             "pages/company/join.html",
-            {"company": company, "token": token, "errors": error.fields, "values": _values(form)},
+            {"company": company, "errors": error.fields, "values": _values(form)},
             status_code=error.status,
         )
     sign_in(request, raw)
-    return RedirectResponse("/company", status_code=303)
+    response = RedirectResponse("/company", status_code=303)
+    JOIN_TOKEN.forget(request, response)
+    return response
 
 
 # ---------------------------------------------------------------------- applicant

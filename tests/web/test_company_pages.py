@@ -471,21 +471,26 @@ async def test_invite_a_recruiter(client: httpx.AsyncClient, ctx: AppContext) ->
     link = next(line for line in body.splitlines() if "/company/join?token=" in line)
     path = link[link.index("/company/join") :].strip()
     newcomer = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
-    join = await newcomer.get(path)
+    # The mailed link moves its token into a cookie and lands on the clean URL.
+    moved = await newcomer.get(path)
+    assert moved.status_code == 303 and moved.headers["location"] == "/company/join"
+    assert "token" not in moved.headers["location"]
+    join = await newcomer.get("/company/join")
     assert join.status_code == 200 and "PT Sawit Makmur" in join.text
-    token = path.split("token=", 1)[1]
+    assert path.split("token=", 1)[1] not in join.text  # not even in a hidden field
     joined = await newcomer.post(
         "/company/join",
         data={
-            "token": token,
             "full_name": "Rina",
             "password": factories.PASSWORD,
             "csrf_token": csrf_of(join.text),
         },
     )
     assert joined.status_code == 303
+    assert "jobfair_join" not in newcomer.cookies  # forgotten once used
     assert (await newcomer.get("/company/applications")).status_code == 200
-    assert (await newcomer.get(path)).status_code == 404  # used once
+    await newcomer.get(path)
+    assert (await newcomer.get("/company/join")).status_code == 404  # used once
 
 
 async def test_applicant_confirms_the_hire_on_the_page(
