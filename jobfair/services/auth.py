@@ -63,6 +63,16 @@ def normalise_phone(phone: str) -> str | None:
     return "+" + digits
 
 
+def login_key(login: str) -> str:
+    """The account a typed login names, as one key whatever its spelling: the e-mail in
+    lower case, the phone in E.164 (``081234500001`` and ``+62 812-3450-0001`` are one
+    account); anything else as typed, trimmed and lower-cased."""
+    login = login.strip()
+    if "@" in login:
+        return normalise_email(login)
+    return normalise_phone(login) or login.lower()
+
+
 async def authenticate(session: AsyncSession, login: str, password: str) -> User:
     """The active user with this e-mail or phone and password, else :class:`Unauthorized`
     with one message for every reason."""

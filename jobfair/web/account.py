@@ -19,6 +19,7 @@ from jobfair.web.auth import (
     checked_form,
     current,
     limit,
+    limited_sign_in,
     request_auth,
     sign_in,
     sign_out,
@@ -65,15 +66,17 @@ async def login_submit(request: Request) -> Response:
     password = str(form.get("password", ""))[:200]
     next_path = safe_next(str(form.get("next", "")), "")
     ctx = _ctx(request)
-    try:
-        await limit(request, "login:address")
-        await limit(request, "login:account", login.strip().lower())
+
+    async def attempt() -> tuple[str, str]:
         async with ctx.unit_of_work() as session:
             user = await auth.authenticate(session, login, password)
             raw, _row = await auth.start_session(
                 session, user, ctx.now(), replacing=request_auth(request).session_token
             )
-            role = user.role
+            return raw, user.role
+
+    try:
+        raw, role = await limited_sign_in(request, login, attempt)
     except DomainError as error:
         return render(
             request,

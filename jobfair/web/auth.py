@@ -15,9 +15,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 
 from itsdangerous import BadSignature, Signer
 from limits import RateLimitItem, parse
@@ -33,7 +34,7 @@ from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.services import auth
 from jobfair.services.auth import SignedIn
-from jobfair.services.errors import DomainError, PermissionDenied, RateLimited
+from jobfair.services.errors import DomainError, PermissionDenied, RateLimited, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -279,6 +280,8 @@ def check_csrf_header(request: Request) -> None:
 
 # ------------------------------------------------------------------- rate limits
 
+T = TypeVar("T")
+
 LIMITS: dict[str, list[RateLimitItem]] = {
     # Many job seekers share one address (campus, warnet, mobile carrier NAT), so the
     # per-address limits are generous; the per-account ones stop password guessing.
@@ -332,9 +335,40 @@ class RateLimits:
         hashed = hashlib.sha256(key.encode()).hexdigest()
         for item in LIMITS[kind]:
             if not await self._hit(item, kind, hashed):
-                raise RateLimited(
-                    i18n.gettext("Too many attempts. Please wait a few minutes and try again.")
-                )
+                raise _too_many()
+
+    async def check(self, kind: str, key: str) -> None:
+        """Refuse when ``key`` has used up ``kind`` already, without counting this call."""
+        hashed = hashlib.sha256(key.encode()).hexdigest()
+        for item in LIMITS[kind]:
+            try:
+                allowed = await self.limiter.test(item, kind, hashed)
+            except Exception:
+                if self.fallback is None:
+                    raise
+                allowed = await self.fallback.test(item, kind, hashed)
+            if not allowed:
+                raise _too_many()
+
+
+def _too_many() -> RateLimited:
+    return RateLimited(i18n.gettext("Too many attempts. Please wait a few minutes and try again."))
+
+
+async def limited_sign_in(request: Request, login: str, attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run a sign-in ``attempt`` under the sign-in limits: per client address (every
+    try), and per account, keyed on the account however its login is spelled and
+    counting failed tries only, so signing in as someone else ten times with their
+    password locks nobody out, while guessing it is stopped."""
+    await limit(request, "login:address")
+    limits: RateLimits = request.app.state.rate_limits
+    key = auth.login_key(login)
+    await limits.check("login:account", key)
+    try:
+        return await attempt()
+    except Unauthorized:
+        await limits.hit("login:account", key)
+        raise
 
 
 def client_address(connection: HTTPConnection) -> str:

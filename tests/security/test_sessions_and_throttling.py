@@ -91,6 +91,46 @@ async def test_ten_guesses_per_account_across_page_and_api(
     await elsewhere.aclose()
 
 
+async def test_the_account_limit_is_keyed_on_the_account_not_the_spelling(
+    app: Starlette, ctx: AppContext, limiter_clock: type[FakeTime], fast_passwords: None
+) -> None:
+    """``081234500001`` and ``+62 812-3450-0001`` are one account: ten wrong guesses
+    spread over the spellings lock it (each spelling used to have its own ten)."""
+    user_id = await _applicant(ctx, "phone.owner@example.test")
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        user.phone = "+6281234500001"
+    spellings = ["081234500001", "+62 812-3450-0001", "6281234500001", "0812 3450 0001"]
+    http = _client(app, "10.0.1.1")
+    statuses = [
+        (await _token(http, spellings[n % len(spellings)], "salah")).status_code for n in range(10)
+    ]
+    assert statuses == [401] * 10
+    for spelling in spellings:
+        assert (await _token(http, spelling, factories.PASSWORD)).status_code == 429
+    await http.aclose()
+
+
+async def test_successful_sign_ins_do_not_count_toward_the_account_limit(
+    app: Starlette, ctx: AppContext, limiter_clock: type[FakeTime], fast_passwords: None
+) -> None:
+    """Signing in as someone with their password, ten times or fifty, locks nobody out;
+    only failed tries count."""
+    await _applicant(ctx, "sering@example.test")
+    http = _client(app, "10.0.1.2")
+    for _ in range(12):
+        assert (await _token(http, "sering@example.test", factories.PASSWORD)).status_code == 201
+    assert (await sign_in(http, "sering@example.test", factories.PASSWORD)).status_code == 303
+    for _ in range(9):
+        assert (await _token(http, "sering@example.test", "salah")).status_code == 401
+    # Nine failures: the owner still gets in.
+    assert (await _token(http, "Sering@Example.test", factories.PASSWORD)).status_code == 201
+    assert (await _token(http, "sering@example.test", "salah")).status_code == 401
+    assert (await _token(http, "sering@example.test", factories.PASSWORD)).status_code == 429
+    await http.aclose()
+
+
 async def test_sixty_attempts_per_minute_per_address(
     app: Starlette, limiter_clock: type[FakeTime], fast_passwords: None
 ) -> None:

@@ -25,7 +25,7 @@ from jobfair.web.api import serializers
 from jobfair.web.api.bodies import json_body, read
 from jobfair.web.api.serializers import respond
 from jobfair.web.applicant import UPLOAD_SLACK
-from jobfair.web.auth import limit, require
+from jobfair.web.auth import limit, limited_sign_in, require
 
 
 def _ctx(request: Request) -> AppContext:
@@ -37,15 +37,16 @@ def _ctx(request: Request) -> AppContext:
 
 async def create_token(request: Request) -> JSONResponse:
     body = await read(request, TokenRequest)
-    login = body.identifier
-    await limit(request, "login:address")
-    await limit(request, "login:account", login.strip().lower()[:254])
+    login = body.identifier[:254]
     ctx = _ctx(request)
-    async with ctx.unit_of_work() as session:
-        user = await auth.authenticate(session, login[:254], body.password[:200])
-        raw, row = await auth.create_api_token(session, user, body.name or "api")
-        token = Token(token=raw, id=row.id, role=user.role)
-    return respond(token, 201)
+
+    async def attempt() -> Token:
+        async with ctx.unit_of_work() as session:
+            user = await auth.authenticate(session, login, body.password[:200])
+            raw, row = await auth.create_api_token(session, user, body.name or "api")
+            return Token(token=raw, id=row.id, role=user.role)
+
+    return respond(await limited_sign_in(request, login, attempt), 201)
 
 
 async def revoke_token(request: Request) -> Response:
