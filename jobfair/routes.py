@@ -19,6 +19,7 @@ from jobfair.web import (
     public,
     report,
     report_actions,
+    tokens,
 )
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
@@ -74,6 +75,13 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             "/register", account.register_submit, methods=["POST"], name="account:register_submit"
         ),
         Route("/regions/regencies", account.regency_options, name="account:regencies"),
+        Route("/account/tokens", tokens.tokens_page, name="account:tokens"),
+        Route(
+            "/account/tokens/{token_id:int}/revoke",
+            tokens.token_revoke,
+            methods=["POST"],
+            name="account:token_revoke",
+        ),
         Route("/me", applicant.me, name="me:home"),
         Route("/me/profile", applicant.profile_page, name="me:profile"),
         Route("/me/profile", applicant.profile_submit, methods=["POST"], name="me:profile_submit"),

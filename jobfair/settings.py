@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
@@ -120,6 +121,8 @@ class Settings(BaseSettings):
     # Anonymous live-counter sockets one client address may hold open per web process.
     # High on purpose: a mobile carrier puts many phones behind one address (CGNAT).
     live_sockets_per_address: int = Field(default=200, ge=1)
+    # An API token stops working this many days after it was created.
+    api_token_days: int = Field(default=90, ge=1, le=3650)
 
     @classmethod
     def settings_customise_sources(
@@ -218,6 +221,10 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"{' and '.join(missing)} must be set outside development")
         return self
+
+    @property
+    def api_token_lifetime(self) -> timedelta:
+        return timedelta(days=self.api_token_days)
 
     @property
     def is_development(self) -> bool:

@@ -22,6 +22,9 @@ from jobfair.services.identity import hash_password, token_hash, verify_password
 from jobfair.services.mail import queue_mail
 
 SESSION_LIFETIME = timedelta(days=14)
+# However active, a session ends this long after its sign-in (ASVS 7.3: an absolute
+# limit beside the sliding one), so a stolen cookie is not good forever.
+SESSION_ABSOLUTE = timedelta(days=30)
 # A session's expiry slides forward at most this often, so reads rarely write.
 SESSION_REFRESH = timedelta(hours=1)
 RESET_LIFETIME = timedelta(hours=1)
@@ -129,6 +132,8 @@ async def resolve_session(session: AsyncSession, raw: str, now: datetime) -> Sig
     row, user = found
     if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
         return None
+    if row.created_at + SESSION_ABSOLUTE <= now:
+        return None
     return SignedIn(user=user, session_row=row)
 
 
@@ -154,10 +159,13 @@ async def end_session(session: AsyncSession, raw: str, now: datetime) -> None:
 
 
 async def create_api_token(
-    session: AsyncSession, user: User, name: str = "api"
+    session: AsyncSession, user: User, name: str = "api", *, now: datetime | None = None
 ) -> tuple[str, ApiToken]:
+    """A new bearer token; its lifetime counts from ``now`` (the app's clock)."""
     raw = "jf_" + new_token()
     row = ApiToken(token_hash=token_hash(raw), user_id=user.id, name=name[:100] or "api")
+    if now is not None:
+        row.created_at = now
     session.add(row)
     await session.flush()
     audit.record(
@@ -170,7 +178,16 @@ async def create_api_token(
     return raw, row
 
 
-async def resolve_api_token(session: AsyncSession, raw: str) -> SignedIn | None:
+def token_expires_at(row: ApiToken, lifetime: timedelta) -> datetime:
+    """When an API token stops working: ``lifetime`` after it was created."""
+    return row.created_at + lifetime
+
+
+async def resolve_api_token(
+    session: AsyncSession, raw: str, now: datetime, lifetime: timedelta
+) -> SignedIn | None:
+    """The user behind a bearer token, or None when it is unknown, revoked, older than
+    ``lifetime`` (``JOBFAIR_API_TOKEN_DAYS``) or its user disabled."""
     found = (
         await session.execute(
             select(ApiToken, User)
@@ -183,7 +200,41 @@ async def resolve_api_token(session: AsyncSession, raw: str) -> SignedIn | None:
     row, user = found
     if row.revoked_at is not None or not user.is_active:
         return None
+    if token_expires_at(row, lifetime) <= now:
+        return None
     return SignedIn(user=user, api_token=row)
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """One of a user's API tokens as the account page lists it (never the secret)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+
+
+async def api_tokens(
+    session: AsyncSession, user: User, now: datetime, lifetime: timedelta
+) -> list[TokenRow]:
+    """The user's tokens that still work, newest first."""
+    rows = await session.scalars(
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.created_at > now - lifetime,
+        )
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return [
+        TokenRow(
+            row.id, row.name, row.created_at, row.last_used_at, token_expires_at(row, lifetime)
+        )
+        for row in rows
+    ]
 
 
 async def revoke_api_token(session: AsyncSession, user: User, token_id: int, now: datetime) -> None:

@@ -113,6 +113,9 @@ EXPECTATIONS: dict[str, Rule] = {
         APPLICANT, {"application_id": "application_hired_api"}, json={"confirm": True}
     ),
     "DELETE /api/v1/tokens/{token_id:int}": Rule(APPLICANT, {"token_id": "spare_token_a"}),
+    "POST /account/tokens/{token_id:int}/revoke": Rule(
+        APPLICANT, {"token_id": "spare_token_page_a"}, form={}
+    ),
     # the company's booths, vacancies, applications, CVs and exports
     "GET /company/booths/{booth_id:int}": Rule(RECRUITER, {"booth_id": "booth_a"}),
     "POST /company/booths/{booth_id:int}": Rule(

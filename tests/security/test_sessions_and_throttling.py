@@ -5,6 +5,7 @@ account, the page and the API token endpoint alike), session fixation, revocatio
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from limits.aio.storage import memory as limits_memory
 from starlette.applications import Starlette
 from support import factories
 from support.browsing import csrf_of, sign_in
+from support.clock import Clock
 from support.security_world import password_hash
 
 from jobfair.app import create_app
@@ -280,6 +282,68 @@ async def test_revoking_a_token(app: Starlette, ctx: AppContext) -> None:
     # Once is enough: a second revocation finds nothing; the other token still works.
     assert (await api.delete(f"/api/v1/tokens/{mine['id']}")).status_code == 404
     assert (await api.get("/api/v1/me")).status_code == 200
+
+
+async def test_sessions_end_at_an_absolute_limit_however_active(
+    app: Starlette, ctx: AppContext, clock: Clock
+) -> None:
+    """The sliding expiry alone kept a session used once a day alive for ever."""
+    await _applicant(ctx, "ani@example.test")
+    browser, _api, _token_value = await _signed_in_everywhere(app, "ani@example.test")
+    used_until = auth.SESSION_ABSOLUTE - timedelta(days=1)
+    while clock.now - datetime(2026, 11, 5, 3, 0, tzinfo=UTC) < used_until:
+        clock.advance(timedelta(days=1))
+        assert (await browser.get("/me")).status_code == 200  # active every day
+    clock.advance(timedelta(days=1, seconds=1))
+    page = await browser.get("/me")
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+async def test_api_tokens_expire_after_the_configured_days(
+    app: Starlette, ctx: AppContext, clock: Clock
+) -> None:
+    await _applicant(ctx, "ani@example.test")
+    _browser, api, _token_value = await _signed_in_everywhere(app, "ani@example.test")
+    days = ctx.settings.api_token_days
+    assert days == 90
+    clock.advance(timedelta(days=days) - timedelta(minutes=1))
+    assert (await api.get("/api/v1/me")).status_code == 200
+    clock.advance(timedelta(minutes=2))
+    expired = await api.get("/api/v1/me")
+    assert expired.status_code == 401 and expired.json()["error"]["code"] == "unauthorized"
+
+
+async def test_the_account_page_lists_and_revokes_ones_tokens(
+    app: Starlette, ctx: AppContext
+) -> None:
+    await _applicant(ctx, "ani@example.test")
+    await _applicant(ctx, "budi@example.test")
+    browser, api, _raw = await _signed_in_everywhere(app, "ani@example.test")
+    laptop = (
+        await _client(app, "10.0.2.1").post(
+            "/api/v1/tokens",
+            json={"email": "ani@example.test", "password": factories.PASSWORD, "name": "laptop"},
+        )
+    ).json()
+    _other_browser, _other_api, _other = await _signed_in_everywhere(app, "budi@example.test")
+    browser.cookies.set("lang", "en")
+    page = await browser.get("/account/tokens")
+    assert page.status_code == 200
+    assert "laptop" in page.text and "90 days" in page.text
+    assert laptop["token"] not in page.text  # never the secret
+    revoke = f"/account/tokens/{laptop['id']}/revoke"
+    # Another user cannot revoke it; the owner can, once.
+    refused = await _other_browser.post(revoke, data={"csrf_token": csrf_of(page.text)})
+    assert refused.status_code in {403, 404}
+    done = await browser.post(revoke, data={"csrf_token": csrf_of(page.text)})
+    assert done.status_code == 303 and done.headers["location"] == "/account/tokens?revoked=1"
+    laptop_client = _client(app, "10.0.2.2")
+    laptop_client.headers["Authorization"] = f"Bearer {laptop['token']}"
+    assert (await laptop_client.get("/api/v1/me")).status_code == 401
+    after = await browser.get("/account/tokens")
+    assert "laptop" not in after.text
+    assert (await api.get("/api/v1/me")).status_code == 200  # the other token still works
+    assert (await _client(app, "10.0.2.3").get("/account/tokens")).status_code == 303
 
 
 def _cookie(response: httpx.Response, name: str) -> str:

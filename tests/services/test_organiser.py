@@ -465,7 +465,7 @@ async def test_disabling_ends_sessions_and_enabling_restores(ctx: AppContext) ->
         await organiser.set_staff_active(session, me, colleague_id, False, NOW)
     async with ctx.read() as session:
         assert await auth.resolve_session(session, raw, NOW) is None
-        assert await auth.resolve_api_token(session, token) is None
+        assert await auth.resolve_api_token(session, token, ctx.now(), timedelta(days=90)) is None
         user = await session.get(User, colleague_id)
         assert user is not None and not user.is_active and user.disabled_at == NOW
     async with ctx.unit_of_work() as session:

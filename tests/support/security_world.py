@@ -331,6 +331,9 @@ async def build_world(app: Starlette) -> World:
                 # the one the matrix signs in with would sign applicant A out).
                 _spare, spare_row = await auth.create_api_token(session, user, "spare")
                 owned["spare_token_a"] = spare_row.id
+                # And a third, revoked from the account page.
+                _page, page_row = await auth.create_api_token(session, user, "spare page")
+                owned["spare_token_page_a"] = page_row.id
         csrf_cookie = secrets.token_urlsafe(24)
         world.actors[role] = Actor(
             role=role,
