@@ -23,12 +23,22 @@ logger = logging.getLogger(__name__)
 
 OnChanged = Callable[[list[int]], None]
 OnResubscribed = Callable[[], None]
+OnSignedOut = Callable[[list[int]], None]
+
+
+def _ignore(_ids: list[int]) -> None:
+    return None
 
 
 class Hub(Protocol):
-    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None: ...
+    async def start(
+        self,
+        on_changed: OnChanged,
+        on_resubscribed: OnResubscribed,
+        on_signed_out: OnSignedOut = _ignore,
+    ) -> None: ...
 
-    async def publish(self, fair_ids: Iterable[int]) -> None: ...
+    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -36,13 +46,22 @@ class Hub(Protocol):
 class MemoryHub:
     def __init__(self) -> None:
         self._on_changed: OnChanged | None = None
+        self._on_signed_out: OnSignedOut = _ignore
 
-    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
+    async def start(
+        self,
+        on_changed: OnChanged,
+        on_resubscribed: OnResubscribed,
+        on_signed_out: OnSignedOut = _ignore,
+    ) -> None:
         self._on_changed = on_changed
+        self._on_signed_out = on_signed_out
 
-    async def publish(self, fair_ids: Iterable[int]) -> None:
+    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None:
         if self._on_changed is not None:
             self._on_changed(list(fair_ids))
+            if users := list(user_ids):
+                self._on_signed_out(users)
 
     async def close(self) -> None:
         self._on_changed = None
@@ -60,15 +79,24 @@ class RedisHub:
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
 
-    async def start(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
-        self._task = asyncio.create_task(self._listen(on_changed, on_resubscribed))
+    async def start(
+        self,
+        on_changed: OnChanged,
+        on_resubscribed: OnResubscribed,
+        on_signed_out: OnSignedOut = _ignore,
+    ) -> None:
+        self._task = asyncio.create_task(self._listen(on_changed, on_resubscribed, on_signed_out))
 
-    async def publish(self, fair_ids: Iterable[int]) -> None:
+    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None:
         ids = sorted(set(fair_ids))
-        if ids:
-            await self._redis.publish(self._channel, json.dumps({"o": self._origin, "f": ids}))
+        users = sorted(set(user_ids))
+        if ids or users:
+            notice = {"o": self._origin, "f": ids, **({"u": users} if users else {})}
+            await self._redis.publish(self._channel, json.dumps(notice))
 
-    async def _listen(self, on_changed: OnChanged, on_resubscribed: OnResubscribed) -> None:
+    async def _listen(
+        self, on_changed: OnChanged, on_resubscribed: OnResubscribed, on_signed_out: OnSignedOut
+    ) -> None:
         backoff = 0.2
         while True:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
@@ -89,9 +117,13 @@ class RedisHub:
                         if notice["o"] == self._origin:
                             continue
                         ids = [int(one) for one in notice["f"]]
-                    except (TypeError, ValueError, KeyError):
+                        users = [int(one) for one in notice.get("u", ())]
+                    except (TypeError, ValueError, KeyError, AttributeError):
                         continue
-                    on_changed(ids)
+                    if ids:
+                        on_changed(ids)
+                    if users:
+                        on_signed_out(users)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

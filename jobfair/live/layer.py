@@ -28,7 +28,7 @@ from typing import Any
 from jobfair.db.uow import UnitOfWork
 from jobfair.live.hub import Hub, MemoryHub, RedisHub
 from jobfair.live.presence import MemoryPresence, RedisPresence
-from jobfair.live.signals import Applied, FairChanged
+from jobfair.live.signals import Applied, FairChanged, SignedOut
 from jobfair.live.store import CounterStore, Increment, MemoryCounterStore, RedisCounterStore
 from jobfair.services import live as live_service
 
@@ -56,6 +56,9 @@ class Subscriber:
     organiser: bool = False
     # A recruiter of this booth: counted as "recruiter online", not as a visitor.
     recruiter: bool = False
+    # The signed-in user whose session opened the socket (None: anonymous); their
+    # sockets close when their sessions end.
+    user_id: int | None = None
     pending: dict[str, str] = field(default_factory=dict)
     busy: bool = False
     # When the frame being sent was handed over (0: none); the sweeper drops the client
@@ -118,6 +121,7 @@ class LiveLayer:
         self._reconcile_now = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._deliveries: dict[asyncio.Task[None], Subscriber] = {}
+        self._closing: set[asyncio.Task[None]] = set()
         # The cost of the last public fan-out: deliveries started, finished, and when
         # all but the slowest 1 % were done (None while they are still going).
         self._round_started = 0.0
@@ -171,7 +175,7 @@ class LiveLayer:
         """Start listening; ``background=False`` (the arq worker) only publishes."""
         self._tasks.append(asyncio.create_task(self._flush_forever()))
         if background:
-            await self.hub.start(self._on_changed, self._on_resubscribed)
+            await self.hub.start(self._on_changed, self._on_resubscribed, self._on_signed_out)
             self._tasks.append(asyncio.create_task(self._tick_forever()))
             self._tasks.append(asyncio.create_task(self._sweep_forever()))
             self._tasks.append(asyncio.create_task(self._reconcile_forever()))
@@ -222,12 +226,17 @@ class LiveLayer:
         increments: list[Increment] = []
         touched: set[int] = set()
         changed: set[int] = set()
+        signed_out: set[int] = set()
         for signal in signals:
             if isinstance(signal, Applied):
                 increments.extend(_increments(signal))
                 touched.add(signal.fair_id)
             elif isinstance(signal, FairChanged):
                 changed.add(signal.fair_id)
+            elif isinstance(signal, SignedOut):
+                signed_out.add(signal.user_id)
+        if signed_out:
+            self._on_signed_out(list(signed_out))
         if increments:
             try:
                 await self.store.add(increments)
@@ -247,12 +256,13 @@ class LiveLayer:
             except Exception as exc:
                 self._warn("presence", exc)
         notices = touched | changed | presence_fairs
-        if notices:
+        if notices or signed_out:
             # This process's clients never depend on the hub: its own notices do not
             # come back to it (a resubscribing hub would lose them).
-            self._on_changed(list(notices))
+            if notices:
+                self._on_changed(list(notices))
             try:
-                await self.hub.publish(notices)
+                await self.hub.publish(notices, signed_out)
             except Exception as exc:
                 self._warn("hub", exc)
 
@@ -262,6 +272,17 @@ class LiveLayer:
                 self._dirty.add(fair_id)
                 self._dirty_organiser.add(fair_id)
                 self._changed.set()
+
+    def _on_signed_out(self, user_ids: list[int]) -> None:
+        """Close the sockets of users whose sessions ended (this process's clients)."""
+        users = set(user_ids)
+        for subscribers in list(self._subscribers.values()):
+            for subscriber in list(subscribers):
+                if subscriber.user_id is not None and subscriber.user_id in users:
+                    self.disconnect(subscriber)
+                    task = asyncio.create_task(_close_quietly(subscriber))
+                    self._closing.add(task)
+                    task.add_done_callback(self._closing.discard)
 
     def _on_resubscribed(self) -> None:
         self._on_changed(list(self._subscribers))
@@ -600,6 +621,11 @@ class LiveLayer:
 
     def client_count(self) -> int:
         return sum(len(subscribers) for subscribers in self._subscribers.values())
+
+
+async def _close_quietly(subscriber: Subscriber) -> None:
+    with contextlib.suppress(Exception):
+        await subscriber.close()
 
 
 def _increments(signal: Applied) -> list[Increment]:

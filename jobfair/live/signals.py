@@ -1,9 +1,10 @@
 """What services tell the live layer, after their transaction commits.
 
-Two signals cover every change: ``Applied`` is the hot path (a new application) and is
+Two signals cover every counter change: ``Applied`` is the hot path (a new application) and is
 counted by increments; ``FairChanged`` says "something else about this fair changed"
 (a withdrawal, released decisions, a hire confirmed, a booth approved) and makes the
-live layer re-read that fair's counters from the database, the truth.
+live layer re-read that fair's counters from the database, the truth. ``SignedOut``
+closes a user's sockets once their sessions have ended.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ class FairChanged:
     fair_id: int
 
 
+@dataclass(frozen=True)
+class SignedOut:
+    """Every session of a user ended (disabled, password reset, account deleted): the
+    live sockets opened with those sessions close, in every web process."""
+
+    user_id: int
+
+
 def applied(
     session: AsyncSession,
     *,
@@ -45,3 +54,7 @@ def applied(
 
 def fair_changed(session: AsyncSession, fair_id: int) -> None:
     signal_after_commit(session, FairChanged(fair_id))
+
+
+def signed_out(session: AsyncSession, user_id: int) -> None:
+    signal_after_commit(session, SignedOut(user_id))

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
+from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
 from jobfair.services import audit
 from jobfair.services.accounts import check_password, normalise_email
@@ -273,6 +274,8 @@ async def revoke_everything(session: AsyncSession, user_id: int, now: datetime) 
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    # Their open live sockets (the organiser channel included) close too.
+    signals.signed_out(session, user_id)
 
 
 async def disable_user(

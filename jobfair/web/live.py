@@ -120,14 +120,14 @@ async def fair_socket(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_TRY_AGAIN)
         return
     try:
-        await _serve_socket(websocket, ctx, target)
+        await _serve_socket(websocket, ctx, target, user.id if user is not None else None)
     finally:
         if anonymous is not None:
             anonymous.give_back(address)
 
 
 async def _serve_socket(
-    websocket: WebSocket, ctx: AppContext, target: live_service.WatchTarget
+    websocket: WebSocket, ctx: AppContext, target: live_service.WatchTarget, user_id: int | None
 ) -> None:
     params = websocket.query_params
     await websocket.accept()
@@ -141,6 +141,7 @@ async def _serve_socket(
         booth_id=target.booth_id,
         organiser=target.organiser,
         recruiter=target.recruiter,
+        user_id=user_id,
         # Updates wait while the first snapshot goes out, so they cannot overtake it.
         busy=True,
     )

@@ -126,6 +126,31 @@ async def test_the_hub_carries_notices_and_resubscribes(redis_url: str, prefix: 
         await publisher.aclose()
 
 
+@pytest.mark.redis
+async def test_the_hub_carries_signed_out_users_to_other_processes(
+    redis_url: str, prefix: str
+) -> None:
+    """A user disabled through one web process has sockets on the others: the notice
+    names them, so each process closes its own."""
+    listener = Redis.from_url(redis_url)
+    publisher = Redis.from_url(redis_url)
+    hub = RedisHub(listener, prefix=prefix, max_backoff=0.2)
+    other = RedisHub(publisher, prefix=prefix)
+    changed: list[list[int]] = []
+    signed_out: list[list[int]] = []
+    await hub.start(changed.append, lambda: None, signed_out.append)
+    try:
+        async with asyncio.timeout(5):
+            await hub.connected.wait()
+        await other.publish([], [7, 7, 2])
+        await _until(lambda: bool(signed_out), 5)
+        assert signed_out == [[2, 7]] and changed == []
+    finally:
+        await hub.close()
+        await listener.aclose()
+        await publisher.aclose()
+
+
 async def test_the_memory_hub_calls_back_at_once() -> None:
     hub = MemoryHub()
     heard: list[list[int]] = []

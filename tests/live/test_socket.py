@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from support.live_server import serve
 from support.live_world import World, build_world
 from websockets.asyncio.client import ClientConnection, connect
@@ -227,3 +229,54 @@ async def test_a_closed_client_stops_counting_as_online(server: tuple[str, World
         with pytest.raises(ConnectionClosed):
             await chatty.close()
             await chatty.recv()
+
+
+def test_disabling_a_user_closes_their_open_sockets(settings: Settings) -> None:
+    """The organiser channel stayed open (and kept streaming the company table) after
+    its user was disabled; now the sockets of a user whose sessions end close."""
+    import asyncio as _asyncio
+
+    from starlette.testclient import TestClient
+    from starlette.websockets import WebSocketDisconnect
+
+    from jobfair.app import create_app
+    from jobfair.models import User
+    from jobfair.services import auth
+
+    world = _asyncio.run(build_world(settings))
+    app = create_app(settings)
+    path = f"/ws/fairs/{world.fair_slug}?channel=organiser&format=json"
+    public = f"/ws/fairs/{world.fair_slug}?format=json"
+    with TestClient(app, base_url="http://testserver") as client:
+        cookie = {"cookie": world.organiser_cookie}
+        with (
+            client.websocket_connect(path, headers=cookie) as socket,
+            client.websocket_connect(public) as anonymous,
+        ):
+            assert json.loads(socket.receive_text())["channel"] == f"organiser:{world.fair_id}"
+            anonymous.receive_text()
+
+            async def disable() -> None:
+                ctx = app.state.ctx
+                async with ctx.unit_of_work() as session:
+                    organiser = await session.scalar(
+                        select(User).where(User.email == f"petugas-{world.fair_slug}@example.test")
+                    )
+                    assert organiser is not None
+                    await auth.disable_user(session, organiser.id, ctx.now(), actor_user_id=None)
+
+            closed = threading.Event()
+
+            def read_until_closed() -> None:
+                try:
+                    while True:  # frames already on their way may come first
+                        socket.receive_text()
+                except WebSocketDisconnect:
+                    closed.set()
+
+            reader = threading.Thread(target=read_until_closed, daemon=True)
+            reader.start()
+            client.portal.call(disable)
+            assert closed.wait(10), "the disabled organiser's socket stayed open"
+            # Nobody else's socket closed.
+            assert app.state.ctx.live.client_count() == 1
