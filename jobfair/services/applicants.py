@@ -432,7 +432,82 @@ def check_cv(data: bytes) -> int:
     if pages < 1:
         message = gettext("This PDF has no pages.")
         raise ValidationFailed(message, fields={"file": message})
+    if _has_active_content(reader):
+        # Recruiters open CVs on office machines: a PDF that runs a script, launches a
+        # program or carries a file inside is refused, with a way out for the applicant.
+        message = gettext(
+            "This PDF contains a script, an automatic action or an attached file. "
+            "Save it again as a plain PDF (for example with “Print to PDF”) and upload "
+            "the new file."
+        )
+        raise UnsupportedMediaType(message, fields={"file": message})
     return pages
+
+
+# Action types that run code or open something outside the document. A plain /GoTo or
+# a destination (Word's PDFs open at page 1 that way) is harmless and stays allowed.
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/GoToE",
+    "/Rendition",
+    "/RichMediaExecute",
+}
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Whether the parsed document (object streams included, names normalised: a byte
+    scan would miss ``/J#61vaScript`` and flag a programmer's "HTML/JS") has a
+    document-level script, an attached file, an XFA form or an action that runs code,
+    on open, on a page or on an annotation."""
+    try:
+        root = reader.trailer["/Root"].get_object()
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else {}
+        if "/JavaScript" in names or "/EmbeddedFiles" in names:
+            return True
+        form = root.get("/AcroForm")
+        if form is not None and "/XFA" in form.get_object():
+            return True
+        if _active_action(root.get("/OpenAction")) or _active_actions(root.get("/AA")):
+            return True
+        for page in reader.pages:
+            if _active_actions(page.get("/AA")):
+                return True
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") in {"/FileAttachment", "/RichMedia", "/Screen"}:
+                    return True
+                if _active_action(annotation.get("/A")) or _active_actions(annotation.get("/AA")):
+                    return True
+    except Exception:  # a damaged structure here is treated as unsafe
+        return True
+    return False
+
+
+def _active_actions(actions: Any) -> bool:
+    """An additional-actions dictionary (/AA): any of its triggers runs code."""
+    if actions is None:
+        return False
+    actions = actions.get_object()
+    return any(_active_action(action) for action in actions.values())
+
+
+def _active_action(action: Any, depth: int = 0) -> bool:
+    if action is None or depth > 20:
+        return depth > 20
+    action = action.get_object()
+    if not hasattr(action, "get"):
+        return False  # a destination array, not an action
+    if action.get("/S") in _ACTIVE_ACTIONS:
+        return True
+    following = action.get("/Next")
+    if following is None:
+        return False
+    following = following.get_object()
+    chain = following if isinstance(following, list) else [following]
+    return any(_active_action(item, depth + 1) for item in chain)
 
 
 def _safe_filename(name: str) -> str:

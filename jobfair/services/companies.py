@@ -61,6 +61,10 @@ from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
 
 LOGO_MAX_BYTES = 1024 * 1024
+# A logo is shown at most a few hundred pixels wide; 4000 × 4000 leaves room for any
+# real one and keeps a decode to about 64 MB.
+LOGO_MAX_SIDE = 4000
+LOGO_MAX_PIXELS = LOGO_MAX_SIDE * LOGO_MAX_SIDE
 LOGO_TYPES = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -494,6 +498,16 @@ def check_logo(data: bytes) -> str:
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
+            # The header's size, read before any pixel is decoded: a small file may
+            # announce an image that takes gigabytes to decode.
+            width, height = image.size
+            if width * height > LOGO_MAX_PIXELS:
+                message = gettext(
+                    "The logo is too large in pixels: at most %(width)s × %(height)s.",
+                    width=LOGO_MAX_SIDE,
+                    height=LOGO_MAX_SIDE,
+                )
+                raise PayloadTooLarge(message, fields={"logo": message})
             image.verify()
     except (
         UnidentifiedImageError,

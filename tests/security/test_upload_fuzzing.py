@@ -12,6 +12,7 @@ import struct
 import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -44,15 +45,53 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _png_bomb() -> bytes:
-    """A PNG header announcing 100,000 × 100,000 pixels (a decompression bomb)."""
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+def _png_bomb(side: int = 100_000) -> bytes:
+    """A PNG header announcing ``side`` × ``side`` pixels (a decompression bomb)."""
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)
         + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
         + _png_chunk(b"IEND", b"")
     )
+
+
+def _pdf(build: Callable[[Any], None]) -> bytes:
+    """A one-page PDF whose writer ``build`` changes (an action, an attachment)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    build(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _open_action(kind: str, **entries: str) -> Callable[[Any], None]:
+    def build(writer: Any) -> None:
+        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+        action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+        for key, value in entries.items():
+            action[NameObject(f"/{key}")] = TextStringObject(value)
+        writer._root_object[NameObject("/OpenAction")] = action
+
+    return build
+
+
+def _page_open_destination(writer: Any) -> None:
+    """What Word's PDFs carry: open at page 1, fit width. Harmless."""
+    from pypdf.generic import ArrayObject, NameObject, NullObject, NumberObject
+
+    page = writer.pages[0].indirect_reference
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page, NameObject("/XYZ"), NullObject(), NullObject(), NumberObject(0)]
+    )
+
+
+def _attachment(writer: Any) -> None:
+    writer.add_attachment("payload.exe", b"MZ" + b"\x00" * 64)
 
 
 PDF = factories.pdf_bytes()
@@ -67,6 +106,13 @@ CV_PAYLOADS: dict[str, tuple[bytes, str, int]] = {
     "pdf header only": (b"%PDF-", "application/pdf", 422),
     "empty": (b"", "application/pdf", 422),
     "too large": (factories.pdf_bytes(padding=CV_MAX_BYTES), "application/pdf", 413),
+    "javascript on open": (
+        _pdf(_open_action("/JavaScript", JS="app.alert(1)")),
+        "application/pdf",
+        415,
+    ),
+    "launch on open": (_pdf(_open_action("/Launch", F="cmd.exe")), "application/pdf", 415),
+    "embedded file": (_pdf(_attachment), "application/pdf", 415),
 }
 LOGO_PAYLOADS: dict[str, tuple[bytes, str, int]] = {
     "gif": (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif", 415),
@@ -74,6 +120,8 @@ LOGO_PAYLOADS: dict[str, tuple[bytes, str, int]] = {
     "pdf": (PDF, "image/png", 415),
     "png header, garbage": (b"\x89PNG\r\n\x1a\n" + b"garbage" * 50, "image/png", 415),
     "decompression bomb": (_png_bomb(), "image/png", 415),
+    # 100 million pixels: under Pillow's bomb limit, over the logo's.
+    "ten thousand square": (_png_bomb(10_000), "image/png", 413),
     "empty": (b"", "image/png", 422),
     "too large": (png_bytes() + b"\x00" * (LOGO_MAX_BYTES + 1), "image/png", 413),
 }
@@ -298,3 +346,20 @@ async def _streamed_body(world: World) -> None:
     assert api.status_code == 413, api.text
     assert api.json()["error"]["code"] == "payload_too_large"
     assert pulled <= MAX_BODY_BYTES + 2 * 64 * 1024
+
+
+async def test_a_plain_cv_that_opens_at_page_one_is_accepted(world: World) -> None:
+    """Word's PDFs name a destination to open at; only actions that run code are refused."""
+    applicant = world.actors["applicant"]
+    response = await applicant.api.put(
+        "/api/v1/me/cv",
+        content=_pdf(_page_open_destination),
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert response.status_code == 201, response.text
+    refused = await applicant.api.put(
+        "/api/v1/me/cv",
+        content=_pdf(_open_action("/JavaScript", JS="app.alert(1)")),
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert refused.status_code == 415 and refused.json()["error"]["fields"]["file"]
