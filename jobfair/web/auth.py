@@ -76,10 +76,20 @@ def session_signer(secret_key: str) -> Signer:
     return Signer(secret_key, salt="jobfair-session")
 
 
-def csrf_for(secret_key: str, cookie_value: str) -> str:
+def csrf_for(secret_key: str, cookie_value: str, session_secret: str = "") -> str:
+    """The form token: an HMAC of the CSRF cookie and, once signed in, of the session's
+    own CSRF secret (kept in its database row), so a token is good for one session
+    only: a cookie planted by a neighbour subdomain or copied from another session
+    does not make a valid token."""
     return hmac.new(
-        secret_key.encode(), f"csrf:{cookie_value}".encode(), hashlib.sha256
+        secret_key.encode(), f"csrf:{cookie_value}:{session_secret}".encode(), hashlib.sha256
     ).hexdigest()
+
+
+def cookie_name(name: str, secure: bool) -> str:
+    """``__Host-`` in production: the browser then takes the cookie only from this host
+    over https, with ``Path=/`` and no ``Domain``, so no subdomain can set or shadow it."""
+    return f"__Host-{name}" if secure else name
 
 
 def cookie_header(name: str, value: str, *, max_age: int | None, secure: bool) -> str:
@@ -114,6 +124,8 @@ class AuthMiddleware:
         self.secret_key = secret_key
         self.secure = secure_cookies
         self.signer = session_signer(secret_key)
+        self.session_cookie = cookie_name(SESSION_COOKIE, secure_cookies)
+        self.csrf_cookie = cookie_name(CSRF_COOKIE, secure_cookies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
@@ -134,9 +146,9 @@ class AuthMiddleware:
                 # A wrong or revoked token is an error, never a silent anonymous call.
                 await _json_401(send)
                 return
-        elif SESSION_COOKIE in cookies:
+        elif self.session_cookie in cookies:
             try:
-                session_token = self.signer.unsign(cookies[SESSION_COOKIE]).decode()
+                session_token = self.signer.unsign(cookies[self.session_cookie]).decode()
             except BadSignature:
                 session_token = None
             if session_token:
@@ -149,7 +161,7 @@ class AuthMiddleware:
                 ):
                     async with ctx.unit_of_work() as session:
                         await auth.touch_session(session, signed_in.session_row.id, now)
-        csrf_cookie = cookies.get(CSRF_COOKIE) or ""
+        csrf_cookie = cookies.get(self.csrf_cookie) or ""
         fresh_csrf = not csrf_cookie or len(csrf_cookie) > 100
         if fresh_csrf:
             csrf_cookie = secrets.token_urlsafe(24)
@@ -158,10 +170,14 @@ class AuthMiddleware:
             session_token=session_token if signed_in else None,
             via_bearer=bool(bearer),
             csrf_cookie=csrf_cookie,
-            csrf_token=csrf_for(self.secret_key, csrf_cookie),
+            csrf_token=csrf_for(
+                self.secret_key,
+                csrf_cookie,
+                (signed_in.csrf_token or "") if signed_in is not None else "",
+            ),
         )
         scope.setdefault("state", {})["auth"] = state
-        stale_cookie = SESSION_COOKIE in cookies and signed_in is None and not bearer
+        stale_cookie = self.session_cookie in cookies and signed_in is None and not bearer
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -174,19 +190,22 @@ class AuthMiddleware:
                     headers.append(
                         "Set-Cookie",
                         cookie_header(
-                            SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, secure=self.secure
+                            self.session_cookie,
+                            value,
+                            max_age=SESSION_MAX_AGE,
+                            secure=self.secure,
                         ),
                     )
                 elif state.clear_session or stale_cookie:
                     headers.append(
                         "Set-Cookie",
-                        cookie_header(SESSION_COOKIE, "", max_age=0, secure=self.secure),
+                        cookie_header(self.session_cookie, "", max_age=0, secure=self.secure),
                     )
                 if state.rotate_csrf or (fresh_csrf and not bearer):
                     headers.append(
                         "Set-Cookie",
                         cookie_header(
-                            CSRF_COOKIE, state.csrf_cookie, max_age=None, secure=self.secure
+                            self.csrf_cookie, state.csrf_cookie, max_age=None, secure=self.secure
                         ),
                     )
                 if signed_in or state.new_session:
@@ -406,6 +425,11 @@ class LinkToken:
     cookie: str
     route: str  # the route name of the page the link opens
 
+    def name(self, request: Request) -> str:
+        # ``__Secure-`` in production (``__Host-`` needs ``Path=/``; this one is scoped).
+        secure = not request.app.state.settings.is_development
+        return f"__Secure-{self.cookie}" if secure else self.cookie
+
     def moved(self, request: Request) -> Response | None:
         """The redirect to the clean URL that stores the link's token, or None when the
         request carries no token (the page then reads :meth:`read`)."""
@@ -415,7 +439,7 @@ class LinkToken:
         path = request.app.url_path_for(self.route)
         response = RedirectResponse(str(path), status_code=303)
         response.set_cookie(
-            self.cookie,
+            self.name(request),
             token[:100],
             max_age=LINK_TOKEN_SECONDS,
             path=str(path),
@@ -426,10 +450,15 @@ class LinkToken:
         return response
 
     def read(self, request: Request) -> str:
-        return request.cookies.get(self.cookie, "")
+        return request.cookies.get(self.name(request), "")
 
     def forget(self, request: Request, response: Response) -> None:
-        response.delete_cookie(self.cookie, path=str(request.app.url_path_for(self.route)))
+        response.delete_cookie(
+            self.name(request),
+            path=str(request.app.url_path_for(self.route)),
+            secure=not request.app.state.settings.is_development,
+            httponly=True,
+        )
 
 
 RESET_TOKEN = LinkToken("jobfair_reset", "account:reset")

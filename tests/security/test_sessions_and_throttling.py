@@ -346,6 +346,27 @@ async def test_the_account_page_lists_and_revokes_ones_tokens(
     assert (await _client(app, "10.0.2.3").get("/account/tokens")).status_code == 303
 
 
+async def test_a_csrf_token_is_good_for_its_own_session_only(
+    app: Starlette, ctx: AppContext
+) -> None:
+    """A CSRF cookie and token pair taken from one session (the attacker's own, planted
+    in the victim's browser by a neighbour subdomain) used to pass in any session."""
+    await _applicant(ctx, "ani@example.test")
+    await _applicant(ctx, "budi@example.test")
+    victim, _api, _raw = await _signed_in_everywhere(app, "ani@example.test")
+    attacker, _other_api, _other = await _signed_in_everywhere(app, "budi@example.test")
+    attacker_page = await attacker.get("/me/profile")
+    attacker_token = csrf_of(attacker_page.text)
+    # The victim's browser now holds the attacker's CSRF cookie.
+    victim.cookies.set("jobfair_csrf", attacker.cookies["jobfair_csrf"])
+    forged = await victim.post("/logout", data={"csrf_token": attacker_token})
+    assert forged.status_code == 403
+    assert (await victim.get("/me")).status_code == 200  # still signed in
+    # The victim's own page carries a token that works for the victim.
+    own = csrf_of((await victim.get("/me/profile")).text)
+    assert (await victim.post("/logout", data={"csrf_token": own})).status_code == 303
+
+
 def _cookie(response: httpx.Response, name: str) -> str:
     found = [value for value in response.headers.get_list("set-cookie") if value.startswith(name)]
     assert found, f"no {name} cookie in {response.headers.get_list('set-cookie')}"
@@ -373,12 +394,13 @@ async def test_cookie_flags(
     form = await http.get("/login")
     signed = await sign_in(http, "ani@example.test", factories.PASSWORD)
     assert signed.status_code == 303
+    prefix = "__Host-" if environment == "production" else ""
     for response, name in ((form, "jobfair_csrf"), (signed, "jobfair_session")):
-        cookie = _cookie(response, name)
+        cookie = _cookie(response, prefix + name)
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
         assert ("Secure" in cookie) == (environment == "production"), cookie
     reset = await http.get("/password/reset?token=abc")
-    cookie = _cookie(reset, "jobfair_reset")
+    cookie = _cookie(reset, ("__Secure-" if environment == "production" else "") + "jobfair_reset")
     assert "HttpOnly" in cookie and ("Secure" in cookie) == (environment == "production")
     hsts = (await http.get("/")).headers.get("strict-transport-security")
     if environment == "production":
