@@ -198,6 +198,12 @@ class ExportCvView(ResponseModel):
 class ExportEvent(ResponseModel):
     status: StatusCode
     at: AwareDatetime | None
+    note: str | None = Field(description="the note the company sent with the decision")
+
+
+class ExportNote(ResponseModel):
+    body: str
+    written_at: AwareDatetime
 
 
 class ExportApplication(ResponseModel):
@@ -208,6 +214,10 @@ class ExportApplication(ResponseModel):
     status: StatusCode
     submitted_at: AwareDatetime
     timeline: list[ExportEvent]
+    rating: int | None = Field(description="the company's rating of the application, if any")
+    recruiter_notes: list[ExportNote] = Field(
+        description="the company's private notes on the application"
+    )
 
 
 class ExportNotification(ResponseModel):

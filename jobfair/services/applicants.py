@@ -671,7 +671,21 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             {
                 "status": event.to_status,
                 "at": event.released_at.isoformat() if event.released_at else None,
+                "note": event.note,
             }
+        )
+    # What recruiters wrote about the applicant is personal data too (UU PDP right of
+    # access): their notes, each with when it was written; not who wrote it.
+    notes = await session.execute(
+        select(ApplicationNote.application_id, ApplicationNote.body, ApplicationNote.created_at)
+        .join(Application, Application.id == ApplicationNote.application_id)
+        .where(Application.applicant_id == applicant.id)
+        .order_by(ApplicationNote.id)
+    )
+    notes_by_application: dict[int, list[dict[str, Any]]] = {}
+    for application_id, body, written_at in notes:
+        notes_by_application.setdefault(application_id, []).append(
+            {"body": body, "written_at": written_at.isoformat()}
         )
     notifications = await session.scalars(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
@@ -724,6 +738,8 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
                 "status": application.released_status,
                 "submitted_at": application.submitted_at.isoformat(),
                 "timeline": by_application.get(application.id, []),
+                "rating": application.rating,
+                "recruiter_notes": notes_by_application.get(application.id, []),
             }
             for application, title, company, fair_slug in applications
         ],

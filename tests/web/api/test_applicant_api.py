@@ -410,6 +410,38 @@ async def test_data_export_and_account_deletion(client: httpx.AsyncClient, ctx: 
     assert (await _register(client)).status_code == 201
 
 
+async def test_the_data_export_holds_what_recruiters_wrote(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    """UU PDP right of access: the recruiters' notes and rating of the applicant, the
+    decision notes and the CV views are in the export (notes and ratings were not)."""
+    from jobfair.models import Booth, Company
+    from jobfair.services import screening
+
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+    applied = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert applied.status_code == 201
+    async with ctx.unit_of_work() as session:
+        application = await session.scalar(select(Application))
+        assert application is not None
+        booth = await session.get(Booth, application.booth_id)
+        assert booth is not None
+        company = await session.get(Company, booth.company_id)
+        assert company is not None
+        recruiter = await factories.recruiter(session, company_row=company)
+        await screening.add_note(
+            session, recruiter, application.id, "Kuat di Excel, tanya gaji", ctx.now()
+        )
+        await screening.set_rating(session, recruiter, application.id, 4)
+    data = (await client.get("/api/v1/me/data", headers=headers)).json()
+    exported = data["applications"][0]
+    assert exported["rating"] == 4
+    assert [note["body"] for note in exported["recruiter_notes"]] == ["Kuat di Excel, tanya gaji"]
+    assert "cv_views" in data
+
+
 async def test_answers_match_the_openapi_document(
     client: httpx.AsyncClient, ctx: AppContext
 ) -> None:
