@@ -18,7 +18,7 @@ from jobfair.routes import build_routes
 from jobfair.settings import Settings
 from jobfair.web.access_log import redact_access_log
 from jobfair.web.auth import AuthMiddleware, RateLimits
-from jobfair.web.errors import EXCEPTION_HANDLERS
+from jobfair.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableMiddleware
 from jobfair.web.live import AnonymousSockets, live_renderer
 from jobfair.web.middleware import (
     LocaleMiddleware,
@@ -60,6 +60,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         routes=build_routes(settings.static_dir),
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
+            Middleware(DatabaseUnavailableMiddleware),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(RequestHygieneMiddleware),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),

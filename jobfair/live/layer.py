@@ -619,6 +619,17 @@ class LiveLayer:
             self._presence_fairs.add(subscriber.fair_id)
             self._wake.set()
 
+    async def redis_reachable(self, seconds: float) -> bool:
+        """Whether Redis answers a PING within ``seconds`` (True without Redis)."""
+        if self._redis is None:
+            return True
+        try:
+            async with asyncio.timeout(seconds):
+                await self._redis.ping()
+        except Exception:
+            return False
+        return True
+
     def client_count(self) -> int:
         return sum(len(subscribers) for subscribers in self._subscribers.values())
 

@@ -7,11 +7,15 @@ personal data.
 from __future__ import annotations
 
 import logging
+import socket
+import time
 from urllib.parse import urlencode
 
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
 from jobfair.services.errors import DomainError
@@ -31,7 +35,31 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_failed",
     429: "too_many_requests",
+    503: "unavailable",
 }
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER = 5
+# asyncpg's errors for a server that is away, restarting or refusing connections, by
+# class name (anywhere in the chain) so this module does not import the driver.
+_UNREACHABLE_NAMES = {
+    "PostgresConnectionError",
+    "ConnectionDoesNotExistError",
+    "CannotConnectNowError",
+    "TooManyConnectionsError",
+    "AdminShutdownError",
+    "CrashShutdownError",
+    "ConnectionFailureError",
+}
+_OUTAGE_WORDS = (
+    "locked",
+    "unable to open",
+    "disk i/o",
+    "connection",
+    "server closed",
+    "terminat",
+    "shutting down",
+    "starting up",
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -109,6 +137,78 @@ async def server_error(request: Request, exc: Exception) -> Response:
     for name, value in security_headers(secure=secure).items():
         response.headers.setdefault(name, value)
     return response
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached (refused, gone, restarting,
+    out of connections, SQLite locked for too long): the request could succeed later,
+    so it is a 503, not a 500."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionError | TimeoutError | socket.gaierror):
+            return True
+        if isinstance(seen, sa_exc.InterfaceError | sa_exc.TimeoutError):
+            return True
+        if isinstance(seen, sa_exc.OperationalError):
+            # Not every OperationalError is an outage ("no such table" is a bug).
+            text = str(seen.orig if seen.orig is not None else seen).lower()
+            return any(word in text for word in _OUTAGE_WORDS)
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if any(kind.__name__ in _UNREACHABLE_NAMES for kind in type(seen).__mro__):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+class DatabaseUnavailableMiddleware:
+    """A 503 with ``Retry-After`` (JSON under /api, a page elsewhere) when the database
+    cannot be reached, raised anywhere below (the session lookup included). Answered
+    here, not re-raised: a re-raised error makes the server close the client's
+    keep-alive connection after the answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._warned_at = 0.0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started or not database_unreachable(exc):
+                raise
+            now = time.monotonic()
+            if now - self._warned_at > 30:  # an outage must not flood the log
+                self._warned_at = now
+                logger.warning("database unreachable (%s): answering 503", type(exc).__name__)
+            request = Request(scope, receive)
+            if wants_json(request):
+                response: Response = json_error(
+                    503, "unavailable", "the database is unavailable; try again shortly"
+                )
+            else:
+                response = _page(
+                    request,
+                    503,
+                    i18n.gettext(
+                        "The service is busy or under maintenance. Please try again in a moment."
+                    ),
+                )
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            await response(scope, receive, send)
 
 
 EXCEPTION_HANDLERS = {

@@ -42,4 +42,5 @@ async def test_pages_reference_versioned_assets(client: httpx.AsyncClient) -> No
 
 async def test_health(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "not used"}
