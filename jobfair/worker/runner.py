@@ -107,25 +107,60 @@ class InProcessRunner:
 
 
 class ArqRunner:
-    """Enqueues onto the arq queue in Redis; ``arq jobfair.worker.WorkerSettings`` runs it."""
+    """Enqueues onto the arq queue in Redis; ``arq jobfair.worker.WorkerSettings`` runs it.
 
-    def __init__(self, pool: Any) -> None:
+    A web process must start and serve while Redis is away (the database is the truth;
+    the sweep re-drives whatever was owed): the pool is opened on first use, and again
+    after a failure, at most every ``retry_every`` seconds; an enqueue meanwhile raises,
+    which the unit of work logs after its commit."""
+
+    def __init__(self, pool: Any = None, *, redis_url: str | None = None,
+                 retry_every: float = 2.0) -> None:  # fmt: skip
         self._pool = pool
+        self._redis_url = redis_url
+        self._retry_every = retry_every
+        self._next_try = 0.0
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def connect(cls, redis_url: str) -> ArqRunner:
-        from arq import create_pool
-        from arq.connections import RedisSettings
+        runner = cls(redis_url=redis_url)
+        try:
+            await runner._ensure_pool()
+        except Exception as exc:
+            logger.warning("task queue unreachable at start (%s); will retry", type(exc).__name__)
+        return runner
 
-        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+    async def _ensure_pool(self) -> Any:
+        if self._pool is not None:
+            return self._pool
+        async with self._lock:
+            if self._pool is not None:
+                return self._pool
+            loop = asyncio.get_running_loop()
+            if loop.time() < self._next_try:
+                raise ConnectionError("the task queue is unreachable; retrying shortly")
+            self._next_try = loop.time() + self._retry_every
+            from arq import create_pool
+            from arq.connections import RedisSettings
+
+            assert self._redis_url is not None
+            settings = RedisSettings.from_dsn(self._redis_url)
+            # One quick try: a request must not wait seconds for a queue that is away.
+            settings.conn_timeout = 1
+            settings.conn_retries = 0
+            self._pool = await create_pool(settings)
+            return self._pool
 
     async def enqueue(self, name: str, *, defer_by: float | None = None, **kwargs: Any) -> None:
         if name not in TASKS:
             raise KeyError(f"unknown task {name!r}")
-        await self._pool.enqueue_job(name, _defer_by=defer_by, **kwargs)
+        pool = await self._ensure_pool()
+        await pool.enqueue_job(name, _defer_by=defer_by, **kwargs)
 
     async def close(self) -> None:
-        await self._pool.aclose()
+        if self._pool is not None:
+            await self._pool.aclose()
 
 
 async def start_task_runner(ctx: AppContext) -> TaskRunner:
