@@ -10,10 +10,14 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from jobfair.settings import Settings
+
+# The longest pause between two starts of a worker that lost Redis.
+WORKER_MAX_BACKOFF = 30.0
 
 
 def _print_problems(error: Exception) -> None:
@@ -301,6 +305,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from arq import run_worker
+    from redis.exceptions import RedisError
 
     from jobfair.worker.arq_worker import worker_settings
 
@@ -310,8 +315,19 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    run_worker(worker_settings(settings), burst=args.burst)  # type: ignore[arg-type]
-    return 0
+    backoff = 1.0
+    while True:
+        try:
+            run_worker(worker_settings(settings), burst=args.burst)  # type: ignore[arg-type]
+            return 0
+        except (ConnectionError, OSError, TimeoutError, RedisError) as exc:
+            # Redis went away (or is not up yet): wait and start again instead of
+            # leaving the queue without a worker. Jobs in progress are retried by arq.
+            logging.getLogger("jobfair.worker").warning(
+                "worker lost Redis (%s); starting again in %.0f s", type(exc).__name__, backoff
+            )
+            time.sleep(backoff)
+            backoff = min(backoff * 2, WORKER_MAX_BACKOFF)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
