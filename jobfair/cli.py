@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from jobfair import i18n
 from jobfair.settings import Settings
 
 # The longest pause between two starts of a worker that lost Redis.
@@ -461,7 +462,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    return int(args.handler(settings, args) or 0)
+    # The command line speaks English, as its own messages do, whatever locale the
+    # process last used: the services' refusals are printed in the same language.
+    with i18n.using("en"):
+        return int(args.handler(settings, args) or 0)
 
 
 if __name__ == "__main__":
