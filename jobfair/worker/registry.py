@@ -16,7 +16,12 @@ TASKS: dict[str, TaskFunction] = {}
 
 # Both runners stop a task after TASK_TIMEOUT seconds and try it at most MAX_TRIES times
 # (arq by its own job retries; the in-process runner with RETRY_BACKOFF doubling).
-TASK_TIMEOUT = 600.0  # seconds; report compilation of a national fair is the longest
+# Seconds. The longest task is the report compile: about 25 s for a fair of a million
+# applications on SQLite on a loaded 2-core machine (bench/README.md), milliseconds at
+# Asahan's size. arq re-runs a dead worker's job TASK_TIMEOUT + 10 s after it started
+# (its in-progress key lives that long), so this bound is also how long a job killed
+# with its worker waits: about two minutes, not the ten that 600 s meant.
+TASK_TIMEOUT = 120.0
 MAX_TRIES = 5
 RETRY_BACKOFF = 5.0  # seconds before the second try; doubled for each further one
 

@@ -275,6 +275,18 @@ def test_the_runners_share_timeout_and_tries(settings: Settings) -> None:
     assert compile_function.max_tries == registry.MAX_TRIES
 
 
+def test_a_dead_workers_job_is_retried_within_about_two_minutes(settings: Settings) -> None:
+    """arq keeps a job's in-progress key for the longest function timeout + 10 s: a
+    compile killed with its worker waited over ten minutes (600 s) to run again."""
+    from arq.worker import Worker
+
+    config = worker_settings(settings.with_overrides(redis_url="redis://127.0.0.1:1/0"))
+    worker = Worker(**{**config, "burst": True})
+    assert worker.in_progress_timeout_s <= 130
+    # Still several times the measured compile of a million applications (~25 s).
+    assert all((f.timeout_s or 0) >= 90 for f in config["functions"])
+
+
 # ------------------------------------------------------------------ arq and Redis
 
 
