@@ -206,6 +206,16 @@ async def resolve_api_token(
     return SignedIn(user=user, api_token=row)
 
 
+def token_needs_touch(row: ApiToken, now: datetime) -> bool:
+    """Whether to record a use of the token: at most once per refresh period, so the
+    API's reads rarely write."""
+    return row.last_used_at is None or now - row.last_used_at >= SESSION_REFRESH
+
+
+async def touch_api_token(session: AsyncSession, token_id: int, now: datetime) -> None:
+    await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
 @dataclass(frozen=True)
 class TokenRow:
     """One of a user's API tokens as the account page lists it (never the secret)."""

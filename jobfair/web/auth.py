@@ -146,6 +146,11 @@ class AuthMiddleware:
                 # A wrong or revoked token is an error, never a silent anonymous call.
                 await _json_401(send)
                 return
+            token_row = signed_in.api_token
+            if token_row is not None and auth.token_needs_touch(token_row, now):
+                # "Last used" on the account page, written at most once an hour.
+                async with ctx.unit_of_work() as session:
+                    await auth.touch_api_token(session, token_row.id, now)
         elif self.session_cookie in cookies:
             try:
                 session_token = self.signer.unsign(cookies[self.session_cookie]).decode()

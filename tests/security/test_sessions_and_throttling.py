@@ -331,6 +331,7 @@ async def test_the_account_page_lists_and_revokes_ones_tokens(
     assert page.status_code == 200
     assert "laptop" in page.text and "90 days" in page.text
     assert laptop["token"] not in page.text  # never the secret
+    assert page.text.count("never") == 1  # the laptop token has not been used; the other has
     revoke = f"/account/tokens/{laptop['id']}/revoke"
     # Another user cannot revoke it; the owner can, once.
     refused = await _other_browser.post(revoke, data={"csrf_token": csrf_of(page.text)})
