@@ -162,6 +162,24 @@ def is_unreviewed(status: Any) -> ColumnElement[bool]:
     return status == S.SUBMITTED
 
 
+# ------------------------------------------------------------------ a company's access
+# Which statuses end the company's access to the applicant's contacts and CV: once the
+# applicant withdraws, the company keeps the record of the application (its table row,
+# its history) but no longer sees how to reach the person or their CV.
+ACCESS_ENDED = frozenset({S.WITHDRAWN})
+
+
+def gives_company_access(status: Any) -> ColumnElement[bool]:
+    """An application through which its company may see the applicant's contacts and
+    CV (SQL, for the CV check over every application of the person)."""
+    return status.not_in(ACCESS_ENDED)
+
+
+def company_access_ended(status: str) -> bool:
+    """The same rule for one loaded application."""
+    return status in ACCESS_ENDED
+
+
 class PlacementConfirmation(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"

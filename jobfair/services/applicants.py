@@ -44,6 +44,7 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.accounts import Role
+from jobfair.models.applications import gives_company_access
 from jobfair.reference.disability import DISABILITY_CODES
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.reference.nik import NikError, parse_nik
@@ -594,7 +595,12 @@ async def open_cv(
             select(Recruiter.company_id)
             .join(Booth, Booth.company_id == Recruiter.company_id)
             .join(Application, Application.booth_id == Booth.id)
-            .where(Recruiter.user_id == viewer.id, Application.applicant_id == applicant.id)
+            .where(
+                Recruiter.user_id == viewer.id,
+                Application.applicant_id == applicant.id,
+                # Withdrawn everywhere at this company: its access has ended.
+                gives_company_access(Application.status),
+            )
             .limit(1)
         )
         if company_id is None:

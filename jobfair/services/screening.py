@@ -65,6 +65,7 @@ from jobfair.models.applications import (
     TRANSITIONS,
     ApplicationStatus,
     PlacementConfirmation,
+    company_access_ended,
     is_answerable,
     is_answered,
     is_waiting,
@@ -380,6 +381,8 @@ class Detail:
     notes: list[tuple[str, str, datetime]]  # author, body, when
     events: list[ApplicationEvent]
     disability_kinds: list[str]
+    # The applicant withdrew: contacts and CV are no longer shown (the page says why).
+    access_ended: bool = False
 
 
 async def application_detail(session: AsyncSession, user: User, application_id: int) -> Detail:
@@ -413,13 +416,15 @@ async def application_detail(session: AsyncSession, user: User, application_id: 
             .order_by(ApplicationEvent.id)
         )
     )
+    ended = company_access_ended(application.status)
     return Detail(
-        email=person.email if person else None,
-        phone=person.phone if person else None,
+        email=person.email if person and not ended else None,
+        phone=person.phone if person and not ended else None,
         skills=applicant.skills,
         institution=applicant.institution,
         education_major=applicant.education_major,
-        has_cv=has_cv,
+        has_cv=has_cv and not ended,
+        access_ended=ended,
         notes=notes,
         events=events,
         disability_kinds=[k for k in applicant.disability_kinds.split(",") if k],
