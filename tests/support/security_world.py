@@ -321,7 +321,8 @@ async def build_world(app: Starlette) -> World:
         async with ctx.unit_of_work() as session:
             user = await session.get(User, user_ids[role])
             assert user is not None
-            raw, _row = await auth.start_session(session, user, now)
+            raw, session_row = await auth.start_session(session, user, now)
+            session_secret = session_row.csrf_token
             # Tokens come from the service: POST /api/v1/tokens verifies an argon2 hash
             # (~0.3 s) per call; the sign-in tests drive that endpoint itself.
             token, token_row = await auth.create_api_token(session, user, "matrix")
@@ -346,7 +347,8 @@ async def build_world(app: Starlette) -> World:
                 }
             ),
             api=world.client(headers={"Authorization": f"Bearer {token}"}),
-            csrf=csrf_for(settings.secret_key, csrf_cookie),
+            # The form token of this session: bound to its own CSRF secret.
+            csrf=csrf_for(settings.secret_key, csrf_cookie, session_secret),
             token=token,
             token_id=token_id,
         )
