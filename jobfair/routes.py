@@ -24,6 +24,7 @@ from jobfair.web import (
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
 from jobfair.web.api import openapi
+from jobfair.web.api import organiser as api_organiser
 from jobfair.web.api import public as api_public
 from jobfair.web.api import reports as api_reports
 
@@ -313,6 +314,18 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                     api_reports.request_compile,
                     methods=["POST"],
                     name="report_compile",
+                ),
+                Route(
+                    "/fairs/{slug}/close",
+                    api_organiser.close_fair,
+                    methods=["POST"],
+                    name="fair_close",
+                ),
+                Route(
+                    "/fairs/{slug}/deadline",
+                    api_organiser.move_deadline,
+                    methods=["POST"],
+                    name="fair_deadline",
                 ),
                 Route("/tokens", api_applicant.create_token, methods=["POST"], name="tokens"),
                 Route(

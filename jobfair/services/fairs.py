@@ -682,6 +682,29 @@ async def move_fair_deadline(
     return fair
 
 
+async def move_deadline_to(
+    session: AsyncSession, user: User, slug: str, decisions_close_at: datetime, now: datetime
+) -> Fair:
+    """A new decision deadline given as a moment with its offset (the API's
+    ``decisions_close_at``); refusals name that field."""
+    fair = await authority.scoped_fair(session, user, slug)
+    try:
+        move_deadline(
+            session,
+            fair,
+            decision_deadline=decisions_close_at.astimezone(UTC),
+            now=now,
+            actor_user_id=user.id,
+        )
+    except WindowRefused as error:
+        message = _field_messages()["decision_deadline"]
+        raise ValidationFailed(error.message, fields={"decisions_close_at": message}) from None
+    except ValidationFailed as error:
+        fields = {"decisions_close_at": error.fields.get("decision_deadline", error.message)}
+        raise ValidationFailed(error.message, fields=fields) from None
+    return fair
+
+
 async def extend_fair(
     session: AsyncSession,
     user: User,
