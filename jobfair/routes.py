@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.convertors import IntegerConvertor, register_url_convertor
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, Router, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from jobfair.services.numbers import ID_DIGITS
@@ -38,6 +39,12 @@ class IdConvertor(IntegerConvertor):
 
 
 register_url_convertor("int", IdConvertor())
+
+
+def route_paths(static_dir: Path) -> Callable[..., str]:
+    """Route name → path, for a process that serves no HTTP (the worker, a script)."""
+    router = Router(routes=build_routes(static_dir))
+    return lambda name, **params: str(router.url_path_for(name, **params))
 
 
 def build_routes(static_dir: Path) -> list[BaseRoute]:

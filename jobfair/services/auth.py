@@ -294,9 +294,10 @@ async def disable_user(
 
 
 async def request_password_reset(
-    session: AsyncSession, email: str, now: datetime, *, base_url: str
+    session: AsyncSession, email: str, now: datetime, *, reset_page: str
 ) -> None:
-    """Mail a reset link when an active account has this e-mail. The answer to the
+    """Mail a reset link (``reset_page``: the page's absolute address, from the caller)
+    when an active account has this e-mail. The answer to the
     requester is the same either way, so the form tells nobody who is registered."""
     user = await session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active or not user.email:
@@ -307,7 +308,7 @@ async def request_password_reset(
     )
     session.add(reset)
     await session.flush()
-    link = f"{base_url.rstrip('/')}/password/reset?token={raw}"
+    link = f"{reset_page}?token={raw}"
     body = i18n.gettext(
         "Someone asked to reset the password of your job fair account.\n\n"
         "To choose a new password, open this link within one hour:\n%(link)s\n\n"

@@ -278,8 +278,10 @@ async def team(
 
 
 async def invite(
-    session: AsyncSession, user: User, email: str, now: datetime, *, base_url: str
+    session: AsyncSession, user: User, email: str, now: datetime, *, join_page: str
 ) -> CompanyInvitation:
+    """Invite a recruiter; ``join_page`` is the join page's absolute address (from the
+    caller: services know no routes)."""
     member = await membership(session, user)
     if member.role != RecruiterRole.OWNER:
         raise PermissionDenied(gettext("Only the company's owner can do this."))
@@ -303,7 +305,7 @@ async def invite(
     )
     session.add(invitation)
     await session.flush()
-    link = f"{base_url.rstrip('/')}/company/join?token={raw}"
+    link = f"{join_page}?token={raw}"
     await queue_mail(
         session,
         to_address=email,

@@ -65,7 +65,7 @@ async def add_staff(
     password: str,
     now: datetime,
     *,
-    base_url: str,
+    reset_page: str,
 ) -> User:
     """Add an organiser (or, by an admin, an admin): with an initial password, or with
     an invitation link to choose one (the password-reset link, valid for a week)."""
@@ -112,13 +112,15 @@ async def add_staff(
         raise Conflict(message, fields={"email": message}) from None
     created.created_at = now
     if invite:
-        await _invite(session, user, created, now, base_url=base_url)
+        await _invite(session, user, created, now, reset_page=reset_page)
     return created
 
 
 async def _invite(
-    session: AsyncSession, actor: User, invited: User, now: datetime, *, base_url: str
+    session: AsyncSession, actor: User, invited: User, now: datetime, *, reset_page: str
 ) -> None:
+    """Mail a link to choose a password: ``reset_page`` is the absolute address of the
+    password-reset page, given by the caller (services know no routes)."""
     raw = auth.new_token()
     reset = PasswordReset(
         token_hash=token_hash(raw),
@@ -128,7 +130,7 @@ async def _invite(
     )
     session.add(reset)
     await session.flush()
-    link = f"{base_url.rstrip('/')}/password/reset?token={raw}"
+    link = f"{reset_page}?token={raw}"
     body = gettext(
         "You have been added as an organiser of the virtual job fair.\n\n"
         "To choose your password, open this link within seven days:\n%(link)s\n\n"

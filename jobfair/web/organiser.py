@@ -9,11 +9,10 @@ and leaves an audit row.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import N_, gettext
@@ -29,6 +28,7 @@ from jobfair.services.numbers import whole_number
 from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
 from jobfair.web.htmx import render
+from jobfair.web.links import see_other
 
 STAFF = (Role.ORGANISER, Role.ADMIN)
 # Notices after a redirect, by the ``done`` query value (never free text in the URL).
@@ -172,9 +172,7 @@ async def fair_create(request: Request) -> Response:
             errors=error.fields,
             status_code=error.status,
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + "?done=created", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": "created"}, slug=slug)
 
 
 async def _fair_page(
@@ -256,9 +254,7 @@ async def fair_update(request: Request) -> Response:
             errors=error.fields or {"form": error.message},
             status_code=error.status,
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + "?done=saved", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": "saved"}, slug=slug)
 
 
 async def _fair_action(request: Request, done: str, action: Any) -> Response:
@@ -276,9 +272,7 @@ async def _fair_action(request: Request, done: str, action: Any) -> Response:
         return await _fair_page(
             request, errors=error.fields, problem=error.message, status_code=error.status
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": done}, slug=slug)
 
 
 async def fair_publish(request: Request) -> Response:
@@ -370,8 +364,8 @@ async def decide(request: Request) -> Response:
         message = gettext("Saved.")
     except ValidationFailed as error:
         message = next(iter(error.fields.values()), error.message)
-    target = request.url_for("organiser:queue", slug=request.path_params["slug"]).path
-    return RedirectResponse(f"{target}?result={quote(message)}", status_code=303)
+    slug = request.path_params["slug"]
+    return see_other(request, "organiser:queue", {"result": message}, slug=slug)
 
 
 # --------------------------------------------------------------------- companies
@@ -429,8 +423,8 @@ async def company_decide(request: Request) -> Response:
         errors = {f"reason-{company_id}": error.fields.get("reason", error.message)}
         return await _companies_page(request, errors=errors, status_code=422)
     status = _company_status(request)
-    target = request.url_for("organiser:companies").path + "?done=saved"
-    return RedirectResponse(target + (f"&status={status}" if status else ""), status_code=303)
+    query = {"done": "saved", **({"status": status} if status else {})}
+    return see_other(request, "organiser:companies", query)
 
 
 # ------------------------------------------------------------------------- users
@@ -488,7 +482,7 @@ async def user_create(request: Request) -> Response:
                 values,
                 str(form.get("password", "")),
                 ctx.now(),
-                base_url=ctx.settings.base_url,
+                reset_page=ctx.link_for("account:reset"),
             )
     except DomainError as error:
         if error.status == 404:
@@ -501,9 +495,7 @@ async def user_create(request: Request) -> Response:
             status_code=error.status,
         )
     done = "invited" if values.get("mode") == "invite" else "added"
-    return RedirectResponse(
-        request.url_for("organiser:users").path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:users", {"done": done})
 
 
 async def user_active(request: Request) -> Response:
@@ -521,9 +513,7 @@ async def user_active(request: Request) -> Response:
             raise
         return await _users_page(request, problem=error.message, status_code=error.status)
     done = "enabled" if active else "disabled"
-    return RedirectResponse(
-        request.url_for("organiser:users").path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:users", {"done": done})
 
 
 # ------------------------------------------------------------------------- audit

@@ -34,7 +34,7 @@ async def test_add_organisers_with_a_password_or_an_invitation(ctx: AppContext) 
     values = {"full_name": "Rina Petugas", "email": "Rina@Disnaker.test", "mode": "password"}
     async with ctx.unit_of_work() as session:
         created = await staff.add_staff(
-            session, me, values, factories.PASSWORD, NOW, base_url="http://x"
+            session, me, values, factories.PASSWORD, NOW, reset_page="http://x/password/reset"
         )
         created_id = created.id
     async with ctx.read() as session:
@@ -48,7 +48,7 @@ async def test_add_organisers_with_a_password_or_an_invitation(ctx: AppContext) 
             {"full_name": "Andi", "email": "andi@disnaker.test", "mode": "invite"},
             "",
             NOW,
-            base_url="http://jobfair.test",
+            reset_page="http://jobfair.test/password/reset",
         )
         invited_id = invited.id
     async with ctx.read() as session:
@@ -76,21 +76,21 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
                 {**good, "email": "bukan-email", "full_name": ""},
                 "pendek",
                 NOW,
-                base_url="http://x",
+                reset_page="http://x/password/reset",
             )
         assert set(caught.value.fields) == {"email", "full_name", "password"}
         with pytest.raises(PermissionDenied):
             await staff.add_staff(
-                session, me, {**good, "role": "admin"}, factories.PASSWORD, NOW, base_url="x"
+                session, me, {**good, "role": "admin"}, factories.PASSWORD, NOW, reset_page="x"
             )
         with pytest.raises(ValidationFailed) as no_office:
-            await staff.add_staff(session, admin, good, factories.PASSWORD, NOW, base_url="x")
+            await staff.add_staff(session, admin, good, factories.PASSWORD, NOW, reset_page="x")
         assert "office" in no_office.value.fields
     async with ctx.unit_of_work() as session:
-        await staff.add_staff(session, me, good, factories.PASSWORD, NOW, base_url="x")
+        await staff.add_staff(session, me, good, factories.PASSWORD, NOW, reset_page="x")
     async with ctx.unit_of_work() as session:
         with pytest.raises(Conflict) as taken:
-            await staff.add_staff(session, me, good, factories.PASSWORD, NOW, base_url="x")
+            await staff.add_staff(session, me, good, factories.PASSWORD, NOW, reset_page="x")
         assert "email" in taken.value.fields
     async with ctx.unit_of_work() as session:
         new_admin = await staff.add_staff(
@@ -99,7 +99,7 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
             {**good, "email": "boss@disnaker.test", "role": "admin"},
             factories.PASSWORD,
             NOW,
-            base_url="x",
+            reset_page="x",
         )
         assert new_admin.role == "admin" and new_admin.office_id is None
 
