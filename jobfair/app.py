@@ -38,6 +38,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ctx = AppContext.create(settings, clock=clock)
         app.state.ctx = ctx
+        ctx.paths = lambda name, **params: str(app.url_path_for(name, **params))
         ctx.live = LiveLayer.create(
             redis_url=settings.redis_url,
             namespace=settings.redis_namespace,

@@ -38,6 +38,10 @@ class AppContext:
     live: LiveLayer | None = None
     # SQLite: this process's writers queue on this lock (see UnitOfWork); None elsewhere.
     write_lock: asyncio.Lock | None = None
+    # The path of a route by its name (``me:applications``), from the route table; set
+    # where the table is built (the web app, the worker). Services never import routes or
+    # write paths: their callers hand them links made here.
+    paths: Callable[..., str] | None = None
 
     @classmethod
     def create(
@@ -67,6 +71,16 @@ class AppContext:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def path_for(self, name: str, /, **params: Any) -> str:
+        """The path of the route ``name``, e.g. ``path_for("me:application", application_id=3)``."""
+        if self.paths is None:
+            raise RuntimeError(f"no route table in this process to find {name!r}")
+        return self.paths(name, **params)
+
+    def link_for(self, name: str, /, **params: Any) -> str:
+        """The absolute link (``base_url`` and path) for e-mails."""
+        return self.settings.base_url.rstrip("/") + self.path_for(name, **params)
 
     async def close(self) -> None:
         await self.engine.dispose()

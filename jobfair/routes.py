@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.convertors import IntegerConvertor, register_url_convertor
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, Router, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from jobfair.services.numbers import ID_DIGITS
@@ -24,6 +25,7 @@ from jobfair.web import (
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
 from jobfair.web.api import openapi
+from jobfair.web.api import organiser as api_organiser
 from jobfair.web.api import public as api_public
 from jobfair.web.api import reports as api_reports
 
@@ -37,6 +39,12 @@ class IdConvertor(IntegerConvertor):
 
 
 register_url_convertor("int", IdConvertor())
+
+
+def route_paths(static_dir: Path) -> Callable[..., str]:
+    """Route name → path, for a process that serves no HTTP (the worker, a script)."""
+    router = Router(routes=build_routes(static_dir))
+    return lambda name, **params: str(router.url_path_for(name, **params))
 
 
 def build_routes(static_dir: Path) -> list[BaseRoute]:
@@ -313,6 +321,18 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                     api_reports.request_compile,
                     methods=["POST"],
                     name="report_compile",
+                ),
+                Route(
+                    "/fairs/{slug}/close",
+                    api_organiser.close_fair,
+                    methods=["POST"],
+                    name="fair_close",
+                ),
+                Route(
+                    "/fairs/{slug}/deadline",
+                    api_organiser.move_deadline,
+                    methods=["POST"],
+                    name="fair_deadline",
                 ),
                 Route("/tokens", api_applicant.create_token, methods=["POST"], name="tokens"),
                 Route(

@@ -30,7 +30,7 @@ from jobfair.reference.kbli import is_valid_kbli
 from jobfair.reference.nik import MAX_AGE, MIN_AGE
 from jobfair.reference.regions import is_regency, provinces
 from jobfair.services.errors import ValidationFailed
-from jobfair.services.fairs import check_window
+from jobfair.services.fair_window import check_window
 from jobfair.services.formats import is_email, is_http_url
 
 FORMAT_VERSION = 1

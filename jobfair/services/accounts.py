@@ -10,15 +10,11 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import RecruiterRole
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
-from jobfair.services.formats import is_email
+from jobfair.services.formats import is_email, normalise_email
 from jobfair.services.identity import hash_password
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def check_email(email: str) -> str | None:

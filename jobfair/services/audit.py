@@ -1,12 +1,29 @@
-"""Recording audited actions (``fair.published``, ``booth.approved``, ``cv.viewed``…)."""
+"""The audit log: recording audited actions (``fair.published``, ``booth.approved``,
+``cv.viewed``…) and the organiser console's scoped, filtered view of it."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, ClassVar
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.models import AuditLog
+from jobfair.i18n import gettext
+from jobfair.models import AuditLog, Fair, User
+from jobfair.services import authority
+from jobfair.services.formats import normalise_email, text
+from jobfair.services.numbers import whole_number
+
+AUDIT_PAGE = 50
+# The audit viewer's dates and times are in WIB: one zone for a log spanning offices.
+AUDIT_ZONE = "Asia/Jakarta"
 
 
 def record(
@@ -30,3 +47,181 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+# ------------------------------------------------------------------------ viewer
+
+
+def _optional_number(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    value = whole_number(raw)
+    if value is None:
+        raise ValueError("not a whole number")
+    return value
+
+
+def _optional_day(raw: Any) -> date | None:
+    # date.fromisoformat, not pydantic's lax parsing (which reads digits as a timestamp).
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, date):
+        return raw
+    return date.fromisoformat(raw)
+
+
+def _page(raw: Any) -> int:
+    """A page number never fails: anything but 1…99,999 is the first page."""
+    return whole_number(raw, minimum=1, maximum=99_999) or 1
+
+
+class AuditFilters(BaseModel):
+    """The viewer's filters, read from a query string by :meth:`parse`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: Annotated[int | None, BeforeValidator(_optional_number)] = None
+    date_from: Annotated[date | None, BeforeValidator(_optional_day)] = None
+    date_to: Annotated[date | None, BeforeValidator(_optional_day)] = None
+    page: Annotated[int, BeforeValidator(_page)] = 1
+
+    # Longest text kept per filter; longer input is cut, not refused.
+    LIMITS: ClassVar[dict[str, int]] = {"actor": 254, "action": 64, "object_type": 32}
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, value: str) -> str:
+        if value and "@" not in value and whole_number(value, minimum=1) is None:
+            raise ValueError("an e-mail address or a user number")
+        return value
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[a-z_.]+", value):
+            raise ValueError("an action id")
+        return value
+
+    @field_validator("object_type")
+    @classmethod
+    def _object_type(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[a-z_]+", value):
+            raise ValueError("an object type")
+        return value
+
+    @staticmethod
+    def _messages() -> dict[str, str]:
+        """The form's words per refused filter (pydantic's own are English and technical)."""
+        return {
+            "actor": gettext("Enter an e-mail address or a user number."),
+            "action": gettext("An action looks like booth. or fair.published."),
+            "object_type": gettext("An object type looks like fair, booth or user."),
+            "object_id": gettext("Enter a number."),
+            "date_from": gettext("Enter a date, for example 2026-11-03."),
+            "date_to": gettext("Enter a date, for example 2026-11-03."),
+        }
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str]]:
+        """Filters from a query string; a bad filter is dropped with a message."""
+        raw: dict[str, Any] = {
+            key: text(params.get(key))
+            for key in ("actor", "action", "object_type", "object_id", "date_from", "date_to")
+        }
+        raw["page"] = text(params.get("page"))
+        for key, limit in cls.LIMITS.items():
+            raw[key] = raw[key][:limit]
+        errors: dict[str, str] = {}
+        messages = cls._messages()
+        try:
+            filters = cls.model_validate(raw)
+        except ValidationError as error:
+            for problem in error.errors():
+                key = str(problem["loc"][0])
+                errors[key] = messages[key]
+                raw.pop(key)
+            filters = cls.model_validate(raw)
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            errors["date_to"] = gettext("The end date is before the start date.")
+            filters = filters.model_copy(update={"date_to": None})
+        return filters, errors
+
+    def query_string(self, page: int) -> str:
+        values = {
+            "actor": self.actor,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": "" if self.object_id is None else str(self.object_id),
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+        }
+        values = {key: value for key, value in values.items() if value}
+        values["page"] = str(page)
+        return urlencode(values)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditLog
+    actor_email: str | None
+    fair_slug: str | None
+
+
+def _audit_scope(user: User) -> Any:
+    """What an organiser may read: entries of the office's fairs, and entries with no
+    fair by or about the office's own staff."""
+    office_fairs = select(Fair.id).where(Fair.office_id == user.office_id)
+    office_staff = select(User.id).where(User.office_id == user.office_id)
+    return or_(
+        AuditLog.fair_id.in_(office_fairs),
+        and_(
+            AuditLog.fair_id.is_(None),
+            or_(
+                AuditLog.actor_user_id.in_(office_staff),
+                and_(AuditLog.object_type == "user", AuditLog.object_id.in_(office_staff)),
+            ),
+        ),
+    )
+
+
+async def audit_entries(
+    session: AsyncSession, user: User, filters: AuditFilters
+) -> tuple[list[AuditRow], bool]:
+    """One page of the audit log, newest first, and whether an older page follows."""
+    if authority.without_office(user):
+        return [], False
+    actor = User.__table__.alias("actor")
+    query = (
+        select(AuditLog, actor.c.email, Fair.slug)
+        .outerjoin(actor, actor.c.id == AuditLog.actor_user_id)
+        .outerjoin(Fair, Fair.id == AuditLog.fair_id)
+    )
+    if not authority.is_admin(user):
+        query = query.where(_audit_scope(user))
+    if (actor_id := whole_number(filters.actor, minimum=1)) is not None:
+        query = query.where(AuditLog.actor_user_id == actor_id)
+    elif filters.actor:
+        query = query.where(actor.c.email == normalise_email(filters.actor))
+    if filters.action:
+        query = query.where(AuditLog.action.startswith(filters.action, autoescape=True))
+    if filters.object_type:
+        query = query.where(AuditLog.object_type == filters.object_type)
+    if filters.object_id is not None:
+        query = query.where(AuditLog.object_id == filters.object_id)
+    zone = ZoneInfo(AUDIT_ZONE)
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time(0), tzinfo=zone).astimezone(UTC)
+        query = query.where(AuditLog.at >= start)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(0), tzinfo=zone)
+        query = query.where(AuditLog.at < end.astimezone(UTC))
+    found = await session.execute(
+        query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(AUDIT_PAGE + 1)
+        .offset((filters.page - 1) * AUDIT_PAGE)
+    )
+    rows = [AuditRow(entry, email, slug) for entry, email, slug in found]
+    return rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE

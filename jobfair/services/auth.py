@@ -29,6 +29,9 @@ SESSION_ABSOLUTE = timedelta(days=30)
 # A session's expiry slides forward at most this often, so reads rarely write.
 SESSION_REFRESH = timedelta(hours=1)
 RESET_LIFETIME = timedelta(hours=1)
+# Every invitation (to a company's team, to an organiser account) stays valid a week;
+# the invitation e-mails say so.
+INVITATION_LIFETIME = timedelta(days=7)
 # Verified against when no user matches, so a wrong e-mail costs as long as a wrong
 # password and the timing does not tell which accounts exist.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
@@ -304,9 +307,10 @@ async def disable_user(
 
 
 async def request_password_reset(
-    session: AsyncSession, email: str, now: datetime, *, base_url: str
+    session: AsyncSession, email: str, now: datetime, *, reset_page: str
 ) -> None:
-    """Mail a reset link when an active account has this e-mail. The answer to the
+    """Mail a reset link (``reset_page``: the page's absolute address, from the caller)
+    when an active account has this e-mail. The answer to the
     requester is the same either way, so the form tells nobody who is registered."""
     user = await session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active or not user.email:
@@ -317,7 +321,7 @@ async def request_password_reset(
     )
     session.add(reset)
     await session.flush()
-    link = f"{base_url.rstrip('/')}/password/reset?token={raw}"
+    link = f"{reset_page}?token={raw}"
     body = i18n.gettext(
         "Someone asked to reset the password of your job fair account.\n\n"
         "To choose a new password, open this link within one hour:\n%(link)s\n\n"

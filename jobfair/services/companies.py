@@ -12,13 +12,13 @@ import io
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,9 +44,10 @@ from jobfair.reference.kbji import is_valid_kbji
 from jobfair.reference.kbli import is_valid_kbli, kbli_section
 from jobfair.reference.nik import MAX_AGE, MIN_AGE
 from jobfair.reference.regions import is_regency
-from jobfair.services import audit
+from jobfair.services import audit, authority
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import normalise_phone, password_error
+from jobfair.services.auth import INVITATION_LIFETIME, normalise_phone, password_error
+from jobfair.services.authority import organiser_may
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -66,7 +67,6 @@ LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 4000
 LOGO_MAX_PIXELS = LOGO_MAX_SIDE * LOGO_MAX_SIDE
 LOGO_TYPES = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-INVITATION_LIFETIME = timedelta(days=7)
 
 
 def _int(data: Mapping[str, Any], name: str) -> int | str | None:
@@ -282,8 +282,10 @@ async def team(
 
 
 async def invite(
-    session: AsyncSession, user: User, email: str, now: datetime, *, base_url: str
+    session: AsyncSession, user: User, email: str, now: datetime, *, join_page: str
 ) -> CompanyInvitation:
+    """Invite a recruiter; ``join_page`` is the join page's absolute address (from the
+    caller: services know no routes)."""
     member = await membership(session, user)
     if member.role != RecruiterRole.OWNER:
         raise PermissionDenied(gettext("Only the company's owner can do this."))
@@ -307,7 +309,7 @@ async def invite(
     )
     session.add(invitation)
     await session.flush()
-    link = f"{base_url.rstrip('/')}/company/join?token={raw}"
+    link = f"{join_page}?token={raw}"
     await queue_mail(
         session,
         to_address=email,
@@ -555,27 +557,6 @@ async def store_logo(
         fair_id=booth.fair_id,
     )
     return booth
-
-
-def organiser_may(user: User, fair: Fair) -> None:
-    """Organisers act on their office's fairs, admins on every fair; for anyone else
-    the fair does not exist (404, never revealing another office's fairs)."""
-    if user.role == Role.ADMIN:
-        return
-    if user.role != Role.ORGANISER or user.office_id != fair.office_id:
-        raise NotFound(gettext("We could not find that page."))
-
-
-async def organiser_fair(session: AsyncSession, user: User, slug: str) -> Fair:
-    """The fair with ``slug`` (drafts included) for an organiser of its office or an
-    admin. Other roles: forbidden; an unknown fair or another office's: not found."""
-    if user.role not in (Role.ORGANISER, Role.ADMIN):
-        raise PermissionDenied(gettext("You are not allowed to do that."))
-    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
-    if fair is None:
-        raise NotFound(gettext("We could not find that page."))
-    organiser_may(user, fair)
-    return fair
 
 
 def _decision_reason(approve: bool, reason: str | None) -> str | None:
@@ -870,3 +851,88 @@ async def booth_vacancies(
         )
     )
     return booth, vacancies
+
+
+# ------------------------------------------------ the organiser console's companies
+
+# One page of the console's company list.
+COMPANIES_PAGE = 50
+
+
+@dataclass
+class CompanyRow:
+    company: Company
+    booths: list[tuple[Booth, Fair]] = field(default_factory=list)
+
+
+def company_query(user: User, status: str | None) -> Select[tuple[Company]]:
+    """Companies ``user`` may see: an organiser those that asked for a booth in one of
+    the office's fairs, an admin every company."""
+    query = select(Company)
+    if not authority.is_admin(user):
+        query = query.where(
+            Company.id.in_(
+                select(Booth.company_id)
+                .join(Fair, Fair.id == Booth.fair_id)
+                .where(Fair.office_id == user.office_id)
+            )
+        )
+    if status:
+        query = query.where(Company.verification == status)
+    return query
+
+
+async def list_companies(
+    session: AsyncSession, user: User, status: str | None, page: int = 1
+) -> tuple[list[CompanyRow], bool]:
+    """One page of visible companies, newest first, each with its booths in the visible
+    fairs; and whether another page follows."""
+    if status not in {None, *(s.value for s in CompanyVerification)}:
+        status = None
+    found = list(
+        await session.scalars(
+            company_query(user, status)
+            .order_by(Company.created_at.desc(), Company.id.desc())
+            .limit(COMPANIES_PAGE + 1)
+            .offset((page - 1) * COMPANIES_PAGE)
+        )
+    )
+    more = len(found) > COMPANIES_PAGE
+    rows = {company.id: CompanyRow(company) for company in found[:COMPANIES_PAGE]}
+    if rows:
+        booths = await session.execute(
+            select(Booth, Fair)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .where(Booth.company_id.in_(rows), Fair.id.in_(authority.scoped_fairs(user)))
+            .order_by(Fair.opens_at.desc())
+        )
+        for booth, fair in booths:
+            rows[booth.company_id].booths.append((booth, fair))
+    return list(rows.values()), more
+
+
+async def decide_company(
+    session: AsyncSession,
+    user: User,
+    company_id: int,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> Company:
+    """Verify a company (its identity and registration are real) or reject it with a
+    reason its recruiters see."""
+    company = await session.scalar(company_query(user, None).where(Company.id == company_id))
+    if company is None:
+        raise authority.not_found()
+    reason = _decision_reason(approve, reason)
+    company.verification = CompanyVerification.VERIFIED if approve else CompanyVerification.REJECTED
+    company.verification_reason = reason
+    company.verified_at = now
+    audit.record(
+        session,
+        "company.verified" if approve else "company.rejected",
+        object_type="company",
+        object_id=company.id,
+        actor_user_id=user.id,
+    )
+    return company

@@ -1,27 +1,53 @@
-"""Fairs: the lifecycle (draft → published → cancelled, extend) and public counts.
+"""Fairs: the lifecycle (draft → published → cancelled, extend, close early, move the
+deadline), public counts, and the organiser console's fair pages and forms.
 
 Upcoming / open / closed is never stored: ``Fair.phase(now)`` derives it from the
 window, so a fair opens and closes on time without any task running.
+
+Console actions are scoped by :mod:`jobfair.services.authority` (another office's fair
+answers 404). Fair fields obey the rules of the ``events/`` files
+(:func:`jobfair.definitions.schema.check_fair_table`); the form helpers here only turn
+form text into the values a file would hold and word the problems for the form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import enqueue_after_commit
+from jobfair.definitions.schema import FairDefinition, check_fair_table
 from jobfair.i18n import gettext
-from jobfair.models import Application, Booth, Fair, Placement, Vacancy
+from jobfair.models import (
+    Application,
+    Booth,
+    Company,
+    Fair,
+    FairHostRegency,
+    LabourOffice,
+    Placement,
+    User,
+    Vacancy,
+)
 from jobfair.models.applications import PlacementConfirmation
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification
-from jobfair.services import audit
-from jobfair.services.errors import Conflict, NotFound, ValidationFailed
+from jobfair.services import audit, authority, companies
+from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.fair_window import WindowRefused, check_window
+from jobfair.services.formats import text
+from jobfair.services.numbers import whole_number
+
+MOMENTS = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
+# Wall times as a datetime-local input sends them (seconds optional).
+LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -131,32 +157,6 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
         )
         for fair_id in ids
     }
-
-
-class WindowRefused(ValidationFailed):
-    """The window rule refused the dates; its field messages name the keys of a
-    definition file, which the console words its own way."""
-
-
-def check_window(
-    *,
-    registration_opens_at: datetime | None,
-    opens_at: datetime | None,
-    closes_at: datetime | None,
-    decision_deadline: datetime | None,
-) -> None:
-    """The window rule shared by the console and the events/ loader (which passes None
-    for a moment it could not read, so the others are still checked). Field messages
-    name the keys of a definition file; the console shows its own text per field."""
-    fields: dict[str, str] = {}
-    if opens_at and closes_at and opens_at >= closes_at:
-        fields["closes_at"] = "must be after opens_at"
-    if registration_opens_at and opens_at and registration_opens_at > opens_at:
-        fields["registration_opens_at"] = "must not be after opens_at"
-    if decision_deadline and closes_at and decision_deadline < closes_at:
-        fields["decision_deadline"] = "must not be before closes_at"
-    if fields:
-        raise WindowRefused(gettext("The fair's dates do not fit together."), fields=fields)
 
 
 def schedule_report(session: AsyncSession, fair: Fair, now: datetime) -> None:
@@ -317,3 +317,433 @@ def extend(
         fair_id=fair.id,
         data={"from": previous.isoformat(), "to": closes_at.isoformat()},
     )
+
+
+# ----------------------------------------------------------------- console home
+
+
+@dataclass(frozen=True)
+class FairRow:
+    fair: Fair
+    phase: FairPhase
+    counts: FairCounts
+    booths_waiting: int = 0
+    vacancies_waiting: int = 0
+
+
+@dataclass(frozen=True)
+class ConsoleHome:
+    fairs: list[FairRow]
+    companies_waiting: int
+    booths_waiting: int
+    vacancies_waiting: int
+
+
+async def _waiting_by_fair(
+    session: AsyncSession, fair_ids: Sequence[int]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Booth requests and vacancies awaiting verification per fair (the queue's work)."""
+    if not fair_ids:
+        return {}, {}
+    booths = dict(
+        (
+            await session.execute(
+                select(Booth.fair_id, func.count())
+                .where(Booth.fair_id.in_(fair_ids), Booth.status == BoothStatus.REQUESTED)
+                .group_by(Booth.fair_id)
+            )
+        ).all()
+    )
+    vacancies = dict(
+        (
+            await session.execute(
+                select(Vacancy.fair_id, func.count())
+                .where(
+                    Vacancy.fair_id.in_(fair_ids),
+                    Vacancy.verification == VacancyVerification.PENDING,
+                )
+                .group_by(Vacancy.fair_id)
+            )
+        ).all()
+    )
+    return booths, vacancies
+
+
+async def console_home(session: AsyncSession, user: User, now: datetime) -> ConsoleHome:
+    query = select(Fair).order_by(Fair.opens_at.desc(), Fair.id.desc())
+    if not authority.is_admin(user):
+        query = query.where(Fair.office_id == user.office_id)
+    fair_list = list(await session.scalars(query))
+    ids = [fair.id for fair in fair_list]
+    counts = await fair_counts(session, ids)
+    booths, vacancies = await _waiting_by_fair(session, ids)
+    rows = [
+        FairRow(
+            fair=fair,
+            phase=fair.phase(now),
+            counts=counts[fair.id],
+            booths_waiting=booths.get(fair.id, 0),
+            vacancies_waiting=vacancies.get(fair.id, 0),
+        )
+        for fair in fair_list
+    ]
+    companies_waiting = await session.scalar(
+        companies.company_query(user, CompanyVerification.PENDING)
+        .with_only_columns(func.count(distinct(Company.id)))
+        .order_by(None)
+    )
+    return ConsoleHome(
+        fairs=rows,
+        companies_waiting=companies_waiting or 0,
+        booths_waiting=sum(booths.values()),
+        vacancies_waiting=sum(vacancies.values()),
+    )
+
+
+async def fair_overview(session: AsyncSession, user: User, slug: str, now: datetime) -> FairRow:
+    fair = await authority.scoped_fair(session, user, slug)
+    counts = await fair_counts(session, [fair.id])
+    booths, vacancies = await _waiting_by_fair(session, [fair.id])
+    return FairRow(
+        fair=fair,
+        phase=fair.phase(now),
+        counts=counts[fair.id],
+        booths_waiting=booths.get(fair.id, 0),
+        vacancies_waiting=vacancies.get(fair.id, 0),
+    )
+
+
+# ------------------------------------------------------------------ fair forms
+
+
+def _field_messages() -> dict[str, str]:
+    """The form's words for each field the definition rules refuse (the rules' own
+    messages name TOML keys, which mean nothing to someone filling in a form)."""
+    return {
+        "slug": gettext(
+            "Use lower-case letters, digits and single hyphens (at most 80 characters)."
+        ),
+        "name": gettext("Enter the fair's name (at most 200 characters)."),
+        "description": gettext("At most %(limit)s characters.", limit=5000),
+        "timezone": gettext("Choose WIB, WITA or WIT."),
+        "registration_opens_at": gettext("Registration must open no later than the fair."),
+        "opens_at": gettext("Enter when the fair opens."),
+        "closes_at": gettext("The fair must close after it opens."),
+        "decision_deadline": gettext("The decision deadline cannot be before the fair closes."),
+        "host_regency_codes": gettext("Choose regencies or cities from the list, each once."),
+        "local_hiring_target": gettext("Enter a percentage from 0 to 100, or leave it empty."),
+        "application_cap": gettext("Enter a number from 1 to 100, or leave it empty for no limit."),
+    }
+
+
+def local_input(fair: Fair, moment: datetime) -> str:
+    """A stored moment as the wall time a datetime-local input shows."""
+    return fair.local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def fair_form_values(fair: Fair) -> dict[str, str]:
+    values = {
+        "slug": fair.slug,
+        "name": fair.name,
+        "description": fair.description or "",
+        "timezone": fair.timezone,
+        "local_hiring_target": (
+            "" if fair.local_hiring_target is None else str(fair.local_hiring_target)
+        ),
+        "application_cap": "" if fair.application_cap is None else str(fair.application_cap),
+    }
+    values.update({key: local_input(fair, getattr(fair, key)) for key in MOMENTS})
+    return values
+
+
+def _moment_value(raw: str) -> datetime | None:
+    if not LOCAL_MOMENT.match(raw):
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace(" ", "T"))
+    except ValueError:
+        return None
+
+
+def _number(raw: str) -> int | None:
+    return int(raw) if re.fullmatch(r"-?\d{1,6}", raw) else None
+
+
+def check_fair_form(
+    values: Mapping[str, Any], hosts: Sequence[str]
+) -> tuple[FairDefinition | None, dict[str, str]]:
+    """Form text → the ``[fair]`` table a definition file would hold, checked by the
+    same rules; problems come back worded for the form, one per field."""
+    errors: dict[str, str] = {}
+    table: dict[str, Any] = {"status": FairStatus.DRAFT}
+    for key in ("slug", "name", "description", "timezone"):
+        table[key] = text(values.get(key))
+    for key in MOMENTS:
+        raw = text(values.get(key))
+        if not raw:
+            continue
+        moment = _moment_value(raw)
+        if moment is None:
+            errors[key] = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
+        else:
+            table[key] = moment
+    for key in ("local_hiring_target", "application_cap"):
+        raw = text(values.get(key))
+        if not raw:
+            continue
+        number = _number(raw)
+        if number is None:
+            errors[key] = _field_messages()[key]
+        else:
+            table[key] = number
+    table["host_regency_codes"] = list(hosts)
+    definition, problems = check_fair_table(table)
+    messages = _field_messages()
+    for key, message in problems.items():
+        errors.setdefault(key, messages.get(key, message))
+    return (None if errors else definition), errors
+
+
+def _apply(fair: Fair, definition: FairDefinition) -> list[str]:
+    """Copy a checked definition onto ``fair``; the names of the fields that changed."""
+    changed: list[str] = []
+    for key in (
+        "name",
+        "timezone",
+        *MOMENTS,
+        "local_hiring_target",
+        "application_cap",
+    ):
+        value = getattr(definition, key)
+        if getattr(fair, key) != value:
+            setattr(fair, key, value)
+            changed.append(key)
+    description = definition.description or ""
+    if (fair.description or "") != description:
+        fair.description = description
+        changed.append("description")
+    wanted = list(definition.host_regency_codes)
+    if fair.host_regency_codes != wanted:
+        kept = [host for host in fair.host_regencies if host.regency_code in wanted]
+        known = {host.regency_code for host in kept}
+        fair.host_regencies = kept + [
+            FairHostRegency(regency_code=code) for code in wanted if code not in known
+        ]
+        changed.append("host_regency_codes")
+    return changed
+
+
+async def create_fair(
+    session: AsyncSession,
+    user: User,
+    values: Mapping[str, Any],
+    hosts: Sequence[str],
+    now: datetime,
+) -> Fair:
+    """A draft fair in the organiser's office (an admin names the office)."""
+    definition, errors = check_fair_form(values, hosts)
+    office_id: int | None = user.office_id
+    if authority.is_admin(user):
+        raw = text(values.get("office"))
+        office_id = whole_number(raw, minimum=1)
+        if office_id is None or await session.get(LabourOffice, office_id) is None:
+            errors["office"] = gettext("Choose the labour office that runs the fair.")
+    elif office_id is None:
+        raise PermissionDenied(gettext("You are not allowed to do that."))
+    if errors or definition is None:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    if await session.scalar(select(Fair.id).where(Fair.slug == definition.slug)):
+        message = gettext("Another fair already uses this address.")
+        raise Conflict(message, fields={"slug": message})
+    fair = Fair(
+        office_id=office_id,
+        slug=definition.slug,
+        name=definition.name,
+        description="",
+        timezone=definition.timezone,
+        registration_opens_at=definition.registration_opens_at,
+        opens_at=definition.opens_at,
+        closes_at=definition.closes_at,
+        decision_deadline=definition.decision_deadline,
+        status=FairStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    fair.host_regencies = []
+    _apply(fair, definition)
+    session.add(fair)
+    await session.flush()
+    audit.record(
+        session,
+        "fair.created",
+        object_type="fair",
+        object_id=fair.id,
+        actor_user_id=user.id,
+        fair_id=fair.id,
+    )
+    return fair
+
+
+async def update_fair(
+    session: AsyncSession,
+    user: User,
+    slug: str,
+    values: Mapping[str, Any],
+    hosts: Sequence[str],
+    now: datetime,
+) -> Fair:
+    """Change a fair's settings. The address (slug) stays. Once published, its timezone
+    and window stay too: companies and applicants plan by them, and the only move left
+    is :func:`extend_fair` (later, never earlier)."""
+    fair = await authority.scoped_fair(session, user, slug)
+    if fair.status == FairStatus.CANCELLED:
+        raise Conflict(gettext("A cancelled fair cannot be changed."))
+    data = {**values, "slug": fair.slug}
+    if fair.status == FairStatus.PUBLISHED:
+        data.update(fair_form_values(fair))
+        data.update({key: text(values.get(key)) for key in ("name", "description")})
+        for key in ("local_hiring_target", "application_cap"):
+            data[key] = text(values.get(key))
+    definition, errors = check_fair_form(data, hosts)
+    if errors or definition is None:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    changed = _apply(fair, definition)
+    if changed:
+        fair.updated_at = now
+        audit.record(
+            session,
+            "fair.updated",
+            object_type="fair",
+            object_id=fair.id,
+            actor_user_id=user.id,
+            fair_id=fair.id,
+            data={"fields": changed},
+        )
+    return fair
+
+
+async def publish_fair(session: AsyncSession, user: User, slug: str, now: datetime) -> Fair:
+    fair = await authority.scoped_fair(session, user, slug)
+    if fair.status == FairStatus.PUBLISHED:
+        raise Conflict(gettext("The fair is already published."))
+    publish(session, fair, now=now, actor_user_id=user.id)
+    return fair
+
+
+async def cancel_fair(
+    session: AsyncSession, user: User, slug: str, confirmed: bool, now: datetime
+) -> Fair:
+    fair = await authority.scoped_fair(session, user, slug)
+    if fair.status == FairStatus.CANCELLED:
+        raise Conflict(gettext("The fair is already cancelled."))
+    if not confirmed:
+        message = gettext("Tick the box to confirm that the fair is cancelled.")
+        raise ValidationFailed(message, fields={"confirm": message})
+    cancel(session, fair, now=now, actor_user_id=user.id)
+    return fair
+
+
+async def close_fair_early(
+    session: AsyncSession, user: User, slug: str, confirmed: bool, now: datetime
+) -> Fair:
+    fair = await authority.scoped_fair(session, user, slug)
+    if not confirmed:
+        message = gettext("Tick the box to confirm that the fair closes now.")
+        raise ValidationFailed(message, fields={"confirm_close": message})
+    close_early(session, fair, now=now, actor_user_id=user.id)
+    return fair
+
+
+async def move_fair_deadline(
+    session: AsyncSession, user: User, slug: str, decision_deadline: str, now: datetime
+) -> Fair:
+    """A new decision deadline, typed in the fair's local time."""
+    fair = await authority.scoped_fair(session, user, slug)
+    raw = decision_deadline.strip()
+    moment = _moment_value(raw) if raw else None
+    if moment is None:
+        message = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
+        raise ValidationFailed(gettext("Please check the form."), fields={"new_deadline": message})
+    try:
+        move_deadline(
+            session,
+            fair,
+            decision_deadline=moment.replace(tzinfo=fair.zone).astimezone(UTC),
+            now=now,
+            actor_user_id=user.id,
+        )
+    except WindowRefused as error:
+        # The window rule names the file's keys; the console says it in its own words.
+        message = _field_messages()["decision_deadline"]
+        raise ValidationFailed(error.message, fields={"new_deadline": message}) from None
+    except ValidationFailed as error:
+        fields = {"new_deadline": error.fields.get("decision_deadline", error.message)}
+        raise ValidationFailed(error.message, fields=fields) from None
+    return fair
+
+
+async def move_deadline_to(
+    session: AsyncSession, user: User, slug: str, decisions_close_at: datetime, now: datetime
+) -> Fair:
+    """A new decision deadline given as a moment with its offset (the API's
+    ``decisions_close_at``); refusals name that field."""
+    fair = await authority.scoped_fair(session, user, slug)
+    try:
+        move_deadline(
+            session,
+            fair,
+            decision_deadline=decisions_close_at.astimezone(UTC),
+            now=now,
+            actor_user_id=user.id,
+        )
+    except WindowRefused as error:
+        message = _field_messages()["decision_deadline"]
+        raise ValidationFailed(error.message, fields={"decisions_close_at": message}) from None
+    except ValidationFailed as error:
+        fields = {"decisions_close_at": error.fields.get("decision_deadline", error.message)}
+        raise ValidationFailed(error.message, fields=fields) from None
+    return fair
+
+
+async def extend_fair(
+    session: AsyncSession,
+    user: User,
+    slug: str,
+    closes_at: str,
+    decision_deadline: str,
+    now: datetime,
+) -> Fair:
+    """Close later; the decision deadline keeps its distance unless given."""
+    fair = await authority.scoped_fair(session, user, slug)
+    errors: dict[str, str] = {}
+    moments: dict[str, datetime | None] = {}
+    for key, raw in (
+        ("closes_at", closes_at.strip()),
+        ("decision_deadline", decision_deadline.strip()),
+    ):
+        moment = _moment_value(raw) if raw else None
+        if raw and moment is None:
+            errors[key] = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
+        moments[key] = moment.replace(tzinfo=fair.zone).astimezone(UTC) if moment else None
+    if moments["closes_at"] is None and "closes_at" not in errors:
+        errors["closes_at"] = gettext("Enter the new closing time.")
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    assert moments["closes_at"] is not None
+    try:
+        extend(
+            session,
+            fair,
+            closes_at=moments["closes_at"],
+            decision_deadline=moments["decision_deadline"],
+            now=now,
+            actor_user_id=user.id,
+        )
+    except ValidationFailed as error:
+        messages = {
+            "closes_at": gettext("The new close must be later than the current close."),
+            "decision_deadline": _field_messages()["decision_deadline"],
+        }
+        fields = {key: messages.get(key, message) for key, message in error.fields.items()}
+        raise ValidationFailed(error.message, fields=fields) from None
+    return fair

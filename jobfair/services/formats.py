@@ -13,6 +13,11 @@ def is_email(value: str) -> bool:
     return len(value) <= 254 and EMAIL_PATTERN.match(value) is not None
 
 
+def normalise_email(email: str) -> str:
+    """The form an e-mail address is stored and compared in."""
+    return email.strip().lower()
+
+
 def is_http_url(value: str) -> bool:
     return len(value) <= 300 and HTTP_URL.match(value) is not None
 

@@ -20,8 +20,8 @@ from jobfair.models.applications import is_answerable, is_answered, is_unreviewe
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
+from jobfair.services.authority import scoped_fair
 from jobfair.services.catalogue import find_booth
-from jobfair.services.companies import organiser_fair
 from jobfair.services.errors import PermissionDenied
 from jobfair.services.fairs import fair_counts, get_fair
 
@@ -224,7 +224,7 @@ async def watch_target(
     if organiser:
         if user is None:
             raise PermissionDenied("the organiser channel needs an organiser session")
-        fair = await organiser_fair(session, user, fair_slug)
+        fair = await scoped_fair(session, user, fair_slug)
         return WatchTarget(fair.id, fair.slug, organiser=True)
     fair = await get_fair(session, fair_slug)
     if booth_company is None:

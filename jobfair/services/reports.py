@@ -17,7 +17,7 @@ from jobfair.i18n import N_, gettext
 from jobfair.models import Fair, FairReport, User
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.services import audit
-from jobfair.services.companies import organiser_fair
+from jobfair.services.authority import scoped_fair
 from jobfair.services.errors import Conflict, NotFound
 from jobfair.services.fairs import get_fair
 
@@ -56,7 +56,7 @@ class ReportRead:
 async def request_compile(session: AsyncSession, user: User, slug: str, now: datetime) -> Fair:
     """Queue a new report version of a published fair (after the commit). Before the
     close it is provisional; the scheduled compile at the close still runs."""
-    fair = await organiser_fair(session, user, slug)
+    fair = await scoped_fair(session, user, slug)
     if fair.status != FairStatus.PUBLISHED:
         raise Conflict(gettext("Only a published fair has a report."))
     audit.record(
@@ -87,7 +87,7 @@ async def latest_report(
 ) -> ReportRead:
     """The newest report of the fair (or ``version``) for an organiser of its office or
     an admin; anyone else, an unknown fair or an unknown version: NotFound."""
-    fair = await organiser_fair(session, user, slug)
+    fair = await scoped_fair(session, user, slug)
     versions = [
         (number, compiled_at)
         for number, compiled_at in await session.execute(

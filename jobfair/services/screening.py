@@ -795,7 +795,12 @@ def _status_words(status: str) -> str:
 
 
 async def deliver_due(
-    session: AsyncSession, now: datetime, *, company_id: int | None = None, base_url: str = ""
+    session: AsyncSession,
+    now: datetime,
+    *,
+    company_id: int | None = None,
+    base_url: str = "",
+    applications_path: str = "",
 ) -> int:
     """Deliver every scheduled decision that is due; one message per applicant. Safe to
     run twice: delivered events are no longer due."""
@@ -831,7 +836,9 @@ async def deliver_due(
     await session.flush()
     for fair_id in {application.fair_id for _event, application in rows}:
         signals.fair_changed(session, fair_id)
-    await _tell_applicants(session, per_applicant, now, base_url=base_url)
+    await _tell_applicants(
+        session, per_applicant, now, base_url=base_url, applications_path=applications_path
+    )
     return len(rows)
 
 
@@ -841,6 +848,7 @@ async def _tell_applicants(
     now: datetime,
     *,
     base_url: str,
+    applications_path: str,
     intro: str = N_("Companies have answered your applications:"),
 ) -> None:
     """One in-app message and one e-mail per applicant, in the applicant's language."""
@@ -890,7 +898,7 @@ async def _tell_applicants(
                     "",
                     gettext(
                         "See the details in your account: %(link)s",
-                        link=base_url.rstrip("/") + "/me/applications",
+                        link=base_url.rstrip("/") + applications_path,
                     ),
                 ]
             )
@@ -899,7 +907,7 @@ async def _tell_applicants(
                 "user_id": user.id,
                 "subject": subject,
                 "body": body,
-                "link": "/me/applications",
+                "link": applications_path or None,
                 "created_at": now,
             }
         )
@@ -938,7 +946,12 @@ async def _tell_applicants(
 
 
 async def close_unanswered(
-    session: AsyncSession, fair_id: int, now: datetime, *, base_url: str = ""
+    session: AsyncSession,
+    fair_id: int,
+    now: datetime,
+    *,
+    base_url: str = "",
+    applications_path: str = "",
 ) -> int:
     """At the decision deadline every open application is closed, by what the applicant
     was told: never answered (sent or seen only) becomes ``unanswered``; answered but not
@@ -983,6 +996,7 @@ async def close_unanswered(
         per_applicant,
         now,
         base_url=base_url,
+        applications_path=applications_path,
         intro=N_("The fair's decision deadline has passed. Your open applications are closed:"),
     )
     audit.record(

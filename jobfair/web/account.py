@@ -25,6 +25,7 @@ from jobfair.web.auth import (
     sign_out,
 )
 from jobfair.web.htmx import render
+from jobfair.web.links import path_for, see_other
 
 
 def _ctx(request: Request) -> AppContext:
@@ -39,12 +40,13 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def home_for(role: str) -> str:
+    """The route name of the page a role lands on after signing in."""
     return {
-        Role.APPLICANT: "/me",
-        Role.RECRUITER: "/company",
-        Role.ORGANISER: "/organiser",
-        Role.ADMIN: "/organiser",
-    }.get(role, "/")
+        Role.APPLICANT: "me:home",
+        Role.RECRUITER: "company:home",
+        Role.ORGANISER: "organiser:home",
+        Role.ADMIN: "organiser:home",
+    }.get(role, "public:fairs")
 
 
 # ----------------------------------------------------------------------- sign in
@@ -52,7 +54,7 @@ def home_for(role: str) -> str:
 
 async def login_page(request: Request) -> Response:
     if current(request):
-        return RedirectResponse(home_for(current(request).user.role), status_code=303)  # type: ignore[union-attr]
+        return see_other(request, home_for(current(request).user.role))  # type: ignore[union-attr]
     return render(
         request,
         "pages/account/login.html",
@@ -85,7 +87,7 @@ async def login_submit(request: Request) -> Response:
             status_code=error.status,
         )
     sign_in(request, raw)
-    return RedirectResponse(next_path or home_for(role), status_code=303)
+    return RedirectResponse(next_path or path_for(request, home_for(role)), status_code=303)
 
 
 async def logout(request: Request) -> Response:
@@ -96,7 +98,7 @@ async def logout(request: Request) -> Response:
         async with ctx.unit_of_work() as session:
             await auth.end_session(session, state.session_token, ctx.now())
     sign_out(request)
-    return RedirectResponse("/", status_code=303)
+    return see_other(request, "public:fairs")
 
 
 # ---------------------------------------------------------------- password reset
@@ -112,7 +114,9 @@ async def forgot_submit(request: Request) -> Response:
     await limit(request, "reset:address")
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        await auth.request_password_reset(session, email, ctx.now(), base_url=ctx.settings.base_url)
+        await auth.request_password_reset(
+            session, email, ctx.now(), reset_page=ctx.link_for("account:reset")
+        )
     # The same answer whether or not the address is registered.
     return render(request, "pages/account/forgot.html", {"sent": True, "email": email})
 
@@ -151,7 +155,7 @@ async def reset_submit(request: Request) -> Response:
             {"valid": error.status != 404, "errors": error.fields or {"password": error.message}},
             status_code=error.status,
         )
-    response = RedirectResponse("/login?reset=1", status_code=303)
+    response = see_other(request, "account:login", {"reset": "1"})
     RESET_TOKEN.forget(request, response)
     return response
 
@@ -190,7 +194,7 @@ def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dic
 async def register_page(request: Request) -> Response:
     signed_in = current(request)
     if signed_in:
-        return RedirectResponse(home_for(signed_in.user.role), status_code=303)
+        return see_other(request, home_for(signed_in.user.role))
     return render(request, "pages/account/register.html", _registration_context({}, {}))
 
 
@@ -219,7 +223,7 @@ async def register_submit(request: Request) -> Response:
             status_code=error.status,
         )
     sign_in(request, raw)
-    return RedirectResponse("/me?welcome=1", status_code=303)
+    return see_other(request, "me:home", {"welcome": "1"})
 
 
 async def regency_options(request: Request) -> Response:

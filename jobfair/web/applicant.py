@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
@@ -20,6 +20,7 @@ from jobfair.services.numbers import whole_number
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, require, sign_out
 from jobfair.web.htmx import render
+from jobfair.web.links import see_other
 
 # Multipart overhead allowed on top of the CV itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -111,7 +112,7 @@ async def profile_submit(request: Request) -> Response:
             await applicants.update_profile(session, signed_in.user, values, ctx.now())
     except DomainError as error:
         return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
-    return RedirectResponse("/me?profile=1", status_code=303)
+    return see_other(request, "me:home", {"profile": "1"})
 
 
 def _too_big(request: Request) -> bool:
@@ -139,7 +140,7 @@ async def cv_upload(request: Request) -> Response:
     except DomainError as error:
         message = (error.fields or {}).get("file", error.message)
         return await _home(request, cv_error=message, status_code=error.status)
-    return RedirectResponse("/me?cv=1", status_code=303)
+    return see_other(request, "me:home", {"cv": "1"})
 
 
 def cv_response(cv_file: applicants.CvFile) -> Response:
@@ -200,7 +201,7 @@ async def withdraw(request: Request) -> Response:
     application_id = request.path_params["application_id"]
     async with ctx.unit_of_work() as session:
         await applications.withdraw(session, signed_in.user, application_id, ctx.now())
-    return RedirectResponse(f"/me/applications/{application_id}", status_code=303)
+    return see_other(request, "me:application", application_id=application_id)
 
 
 async def notifications_page(request: Request) -> Response:
@@ -216,7 +217,7 @@ async def notifications_read(request: Request) -> Response:
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await applications.mark_read(session, signed_in.user, ctx.now())
-    return RedirectResponse("/me/notifications", status_code=303)
+    return see_other(request, "me:notifications")
 
 
 async def my_data(request: Request) -> Response:
@@ -261,7 +262,7 @@ async def delete_submit(request: Request) -> Response:
             status_code=error.status,
         )
     sign_out(request)
-    return RedirectResponse("/?deleted=1", status_code=303)
+    return see_other(request, "public:fairs", {"deleted": "1"})
 
 
 # --------------------------------------------------------------------- applying
@@ -319,4 +320,4 @@ async def apply(request: Request) -> Response:
         if error.status == 404:
             raise
         return await _vacancy_page(request, error=error.message, status_code=error.status)
-    return RedirectResponse(f"/me/applications/{application_id}?sent=1", status_code=303)
+    return see_other(request, "me:application", {"sent": "1"}, application_id=application_id)

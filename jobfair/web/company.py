@@ -37,6 +37,7 @@ from jobfair.web.auth import (
     sign_in,
 )
 from jobfair.web.htmx import render
+from jobfair.web.links import see_other
 from jobfair.web.live import page_counters
 
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
@@ -63,7 +64,7 @@ def _common() -> dict[str, Any]:
 
 async def register_page(request: Request) -> Response:
     if current(request):
-        return RedirectResponse("/company", status_code=303)
+        return see_other(request, "company:home")
     return render(
         request,
         "pages/company/register.html",
@@ -98,7 +99,7 @@ async def register_submit(request: Request) -> Response:
             status_code=error.status,
         )
     sign_in(request, raw)
-    return RedirectResponse("/company?welcome=1", status_code=303)
+    return see_other(request, "company:home", {"welcome": "1"})
 
 
 # --------------------------------------------------------------------- dashboard
@@ -146,7 +147,7 @@ async def request_booth(request: Request) -> Response:
             session, signed_in.user, str(form.get("fair", "")), ctx.now()
         )
         booth_id = booth.id
-    return RedirectResponse(f"/company/booths/{booth_id}", status_code=303)
+    return see_other(request, "company:booth", booth_id=booth_id)
 
 
 # ------------------------------------------------------------------------ booths
@@ -189,7 +190,7 @@ async def booth_submit(request: Request) -> Response:
             await companies.update_booth(session, signed_in.user, booth_id, _values(form))
     except ValidationFailed as error:
         return await _booth_page(request, errors=error.fields, status_code=error.status)
-    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+    return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
 
 
 async def logo_upload(request: Request) -> Response:
@@ -219,7 +220,7 @@ async def logo_upload(request: Request) -> Response:
         return await _booth_page(
             request, errors=error.fields or {"logo": error.message}, status_code=error.status
         )
-    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+    return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
 
 
 async def logo_file(request: Request) -> Response:
@@ -312,7 +313,7 @@ async def vacancy_create(request: Request) -> Response:
         return _vacancy_form(
             request, booth, None, values, error.fields, error.status if error.fields else 200
         )
-    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+    return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
 
 
 async def vacancy_edit(request: Request) -> Response:
@@ -348,7 +349,7 @@ async def vacancy_update(request: Request) -> Response:
         return _vacancy_form(
             request, booth, vacancy, values, error.fields, error.status if error.fields else 200
         )
-    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+    return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
 
 
 async def vacancy_close(request: Request) -> Response:
@@ -360,7 +361,7 @@ async def vacancy_close(request: Request) -> Response:
             session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
         )
         booth_id = vacancy.booth_id
-    return RedirectResponse(f"/company/booths/{booth_id}?saved=1", status_code=303)
+    return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
 
 
 # --------------------------------------------------------------------- screening
@@ -535,7 +536,7 @@ async def release(request: Request) -> Response:
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await screening.release(session, signed_in.user, ctx.now())
-    return RedirectResponse("/company/applications", status_code=303)
+    return see_other(request, "company:applications")
 
 
 async def undo(request: Request) -> Response:
@@ -544,7 +545,7 @@ async def undo(request: Request) -> Response:
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await screening.undo_release(session, signed_in.user, ctx.now())
-    return RedirectResponse("/company/applications", status_code=303)
+    return see_other(request, "company:applications")
 
 
 async def application_page(request: Request) -> Response:
@@ -584,7 +585,7 @@ async def application_note(request: Request) -> Response:
             await screening.add_note(
                 session, signed_in.user, application_id, str(form.get("note", "")), ctx.now()
             )
-    return RedirectResponse(f"/company/applications/{application_id}", status_code=303)
+    return see_other(request, "company:application", application_id=application_id)
 
 
 async def application_cv(request: Request) -> Response:
@@ -625,7 +626,7 @@ async def export(request: Request) -> Response:
                 "Cache-Control": "private, no-store",
             },
         )
-    return RedirectResponse(f"/company/exports/{job_id}", status_code=303)
+    return see_other(request, "company:export_job", job_id=job_id)
 
 
 async def export_status(request: Request) -> Response:
@@ -690,7 +691,7 @@ async def team_invite(request: Request) -> Response:
                 signed_in.user,
                 str(form.get("email", "")),
                 ctx.now(),
-                base_url=ctx.settings.base_url,
+                join_page=ctx.link_for("company:join"),
             )
     except (ValidationFailed, DomainError) as error:
         if error.status in (403, 404):
@@ -709,7 +710,7 @@ async def team_invite(request: Request) -> Response:
             },
             status_code=error.status,
         )
-    return RedirectResponse("/company/team?sent=1", status_code=303)
+    return see_other(request, "company:team", {"sent": "1"})
 
 
 async def join_page(request: Request) -> Response:
@@ -752,7 +753,7 @@ async def join_submit(request: Request) -> Response:
             status_code=error.status,
         )
     sign_in(request, raw)
-    response = RedirectResponse("/company", status_code=303)
+    response = see_other(request, "company:home")
     JOIN_TOKEN.forget(request, response)
     return response
 
@@ -774,4 +775,4 @@ async def placement_answer(request: Request) -> Response:
             ctx.now(),
             str(form.get("reason", "")).strip() or None,
         )
-    return RedirectResponse(f"/me/applications/{application_id}", status_code=303)
+    return see_other(request, "me:application", application_id=application_id)

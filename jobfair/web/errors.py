@@ -88,7 +88,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         return json_error(exc.status, exc.code, exc.message, exc.fields)
     if isinstance(exc, LoginRequired):
         # Only the path goes into ``next``: never a query that might hold a token.
-        target = "/login?" + urlencode({"next": request.url.path})
+        target = request.url_for("account:login").path + "?" + urlencode({"next": request.url.path})
         return RedirectResponse(target, status_code=303)
     if exc.status in (401, 413, 415, 422, 429) or (exc.status == 403 and exc.message):
         return _page(request, exc.status, exc.message)

@@ -9,11 +9,10 @@ and leaves an audit row.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import N_, gettext
@@ -21,14 +20,15 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import CompanyVerification
 from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairStatus
 from jobfair.reference import regions
-from jobfair.services import companies, organiser
+from jobfair.services import audit, authority, companies, fairs, staff
+from jobfair.services.audit import AuditFilters
 from jobfair.services.auth import SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
 from jobfair.services.numbers import whole_number
-from jobfair.services.organiser import AuditFilters
 from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
 from jobfair.web.htmx import render
+from jobfair.web.links import see_other
 
 STAFF = (Role.ORGANISER, Role.ADMIN)
 # Notices after a redirect, by the ``done`` query value (never free text in the URL).
@@ -76,11 +76,11 @@ async def home(request: Request) -> Response:
     signed_in = _staff(request)
     ctx = _ctx(request)
     async with ctx.read() as session:
-        console = await organiser.console_home(session, signed_in.user, ctx.now())
+        console = await fairs.console_home(session, signed_in.user, ctx.now())
     return render(
         request,
         "pages/organiser/home.html",
-        {"console": console, "is_admin": organiser.is_admin(signed_in.user)},
+        {"console": console, "is_admin": authority.is_admin(signed_in.user)},
     )
 
 
@@ -117,7 +117,7 @@ async def _fair_form(
 ) -> Response:
     signed_in = _staff(request)
     async with _ctx(request).read() as session:
-        offices = await organiser.offices(session, signed_in.user)
+        offices = await authority.offices(session, signed_in.user)
     return render(
         request,
         "pages/organiser/fair_form.html",
@@ -129,7 +129,7 @@ async def _fair_form(
             "region": region_choices(values, "host"),
             "timezones": [(zone, TIMEZONE_ABBREVIATIONS[zone]) for zone in FAIR_TIMEZONES],
             "offices": offices,
-            "is_admin": organiser.is_admin(signed_in.user),
+            "is_admin": authority.is_admin(signed_in.user),
             "window_locked": fair is not None and fair.status != FairStatus.DRAFT,
         },
         status_code=status_code,
@@ -155,7 +155,7 @@ async def fair_create(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         async with ctx.unit_of_work() as session:
-            fair = await organiser.create_fair(session, signed_in.user, values, hosts, ctx.now())
+            fair = await fairs.create_fair(session, signed_in.user, values, hosts, ctx.now())
             slug = fair.slug
     except ValidationFailed as error:
         return await _fair_form(
@@ -172,9 +172,7 @@ async def fair_create(request: Request) -> Response:
             errors=error.fields,
             status_code=error.status,
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + "?done=created", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": "created"}, slug=slug)
 
 
 async def _fair_page(
@@ -187,7 +185,7 @@ async def _fair_page(
     signed_in = _staff(request)
     ctx = _ctx(request)
     async with ctx.read() as session:
-        row = await organiser.fair_overview(
+        row = await fairs.fair_overview(
             session, signed_in.user, request.path_params["slug"], ctx.now()
         )
     fair = row.fair
@@ -201,9 +199,9 @@ async def _fair_page(
             "problem": problem,
             "notice": _done(request),
             "extend_values": {
-                "closes_at": organiser.local_input(fair, fair.closes_at),
+                "closes_at": fairs.local_input(fair, fair.closes_at),
                 "decision_deadline": "",
-                "new_deadline": organiser.local_input(fair, fair.decision_deadline),
+                "new_deadline": fairs.local_input(fair, fair.decision_deadline),
             },
             "now": ctx.now(),
         },
@@ -218,11 +216,11 @@ async def fair_page(request: Request) -> Response:
 async def fair_edit(request: Request) -> Response:
     signed_in = _staff(request)
     async with _ctx(request).read() as session:
-        fair = await organiser.scoped_fair(session, signed_in.user, request.path_params["slug"])
+        fair = await authority.scoped_fair(session, signed_in.user, request.path_params["slug"])
     return await _fair_form(
         request,
         fair=fair,
-        values=organiser.fair_form_values(fair),
+        values=fairs.fair_form_values(fair),
         hosts=fair.host_regency_codes,
         errors={},
     )
@@ -236,15 +234,15 @@ async def fair_update(request: Request) -> Response:
     ctx = _ctx(request)
     slug = request.path_params["slug"]
     async with ctx.read() as session:
-        fair = await organiser.scoped_fair(session, signed_in.user, slug)
+        fair = await authority.scoped_fair(session, signed_in.user, slug)
     if fair.status != FairStatus.DRAFT:
         # Locked inputs are not sent; show what is stored.
-        values = {**organiser.fair_form_values(fair), **values}
+        values = {**fairs.fair_form_values(fair), **values}
     if form.get("action") in ("regions", "add_host"):
         return await _fair_form(request, fair=fair, values=values, hosts=hosts, errors={})
     try:
         async with ctx.unit_of_work() as session:
-            await organiser.update_fair(session, signed_in.user, slug, values, hosts, ctx.now())
+            await fairs.update_fair(session, signed_in.user, slug, values, hosts, ctx.now())
     except DomainError as error:
         if error.status == 404:
             raise
@@ -256,9 +254,7 @@ async def fair_update(request: Request) -> Response:
             errors=error.fields or {"form": error.message},
             status_code=error.status,
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + "?done=saved", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": "saved"}, slug=slug)
 
 
 async def _fair_action(request: Request, done: str, action: Any) -> Response:
@@ -276,21 +272,19 @@ async def _fair_action(request: Request, done: str, action: Any) -> Response:
         return await _fair_page(
             request, errors=error.fields, problem=error.message, status_code=error.status
         )
-    return RedirectResponse(
-        request.url_for("organiser:fair", slug=slug).path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:fair", {"done": done}, slug=slug)
 
 
 async def fair_publish(request: Request) -> Response:
     async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
-        await organiser.publish_fair(session, user, slug, now)
+        await fairs.publish_fair(session, user, slug, now)
 
     return await _fair_action(request, "published", action)
 
 
 async def fair_extend(request: Request) -> Response:
     async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
-        await organiser.extend_fair(
+        await fairs.extend_fair(
             session,
             user,
             slug,
@@ -304,14 +298,14 @@ async def fair_extend(request: Request) -> Response:
 
 async def fair_close(request: Request) -> Response:
     async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
-        await organiser.close_fair_early(session, user, slug, form.get("confirm") == "yes", now)
+        await fairs.close_fair_early(session, user, slug, form.get("confirm") == "yes", now)
 
     return await _fair_action(request, "closed", action)
 
 
 async def fair_deadline(request: Request) -> Response:
     async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
-        await organiser.move_fair_deadline(
+        await fairs.move_fair_deadline(
             session, user, slug, str(form.get("decision_deadline", ""))[:40], now
         )
 
@@ -320,7 +314,7 @@ async def fair_deadline(request: Request) -> Response:
 
 async def fair_cancel(request: Request) -> Response:
     async def action(session: Any, user: Any, slug: str, form: FormData, now: Any) -> None:
-        await organiser.cancel_fair(session, user, slug, form.get("confirm") == "yes", now)
+        await fairs.cancel_fair(session, user, slug, form.get("confirm") == "yes", now)
 
     return await _fair_action(request, "cancelled", action)
 
@@ -370,8 +364,8 @@ async def decide(request: Request) -> Response:
         message = gettext("Saved.")
     except ValidationFailed as error:
         message = next(iter(error.fields.values()), error.message)
-    target = request.url_for("organiser:queue", slug=request.path_params["slug"]).path
-    return RedirectResponse(f"{target}?result={quote(message)}", status_code=303)
+    slug = request.path_params["slug"]
+    return see_other(request, "organiser:queue", {"result": message}, slug=slug)
 
 
 # --------------------------------------------------------------------- companies
@@ -389,7 +383,7 @@ async def _companies_page(
     status = _company_status(request)
     page = _page_number(request)
     async with _ctx(request).read() as session:
-        rows, more = await organiser.list_companies(session, signed_in.user, status, page)
+        rows, more = await companies.list_companies(session, signed_in.user, status, page)
     return render(
         request,
         "pages/organiser/companies.html",
@@ -417,7 +411,7 @@ async def company_decide(request: Request) -> Response:
     company_id = request.path_params["company_id"]
     try:
         async with ctx.unit_of_work() as session:
-            await organiser.decide_company(
+            await companies.decide_company(
                 session,
                 signed_in.user,
                 company_id,
@@ -429,8 +423,8 @@ async def company_decide(request: Request) -> Response:
         errors = {f"reason-{company_id}": error.fields.get("reason", error.message)}
         return await _companies_page(request, errors=errors, status_code=422)
     status = _company_status(request)
-    target = request.url_for("organiser:companies").path + "?done=saved"
-    return RedirectResponse(target + (f"&status={status}" if status else ""), status_code=303)
+    query = {"done": "saved", **({"status": status} if status else {})}
+    return see_other(request, "organiser:companies", query)
 
 
 # ------------------------------------------------------------------------- users
@@ -446,8 +440,8 @@ async def _users_page(
 ) -> Response:
     signed_in = _staff(request)
     async with _ctx(request).read() as session:
-        staff = await organiser.list_staff(session, signed_in.user)
-        offices = await organiser.offices(session, signed_in.user)
+        people = await staff.list_staff(session, signed_in.user)
+        offices = await authority.offices(session, signed_in.user)
     notices = {
         "added": gettext("The organiser was added."),
         "invited": gettext("The organiser was added and the invitation has been sent."),
@@ -458,13 +452,13 @@ async def _users_page(
         request,
         "pages/organiser/users.html",
         {
-            "staff": staff,
+            "staff": people,
             "offices": offices,
             "values": values or {"role": "organiser", "mode": "invite"},
             "errors": errors or {},
             "problem": problem,
             "notice": notices.get(request.query_params.get("done", "")),
-            "is_admin": organiser.is_admin(signed_in.user),
+            "is_admin": authority.is_admin(signed_in.user),
             "me": signed_in.user.id,
         },
         status_code=status_code,
@@ -482,13 +476,13 @@ async def user_create(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         async with ctx.unit_of_work() as session:
-            await organiser.add_staff(
+            await staff.add_staff(
                 session,
                 signed_in.user,
                 values,
                 str(form.get("password", "")),
                 ctx.now(),
-                base_url=ctx.settings.base_url,
+                reset_page=ctx.link_for("account:reset"),
             )
     except DomainError as error:
         if error.status == 404:
@@ -501,9 +495,7 @@ async def user_create(request: Request) -> Response:
             status_code=error.status,
         )
     done = "invited" if values.get("mode") == "invite" else "added"
-    return RedirectResponse(
-        request.url_for("organiser:users").path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:users", {"done": done})
 
 
 async def user_active(request: Request) -> Response:
@@ -513,7 +505,7 @@ async def user_active(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         async with ctx.unit_of_work() as session:
-            await organiser.set_staff_active(
+            await staff.set_staff_active(
                 session, signed_in.user, request.path_params["user_id"], active, ctx.now()
             )
     except DomainError as error:
@@ -521,9 +513,7 @@ async def user_active(request: Request) -> Response:
             raise
         return await _users_page(request, problem=error.message, status_code=error.status)
     done = "enabled" if active else "disabled"
-    return RedirectResponse(
-        request.url_for("organiser:users").path + f"?done={done}", status_code=303
-    )
+    return see_other(request, "organiser:users", {"done": done})
 
 
 # ------------------------------------------------------------------------- audit
@@ -533,7 +523,7 @@ async def audit_page(request: Request) -> Response:
     signed_in = _staff(request)
     filters, errors = AuditFilters.parse(request.query_params)
     async with _ctx(request).read() as session:
-        rows, more = await organiser.audit_entries(session, signed_in.user, filters)
+        rows, more = await audit.audit_entries(session, signed_in.user, filters)
     return render(
         request,
         "pages/organiser/audit.html",
@@ -546,7 +536,7 @@ async def audit_page(request: Request) -> Response:
                 key: request.query_params.get(key, "")[:254]
                 for key in ("actor", "action", "object_type", "object_id", "date_from", "date_to")
             },
-            "zone": organiser.AUDIT_ZONE,
+            "zone": audit.AUDIT_ZONE,
         },
         fragment="partials/organiser/audit_table.html",
     )

@@ -11,6 +11,7 @@ from arq.worker import func
 
 from jobfair.context import AppContext
 from jobfair.live.layer import LiveLayer
+from jobfair.routes import route_paths
 from jobfair.settings import Settings
 from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
 from jobfair.worker.registry import MAX_TRIES, TASK_TIMEOUT, TASKS, run_task
@@ -37,6 +38,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
     async def on_startup(arq_ctx: dict[str, Any]) -> None:
         app = AppContext.create(settings)
+        # The route table, for the links tasks put in messages (no HTTP served here).
+        app.paths = route_paths(settings.static_dir)
         # Tasks change counters too (released decisions, closed applications): the
         # worker publishes their signals to the web processes through Redis.
         app.live = LiveLayer.create(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, or_
 
 from jobfair.context import AppContext
 from jobfair.models import UserSession
+from jobfair.routes import route_paths
 from jobfair.services import exports, screening
 from jobfair.worker import (
     mail,  # noqa: F401 - registers deliver_mail
@@ -31,12 +33,24 @@ async def purge_expired_sessions(ctx: AppContext) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _path_for(ctx: AppContext, name: str, **params: Any) -> str:
+    # A context made outside the web app and the worker (a script, a test) has no route
+    # table yet: build it from the routes, as the worker does.
+    if ctx.paths is None:
+        ctx.paths = route_paths(ctx.settings.static_dir)
+    return ctx.path_for(name, **params)
+
+
 @task("deliver_decisions")
 async def deliver_decisions(ctx: AppContext, company_id: int | None = None) -> int:
     """Deliver the decisions whose undo window has ended (one company, or all)."""
     async with ctx.unit_of_work() as session:
         return await screening.deliver_due(
-            session, ctx.now(), company_id=company_id, base_url=ctx.settings.base_url
+            session,
+            ctx.now(),
+            company_id=company_id,
+            base_url=ctx.settings.base_url,
+            applications_path=_path_for(ctx, "me:applications"),
         )
 
 
@@ -53,7 +67,11 @@ async def close_unanswered(ctx: AppContext, fair_id: int | None = None) -> int:
     for one in fair_ids:
         async with ctx.unit_of_work() as session:
             closed += await screening.close_unanswered(
-                session, one, ctx.now(), base_url=ctx.settings.base_url
+                session,
+                one,
+                ctx.now(),
+                base_url=ctx.settings.base_url,
+                applications_path=_path_for(ctx, "me:applications"),
             )
     return closed
 

@@ -201,6 +201,16 @@ EXPECTATIONS: dict[str, Rule] = {
     ),
     "GET /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),
     "POST /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}, json={}),
+    # the organiser's fair actions in the API (as the console's close and deadline)
+    "POST /api/v1/fairs/{slug}/close": Rule(
+        OFFICE, {"slug": "fair_a_cancel"}, json={}, owner_also=frozenset({409})
+    ),
+    "POST /api/v1/fairs/{slug}/deadline": Rule(
+        OFFICE,
+        {"slug": "fair_a"},
+        json={"decisions_close_at": "2026-11-30T17:00:00+07:00"},
+        owner_also=frozenset({409, 422}),
+    ),
     "GET /fairs/{slug}/summary": Rule(PUBLIC, {"slug": "fair_closed"}),
     "WEBSOCKET /ws/fairs/{slug}": Rule(
         PUBLIC,

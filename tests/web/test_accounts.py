@@ -298,7 +298,7 @@ async def test_expired_reset_link(client: httpx.AsyncClient, ctx: AppContext, cl
         user = await session.get(User, user_id)
         assert user is not None
         await auth.request_password_reset(
-            session, "ani@example.test", ctx.now(), base_url="http://t"
+            session, "ani@example.test", ctx.now(), reset_page="http://t/password/reset"
         )
     from jobfair.models import PasswordReset
 

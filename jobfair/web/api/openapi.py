@@ -47,6 +47,7 @@ from jobfair.schemas.catalogue import (
     VacancyQuery,
 )
 from jobfair.schemas.errors import Error
+from jobfair.schemas.fairs import DeadlineMove, FairWindow
 from jobfair.schemas.reports import CompileQueued, Report, ReportQuery
 from jobfair.schemas.screening import (
     BulkStageRequest,
@@ -151,6 +152,27 @@ OPERATIONS: tuple[Op, ...] = (
         202,
         CompileQueued,
         (404, 409),
+        auth=True,
+    ),
+    Op(
+        "POST",
+        "/fairs/{slug}/close",
+        "closeFair",
+        "Close the fair now, before its planned close; the decision deadline stays",
+        200,
+        FairWindow,
+        (404, 409),
+        auth=True,
+    ),
+    Op(
+        "POST",
+        "/fairs/{slug}/deadline",
+        "moveFairDeadline",
+        "Move the decision deadline (earlier or later) while it has not passed",
+        200,
+        FairWindow,
+        (404, 409, 422),
+        body=DeadlineMove,
         auth=True,
     ),
     Op(

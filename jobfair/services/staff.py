@@ -1,0 +1,184 @@
+"""The organiser console's accounts: an office's organisers (and, for admins, admins),
+added with a password or invited to choose one, disabled and enabled again.
+
+Scope comes from :mod:`jobfair.services.authority`: an organiser manages the organisers
+of their office, admins are managed by admins.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.i18n import gettext
+from jobfair.models import LabourOffice, PasswordReset, User
+from jobfair.models.accounts import Role
+from jobfair.services import accounts, audit, auth, authority
+from jobfair.services.authority import STAFF_ROLES
+from jobfair.services.errors import Conflict, PermissionDenied, ValidationFailed
+from jobfair.services.formats import text
+from jobfair.services.identity import token_hash
+from jobfair.services.mail import queue_mail
+from jobfair.services.numbers import whole_number
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    user: User
+    office: LabourOffice | None
+
+
+async def list_staff(session: AsyncSession, user: User) -> list[StaffRow]:
+    """The office's organisers (and admins); an admin sees those of every office."""
+    query = (
+        select(User, LabourOffice)
+        .outerjoin(LabourOffice, LabourOffice.id == User.office_id)
+        .where(User.role.in_(STAFF_ROLES))
+        .order_by(LabourOffice.name, User.full_name, User.id)
+    )
+    if authority.without_office(user):
+        return []
+    if not authority.is_admin(user):
+        query = query.where(User.office_id == user.office_id)
+    return [StaffRow(person, office) for person, office in await session.execute(query)]
+
+
+def _user_field_messages() -> dict[str, str]:
+    return {
+        "email": gettext("Enter a valid e-mail address."),
+        "full_name": gettext("Enter the full name (at most 200 characters)."),
+        "office": gettext("Choose the labour office."),
+        "role": gettext("Choose organiser or admin."),
+    }
+
+
+async def add_staff(
+    session: AsyncSession,
+    user: User,
+    values: Mapping[str, Any],
+    password: str,
+    now: datetime,
+    *,
+    reset_page: str,
+) -> User:
+    """Add an organiser (or, by an admin, an admin): with an initial password, or with
+    an invitation link to choose one (the password-reset link, valid for a week)."""
+    errors: dict[str, str] = {}
+    role = text(values.get("role")) or Role.ORGANISER
+    if role not in STAFF_ROLES:
+        errors["role"] = _user_field_messages()["role"]
+    elif role == Role.ADMIN and not authority.is_admin(user):
+        raise PermissionDenied(gettext("Only an admin may add an admin."))
+    invite = values.get("mode") == "invite"
+    office_slug: str | None = None
+    office_id = user.office_id
+    if authority.is_admin(user):
+        raw = text(values.get("office"))
+        office_id = whole_number(raw, minimum=1)
+    office = await session.get(LabourOffice, office_id) if office_id is not None else None
+    if office is not None:
+        office_slug = office.slug
+    elif role == Role.ORGANISER or text(values.get("office")):
+        errors["office"] = _user_field_messages()["office"]
+    if not invite and (message := auth.password_error(password)):
+        errors["password"] = message
+    email = accounts.normalise_email(text(values.get("email")))
+    if accounts.check_email(email):
+        errors["email"] = _user_field_messages()["email"]
+    full_name = " ".join(text(values.get("full_name")).split())
+    if not 1 <= len(full_name) <= 200:
+        errors["full_name"] = _user_field_messages()["full_name"]
+    if errors:
+        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    try:
+        created = await accounts.create_user(
+            session,
+            role=role,
+            email=email,
+            # An invited user's first password is one nobody knows.
+            password=secrets.token_urlsafe(24) if invite else password,
+            full_name=full_name,
+            office_slug=office_slug,
+            actor_user_id=user.id,
+        )
+    except Conflict:
+        message = gettext("This e-mail address already has an account.")
+        raise Conflict(message, fields={"email": message}) from None
+    created.created_at = now
+    if invite:
+        await _invite(session, user, created, now, reset_page=reset_page)
+    return created
+
+
+async def _invite(
+    session: AsyncSession, actor: User, invited: User, now: datetime, *, reset_page: str
+) -> None:
+    """Mail a link to choose a password: ``reset_page`` is the absolute address of the
+    password-reset page, given by the caller (services know no routes)."""
+    raw = auth.new_token()
+    reset = PasswordReset(
+        token_hash=token_hash(raw),
+        user_id=invited.id,
+        created_at=now,
+        expires_at=now + auth.INVITATION_LIFETIME,
+    )
+    session.add(reset)
+    await session.flush()
+    link = f"{reset_page}?token={raw}"
+    body = gettext(
+        "You have been added as an organiser of the virtual job fair.\n\n"
+        "To choose your password, open this link within seven days:\n%(link)s\n\n"
+        "Then sign in with your e-mail address.",
+        link=link,
+    )
+    assert invited.email is not None
+    await queue_mail(
+        session,
+        to_address=invited.email,
+        subject=gettext("Your organiser account"),
+        body=body,
+        dedupe_key=f"organiser-invitation:{reset.id}",
+        user_id=invited.id,
+    )
+    audit.record(
+        session,
+        "user.invited",
+        object_type="user",
+        object_id=invited.id,
+        actor_user_id=actor.id,
+    )
+
+
+async def set_staff_active(
+    session: AsyncSession, user: User, target_id: int, active: bool, now: datetime
+) -> User:
+    """Disable (ending every session and API token) or enable an organiser. An
+    organiser manages the organisers of their office; admins are managed by admins."""
+    target = await session.get(User, target_id)
+    if (
+        target is None
+        or authority.without_office(user)
+        or target.role not in STAFF_ROLES
+        or (not authority.is_admin(user) and target.office_id != user.office_id)
+    ):
+        raise authority.not_found()
+    if target.role == Role.ADMIN and not authority.is_admin(user):
+        raise PermissionDenied(gettext("Only an admin may change an admin."))
+    if target.id == user.id:
+        raise Conflict(gettext("You cannot disable or enable your own account."))
+    if active == target.is_active:
+        return target
+    if not active:
+        return await auth.disable_user(session, target.id, now, actor_user_id=user.id)
+    target.is_active = True
+    target.disabled_at = None
+    audit.record(
+        session, "user.enabled", object_type="user", object_id=target.id, actor_user_id=user.id
+    )
+    return target
