@@ -21,6 +21,7 @@ from jobfair.schemas.codes import (
 )
 from jobfair.services.accounts import MAX_PASSWORD, MIN_PASSWORD
 from jobfair.services.applicants import AK1_PATTERN, TEXT_LIMITS
+from jobfair.services.requirements import EXPERIENCE_MAX
 
 _LOGIN = FieldMessage(N_("Enter a valid e-mail address."))
 
@@ -79,6 +80,9 @@ class _ProfileFields(RequestModel):
     education_major: str | None = _text("education_major")
     institution: str | None = _text("institution")
     graduation_year: int | None = None
+    experience_years: int | None = Field(
+        default=None, ge=0, le=EXPERIENCE_MAX, description="whole years of work; 0 for none"
+    )
     domicile_regency_code: str | None = Field(
         default=None, description="dotted Kemendagri code, e.g. 12.09"
     )
@@ -134,6 +138,7 @@ class Profile(ResponseModel):
     education_major: str | None
     institution: str | None
     graduation_year: int | None
+    experience_years: int | None = Field(description="whole years; null when not said")
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]
@@ -177,6 +182,7 @@ class ExportProfile(ResponseModel):
     education_major: str | None
     institution: str | None
     graduation_year: int | None
+    experience_years: int | None
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]

@@ -61,6 +61,7 @@ from jobfair.services.errors import (
 from jobfair.services.formats import text
 from jobfair.services.identity import NikVault, hash_password, verify_password
 from jobfair.services.numbers import whole_number
+from jobfair.services.requirements import EXPERIENCE_MAX
 
 CV_MAX_BYTES = 2 * 1024 * 1024
 # After a PDF's last ``%%EOF`` only white space and comment lines may follow. Anything
@@ -144,6 +145,18 @@ def _check_common(
             errors["graduation_year"] = gettext("Enter a year such as 2022.")
         else:
             values["graduation_year"] = graduation_year
+    experience = data.get("experience_years")
+    if isinstance(experience, int) and not isinstance(experience, bool):
+        experience = str(experience)
+    if present("experience_years"):
+        raw = text(experience)
+        years = whole_number(raw, minimum=0, maximum=EXPERIENCE_MAX) if raw else None
+        if raw and years is None:
+            errors["experience_years"] = gettext(
+                "Enter whole years from 0 to %(max)s.", max=EXPERIENCE_MAX
+            )
+        # Empty is "not said", which a vacancy asking for experience treats as not shown.
+        values["experience_years"] = years
     if present("domicile_regency_code"):
         code = text(data.get("domicile_regency_code"))
         if not is_regency(code):
@@ -289,6 +302,7 @@ async def register_applicant(
         education_major=values.get("education_major"),
         institution=values.get("institution"),
         graduation_year=values.get("graduation_year"),
+        experience_years=values.get("experience_years"),
         ktp_regency_code=values["ktp_regency_code"],
         domicile_regency_code=values["domicile_regency_code"],
         has_disability=bool(values["disability_kinds"]),
@@ -374,6 +388,7 @@ async def update_profile(
         "education_major",
         "institution",
         "graduation_year",
+        "experience_years",
         "education_level",
         "domicile_regency_code",
         "ak1_number",
@@ -619,6 +634,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "education_major": applicant.education_major,
             "institution": applicant.institution,
             "graduation_year": applicant.graduation_year,
+            "experience_years": applicant.experience_years,
             "ktp_regency_code": applicant.ktp_regency_code,
             "domicile_regency_code": applicant.domicile_regency_code,
             "disability": [k for k in applicant.disability_kinds.split(",") if k],

@@ -156,10 +156,10 @@ async def apply(request: Request) -> JSONResponse:
     await limit(request, "apply:user", str(signed_in.user.id))
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        _application, item = await applications.submit(
+        submitted = await applications.submit(
             session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
         )
-    return respond(serializers.my_application(item), 201)
+    return respond(serializers.submitted_application(submitted), 201)
 
 
 async def my_applications(request: Request) -> JSONResponse:
