@@ -13,6 +13,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
+from jobfair.schemas.base import parse
+from jobfair.schemas.profile import FORM_LIMITS, ProfileUpdate
 from jobfair.services import applicants, applications, catalogue, fairs
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
@@ -90,7 +92,12 @@ def _profile_form(
     return render(
         request,
         "pages/me/profile.html",
-        {"values": values, "errors": errors, "domicile": region_choices(values, "domicile")},
+        {
+            "values": values,
+            "errors": errors,
+            "domicile": region_choices(values, "domicile"),
+            "limits": FORM_LIMITS,
+        },
         status_code=status_code,
     )
 
@@ -111,8 +118,9 @@ async def profile_submit(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         # Only the editable fields count; NIK, sex, birth date and KTP regency are ignored.
+        changes = parse(ProfileUpdate, values, strict=False)
         async with ctx.unit_of_work() as session:
-            await applicants.update_profile(session, signed_in.user, values, ctx.now())
+            await applicants.update_profile(session, signed_in.user, changes, ctx.now())
     except DomainError as error:
         return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
     return RedirectResponse("/me?profile=1", status_code=303)

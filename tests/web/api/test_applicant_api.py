@@ -564,7 +564,7 @@ async def test_profile_update_by_api(client: httpx.AsyncClient) -> None:
     assert body["experience_years"] is None  # not said at registration
     years = await client.patch("/api/v1/me", json={"experience_years": 4}, headers=headers)
     assert years.status_code == 200 and years.json()["experience_years"] == 4
-    for bad_years in (61, -1):
+    for bad_years in (61, -1, "4", 2.5, True):
         refused = await client.patch(
             "/api/v1/me", json={"experience_years": bad_years}, headers=headers
         )
