@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -36,9 +37,8 @@ from jobfair.models import (
 )
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
-from jobfair.reference.education import education_level
 from jobfair.reference.regions import districts
-from jobfair.services import accounts
+from jobfair.services import accounts, requirements
 from jobfair.services.identity import NikVault, hash_password
 from jobfair.settings import Settings
 
@@ -255,6 +255,8 @@ async def _population(
     session: AsyncSession, fair: Fair, vault: NikVault, password_hash: str, now: datetime
 ) -> None:
     rng = random.Random(SEED)
+    # Experience draws from its own generator, so the rest of the population stays as it was.
+    years_rng = random.Random(SEED + 1)
     today = now.astimezone(fair.zone).date()
     user_rows, applicant_rows = [], []
     for n in range(APPLICANTS):
@@ -284,6 +286,9 @@ async def _population(
                 "sex": sex,
                 "birth_date": birth,
                 "education_level": "SMK" if n == 0 else _weighted(rng, EDUCATION_WEIGHTS),
+                "experience_years": 2
+                if n == 0
+                else min(max(0, _age(birth, today) - 18), years_rng.choice((0, 0, 1, 2, 3, 5))),
                 "ktp_regency_code": ktp,
                 "domicile_regency_code": ktp if rng.random() < 0.9 else "12.09",
                 "has_disability": disabled,
@@ -316,22 +321,6 @@ async def _population(
     await _applications(session, fair, rng, applicant_rows, applicant_ids, vacancies, now)
 
 
-def _eligible(vacancy: Vacancy, applicant: dict, on: date) -> bool:
-    if (
-        education_level(applicant["education_level"]).rank
-        < education_level(vacancy.education_min).rank
-    ):
-        return False
-    age = _age(applicant["birth_date"], on)
-    if (vacancy.age_min and age < vacancy.age_min) or (vacancy.age_max and age > vacancy.age_max):
-        return False
-    if applicant["sex"] == "L" and not (vacancy.openings_male or vacancy.openings_either):
-        return False
-    return not (
-        applicant["sex"] == "P" and not (vacancy.openings_female or vacancy.openings_either)
-    )
-
-
 async def _applications(
     session: AsyncSession,
     fair: Fair,
@@ -344,9 +333,9 @@ async def _applications(
     today = now.astimezone(fair.zone).date()
     cap = fair.application_cap or 10
     pairs: list[tuple[int, Vacancy]] = []
-    eligible = [
-        [v for v in vacancies if _eligible(v, applicant, today)] for applicant in applicants
-    ]
+    # The requirement rules of applying (one home), on the demo's rows.
+    people = [SimpleNamespace(**applicant) for applicant in applicants]
+    eligible = [[v for v in vacancies if requirements.meets(p, v, today)] for p in people]
     # Each applicant applies to a few vacancies they qualify for, up to the fair's cap,
     # until the Asahan total is reached.
     order = list(range(len(applicants)))

@@ -34,6 +34,10 @@ class Applicant(Base):
     education_major: Mapped[str | None] = mapped_column(String(200))
     institution: Mapped[str | None] = mapped_column(String(200))
     graduation_year: Mapped[int | None] = mapped_column(Integer)
+    # Whole years of work experience; None when the applicant has not said (profiles
+    # made before the question was asked), which a vacancy asking for experience treats
+    # as not shown rather than as none.
+    experience_years: Mapped[int | None] = mapped_column(Integer)
     ktp_regency_code: Mapped[str] = mapped_column(String(5), index=True)
     domicile_regency_code: Mapped[str] = mapped_column(String(5))
     has_disability: Mapped[bool] = mapped_column(Boolean, default=False)

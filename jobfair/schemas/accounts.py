@@ -4,7 +4,7 @@ export (UU PDP) and account deletion."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import AwareDatetime, Field, RootModel
 
@@ -19,14 +19,13 @@ from jobfair.schemas.codes import (
     StaffRole,
     StatusCode,
 )
-from jobfair.services.accounts import MAX_PASSWORD, MIN_PASSWORD
-from jobfair.services.applicants import AK1_PATTERN, TEXT_LIMITS
+
+# Registration and the profile edit are the applicant's typed input; they live with
+# their rules in jobfair.schemas.profile and are named here with the other account models.
+from jobfair.schemas.profile import ProfileUpdate as ProfileUpdate
+from jobfair.schemas.profile import Registration as Registration
 
 _LOGIN = FieldMessage(N_("Enter a valid e-mail address."))
-
-
-def _text(name: str) -> Any:
-    return Field(default=None, max_length=TEXT_LIMITS[name])
 
 
 # ------------------------------------------------------------------------ tokens
@@ -62,52 +61,6 @@ class Token(ResponseModel):
 # ---------------------------------------------------------------------- applicants
 
 
-class _ProfileFields(RequestModel):
-    """What registration and the profile edit share. These bodies are read by the
-    applicant service, which is the home of their rules and messages; the models say
-    what the fields are."""
-
-    full_name: str | None = _text("full_name")
-    email: str | None = Field(
-        default=None, json_schema_extra={"format": "email"}, description="email and/or phone"
-    )
-    phone: str | None = Field(
-        default=None, description="Indonesian mobile number, e.g. 081234567890"
-    )
-    birth_place: str | None = _text("birth_place")
-    education_level: EducationCode | None = None
-    education_major: str | None = _text("education_major")
-    institution: str | None = _text("institution")
-    graduation_year: int | None = None
-    domicile_regency_code: str | None = Field(
-        default=None, description="dotted Kemendagri code, e.g. 12.09"
-    )
-    disability: list[DisabilityCode] | None = None
-    # Empty means none, as on the form.
-    ak1_number: str | None = Field(default=None, pattern="^$|" + AK1_PATTERN.pattern)
-    skills: str | None = _text("skills")
-
-
-class Registration(_ProfileFields):
-    """``POST /api/v1/applicants`` (DESIGN §7): the fields of the KTP and the consent."""
-
-    nik: str = Field(pattern=r"^[0-9]{16}$")
-    full_name: str = Field(max_length=TEXT_LIMITS["full_name"])  # type: ignore[assignment]
-    password: str = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
-    # Field-level lax: the ISO text of a JSON body is the date.
-    birth_date: date = Field(strict=False)
-    sex: Sex
-    education_level: EducationCode  # type: ignore[assignment]
-    ktp_regency_code: str = Field(description="dotted Kemendagri code, e.g. 12.09")
-    domicile_regency_code: str  # type: ignore[assignment]
-    consent: Literal[True] = Field(description="the applicant agrees to the processing")
-
-
-class ProfileUpdate(_ProfileFields):
-    """``PATCH /api/v1/me``: only the fields present change. NIK, sex, birth date and KTP
-    regency come from the KTP and cannot be changed (they are ignored)."""
-
-
 class DeleteAccount(RequestModel):
     password: str = ""
 
@@ -134,6 +87,7 @@ class Profile(ResponseModel):
     education_major: str | None
     institution: str | None
     graduation_year: int | None
+    experience_years: int | None = Field(description="whole years; null when not said")
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]
@@ -177,6 +131,7 @@ class ExportProfile(ResponseModel):
     education_major: str | None
     institution: str | None
     graduation_year: int | None
+    experience_years: int | None
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]

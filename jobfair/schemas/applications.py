@@ -35,6 +35,18 @@ class TimelineEntry(ResponseModel):
     note: str | None = Field(description="the company's message that came with a decision")
 
 
+class ApplyWarning(ResponseModel):
+    code: str = Field(description="machine-readable, e.g. no_cv")
+    message: str = Field(description="for people, in the request's language")
+
+
+class SubmittedApplication(MyApplication):
+    """The answer to applying: the new application and what to know about it (an
+    application without a CV is taken, with a ``no_cv`` warning)."""
+
+    warnings: list[ApplyWarning] = Field(default_factory=list)
+
+
 class MyApplicationDetail(MyApplication):
     """One application with its released events."""
 

@@ -13,8 +13,12 @@ from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 from jobfair.services.formats import is_email, normalise_email
 from jobfair.services.identity import hash_password
 
+# The field limits of every account, whatever its role (one home: the forms, the JSON
+# models and the services read them here).
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
+FULL_NAME_MIN = 2
+FULL_NAME_MAX = 200  # the column's length (User.full_name)
 
 
 def check_email(email: str) -> str | None:
@@ -62,8 +66,10 @@ async def create_user(
     if password_hash is None and (problem := check_password(password)):
         fields["password"] = problem
     full_name = " ".join(full_name.split())
-    if not 1 <= len(full_name) <= 200:
-        fields["full_name"] = "1 to 200 characters"
+    # Not FULL_NAME_MIN: the CLI names an account after its e-mail's local part by
+    # default, which may be one letter; what people type on a form has the minimum.
+    if not 1 <= len(full_name) <= FULL_NAME_MAX:
+        fields["full_name"] = f"1 to {FULL_NAME_MAX} characters"
     if role == Role.RECRUITER and not company_slug:
         fields["company"] = "a recruiter belongs to a company"
     if role == Role.ORGANISER and not office_slug:

@@ -1,7 +1,7 @@
 """Applicants: registration, profile, CV files and the data rights of UU PDP 27/2022.
 
-Field errors are returned in the user's language, keyed by the field names of the
-public contract (DESIGN §7), so the page and the API show the same messages. A NIK or
+Registration and the profile edit arrive parsed (``jobfair.schemas.profile`` holds
+their field rules and messages); this module checks what needs the database. A NIK or
 e-mail that is already registered is refused without saying whose account it is.
 """
 
@@ -12,9 +12,9 @@ import hashlib
 import io
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,9 @@ from jobfair.models import (
 )
 from jobfair.models.accounts import Role
 from jobfair.models.applications import gives_company_access
-from jobfair.reference.disability import DISABILITY_CODES
-from jobfair.reference.education import EDUCATION_CODES
-from jobfair.reference.nik import NikError, parse_nik
-from jobfair.reference.regions import is_regency
+from jobfair.schemas.profile import ProfileUpdate, Registration
 from jobfair.services import audit
-from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import normalise_phone, password_error, revoke_everything
+from jobfair.services.auth import revoke_everything
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -60,9 +56,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from jobfair.services.formats import text
 from jobfair.services.identity import NikVault, hash_password, verify_password
-from jobfair.services.numbers import whole_number
 
 CV_MAX_BYTES = 2 * 1024 * 1024
 # After a PDF's last ``%%EOF`` only white space and comment lines may follow. Anything
@@ -70,173 +64,9 @@ CV_MAX_BYTES = 2 * 1024 * 1024
 # would open as something other than the PDF that was checked.
 _PDF_TRAILER = re.compile(rb"(?:\s|%[^\r\n]*)*")
 CONSENT_VERSION = "1"
-AK1_PATTERN = re.compile(r"^[A-Za-z0-9./-]{4,24}$")
 # What an anonymised applicant keeps of an AK/I number: only that there was one, so
 # "AK/I holders" in past reports stay right.
 AK1_ERASED = "-"
-TEXT_LIMITS = {
-    "full_name": 200,
-    "birth_place": 100,
-    "education_major": 200,
-    "institution": 200,
-    "skills": 2000,
-}
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return text(value).lower() in {"1", "true", "on", "yes", "ya"}
-
-
-def _kinds(value: Any) -> list[str]:
-    if value is None or value is False or value == "":
-        return []
-    if isinstance(value, str):
-        value = [part for part in re.split(r"[,\s]+", value) if part]
-    if not isinstance(value, list | tuple):
-        return ["?"]
-    return [str(item).strip() for item in value]
-
-
-@dataclass
-class ProfileInput:
-    """Checked profile values; ``errors`` maps field names to translated messages."""
-
-    values: dict[str, Any]
-    errors: dict[str, str]
-
-
-def _check_common(
-    data: Mapping[str, Any], errors: dict[str, str], *, partial: bool
-) -> dict[str, Any]:
-    """Fields shared by registration and profile editing."""
-    values: dict[str, Any] = {}
-
-    def present(name: str) -> bool:
-        return not partial or name in data
-
-    if present("full_name"):
-        name = " ".join(text(data.get("full_name")).split())
-        if len(name) < 2:
-            errors["full_name"] = gettext("Enter your full name as on your KTP.")
-        elif len(name) > TEXT_LIMITS["full_name"]:
-            errors["full_name"] = gettext(
-                "At most %(limit)s characters.", limit=TEXT_LIMITS["full_name"]
-            )
-        values["full_name"] = name
-    for name in ("birth_place", "education_major", "institution", "skills"):
-        if present(name):
-            value = text(data.get(name))
-            if len(value) > TEXT_LIMITS[name]:
-                errors[name] = gettext("At most %(limit)s characters.", limit=TEXT_LIMITS[name])
-            values[name] = value or None
-    if present("education_level"):
-        level = text(data.get("education_level")).upper()
-        if level not in EDUCATION_CODES:
-            errors["education_level"] = gettext("Choose your highest education from the list.")
-        values["education_level"] = level
-    year = data.get("graduation_year")
-    if isinstance(year, int) and not isinstance(year, bool):
-        year = str(year)
-    if present("graduation_year") and text(year):
-        raw = text(year)
-        graduation_year = whole_number(raw, minimum=1950, maximum=2100)
-        if graduation_year is None:
-            errors["graduation_year"] = gettext("Enter a year such as 2022.")
-        else:
-            values["graduation_year"] = graduation_year
-    if present("domicile_regency_code"):
-        code = text(data.get("domicile_regency_code"))
-        if not is_regency(code):
-            errors["domicile_regency_code"] = gettext("Choose a regency or city from the list.")
-        values["domicile_regency_code"] = code
-    if present("disability"):
-        kinds = _kinds(data.get("disability"))
-        unknown = [kind for kind in kinds if kind not in DISABILITY_CODES]
-        if unknown:
-            errors["disability"] = gettext("Choose the kinds of disability from the list.")
-        values["disability_kinds"] = sorted(set(kinds) & DISABILITY_CODES)
-    if present("ak1_number"):
-        ak1 = text(data.get("ak1_number"))
-        if ak1 and not AK1_PATTERN.match(ak1):
-            errors["ak1_number"] = gettext(
-                "Enter the number printed on your AK/I card (4 to 24 letters, digits, . / -)."
-            )
-        values["ak1_number"] = ak1 or None
-    if present("phone") and text(data.get("phone")):
-        phone = normalise_phone(text(data.get("phone")))
-        if phone is None:
-            errors["phone"] = gettext("Enter an Indonesian mobile number such as 0812 3456 7890.")
-        values["phone"] = phone
-    elif present("phone"):
-        values["phone"] = None
-    if present("email") and text(data.get("email")):
-        email = normalise_email(text(data.get("email")))
-        if check_email(email):
-            errors["email"] = gettext("Enter a valid e-mail address.")
-        values["email"] = email
-    elif present("email"):
-        values["email"] = None
-    return values
-
-
-def _nik_message(error: NikError) -> str:
-    messages = {
-        "length": gettext("A NIK has exactly 16 digits."),
-        "digits": gettext("A NIK contains digits only."),
-        "province": gettext("The first six digits of this NIK are not a region code."),
-        "date": gettext("Digits 7 to 12 of this NIK are not a birth date."),
-        "age": gettext("The birth date in this NIK gives an age outside 15 to 70 years."),
-        "serial": gettext("The last four digits of a NIK cannot be 0000."),
-    }
-    return messages.get(error.code, gettext("This is not a valid NIK."))
-
-
-def check_registration(data: Mapping[str, Any], today: date) -> ProfileInput:
-    errors: dict[str, str] = {}
-    values = _check_common(data, errors, partial=False)
-    nik = re.sub(r"[\s.-]", "", text(data.get("nik")))
-    info = None
-    if not nik:
-        errors["nik"] = gettext("Enter your NIK (16 digits, on your KTP).")
-    else:
-        try:
-            info = parse_nik(nik, today=today)
-        except NikError as error:
-            errors["nik"] = _nik_message(error)
-    values["nik"] = nik
-    sex = text(data.get("sex")).upper()
-    if sex not in {"L", "P"}:
-        errors["sex"] = gettext("Choose male or female.")
-    elif info is not None and info.sex != sex:
-        errors["sex"] = gettext("This does not match the sex encoded in your NIK.")
-    values["sex"] = sex
-    raw_birth = text(data.get("birth_date"))
-    try:
-        birth = date.fromisoformat(raw_birth)
-    except ValueError:
-        errors["birth_date"] = gettext("Enter your birth date (year-month-day).")
-        birth = None
-    if birth is not None and info is not None and birth != info.birth_date:
-        errors["birth_date"] = gettext("This does not match the birth date encoded in your NIK.")
-    values["birth_date"] = birth
-    ktp = text(data.get("ktp_regency_code"))
-    if not is_regency(ktp):
-        errors["ktp_regency_code"] = gettext("Choose a regency or city from the list.")
-    values["ktp_regency_code"] = ktp
-    password = data.get("password")
-    password = password if isinstance(password, str) else ""
-    if message := password_error(password):
-        errors["password"] = message
-    values["password"] = password
-    if not values.get("email") and not values.get("phone") and "email" not in errors:
-        errors["email"] = gettext("Enter an e-mail address or a mobile number, so you can sign in.")
-    if not _flag(data.get("consent")):
-        errors["consent"] = gettext(
-            "You need to agree to the processing of your personal data to register."
-        )
-    return ProfileInput(values, errors)
 
 
 async def _taken(
@@ -249,54 +79,52 @@ async def _taken(
 
 
 async def register_applicant(
-    session: AsyncSession, data: Mapping[str, Any], vault: NikVault, now: datetime
+    session: AsyncSession, values: Registration, vault: NikVault, now: datetime
 ) -> User:
-    """Create an applicant account, or raise :class:`ValidationFailed` / :class:`Conflict`
-    with translated field errors."""
-    checked = check_registration(data, now.date())
-    if checked.errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
-    values = checked.values
-    fingerprint = vault.fingerprint(values["nik"])
+    """Create an applicant account from a parsed registration, or raise
+    :class:`Conflict` with translated field errors when the NIK, e-mail or phone is
+    registered already."""
+    fingerprint = vault.fingerprint(values.nik)
     conflicts: dict[str, str] = {}
     already = gettext("This is already registered. Sign in, or reset your password.")
     if await session.scalar(
         select(func.count()).select_from(Applicant).where(Applicant.nik_hmac == fingerprint)
     ):
         conflicts["nik"] = already
-    if values.get("email") and await _taken(session, User.email, values["email"]):
+    if values.email and await _taken(session, User.email, values.email):
         conflicts["email"] = already
-    if values.get("phone") and await _taken(session, User.phone, values["phone"]):
+    if values.phone and await _taken(session, User.phone, values.phone):
         conflicts["phone"] = already
     if conflicts:
         raise Conflict(gettext("Please check the form."), fields=conflicts)
     user = User(
-        email=values.get("email"),
-        phone=values.get("phone"),
-        password_hash=hash_password(values["password"]),
+        email=values.email,
+        phone=values.phone,
+        password_hash=hash_password(values.password),
         role=Role.APPLICANT,
-        full_name=values["full_name"],
+        full_name=values.full_name,
         locale=i18n.current_locale(),
         is_active=True,
         created_at=now,
     )
     applicant = Applicant(
-        nik_ciphertext=vault.encrypt(values["nik"]),
+        nik_ciphertext=vault.encrypt(values.nik),
         nik_hmac=fingerprint,
-        nik_masked=vault.mask(values["nik"]),
-        sex=values["sex"],
-        birth_date=values["birth_date"],
-        birth_place=values.get("birth_place"),
-        education_level=values["education_level"],
-        education_major=values.get("education_major"),
-        institution=values.get("institution"),
-        graduation_year=values.get("graduation_year"),
-        ktp_regency_code=values["ktp_regency_code"],
-        domicile_regency_code=values["domicile_regency_code"],
-        has_disability=bool(values["disability_kinds"]),
-        disability_kinds=",".join(values["disability_kinds"]),
-        ak1_number=values.get("ak1_number"),
-        skills=values.get("skills") or "",
+        nik_masked=vault.mask(values.nik),
+        sex=values.sex,
+        birth_date=values.birth_date,
+        birth_place=values.birth_place,
+        education_level=values.education_level,
+        education_major=values.education_major,
+        institution=values.institution,
+        graduation_year=values.graduation_year,
+        experience_years=values.experience_years,
+        ktp_regency_code=values.ktp_regency_code,
+        domicile_regency_code=values.domicile_regency_code,
+        has_disability=bool(values.disability_kinds),
+        disability_kinds=",".join(values.disability_kinds),
+        ak1_number=values.ak1_number,
+        skills=values.skills or "",
         consent_at=now,
         consent_version=CONSENT_VERSION,
         created_at=now,
@@ -342,22 +170,19 @@ async def applicant_of(session: AsyncSession, user: User, *, for_update: bool = 
 
 
 async def update_profile(
-    session: AsyncSession, user: User, data: Mapping[str, Any], now: datetime
+    session: AsyncSession, user: User, values: ProfileUpdate, now: datetime
 ) -> Applicant:
     """Change the editable part of a profile (NIK, sex, birth date and KTP regency come
-    from the KTP and stay). Only the fields present in ``data`` change."""
+    from the KTP and stay). Only the fields the request gave change."""
     user = await _attached(session, user)
     applicant = await applicant_of(session, user)
+    given = values.changes
+    email = values.email if "email" in given else user.email
+    phone = values.phone if "phone" in given else user.phone
+    if given & {"email", "phone"} and not email and not phone:
+        message = gettext("Enter an e-mail address or a mobile number, so you can sign in.")
+        raise ValidationFailed(gettext("Please check the form."), fields={"email": message})
     errors: dict[str, str] = {}
-    values = _check_common(data, errors, partial=True)
-    email = values.get("email", user.email)
-    phone = values.get("phone", user.phone)
-    if ("email" in values or "phone" in values) and not email and not phone:
-        errors.setdefault(
-            "email", gettext("Enter an e-mail address or a mobile number, so you can sign in.")
-        )
-    if errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=errors)
     already = gettext("This is already registered. Sign in, or reset your password.")
     if email and email != user.email and await _taken(session, User.email, email, user.id):
         errors["email"] = already
@@ -365,28 +190,29 @@ async def update_profile(
         errors["phone"] = already
     if errors:
         raise Conflict(gettext("Please check the form."), fields=errors)
-    if "full_name" in values:
-        user.full_name = values["full_name"]
-    if "email" in values:
+    if "full_name" in given and values.full_name:
+        user.full_name = values.full_name
+    if "email" in given:
         user.email = email
-    if "phone" in values:
+    if "phone" in given:
         user.phone = phone
     for name in (
         "birth_place",
         "education_major",
         "institution",
         "graduation_year",
+        "experience_years",
         "education_level",
         "domicile_regency_code",
         "ak1_number",
     ):
-        if name in values:
-            setattr(applicant, name, values[name])
-    if "skills" in values:
-        applicant.skills = values["skills"] or ""
-    if "disability_kinds" in values:
-        applicant.disability_kinds = ",".join(values["disability_kinds"])
-        applicant.has_disability = bool(values["disability_kinds"])
+        if name in given:
+            setattr(applicant, name, getattr(values, name))
+    if "skills" in given:
+        applicant.skills = values.skills or ""
+    if "disability" in given:
+        applicant.disability_kinds = ",".join(values.disability_kinds)
+        applicant.has_disability = bool(values.disability_kinds)
     applicant.updated_at = now
     audit.record(
         session,
@@ -394,7 +220,7 @@ async def update_profile(
         object_type="user",
         object_id=user.id,
         actor_user_id=user.id,
-        data={"fields": sorted(values)},
+        data={"fields": sorted("disability_kinds" if n == "disability" else n for n in given)},
     )
     return applicant
 
@@ -715,6 +541,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "education_major": applicant.education_major,
             "institution": applicant.institution,
             "graduation_year": applicant.graduation_year,
+            "experience_years": applicant.experience_years,
             "ktp_regency_code": applicant.ktp_regency_code,
             "domicile_regency_code": applicant.domicile_regency_code,
             "disability": [k for k in applicant.disability_kinds.split(",") if k],

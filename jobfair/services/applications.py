@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
-from jobfair import i18n
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.live import signals
 from jobfair.models import (
     Applicant,
@@ -24,6 +23,7 @@ from jobfair.models import (
     ApplicationEvent,
     Booth,
     Company,
+    Cv,
     Fair,
     Notification,
     Placement,
@@ -34,9 +34,9 @@ from jobfair.models.applications import OPEN_STATUSES, ApplicationStatus
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyStatus, VacancyVerification
-from jobfair.reference.education import education_level, meets_minimum
-from jobfair.reference.nik import age_on
-from jobfair.services.applicants import applicant_of
+from jobfair.services import catalogue, requirements
+from jobfair.services.applicants import applicant_of, current_cv
+from jobfair.services.catalogue import CatalogueFilters
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 
 # An applicant may withdraw what is still open by what they were told.
@@ -45,53 +45,37 @@ WITHDRAWABLE = OPEN_STATUSES
 NOT_COUNTED = ApplicationStatus.WITHDRAWN
 
 
-def _education_label(code: str) -> str:
-    level = education_level(code)
-    return level.label_id if i18n.current_locale() == "id" else level.label_en
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Whether an applicant may apply to a vacancy now, and if not, why."""
-
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 def requirement_problems(
     applicant: Applicant, vacancy: Vacancy, fair: Fair, now: datetime
 ) -> list[str]:
-    """What the applicant lacks for the vacancy, in plain words."""
-    problems = []
-    if not meets_minimum(applicant.education_level, vacancy.education_min):
-        problems.append(
-            gettext(
-                "This vacancy asks for at least %(required)s; your profile says %(have)s.",
-                required=_education_label(vacancy.education_min),
-                have=_education_label(applicant.education_level),
-            )
-        )
-    age = age_on(applicant.birth_date, fair.local(now).date())
-    if vacancy.age_min is not None and age < vacancy.age_min:
-        problems.append(
-            gettext(
-                "This vacancy is for people aged %(low)s or older; you are %(age)s.",
-                low=vacancy.age_min,
-                age=age,
-            )
-        )
-    if vacancy.age_max is not None and age > vacancy.age_max:
-        problems.append(
-            gettext(
-                "This vacancy is for people aged up to %(high)s; you are %(age)s.",
-                high=vacancy.age_max,
-                age=age,
-            )
-        )
-    return problems
+    """What the applicant lacks for the vacancy, in plain words (the rules live in
+    :mod:`jobfair.services.requirements`), judged on the fair's local date."""
+    return [s.message for s in requirements.shortfalls(applicant, vacancy, fair.local(now).date())]
+
+
+# Shown when applying without a CV: the company then sees only the profile. A CV
+# uploaded later reaches the applications already sent (a recruiter opens the current one).
+NO_CV = N_(
+    "You have no CV on your page: the company sees only your profile. Upload a CV "
+    "(PDF); it also reaches the applications you have already sent."
+)
+
+
+@dataclass(frozen=True)
+class ApplyWarning:
+    """Something the applicant should know about an application that was taken."""
+
+    code: str
+    message_id: str
+
+    @property
+    def message(self) -> str:
+        return gettext(self.message_id)
+
+
+def apply_warnings(cv: Cv | None) -> list[ApplyWarning]:
+    """What to warn about when applying (before, on the page; after, in the answer)."""
+    return [] if cv is not None else [ApplyWarning("no_cv", NO_CV)]
 
 
 async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple[Vacancy, Fair]:
@@ -147,17 +131,27 @@ async def applications_in_fair(session: AsyncSession, applicant_id: int, fair_id
     )
 
 
+class RequirementsNotMet(ValidationFailed):
+    """The applicant lacks something the vacancy asks for (the page then offers the
+    fair's vacancies they do meet)."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    application: Application
+    # The new application as "my application", built from the rows already loaded.
+    summary: MyApplication
+    warnings: list[ApplyWarning]
+
+
 async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Application:
     """Submit an application, or raise with the reason it cannot be taken."""
-    application, _summary = await submit(session, user, vacancy_id, now)
-    return application
+    return (await submit(session, user, vacancy_id, now)).application
 
 
-async def submit(
-    session: AsyncSession, user: User, vacancy_id: int, now: datetime
-) -> tuple[Application, MyApplication]:
-    """:func:`apply`, also returning the new application as "my application", built from
-    the rows already loaded (the answer to the apply request needs no further query)."""
+async def submit(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Submitted:
+    """:func:`apply`, also returning the new application as "my application" and what
+    the applicant should be warned about (no CV)."""
     # The row lock serialises this applicant's concurrent applies (the cap check below
     # depends on it); SQLite's single writer does the same there.
     applicant = await applicant_of(session, user, for_update=True)
@@ -178,7 +172,7 @@ async def submit(
         raise Conflict(gettext("You have already applied to this vacancy."))
     problems = requirement_problems(applicant, vacancy, fair, now)
     if problems:
-        raise ValidationFailed(" ".join(problems), fields={"requirements": " ".join(problems)})
+        raise RequirementsNotMet(" ".join(problems), fields={"requirements": " ".join(problems)})
     if fair.application_cap is not None:
         used = sum(1 for row in mine if row.status != NOT_COUNTED)
         if used >= fair.application_cap:
@@ -241,7 +235,35 @@ async def submit(
         fair.slug,
         fair.name,
     )
-    return application, summary
+    warnings = apply_warnings(await current_cv(session, applicant.id))
+    return Submitted(application, summary, warnings)
+
+
+async def vacancies_met(
+    session: AsyncSession, applicant: Applicant, fair: Fair, now: datetime, *, limit: int = 5
+) -> list[Vacancy]:
+    """Public vacancies of the fair that are open now, that the applicant meets every
+    requirement of and has not applied to: what to offer after a refusal."""
+    # The catalogue's education filter narrows in SQL; the other rules are checked here.
+    candidates, _total = await catalogue.search_vacancies(
+        session, fair, CatalogueFilters(education=applicant.education_level), limit=500
+    )
+    applied = set(
+        await session.scalars(
+            select(Application.vacancy_id).where(
+                Application.applicant_id == applicant.id, Application.fair_id == fair.id
+            )
+        )
+    )
+    on = fair.local(now).date()
+    found = [
+        vacancy
+        for vacancy in candidates
+        if vacancy.id not in applied
+        and closed_reason(vacancy, fair, now) is None
+        and requirements.meets(applicant, vacancy, on)
+    ]
+    return found[:limit]
 
 
 async def _own_application(session: AsyncSession, user: User, application_id: int) -> Application:

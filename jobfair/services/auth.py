@@ -14,10 +14,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
+from jobfair.i18n import N_
 from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
 from jobfair.services import audit
-from jobfair.services.accounts import check_password, normalise_email
+from jobfair.services.accounts import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    check_password,
+    normalise_email,
+)
 from jobfair.services.errors import NotFound, Unauthorized, ValidationFailed
 from jobfair.services.identity import hash_password, token_hash, verify_password
 from jobfair.services.mail import queue_mail
@@ -370,15 +376,18 @@ async def reset_password(session: AsyncSession, raw: str, password: str, now: da
     return user
 
 
-def password_error(password: str) -> str | None:
-    """The field message for an unacceptable password (the rule of
-    :func:`jobfair.services.accounts.check_password`), in the user's language."""
+def password_problem(password: str) -> tuple[str, dict[str, object]] | None:
+    """The message id and values for an unacceptable password (the rule of
+    :func:`jobfair.services.accounts.check_password`), or None."""
     problem = check_password(password)
     if problem is None:
         return None
-    limit = (
-        i18n.gettext("at least 8 characters")
-        if problem.startswith("at least")
-        else i18n.gettext("at most 128 characters")
-    )
-    return i18n.gettext("The password needs %(problem)s.", problem=limit)
+    if problem.startswith("at least"):
+        return N_("The password needs at least %(limit)s characters."), {"limit": MIN_PASSWORD}
+    return N_("The password needs at most %(limit)s characters."), {"limit": MAX_PASSWORD}
+
+
+def password_error(password: str) -> str | None:
+    """:func:`password_problem` in the user's language."""
+    problem = password_problem(password)
+    return None if problem is None else i18n.gettext(problem[0], **problem[1])

@@ -12,6 +12,8 @@ from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models.accounts import Role
 from jobfair.reference import regions
+from jobfair.schemas.base import parse
+from jobfair.schemas.profile import FORM_LIMITS, Registration
 from jobfair.services import applicants, auth
 from jobfair.services.errors import DomainError, NotFound
 from jobfair.web.auth import (
@@ -135,7 +137,7 @@ async def reset_page(request: Request) -> Response:
     return render(
         request,
         "pages/account/reset.html",
-        {"valid": valid, "errors": {}},
+        {"valid": valid, "errors": {}, "limits": FORM_LIMITS},
         status_code=200 if valid else 404,
     )
 
@@ -152,7 +154,11 @@ async def reset_submit(request: Request) -> Response:
         return render(
             request,
             "pages/account/reset.html",
-            {"valid": error.status != 404, "errors": error.fields or {"password": error.message}},
+            {
+                "valid": error.status != 404,
+                "errors": error.fields or {"password": error.message},
+                "limits": FORM_LIMITS,
+            },
             status_code=error.status,
         )
     response = see_other(request, "account:login", {"reset": "1"})
@@ -188,6 +194,7 @@ def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dic
         "errors": errors,
         "ktp": region_choices(values, "ktp"),
         "domicile": region_choices(values, "domicile"),
+        "limits": FORM_LIMITS,
     }
 
 
@@ -209,8 +216,13 @@ async def register_submit(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         await limit(request, "register:address")
+        # A form's values are text: read laxly ("3" is a number), with the NIK's age on
+        # today's date.
+        registration = parse(Registration, data, context={"today": ctx.now().date()}, strict=False)
         async with ctx.unit_of_work() as session:
-            user = await applicants.register_applicant(session, data, ctx.nik_vault, ctx.now())
+            user = await applicants.register_applicant(
+                session, registration, ctx.nik_vault, ctx.now()
+            )
             raw, _row = await auth.start_session(
                 session, user, ctx.now(), replacing=request_auth(request).session_token
             )

@@ -13,6 +13,8 @@ from starlette.responses import FileResponse, Response
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
+from jobfair.schemas.base import parse
+from jobfair.schemas.profile import FORM_LIMITS, ProfileUpdate
 from jobfair.services import applicants, applications, catalogue, fairs
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
@@ -74,6 +76,10 @@ def _profile_values(user: Any, applicant: Any) -> dict[str, Any]:
         "education_major": applicant.education_major or "",
         "institution": applicant.institution or "",
         "graduation_year": applicant.graduation_year or "",
+        # 0 is an answer ("none"), unlike None ("not said").
+        "experience_years": ""
+        if applicant.experience_years is None
+        else str(applicant.experience_years),
         "domicile_regency_code": applicant.domicile_regency_code,
         "disability": [k for k in applicant.disability_kinds.split(",") if k],
         "ak1_number": applicant.ak1_number or "",
@@ -87,7 +93,12 @@ def _profile_form(
     return render(
         request,
         "pages/me/profile.html",
-        {"values": values, "errors": errors, "domicile": region_choices(values, "domicile")},
+        {
+            "values": values,
+            "errors": errors,
+            "domicile": region_choices(values, "domicile"),
+            "limits": FORM_LIMITS,
+        },
         status_code=status_code,
     )
 
@@ -108,8 +119,9 @@ async def profile_submit(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         # Only the editable fields count; NIK, sex, birth date and KTP regency are ignored.
+        changes = parse(ProfileUpdate, values, strict=False)
         async with ctx.unit_of_work() as session:
-            await applicants.update_profile(session, signed_in.user, values, ctx.now())
+            await applicants.update_profile(session, signed_in.user, changes, ctx.now())
     except DomainError as error:
         return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
     return see_other(request, "me:home", {"profile": "1"})
@@ -181,6 +193,13 @@ async def my_application(request: Request) -> Response:
             session, signed_in.user, request.path_params["application_id"]
         )
         placement = await applications.placement_of(session, signed_in.user, item.id)
+        sent = request.query_params.get("sent") == "1"
+        warnings: list[applications.ApplyWarning] = []
+        if sent:
+            applicant = await applicants.applicant_of(session, signed_in.user)
+            warnings = applications.apply_warnings(
+                await applicants.current_cv(session, applicant.id)
+            )
     return render(
         request,
         "pages/me/application.html",
@@ -188,7 +207,8 @@ async def my_application(request: Request) -> Response:
             "placement": placement,
             "item": item,
             "timeline": timeline,
-            "sent": request.query_params.get("sent") == "1",
+            "sent": sent,
+            "warnings": warnings,
             "error": None,
         },
     )
@@ -278,13 +298,22 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
     now = ctx.now()
     applied = None
     problems: list[str] = []
+    alternatives: list[Any] = []
+    warnings: list[applications.ApplyWarning] = []
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         vacancy = await catalogue.get_vacancy(session, fair, request.path_params["vacancy_id"])
+        closed = applications.closed_reason(vacancy, fair, now)
         if signed_in and signed_in.user.role == Role.APPLICANT:
             applied = await applications.applied_vacancy_status(session, signed_in.user, vacancy.id)
             applicant = await applicants.applicant_of(session, signed_in.user)
             problems = applications.requirement_problems(applicant, vacancy, fair, now)
+            if not applied and not closed:
+                if problems:
+                    alternatives = await applications.vacancies_met(session, applicant, fair, now)
+                else:
+                    cv = await applicants.current_cv(session, applicant.id)
+                    warnings = applications.apply_warnings(cv)
     return render(
         request,
         "pages/public/vacancy.html",
@@ -292,9 +321,11 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
             "fair": fair,
             "phase": fair.phase(now),
             "vacancy": vacancy,
-            "closed_reason": applications.closed_reason(vacancy, fair, now),
+            "closed_reason": closed,
             "applied": applied,
             "problems": problems,
+            "alternatives": alternatives,
+            "warnings": warnings,
             "apply_error": error,
         },
         status_code=status_code,
@@ -310,12 +341,12 @@ async def apply(request: Request) -> Response:
         async with ctx.unit_of_work() as session:
             # The fair is checked from the applied vacancy (a wrong slug rolls back and
             # answers 404), which spares a query while holding the write lock.
-            application, mine = await applications.submit(
+            submitted = await applications.submit(
                 session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
             )
-            if mine.fair_slug != request.path_params["slug"]:
+            if submitted.summary.fair_slug != request.path_params["slug"]:
                 raise NotFound("vacancy not in this fair")
-            application_id = application.id
+            application_id = submitted.application.id
     except DomainError as error:
         if error.status == 404:
             raise

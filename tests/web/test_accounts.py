@@ -68,6 +68,9 @@ BAD_REGISTRATIONS = [
     ({"email": "", "phone": ""}, "email", "e-mail address or a mobile number"),
     ({"disability": ["flying"]}, "disability", "from the list"),
     ({"ak1_number": "<script>"}, "ak1_number", "AK/I"),
+    ({"experience_years": "61"}, "experience_years", "0 to 60"),
+    ({"experience_years": "-2"}, "experience_years", "0 to 60"),
+    ({"experience_years": "lima"}, "experience_years", "0 to 60"),
 ]
 
 
@@ -82,6 +85,17 @@ async def test_each_bad_registration_gets_a_field_error(
     assert fragment in response.text
     # What was typed stays in the form, except the password.
     assert factories.PASSWORD not in response.text
+
+
+async def test_registration_asks_for_work_experience(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    form = await client.get("/register")
+    assert 'id="experience_years"' in form.text
+    response = await register(client, factories.registration(experience_years="3"))
+    assert response.status_code == 303
+    async with ctx.read() as session:
+        assert await session.scalar(select(Applicant.experience_years)) == 3
 
 
 async def test_errors_are_in_indonesian_by_default(client: httpx.AsyncClient) -> None:

@@ -297,3 +297,89 @@ async def test_download_data_and_delete_account(client: httpx.AsyncClient, ctx: 
         assert application is not None  # kept for the statistics, anonymised
         applicant = await session.get(Applicant, application.applicant_id)
         assert applicant is not None and applicant.nik_hmac is None and applicant.sex == "L"
+
+
+async def test_requirements_by_sex_and_experience_on_the_vacancy_page(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session, slug="bursa-uji")
+        booth = await factories.booth(session, fair_row=fair)
+        women = await factories.vacancy(
+            session,
+            booth_row=booth,
+            title="Penjahit",
+            openings_male=0,
+            openings_female=3,
+            openings_either=0,
+        )
+        senior = await factories.vacancy(
+            session, booth_row=booth, title="Mandor Senior", experience_years=3
+        )
+        met = await factories.vacancy(session, booth_row=booth, title="Operator Gudang")
+    await _signed_up(client)  # Budi: a man, experience not said
+    page = await client.get(f"/fairs/bursa-uji/vacancies/{women.id}")
+    assert "The openings of this vacancy are for women only." in page.text
+    assert "Apply for this vacancy" not in page.text
+    # The refusal offers the fair's vacancies he meets, with links; not the refused ones.
+    assert "Vacancies in this fair that you meet" in page.text
+    assert f'href="/fairs/bursa-uji/vacancies/{met.id}"' in page.text
+    assert f'href="/fairs/bursa-uji/vacancies/{senior.id}"' not in page.text
+    forced = await client.post(
+        f"/fairs/bursa-uji/vacancies/{women.id}/apply", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert forced.status_code == 422 and "women only" in forced.text
+    assert "Operator Gudang" in forced.text
+    unsaid = await client.get(f"/fairs/bursa-uji/vacancies/{senior.id}")
+    assert "your profile does not say how many years you have" in unsaid.text
+    # Saying it in the profile is what opens the vacancy.
+    profile = await client.get("/me/profile")
+    saved = await client.post(
+        "/me/profile", data={"csrf_token": csrf_of(profile.text), "experience_years": "4"}
+    )
+    assert saved.status_code == 303
+    assert (
+        "Apply for this vacancy"
+        in (await client.get(f"/fairs/bursa-uji/vacancies/{senior.id}")).text
+    )
+
+
+async def test_applying_without_a_cv_warns_before_and_after(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    ids = await _fair(ctx)
+    await _signed_up(client)
+    path = f"/fairs/bursa-uji/vacancies/{ids['open']}"
+    page = await client.get(path)
+    assert 'id="apply-warning-no_cv"' in page.text and "You have no CV on your page" in page.text
+    applied = await client.post(f"{path}/apply", data={"csrf_token": csrf_of(page.text)})
+    detail = await client.get(applied.headers["location"])
+    assert "Your application has been sent." in detail.text
+    assert 'id="apply-warning-no_cv"' in detail.text
+    assert (await _upload(client, factories.pdf_bytes())).status_code == 303
+    assert 'id="apply-warning-no_cv"' not in (await client.get(applied.headers["location"])).text
+    sarjana = await client.get(f"/fairs/bursa-uji/vacancies/{ids['sarjana']}")
+    assert 'id="apply-warning-no_cv"' not in sarjana.text  # refused: nothing to warn about
+
+
+async def test_work_experience_in_the_profile(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await _signed_up(client)
+    home = await client.get("/me")
+    assert "Work experience in years" in home.text and "Not said yet" in home.text
+    page = await client.get("/me/profile")
+    assert 'id="experience_years"' in page.text
+    token = csrf_of(page.text)
+    for bad in ("61", "-1", "2.5", "dua"):
+        response = await client.post(
+            "/me/profile", data={"csrf_token": token, "experience_years": bad}
+        )
+        assert response.status_code == 422, bad
+        assert 'id="experience_years-error"' in response.text
+        assert "Enter whole years from 0 to 60." in response.text
+    for given, stored in (("0", 0), ("60", 60), ("", None), (" 7 ", 7)):
+        ok = await client.post("/me/profile", data={"csrf_token": token, "experience_years": given})
+        assert ok.status_code == 303, given
+        async with ctx.read() as session:
+            assert await session.scalar(select(Applicant.experience_years)) == stored
+    page = await client.get("/me/profile")
+    assert 'name="experience_years" type="text" value="7"' in page.text

@@ -11,7 +11,13 @@ from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models import User
 from jobfair.models.accounts import Role
-from jobfair.schemas.accounts import DeleteAccount, Token, TokenRequest
+from jobfair.schemas.accounts import (
+    DeleteAccount,
+    ProfileUpdate,
+    Registration,
+    Token,
+    TokenRequest,
+)
 from jobfair.schemas.applications import MyApplicationList, NotificationList
 from jobfair.services import applicants, applications, auth
 from jobfair.services.applicants import CV_MAX_BYTES
@@ -22,7 +28,7 @@ from jobfair.services.errors import (
 )
 from jobfair.services.numbers import whole_number
 from jobfair.web.api import serializers
-from jobfair.web.api.bodies import json_body, read
+from jobfair.web.api.bodies import json_body, parse, read
 from jobfair.web.api.serializers import respond
 from jobfair.web.applicant import UPLOAD_SLACK
 from jobfair.web.auth import limit, limited_sign_in, require
@@ -66,8 +72,9 @@ async def register(request: Request) -> JSONResponse:
     data = await json_body(request)
     await limit(request, "register:address")
     ctx = _ctx(request)
+    registration = parse(Registration, data, {"today": ctx.now().date()})
     async with ctx.unit_of_work() as session:
-        user = await applicants.register_applicant(session, data, ctx.nik_vault, ctx.now())
+        user = await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
         applicant = await applicants.applicant_of(session, user)
         body = serializers.profile(user, applicant, None)
     return respond(body, 201)
@@ -86,10 +93,10 @@ async def me(request: Request) -> JSONResponse:
 
 async def update_me(request: Request) -> JSONResponse:
     signed_in = require(request, Role.APPLICANT)
-    data = await json_body(request)
+    changes = await read(request, ProfileUpdate)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        applicant = await applicants.update_profile(session, signed_in.user, data, ctx.now())
+        applicant = await applicants.update_profile(session, signed_in.user, changes, ctx.now())
         cv = await applicants.current_cv(session, applicant.id)
         user = await session.get(User, signed_in.user.id)
         body = serializers.profile(user, applicant, cv)
@@ -157,10 +164,10 @@ async def apply(request: Request) -> JSONResponse:
     await limit(request, "apply:user", str(signed_in.user.id))
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        _application, item = await applications.submit(
+        submitted = await applications.submit(
             session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
         )
-    return respond(serializers.my_application(item), 201)
+    return respond(serializers.submitted_application(submitted), 201)
 
 
 async def my_applications(request: Request) -> JSONResponse:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
 from starlette.requests import Request
 
 from jobfair.i18n import gettext
+from jobfair.schemas import base
 from jobfair.schemas.base import RequestModel
 from jobfair.services.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -43,21 +43,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     return data
 
 
-def parse(model: type[Body], data: dict[str, Any]) -> Body:
+def parse(model: type[Body], data: dict[str, Any], context: dict[str, Any] | None = None) -> Body:
     """``data`` as ``model``, or :class:`ValidationFailed` with one translated message
     per top-level field that does not fit."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        fields: dict[str, str] = {}
-        for problem in error.errors():
-            name = str(problem["loc"][0]) if problem["loc"] else "body"
-            fields.setdefault(name, model.message_for(name))
-        raise ValidationFailed(gettext("Please check the form."), fields=fields) from None
+    return base.parse(model, data, context=context)
 
 
-async def read(request: Request, model: type[Body]) -> Body:
-    return parse(model, await json_body(request))
+async def read(request: Request, model: type[Body], context: dict[str, Any] | None = None) -> Body:
+    return parse(model, await json_body(request), context)
 
 
 def _nesting(body: bytes) -> int:

@@ -37,6 +37,7 @@ from jobfair.schemas.applications import (
     NotificationList,
     Placement,
     PlacementAnswer,
+    SubmittedApplication,
 )
 from jobfair.schemas.catalogue import (
     BoothList,
@@ -261,9 +262,9 @@ OPERATIONS: tuple[Op, ...] = (
         "POST",
         "/vacancies/{vacancy_id}/applications",
         "apply",
-        "Apply to a vacancy of an open fair",
+        "Apply to a vacancy of an open fair; without a CV the answer warns (no_cv)",
         201,
-        MyApplication,
+        SubmittedApplication,
         (404, 409, 422, 429),
         auth=True,
     ),

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 
 from jobfair.models import Applicant, Company, Cv, Fair, Notification, User, Vacancy
 from jobfair.schemas import accounts, applications, catalogue, screening
-from jobfair.services.applications import MyApplication, TimelineEntry
+from jobfair.services.applications import MyApplication, Submitted, TimelineEntry
 from jobfair.services.catalogue import BoothCard
 from jobfair.services.fairs import FairCounts
 from jobfair.services.screening import Row
@@ -123,6 +123,7 @@ def profile(user: User, applicant: Applicant, cv: Cv | None) -> accounts.Profile
         education_major=applicant.education_major,
         institution=applicant.institution,
         graduation_year=applicant.graduation_year,
+        experience_years=applicant.experience_years,
         ktp_regency_code=applicant.ktp_regency_code,
         domicile_regency_code=applicant.domicile_regency_code,
         disability=[kind for kind in applicant.disability_kinds.split(",") if kind],
@@ -156,6 +157,16 @@ def _my_fields(item: MyApplication) -> dict[str, Any]:
 
 def my_application(item: MyApplication) -> applications.MyApplication:
     return applications.MyApplication(**_my_fields(item))
+
+
+def submitted_application(submitted: Submitted) -> applications.SubmittedApplication:
+    return applications.SubmittedApplication(
+        **_my_fields(submitted.summary),
+        warnings=[
+            applications.ApplyWarning(code=warning.code, message=warning.message)
+            for warning in submitted.warnings
+        ],
+    )
 
 
 def my_application_detail(

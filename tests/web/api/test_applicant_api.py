@@ -48,6 +48,8 @@ async def _fair(ctx: AppContext, **fair_changes: Any) -> dict[str, int]:
             "closed": {"status": "closed"},
             "sarjana": {"education_min": "S1"},
             "young": {"age_min": 18, "age_max": 24},
+            "women": {"openings_male": 0, "openings_female": 2, "openings_either": 0},
+            "senior": {"experience_years": 2},
         }.items():
             vacancy = await factories.vacancy(session, booth_row=booth, **changes)
             ids[name] = vacancy.id
@@ -273,6 +275,33 @@ async def test_apply_refusals(client: httpx.AsyncClient, ctx: AppContext) -> Non
     assert "S1" in education.text or "Sarjana" in education.text
     age = await apply(ids["young"])  # Budi is 27 on the test clock
     assert age.status_code == 422 and "27" in age.json()["error"]["message"]
+    # Openings by sex and experience refuse the same way, with the same shape.
+    for name, fragment in (("women", "perempuan"), ("senior", "pengalaman kerja")):
+        refused = await apply(ids[name])
+        assert refused.status_code == 422, name
+        error = refused.json()["error"]
+        assert error["code"] == "validation_failed" and fragment in error["message"]
+        assert error["fields"] == {"requirements": error["message"]}
+
+
+async def test_apply_warns_without_a_cv(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    ids = await _fair(ctx)
+    await _register(client)
+    headers = await _token(client)
+    first = await client.post(f"/api/v1/vacancies/{ids['open']}/applications", headers=headers)
+    assert first.status_code == 201
+    conforms(first, "POST", "/api/v1/vacancies/{vacancy_id}/applications")
+    body = first.json()
+    assert [w["code"] for w in body["warnings"]] == ["no_cv"]
+    assert "belum mengunggah CV" in body["warnings"][0]["message"]  # Indonesian by default
+    cv = await client.put(
+        "/api/v1/me/cv",
+        content=factories.pdf_bytes(),
+        headers={**headers, "Content-Type": "application/pdf"},
+    )
+    assert cv.status_code == 201
+    second = await client.post(f"/api/v1/vacancies/{ids['second']}/applications", headers=headers)
+    assert second.status_code == 201 and second.json()["warnings"] == []
 
 
 async def test_per_fair_cap_and_closed_fair(
@@ -564,6 +593,15 @@ async def test_profile_update_by_api(client: httpx.AsyncClient) -> None:
     body = changed.json()
     assert (body["education_level"], body["domicile_regency_code"]) == ("D3", "12.74")
     assert body["graduation_year"] == 2021 and body["full_name"] == "Budi Santoso"
+    assert body["experience_years"] is None  # not said at registration
+    years = await client.patch("/api/v1/me", json={"experience_years": 4}, headers=headers)
+    assert years.status_code == 200 and years.json()["experience_years"] == 4
+    for bad_years in (61, -1, "4", 2.5, True):
+        refused = await client.patch(
+            "/api/v1/me", json={"experience_years": bad_years}, headers=headers
+        )
+        assert refused.status_code == 422, bad_years
+        assert set(refused.json()["error"]["fields"]) == {"experience_years"}
     bad = await client.patch(
         "/api/v1/me",
         json={
