@@ -137,7 +137,9 @@ class CatalogueQuery(BaseModel):
     education: EducationCode | None = Field(
         default=None, description="the searcher's education: vacancies whose minimum it meets"
     )
-    regency: str | None = Field(default=None, description="work regency, e.g. 12.09")
+    regency: str | None = Field(
+        default=None, description="work regency, e.g. 12.09, or a country abroad, e.g. MY"
+    )
     kbli: str | None = Field(
         default=None, description="KBLI section letter or leading digits of a KBLI code"
     )
