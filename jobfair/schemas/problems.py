@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from jobfair.i18n import N_, gettext
 from jobfair.services.errors import ValidationFailed
@@ -122,6 +122,8 @@ def file_message(problem: ErrorDetails) -> str:
     kind = problem["type"]
     value = problem.get("input")
     context = problem.get("ctx") or {}
+    if "message_id" in context:
+        return problem["msg"]  # a refusal of ours says it in full
     if kind == "missing":
         return "is missing"
     if kind.endswith("_type") and kind[: -len("_type")] in _KINDS:
@@ -134,3 +136,14 @@ def file_message(problem: ErrorDetails) -> str:
     if kind in ("date_from_datetime_inexact", "date_from_datetime_parsing"):
         return f"must be a date (2026-11-30), not {describe(value)}"
     return problem["msg"]
+
+
+def refuse_all(
+    title: str, problems: list[tuple[tuple[str | int, ...], PydanticCustomError, object]]
+) -> ValidationError:
+    """Several refusals at once, each at its place under the field being validated
+    (``(loc, refusal, input)``), for rules that look at a whole list or table."""
+    return ValidationError.from_exception_data(
+        title,
+        [InitErrorDetails(type=refusal, loc=loc, input=value) for loc, refusal, value in problems],
+    )

@@ -111,7 +111,11 @@ def test_syntax_error_names_the_line() -> None:
         ("employer_type = 24", "employer_type = 27", "27 is not allowed; allowed: 21, 22"),
         ("employer_type = 24", 'employer_type = "24"', "must be an integer, not a string"),
         ('kbji = "5230"', 'kbji = "52x0"', "'52x0' is not a KBJI 2014 code"),
-        ('work_regency_code = "12.09"', 'work_regency_code = "12.99"', "12.99' is not a regency"),
+        (
+            'work_regency_code = "12.09"',
+            'work_regency_code = "12.99"',
+            "'12.99' is not a work location",
+        ),
         ('timezone = "Asia/Makassar"', 'timezone = "Asia/Singapore"', "allowed: Asia/Jakarta"),
         ('slug = "pt-uji"', 'slug = "PT Uji"', "is not a slug"),
         ('employment_type = "pkwt"', 'employment_type = "kontrak"', "allowed: pkwtt, pkwt"),
@@ -141,7 +145,7 @@ def test_syntax_error_names_the_line() -> None:
         ('ref = "kasir"\n', 'ref = "kasir"\nage_min = 30\nage_max = 20\n', "20 is below age_min"),
         ('ref = "kasir"\n', 'ref = "kasir"\nage_min = 14\n', "14 is out of range; allowed: 15"),
         ('ref = "kasir"\n', 'ref = "kasir"\nsalary_min = 5\nsalary_max = 4\n', "below salary_min"),
-        ('ref = "kasir"\n', 'ref = "kasir"\nskills = ["a\\nb"]\n', "item 1 must be a one-line"),
+        ('ref = "kasir"\n', 'ref = "kasir"\nskills = ["a\\nb"]\n', "skills[1]: must be a one-line"),
         ("format = 1", "format = 2", "format: must be 1"),
         (
             'regency_code = "12.09"\n\n[fair]',
@@ -180,7 +184,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_missing_tables_and_keys() -> None:
     found = problems("format = 1\n")
-    assert any("[office] table is missing" in p for p in found)
+    assert any("office: the [office] table is missing" in p for p in found)
     assert any("[fair] table is missing" in p for p in found)
     message = one_problem(MINIMAL.replace('name = "PT Uji"\n', ""))
     assert "companies[1].name: is missing" in message
@@ -202,13 +206,18 @@ def test_host_regencies_are_checked_and_sorted() -> None:
         'timezone = "Asia/Makassar"\nhost_regency_codes = ["12.74", "12.09"]',
     )
     assert parse_fair_text(text).fair.host_regency_codes == ("12.09", "12.74")
-    bad = MINIMAL.replace(
-        'timezone = "Asia/Makassar"',
-        'timezone = "Asia/Makassar"\nhost_regency_codes = ["12.09", 5, "12.09"]',
+
+    def hosts(codes: str) -> str:
+        return MINIMAL.replace(
+            'timezone = "Asia/Makassar"',
+            f'timezone = "Asia/Makassar"\nhost_regency_codes = {codes}',
+        )
+
+    assert "host_regency_codes[2]: must be a string" in one_problem(hosts('["12.09", 5]'))
+    assert "host_regency_codes[3]: '12.09' is listed twice" in one_problem(
+        hosts('["12.09", "12.74", "12.09"]')
     )
-    found = problems(bad)
-    assert any("item 2 must be a string" in p for p in found)
-    assert any("'12.09' is listed twice" in p for p in found)
+    assert "host_regency_codes[1]: 'MY' is not a regency" in one_problem(hosts('["MY"]'))
 
 
 def test_dump_writes_local_times_and_omits_defaults() -> None:
