@@ -17,12 +17,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from jobfair.i18n import N_, gettext
+from jobfair.schemas.base import INVALID  # when neither the rule nor the model names one
 from jobfair.services.errors import ValidationFailed
 
 Model = TypeVar("Model", bound=BaseModel)
 
-# The field message when neither the rule nor the model names one.
-INVALID = N_("This value is not valid.")
 CHECK_THE_FORM = N_("Please check the form.")
 
 
@@ -51,15 +50,15 @@ def field_of(problem: ErrorDetails) -> str | None:
 
 
 def field_messages(
-    error: ValidationError, messages: Mapping[str, Any] | None = None
+    error: ValidationError, messages: Mapping[str, Any] | None = None, *, whole: str = "form"
 ) -> dict[str, str]:
     """One translated message per top-level field: the rule's own message when it names
     one, else the model's message for the field (``messages``: a ``FieldMessage`` or an
-    ``N_`` id), else :data:`INVALID`."""
+    ``N_`` id), else :data:`INVALID`. ``whole`` names a problem of no one field."""
     messages = messages or {}
     fields: dict[str, str] = {}
     for problem in error.errors():
-        name = field_of(problem) or "form"
+        name = field_of(problem) or whole
         if name in fields:
             continue
         context = problem.get("ctx") or {}

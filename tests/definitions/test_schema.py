@@ -10,6 +10,7 @@ import pytest
 from jobfair.definitions.schema import (
     DefinitionError,
     FairFile,
+    check_fair_table,
     dump_fair,
     parse_fair_file,
     parse_fair_text,
@@ -230,3 +231,56 @@ def test_dump_writes_local_times_and_omits_defaults() -> None:
 def test_vacancy_deadline_is_a_date() -> None:
     text = MINIMAL.replace('ref = "kasir"\n', 'ref = "kasir"\ndeadline = 2026-11-10\n')
     assert parse_fair_text(text).companies[0].vacancies[0].deadline == date(2026, 11, 10)
+
+
+def test_a_vacancy_may_be_placed_abroad() -> None:
+    text = MINIMAL.replace('work_regency_code = "12.09"', 'work_regency_code = "MY"')
+    parsed = parse_fair_text(text)
+    assert parsed.companies[0].vacancies[0].work_regency_code == "MY"
+    assert parse_fair_text(dump_fair(parsed)) == parsed
+    for bad in ('"ID"', '"my"', '"MYS"'):
+        message = one_problem(
+            MINIMAL.replace('work_regency_code = "12.09"', f"work_regency_code = {bad}")
+        )
+        assert "work_regency_code:" in message and "ISO 3166-1 country code" in message
+    # A company's own address stays a regency.
+    message = one_problem(
+        MINIMAL.replace(
+            'regency_code = "12.09"\n\n[[companies.vacancies]]',
+            'regency_code = "MY"\n\n[[companies.vacancies]]',
+        )
+    )
+    assert "companies[1].regency_code: 'MY' is not a regency" in message
+
+
+def test_the_fair_table_alone_as_the_console_checks_it() -> None:
+    table = {
+        "slug": "bursa-uji",
+        "name": "Bursa Uji",
+        "timezone": "Asia/Jakarta",
+        "opens_at": datetime(2026, 11, 3, 8),
+        "closes_at": datetime(2026, 11, 3, 7),
+        "decision_deadline": datetime(2026, 11, 2, 8),
+        "description": "",
+        "host_regency_codes": ["12.09"],
+    }
+    definition, fields = check_fair_table(table)
+    assert definition is None
+    assert fields == {
+        "closes_at": "must be after opens_at",
+        "decision_deadline": "must not be before closes_at",
+    }
+    definition, fields = check_fair_table(
+        {**table, "closes_at": datetime(2026, 11, 10, 16), "decision_deadline": None}
+    )
+    assert definition is None and "decision_deadline" in fields
+    good, fields = check_fair_table(
+        {
+            **table,
+            "closes_at": datetime(2026, 11, 10, 16),
+            "decision_deadline": datetime(2026, 11, 24, 16),
+        }
+    )
+    assert fields == {} and good is not None
+    assert good.opens_at == datetime(2026, 11, 3, 1, tzinfo=UTC) and good.description is None
+    assert good.registration_opens_at == good.opens_at

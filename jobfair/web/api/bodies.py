@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from jobfair.i18n import gettext
 from jobfair.schemas.base import RequestModel
+from jobfair.schemas.problems import field_messages
 from jobfair.services.errors import PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
 
@@ -44,10 +45,8 @@ def parse(model: type[Body], data: dict[str, Any]) -> Body:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        fields: dict[str, str] = {}
-        for problem in error.errors():
-            name = str(problem["loc"][0]) if problem["loc"] else "body"
-            fields.setdefault(name, model.message_for(name))
+        # The pages' parse step, with the body as the whole.
+        fields = field_messages(error, model.messages, whole="body")
         raise ValidationFailed(gettext("Please check the form."), fields=fields) from None
 
 
