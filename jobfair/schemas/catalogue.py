@@ -112,7 +112,9 @@ class Vacancy(ResponseModel):
     description: str
     salary_min: int | None
     salary_max: int | None
-    work_regency_code: str
+    work_regency_code: str = Field(
+        description="where the work is: a regency code (12.09) or, abroad, a country (MY)"
+    )
     employment_type: EmploymentTypeCode
     deadline: date | None
     status: VacancyStatusCode

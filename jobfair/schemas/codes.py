@@ -135,19 +135,8 @@ Npwp = Annotated[
     _code(_digits(15, 16), "{value} is not a NPWP; expected 15 or 16 digits"),
     BeforeValidator(_separators_dropped),
 ]
-EDUCATION = frozenset(level.code for level in EDUCATION_LEVELS)
-
-
-def _education(value: str) -> str:
-    if value not in EDUCATION:
-        allowed = ", ".join(level.code for level in EDUCATION_LEVELS)
-        raise refuse("code", f"{value!r} is not allowed; allowed: {allowed}")
-    return value
-
-
 # An education level code, as files and forms write it (upper case: SMA, S1).
 EducationLevel = Annotated[
-    str,
+    EducationCode,
     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
-    AfterValidator(_education),
 ]

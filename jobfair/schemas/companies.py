@@ -42,7 +42,8 @@ from jobfair.schemas.fields import (
     form_number,
     text,
 )
-from jobfair.schemas.problems import refuse
+from jobfair.schemas.problems import refuse, refuse_told
+from jobfair.services.auth import password_error
 
 # The limits of a vacancy, for forms and files alike.
 OPENINGS_MAX = 10_000
@@ -117,11 +118,18 @@ class CompanyInput(_Form):
 
 
 class CompanyRegistration(CompanyInput):
-    """A new company and its owner's sign-in. The password's rule is the accounts'
-    (:func:`jobfair.services.auth.password_error`), checked by the service."""
+    """A new company and its owner's sign-in. The password's rule and its message are
+    the accounts' (:func:`jobfair.services.auth.password_error`)."""
 
     email: Email
-    password: str = ""
+    password: str = Field(default="", validate_default=True)
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, password: str) -> str:
+        if message := password_error(password):
+            raise refuse_told("password", "the password does not fit the rule", message)
+        return password
 
     messages: ClassVar = {
         **CompanyInput.messages,

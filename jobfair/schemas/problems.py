@@ -41,6 +41,12 @@ def refuse(
     return PydanticCustomError(kind, english, context)
 
 
+def refuse_told(kind: str, english: str, told: str) -> PydanticCustomError:
+    """A refusal whose message for people another module has already put in the
+    request's language (``told``), for a rule whose home words its own message."""
+    return PydanticCustomError(kind, english, {"message_id": None, "values": {}, "told": told})
+
+
 def field_of(problem: ErrorDetails) -> str | None:
     """The top-level field a problem belongs to (a cross-field rule names it)."""
     named = (problem.get("ctx") or {}).get("field")
@@ -64,6 +70,8 @@ def field_messages(
         context = problem.get("ctx") or {}
         if context.get("message_id"):
             fields[name] = gettext(context["message_id"], **context.get("values", {}))
+        elif context.get("told"):
+            fields[name] = str(context["told"])
         elif name in messages:
             given = messages[name]
             fields[name] = gettext(given) if isinstance(given, str) else given.translated()

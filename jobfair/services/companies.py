@@ -73,8 +73,6 @@ async def register_company(
     values = registration.model_dump(exclude={"email", "password"})
     email = registration.email
     password = registration.password
-    if message := password_error(password):
-        raise ValidationFailed(gettext("Please check the form."), fields={"password": message})
     already = gettext("This is already registered. Sign in, or reset your password.")
     conflicts = {}
     if await session.scalar(select(func.count()).select_from(User).where(User.email == email)):

@@ -144,11 +144,15 @@ def test_each_bad_company_field_is_refused(changes: dict[str, str], field: str) 
     assert list(refused(CompanyInput, {**COMPANY, **changes})) == [field]
 
 
-def test_a_registration_needs_an_email() -> None:
+def test_a_registration_needs_an_email_and_a_password() -> None:
     fields = refused(CompanyRegistration, {**COMPANY, "email": "siti@", "nib": "1"})
-    assert set(fields) == {"email", "nib"}
-    ok = parse(CompanyRegistration, {**COMPANY, "email": " Siti@Sinar.TEST ", "password": "x"})
-    assert ok.email == "siti@sinar.test"
+    assert set(fields) == {"email", "nib", "password"}
+    assert fields["password"] == "The password needs at least 8 characters."
+    ok = parse(
+        CompanyRegistration,
+        {**COMPANY, "email": " Siti@Sinar.TEST ", "password": "rahasia-sekali"},
+    )
+    assert ok.email == "siti@sinar.test" and ok.password == "rahasia-sekali"
 
 
 def test_a_booth() -> None:
