@@ -31,7 +31,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FAIR_TIMEZONES, FairStatus
@@ -113,7 +113,8 @@ class FairDefinition(_Table):
     slug: slug(80, RESERVED_FAIR_SLUGS)
     name: Title
     timezone: Timezone
-    # Local date-times are read in the fair's timezone; kept aware, in UTC.
+    # Local date-times are read in the fair's timezone; kept aware, in UTC. Left out,
+    # registration opens with the fair.
     registration_opens_at: datetime | None = None
     opens_at: datetime
     closes_at: datetime
@@ -131,12 +132,9 @@ class FairDefinition(_Table):
             return data
         zone = ZoneInfo(data["timezone"])
         data = dict(data)
-        for key in ("registration_opens_at", "opens_at", "closes_at", "decision_deadline"):
-            value = data.get(key)
-            if isinstance(value, datetime):
-                # An offset date-time is kept as written; a local one is the fair's.
-                local = value if value.tzinfo else value.replace(tzinfo=zone)
-                data[key] = local.astimezone(UTC)
+        for key in MOMENTS:
+            if isinstance(value := data.get(key), datetime):
+                data[key] = _in_zone(value, zone)
         if data.get("registration_opens_at") is None and isinstance(data.get("opens_at"), datetime):
             data["registration_opens_at"] = data["opens_at"]
         return data
@@ -154,25 +152,70 @@ class FairDefinition(_Table):
             raise refuse_all("host_regency_codes", twice)
         return tuple(sorted(codes))
 
-    @model_validator(mode="after")
-    def _window(self) -> FairDefinition:
-        # One window rule for files and the organiser console (services.fairs).
+    @model_validator(mode="wrap")
+    @classmethod
+    def _window(cls, data: Any, handler: Any) -> Any:
+        """One window rule for files and the organiser console (services.fairs), over
+        every moment that can be read, also when other keys of the table are wrong, so
+        a file is fixed in one pass."""
+        problems: list[InitErrorDetails] = []
+        fair = None
         try:
-            check_window(
-                registration_opens_at=self.registration_opens_at,
-                opens_at=self.opens_at,
-                closes_at=self.closes_at,
-                decision_deadline=self.decision_deadline,
-            )
-        except ValidationFailed as error:
-            raise refuse_all(
-                "fair",
-                [
-                    ((key,), refuse("window", message), getattr(self, key))
+            fair = handler(data)
+        except ValidationError as error:
+            problems = [_again(problem) for problem in error.errors()]
+        moments = _moments(data)
+        if moments is not None:
+            told = {problem["loc"][0] for problem in problems if problem["loc"]}
+            try:
+                check_window(**moments)
+            except ValidationFailed as error:
+                problems += [
+                    InitErrorDetails(
+                        type=refuse("window", message), loc=(key,), input=data.get(key)
+                    )
                     for key, message in error.fields.items()
-                ],
-            ) from None
-        return self
+                    if key not in told
+                ]
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return fair
+
+
+MOMENTS = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
+
+
+def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
+    # An offset date-time is kept as written; a local one is the fair's.
+    return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def _moments(data: Any) -> dict[str, datetime | None] | None:
+    """The window's moments of a raw ``[fair]`` table that can be read, in UTC (None
+    for the others); None when the timezone they are read in is not known."""
+    if not isinstance(data, dict) or data.get("timezone") not in FAIR_TIMEZONES:
+        return None
+    zone = ZoneInfo(data["timezone"])
+    moments = {
+        key: _in_zone(value, zone) if isinstance(value := data.get(key), datetime) else None
+        for key in MOMENTS
+    }
+    if "registration_opens_at" not in data:
+        moments["registration_opens_at"] = moments["opens_at"]
+    return moments
+
+
+def _again(problem: ErrorDetails) -> InitErrorDetails:
+    """A reported problem as one to raise again: pydantic's own by its type, a refusal
+    of ours (``refuse``) with its text and context."""
+    context = problem.get("ctx")
+    if context is not None and "message_id" in context:
+        kind: Any = PydanticCustomError(problem["type"], problem["msg"], context)
+        return InitErrorDetails(type=kind, loc=problem["loc"], input=problem["input"])
+    details = InitErrorDetails(type=problem["type"], loc=problem["loc"], input=problem["input"])
+    if context is not None:
+        details["ctx"] = context
+    return details
 
 
 class BoothDefinition(_Table):
