@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -102,7 +103,7 @@ class OfficeDefinition(_Table):
 
     @field_validator("province_code")
     @classmethod
-    def _province_of_the_regency(cls, province: str | None, info: Any) -> str | None:
+    def _province_of_the_regency(cls, province: str | None, info: ValidationInfo) -> str | None:
         regency = info.data.get("regency_code")
         if regency and province and not regency.startswith(province + "."):
             raise refuse("province", f"{province!r} is not the province of {regency!r}")
@@ -238,13 +239,13 @@ class VacancyDefinition(_Table, VacancyRules):
     )
 
 
-def _once(
-    items: tuple[Any, ...], key: str, told: str
-) -> list[tuple[tuple[str | int, ...], Any, object]]:
-    """The items whose ``key`` an earlier item already has."""
+def _once(items: Any, key: str, told: str) -> list[tuple[tuple[str | int, ...], Any, object]]:
+    """The items whose ``key`` an earlier item already has; ``items`` is a sequence or
+    ``(index, item)`` pairs (the valid items of a list that also holds invalid ones)."""
     first: dict[Any, int] = {}
     twice = []
-    for index, item in enumerate(items):
+    pairs = items if isinstance(items, list) else list(enumerate(items))
+    for index, item in pairs:
         value = getattr(item, key)
         if value in first:
             message = told.format(value=value, first=first[value] + 1)
@@ -284,18 +285,36 @@ class FairFile(_Table):
     fair: FairDefinition
     companies: tuple[CompanyDefinition, ...] = Field(default=(), strict=False)
 
-    @field_validator("companies")
+    @field_validator("companies", mode="wrap")
     @classmethod
-    def _companies_once(
-        cls, companies: tuple[CompanyDefinition, ...]
-    ) -> tuple[CompanyDefinition, ...]:
-        twice = [
-            *_once(companies, "slug", "{value!r} is already used by companies[{first}]"),
-            *_once(companies, "nib", "{value} is already used by companies[{first}]"),
-        ]
-        if twice:
+    def _companies_once(cls, raw: Any, handler: Any) -> tuple[CompanyDefinition, ...]:
+        """A slug or a NIB used by two companies, among the companies that are valid,
+        reported beside the problems of the others."""
+        try:
+            companies = handler(raw)
+        except ValidationError as error:
+            problems = [_again(problem) for problem in error.errors()]
+            valid = []
+            for index, item in enumerate(raw if isinstance(raw, list) else []):
+                try:
+                    valid.append((index, CompanyDefinition.model_validate(item)))
+                except ValidationError:
+                    continue
+            problems += [
+                InitErrorDetails(type=refusal, loc=loc, input=value)
+                for loc, refusal, value in _companies_twice(valid)
+            ]
+            raise ValidationError.from_exception_data("companies", problems) from None
+        if twice := _companies_twice(companies):
             raise refuse_all("companies", twice)
         return companies
+
+
+def _companies_twice(companies: Any) -> list[tuple[tuple[str | int, ...], Any, object]]:
+    return [
+        *_once(companies, "slug", "{value!r} is already used by companies[{first}]"),
+        *_once(companies, "nib", "{value} is already used by companies[{first}]"),
+    ]
 
 
 class _Document(FairFile):

@@ -284,3 +284,15 @@ def test_the_fair_table_alone_as_the_console_checks_it() -> None:
     assert fields == {} and good is not None
     assert good.opens_at == datetime(2026, 11, 3, 1, tzinfo=UTC) and good.description is None
     assert good.registration_opens_at == good.opens_at
+
+
+def test_duplicates_are_found_beside_other_problems() -> None:
+    company = MINIMAL[MINIMAL.index("[[companies]]") :]
+    broken = company.replace('slug = "pt-uji"', 'slug = "pt-lain"').replace(
+        'title = "Kasir"', 'title = ""'
+    )
+    found = problems(MINIMAL + "\n" + company + "\n" + broken)
+    assert len(found) == 3, found
+    assert any("companies[2].slug: 'pt-uji' is already used by companies[1]" in p for p in found)
+    assert any("companies[2].nib: 1234567890123 is already used" in p for p in found)
+    assert any("companies[3].vacancies[1].title: must not be empty" in p for p in found)
