@@ -8,7 +8,7 @@ Nothing is deleted: a vacancy missing from the file may already have application
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,26 +59,27 @@ def _assign(row: Any, values: dict[str, Any]) -> bool:
 
 
 def shift_window(fair_file: FairFile, delta: timedelta) -> FairFile:
-    """The same definition with every date moved by ``delta`` (used by the demo)."""
+    """The same definition with every date moved by ``delta`` (used by the demo).
+    ``model_copy`` keeps the checked values as they are: a shift moves a valid window
+    to a valid window."""
     fair = fair_file.fair
-    moved = replace(
-        fair,
-        registration_opens_at=fair.registration_opens_at + delta,
-        opens_at=fair.opens_at + delta,
-        closes_at=fair.closes_at + delta,
-        decision_deadline=fair.decision_deadline + delta,
+    moments = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
+    moved = fair.model_copy(
+        update={key: getattr(fair, key) + delta for key in moments if getattr(fair, key)}
     )
-    companies = tuple(
-        replace(
-            company,
-            vacancies=tuple(
-                replace(v, deadline=v.deadline + timedelta(days=delta.days) if v.deadline else None)
-                for v in company.vacancies
-            ),
+
+    def later(vacancy: VacancyDefinition) -> VacancyDefinition:
+        if vacancy.deadline is None:
+            return vacancy
+        return vacancy.model_copy(
+            update={"deadline": vacancy.deadline + timedelta(days=delta.days)}
         )
+
+    companies = tuple(
+        company.model_copy(update={"vacancies": tuple(later(v) for v in company.vacancies)})
         for company in fair_file.companies
     )
-    return replace(fair_file, fair=moved, companies=companies)
+    return fair_file.model_copy(update={"fair": moved, "companies": companies})
 
 
 async def _office(

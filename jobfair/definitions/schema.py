@@ -1,120 +1,336 @@
 """The ``events/*.toml`` fair definition format: parsing, validation and writing.
 
 A definition names a labour office, one fair and its companies with their booths and
-vacancies — never a person. Parsing collects *every* problem before refusing a file,
-each with the file, the line (when the key can be found), the key path, what is wrong
-and what is allowed, so an organiser can fix a file in one pass. ``events/README.md``
-documents the format; ``dump_fair`` writes it back (used by ``jobfair events export``).
+vacancies — never a person. The tables are pydantic models (strict: a TOML value of the
+wrong type is refused, never converted); their field types and the vacancy's rules are
+the ones the company forms use (``jobfair.schemas``). Parsing collects *every* problem
+before refusing a file, each with the file, the line (when the key can be found), the
+key path, what is wrong and what is allowed, so an organiser can fix a file in one pass.
+``events/README.md`` documents the format; ``dump_fair`` writes it back (used by
+``jobfair events export``).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import tomli_w
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FAIR_TIMEZONES, FairStatus
-from jobfair.models.vacancies import EmploymentType, VacancyStatus, VacancyVerification
-from jobfair.reference.education import EDUCATION_CODES, EDUCATION_LEVELS
-from jobfair.reference.employer_types import EMPLOYER_TYPES
-from jobfair.reference.kbji import is_valid_kbji
-from jobfair.reference.kbli import is_valid_kbli
-from jobfair.reference.nik import MAX_AGE, MIN_AGE
-from jobfair.reference.regions import is_regency, provinces
+from jobfair.models.vacancies import VacancyStatus, VacancyVerification
+from jobfair.schemas.codes import (
+    EmployerTypeCode,
+    KbjiCode,
+    KbliCode,
+    Nib,
+    Npwp,
+    ProvinceCode,
+    RegencyCode,
+    Timezone,
+    one_of,
+    slug,
+)
+from jobfair.schemas.companies import Description, Skill, Title, VacancyRules
+from jobfair.schemas.fields import Email, HttpUrl, between
+from jobfair.schemas.problems import describe, file_message, refuse, refuse_all
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.fair_window import check_window
-from jobfair.services.formats import is_email, is_http_url
 
 FORMAT_VERSION = 1
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Words of the organiser console's addresses (/organiser/fairs/new) that no fair may take.
+RESERVED_FAIR_SLUGS = frozenset({"new"})
+
+
+def _integer(value: Any) -> Any:
+    # A code that is a number is written as one; "24" is a string, not the code 24.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise refuse("int_type", f"must be an integer, not {describe(value)}")
+    return value
 
 
 # --------------------------------------------------------------------------- model
 
 
-@dataclass(frozen=True)
-class OfficeDefinition:
-    slug: str
-    name: str
-    regency_code: str | None = None
-    province_code: str | None = None
+class _Table(BaseModel):
+    """A TOML table: known keys only, values of the documented type."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        # An optional text left empty ("") is the key left out; a required one is
+        # refused as empty by its type.
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if not (
+                isinstance(value, str)
+                and not value.strip()
+                and key in cls.model_fields
+                and not cls.model_fields[key].is_required()
+            )
+        }
 
 
-@dataclass(frozen=True)
-class FairDefinition:
-    slug: str
-    name: str
-    timezone: str
-    registration_opens_at: datetime  # aware, UTC
+class OfficeDefinition(_Table):
+    slug: slug(60)
+    name: Title
+    regency_code: RegencyCode | None = None
+    province_code: ProvinceCode | None = None
+
+    @field_validator("province_code")
+    @classmethod
+    def _province_of_the_regency(cls, province: str | None, info: ValidationInfo) -> str | None:
+        regency = info.data.get("regency_code")
+        if regency and province and not regency.startswith(province + "."):
+            raise refuse("province", f"{province!r} is not the province of {regency!r}")
+        return province
+
+
+class FairDefinition(_Table):
+    slug: slug(80, RESERVED_FAIR_SLUGS)
+    name: Title
+    timezone: Timezone
+    # Local date-times are read in the fair's timezone; kept aware, in UTC. Left out,
+    # registration opens with the fair.
+    registration_opens_at: datetime | None = None
     opens_at: datetime
     closes_at: datetime
     decision_deadline: datetime
-    description: str | None = None
-    host_regency_codes: tuple[str, ...] = ()
-    local_hiring_target: int | None = None
-    application_cap: int | None = None
-    status: str = FairStatus.DRAFT
+    description: Description | None = None
+    host_regency_codes: tuple[RegencyCode, ...] = Field(default=(), strict=False)
+    local_hiring_target: between(0, 100) | None = None
+    application_cap: between(1, 100) | None = None
+    status: one_of(status.value for status in FairStatus) = FairStatus.DRAFT.value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_the_fairs_timezone(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("timezone") not in FAIR_TIMEZONES:
+            return data
+        zone = ZoneInfo(data["timezone"])
+        data = dict(data)
+        for key in MOMENTS:
+            if isinstance(value := data.get(key), datetime):
+                data[key] = _in_zone(value, zone)
+        if data.get("registration_opens_at") is None and isinstance(data.get("opens_at"), datetime):
+            data["registration_opens_at"] = data["opens_at"]
+        return data
+
+    @field_validator("host_regency_codes")
+    @classmethod
+    def _hosts_once(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        twice = []
+        for index, code in enumerate(codes):
+            if code in seen:
+                twice.append(((index,), refuse("twice", f"{code!r} is listed twice"), code))
+            seen.add(code)
+        if twice:
+            raise refuse_all("host_regency_codes", twice)
+        return tuple(sorted(codes))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _window(cls, data: Any, handler: Any) -> Any:
+        """One window rule for files and the organiser console (services.fairs), over
+        every moment that can be read, also when other keys of the table are wrong, so
+        a file is fixed in one pass."""
+        problems: list[InitErrorDetails] = []
+        fair = None
+        try:
+            fair = handler(data)
+        except ValidationError as error:
+            problems = [_again(problem) for problem in error.errors()]
+        moments = _moments(data)
+        if moments is not None:
+            told = {problem["loc"][0] for problem in problems if problem["loc"]}
+            try:
+                check_window(**moments)
+            except ValidationFailed as error:
+                problems += [
+                    InitErrorDetails(
+                        type=refuse("window", message), loc=(key,), input=data.get(key)
+                    )
+                    for key, message in error.fields.items()
+                    if key not in told
+                ]
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return fair
 
 
-@dataclass(frozen=True)
-class BoothDefinition:
-    status: str = BoothStatus.APPROVED
-    description: str | None = None
-    video_url: str | None = None
-    contact_email: str | None = None
+MOMENTS = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
 
 
-@dataclass(frozen=True)
-class VacancyDefinition:
-    ref: str
-    title: str
-    kbji: str
-    education_min: str
-    work_regency_code: str
-    employment_type: str
-    openings_male: int = 0
-    openings_female: int = 0
-    openings_either: int = 0
-    age_min: int | None = None
-    age_max: int | None = None
-    experience_years: int = 0
-    skills: tuple[str, ...] = ()
-    description: str | None = None
-    salary_min: int | None = None
-    salary_max: int | None = None
-    deadline: date | None = None
-    status: str = VacancyStatus.OPEN
-    verification: str = VacancyVerification.VERIFIED
+def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
+    # An offset date-time is kept as written; a local one is the fair's.
+    return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class CompanyDefinition:
-    slug: str
-    name: str
-    nib: str
-    kbli: str
-    employer_type: int
-    regency_code: str
-    npwp: str | None = None
-    website: str | None = None
-    description: str | None = None
+def _moments(data: Any) -> dict[str, datetime | None] | None:
+    """The window's moments of a raw ``[fair]`` table that can be read, in UTC (None
+    for the others); None when the timezone they are read in is not known."""
+    if not isinstance(data, dict) or data.get("timezone") not in FAIR_TIMEZONES:
+        return None
+    zone = ZoneInfo(data["timezone"])
+    moments = {
+        key: _in_zone(value, zone) if isinstance(value := data.get(key), datetime) else None
+        for key in MOMENTS
+    }
+    if "registration_opens_at" not in data:
+        moments["registration_opens_at"] = moments["opens_at"]
+    return moments
+
+
+def _again(problem: ErrorDetails) -> InitErrorDetails:
+    """A reported problem as one to raise again: pydantic's own by its type, a refusal
+    of ours (``refuse``) with its text and context."""
+    context = problem.get("ctx")
+    if context is not None and "message_id" in context:
+        kind: Any = PydanticCustomError(problem["type"], problem["msg"], context)
+        return InitErrorDetails(type=kind, loc=problem["loc"], input=problem["input"])
+    details = InitErrorDetails(type=problem["type"], loc=problem["loc"], input=problem["input"])
+    if context is not None:
+        details["ctx"] = context
+    return details
+
+
+class BoothDefinition(_Table):
+    status: one_of(status.value for status in BoothStatus) = BoothStatus.APPROVED.value
+    description: Description | None = None
+    video_url: HttpUrl | None = None
+    contact_email: Email | None = None
+
+
+class VacancyDefinition(_Table, VacancyRules):
+    """A vacancy of a file: the form's fields and rules (:class:`VacancyRules`), its
+    ``ref`` within the company, and the state it is loaded in."""
+
+    ref: slug(60)
+    kbji: KbjiCode
+    skills: tuple[Skill, ...] = Field(default=(), strict=False)
+    status: one_of(status.value for status in VacancyStatus) = VacancyStatus.OPEN.value
+    verification: one_of(value.value for value in VacancyVerification) = (
+        VacancyVerification.VERIFIED.value
+    )
+
+
+def _once(items: Any, key: str, told: str) -> list[tuple[tuple[str | int, ...], Any, object]]:
+    """The items whose ``key`` an earlier item already has; ``items`` is a sequence or
+    ``(index, item)`` pairs (the valid items of a list that also holds invalid ones)."""
+    first: dict[Any, int] = {}
+    twice = []
+    pairs = items if isinstance(items, list) else list(enumerate(items))
+    for index, item in pairs:
+        value = getattr(item, key)
+        if value in first:
+            message = told.format(value=value, first=first[value] + 1)
+            twice.append(((index, key), refuse("twice", message), value))
+        first.setdefault(value, index)
+    return twice
+
+
+class CompanyDefinition(_Table):
+    slug: slug(80)
+    name: Title
+    nib: Nib
+    kbli: KbliCode
+    employer_type: Annotated[EmployerTypeCode, BeforeValidator(_integer)]
+    regency_code: RegencyCode
+    npwp: Npwp | None = None
+    website: HttpUrl | None = None
+    description: Description | None = None
     booth: BoothDefinition | None = None
-    vacancies: tuple[VacancyDefinition, ...] = ()
+    vacancies: tuple[VacancyDefinition, ...] = Field(default=(), strict=False)
+
+    @field_validator("vacancies")
+    @classmethod
+    def _refs_once(cls, vacancies: tuple[VacancyDefinition, ...]) -> tuple[VacancyDefinition, ...]:
+        twice = _once(
+            vacancies,
+            "ref",
+            "{value!r} is used twice in this company; refs must be unique",
+        )
+        if twice:
+            raise refuse_all("vacancies", twice)
+        return vacancies
 
 
-@dataclass(frozen=True)
-class FairFile:
+class FairFile(_Table):
     office: OfficeDefinition
     fair: FairDefinition
-    companies: tuple[CompanyDefinition, ...] = ()
+    companies: tuple[CompanyDefinition, ...] = Field(default=(), strict=False)
+
+    @field_validator("companies", mode="wrap")
+    @classmethod
+    def _companies_once(cls, raw: Any, handler: Any) -> tuple[CompanyDefinition, ...]:
+        """A slug or a NIB used by two companies, among the companies that are valid,
+        reported beside the problems of the others."""
+        try:
+            companies = handler(raw)
+        except ValidationError as error:
+            problems = [_again(problem) for problem in error.errors()]
+            valid = []
+            for index, item in enumerate(raw if isinstance(raw, list) else []):
+                try:
+                    valid.append((index, CompanyDefinition.model_validate(item)))
+                except ValidationError:
+                    continue
+            problems += [
+                InitErrorDetails(type=refusal, loc=loc, input=value)
+                for loc, refusal, value in _companies_twice(valid)
+            ]
+            raise ValidationError.from_exception_data("companies", problems) from None
+        if twice := _companies_twice(companies):
+            raise refuse_all("companies", twice)
+        return companies
+
+
+def _companies_twice(companies: Any) -> list[tuple[tuple[str | int, ...], Any, object]]:
+    return [
+        *_once(companies, "slug", "{value!r} is already used by companies[{first}]"),
+        *_once(companies, "nib", "{value} is already used by companies[{first}]"),
+    ]
+
+
+class _Document(FairFile):
+    """A whole file: the tables and the version of the format it is written in."""
+
+    format: int
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _this_format(cls, version: Any) -> int:
+        if version != FORMAT_VERSION or isinstance(version, bool):
+            raise refuse(
+                "format",
+                f"must be {FORMAT_VERSION} (the format this version reads), not {version!r}",
+            )
+        return FORMAT_VERSION
 
 
 @dataclass(frozen=True)
@@ -194,548 +410,79 @@ def _key_lines(text: str) -> dict[Path_, int]:
 # ------------------------------------------------------------------- validation
 
 
-class _Checker:
-    """Reads values out of the parsed TOML, recording a problem for each bad one."""
-
-    def __init__(self, file: str, lines: dict[Path_, int]) -> None:
-        self.file = file
-        self.lines = lines
-        self.problems: list[DefinitionProblem] = []
-        # The key path of each problem, for callers that show problems by field.
-        self.paths: list[Path_] = []
-
-    def where(self, path: Path_) -> str:
-        out = ""
-        for part in path:
-            out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-        return out
-
-    def line(self, path: Path_) -> int | None:
-        for end in range(len(path), 0, -1):
-            found = self.lines.get(tuple(path[:end]))
-            if found:
-                return found
-        return None
-
-    def problem(self, path: Path_, message: str) -> None:
-        self.paths.append(path)
-        self.problems.append(
-            DefinitionProblem(self.file, self.where(path), message, self.line(path))
-        )
-
-    def table(self, data: dict[str, Any], path: Path_, allowed: Iterable[str]) -> dict[str, Any]:
-        allowed = tuple(allowed)
-        for key in data:
-            if key not in allowed:
-                self.problem((*path, key), f"unknown key {key!r}; allowed: {', '.join(allowed)}")
-        return data
-
-    def value(
-        self,
-        data: dict[str, Any],
-        path: Path_,
-        key: str,
-        kind: type | tuple[type, ...],
-        *,
-        required: bool = True,
-        default: Any = None,
-        check: Callable[[Any], str | None] | None = None,
-    ) -> Any:
-        at = (*path, key)
-        if key not in data:
-            if required:
-                self.problem(at, "is missing")
-            return default
-        value = data[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # bool is an int in Python; a TOML true is never a number here.
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            names = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
-            self.problem(at, f"must be {names}, not {_describe(value)}")
-            return default
-        if isinstance(value, str):
-            value = value.strip()
-            if not value and not required:
-                return default
-            if not value:
-                self.problem(at, "must not be empty")
-                return default
-        if check is not None:
-            message = check(value)
-            if message:
-                self.problem(at, message)
-                return default
-        return value
+def _where(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
-_TYPE_NAMES = {
-    str: "a string",
-    int: "an integer",
-    list: "a list",
-    dict: "a table",
-    datetime: "a date-time (2026-11-02T08:00:00)",
-    date: "a date (2026-11-30)",
-}
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    for kind, name in (
-        (str, "a string"),
-        (int, "an integer"),
-        (float, "a decimal number"),
-        (datetime, "a date-time"),
-        (date, "a date"),
-        (list, "a list"),
-        (dict, "a table"),
-    ):
-        if isinstance(value, kind):
-            return f"{name} ({value!r})" if not isinstance(value, list | dict) else name
-    return type(value).__name__
-
-
-def _one_of(allowed: Iterable[object]) -> Callable[[Any], str | None]:
-    options = tuple(allowed)
-
-    def check(value: Any) -> str | None:
-        if value in options:
-            return None
-        return f"{value!r} is not allowed; allowed: {', '.join(str(o) for o in options)}"
-
-    return check
-
-
-def _slug(value: str, limit: int = 60) -> str | None:
-    if len(value) > limit or not SLUG.match(value):
-        return (
-            f"{value!r} is not a slug; use lower-case letters, digits and single hyphens, "
-            f"at most {limit} characters"
-        )
+def _line(lines: dict[Path_, int], path: Path_) -> int | None:
+    for end in range(len(path), 0, -1):
+        found = lines.get(tuple(path[:end]))
+        if found:
+            return found
     return None
 
 
-# Words of the organiser console's addresses (/organiser/fairs/new) that no fair may take.
-RESERVED_FAIR_SLUGS = frozenset({"new"})
+def _path(problem: ErrorDetails) -> Path_:
+    path = tuple(problem["loc"])
+    # The tables' after-rules name their field; the nested one is where it belongs.
+    named = (problem.get("ctx") or {}).get("field")
+    return (*path, named) if named else path
 
 
-def _fair_slug(value: str) -> str | None:
-    if value in RESERVED_FAIR_SLUGS:
-        return f"{value!r} is reserved; choose another slug"
-    return _slug(value, 80)
+def _message(problem: ErrorDetails, model: type[BaseModel] | None) -> str:
+    if problem["type"] == "extra_forbidden" and model is not None:
+        key = problem["loc"][-1]
+        return f"unknown key {key!r}; allowed: {', '.join(model.model_fields)}"
+    if problem["type"] == "missing" and problem["loc"] in (("office",), ("fair",)):
+        return f"the [{problem['loc'][0]}] table is missing"
+    return file_message(problem)
 
 
-def _length(limit: int) -> Callable[[str], str | None]:
-    def check(value: str) -> str | None:
-        return (
-            f"is {len(value)} characters long; at most {limit} allowed"
-            if len(value) > limit
-            else None
+_TABLES: dict[str, type[BaseModel]] = {
+    "": _Document,
+    "office": OfficeDefinition,
+    "fair": FairDefinition,
+    "companies": CompanyDefinition,
+    "companies.booth": BoothDefinition,
+    "companies.vacancies": VacancyDefinition,
+}
+
+
+def _table_of(path: Path_) -> type[BaseModel] | None:
+    """The model of the table a key path ends in (its parent's)."""
+    return _TABLES.get(".".join(str(part) for part in path[:-1] if isinstance(part, str)))
+
+
+def _problems(
+    error: ValidationError, file: str, lines: dict[Path_, int]
+) -> list[DefinitionProblem]:
+    problems = []
+    for problem in error.errors():
+        path = _path(problem)
+        problems.append(
+            DefinitionProblem(
+                file, _where(path), _message(problem, _table_of(path)), _line(lines, path)
+            )
         )
-
-    return check
-
-
-def _digits(*lengths: int, what: str) -> Callable[[str], str | None]:
-    def check(value: str) -> str | None:
-        if value.isascii() and value.isdigit() and len(value) in lengths:
-            return None
-        counts = " or ".join(str(n) for n in lengths)
-        return f"{value!r} is not a {what}; expected {counts} digits"
-
-    return check
-
-
-def _regency(value: str) -> str | None:
-    if is_regency(value):
-        return None
-    return (
-        f"{value!r} is not a regency or city code; use the Kemendagri code "
-        "'PP.RR' of the reference list (e.g. '12.09' for Kabupaten Asahan)"
-    )
-
-
-def _province(value: str) -> str | None:
-    if value in {p.code for p in provinces()}:
-        return None
-    return f"{value!r} is not a province code; use the two-digit Kemendagri code (e.g. '12')"
-
-
-def _range(low: int, high: int) -> Callable[[int], str | None]:
-    def check(value: int) -> str | None:
-        return (
-            None if low <= value <= high else f"{value} is out of range; allowed: {low} to {high}"
-        )
-
-    return check
-
-
-def _url(value: str) -> str | None:
-    return None if is_http_url(value) else f"{value!r} is not an http(s) address"
-
-
-def _email(value: str) -> str | None:
-    return None if is_email(value) else f"{value!r} is not an e-mail address"
-
-
-def _kbli(value: str) -> str | None:
-    if is_valid_kbli(value):
-        return None
-    return f"{value!r} is not a KBLI 2020 code; expected 5 digits of an existing division"
-
-
-def _kbji(value: str) -> str | None:
-    if is_valid_kbji(value):
-        return None
-    return f"{value!r} is not a KBJI 2014 code; expected 1 to 6 digits"
-
-
-OFFICE_KEYS = ("slug", "name", "regency_code", "province_code")
-FAIR_KEYS = (
-    "slug",
-    "name",
-    "description",
-    "timezone",
-    "registration_opens_at",
-    "opens_at",
-    "closes_at",
-    "decision_deadline",
-    "host_regency_codes",
-    "local_hiring_target",
-    "application_cap",
-    "status",
-)
-COMPANY_KEYS = (
-    "slug",
-    "name",
-    "nib",
-    "npwp",
-    "kbli",
-    "employer_type",
-    "regency_code",
-    "website",
-    "description",
-    "booth",
-    "vacancies",
-)
-BOOTH_KEYS = ("status", "description", "video_url", "contact_email")
-VACANCY_KEYS = (
-    "ref",
-    "title",
-    "kbji",
-    "openings_male",
-    "openings_female",
-    "openings_either",
-    "education_min",
-    "age_min",
-    "age_max",
-    "experience_years",
-    "skills",
-    "description",
-    "salary_min",
-    "salary_max",
-    "work_regency_code",
-    "employment_type",
-    "deadline",
-    "status",
-    "verification",
-)
-
-
-def _office(c: _Checker, data: Any) -> OfficeDefinition | None:
-    path: Path_ = ("office",)
-    if not isinstance(data, dict):
-        c.problem(path, "the [office] table is missing")
-        return None
-    c.table(data, path, OFFICE_KEYS)
-    slug = c.value(data, path, "slug", str, check=_slug)
-    name = c.value(data, path, "name", str, check=_length(200))
-    regency_code = c.value(data, path, "regency_code", str, required=False, check=_regency)
-    province_code = c.value(data, path, "province_code", str, required=False, check=_province)
-    if regency_code and province_code and not regency_code.startswith(province_code + "."):
-        c.problem(
-            (*path, "province_code"), f"{province_code!r} is not the province of {regency_code!r}"
-        )
-    if slug is None or name is None:
-        return None
-    return OfficeDefinition(slug, name, regency_code, province_code)
-
-
-def _moment(
-    c: _Checker,
-    data: dict[str, Any],
-    path: Path_,
-    key: str,
-    zone: ZoneInfo | None,
-    required: bool = True,
-) -> datetime | None:
-    value = c.value(data, path, key, datetime, required=required)
-    if value is None or zone is None:
-        return None
-    # A local date-time is read in the fair's timezone; an offset one is kept as it is.
-    local = value if value.tzinfo else value.replace(tzinfo=zone)
-    return local.astimezone(UTC)
-
-
-def _fair(c: _Checker, data: Any) -> FairDefinition | None:
-    path: Path_ = ("fair",)
-    if not isinstance(data, dict):
-        c.problem(path, "the [fair] table is missing")
-        return None
-    c.table(data, path, FAIR_KEYS)
-    slug = c.value(data, path, "slug", str, check=_fair_slug)
-    name = c.value(data, path, "name", str, check=_length(200))
-    description = c.value(data, path, "description", str, required=False, check=_length(5000))
-    timezone = c.value(data, path, "timezone", str, check=_one_of(FAIR_TIMEZONES))
-    zone = ZoneInfo(timezone) if timezone else None
-    opens_at = _moment(c, data, path, "opens_at", zone)
-    closes_at = _moment(c, data, path, "closes_at", zone)
-    registration = _moment(c, data, path, "registration_opens_at", zone, required=False)
-    deadline = _moment(c, data, path, "decision_deadline", zone)
-    registration = registration or opens_at
-    # One window rule for files and the organiser console (services.fairs); a moment
-    # that could not be read is None and skipped, so the others are still checked.
-    if opens_at or closes_at:
-        try:
-            check_window(
-                registration_opens_at=registration,
-                opens_at=opens_at,
-                closes_at=closes_at,
-                decision_deadline=deadline,
-            )
-        except ValidationFailed as error:
-            for key, message in error.fields.items():
-                c.problem((*path, key), message)
-    hosts_raw = c.value(data, path, "host_regency_codes", list, required=False, default=[])
-    hosts: list[str] = []
-    for index, code in enumerate(hosts_raw):
-        at = (*path, "host_regency_codes")
-        if not isinstance(code, str):
-            c.problem(at, f"item {index + 1} must be a string, not {_describe(code)}")
-        elif (message := _regency(code)) is not None:
-            c.problem(at, f"item {index + 1}: {message}")
-        elif code in hosts:
-            c.problem(at, f"{code!r} is listed twice")
-        else:
-            hosts.append(code)
-    target = c.value(data, path, "local_hiring_target", int, required=False, check=_range(0, 100))
-    cap = c.value(data, path, "application_cap", int, required=False, check=_range(1, 100))
-    status = c.value(
-        data,
-        path,
-        "status",
-        str,
-        required=False,
-        default=FairStatus.DRAFT,
-        check=_one_of(s.value for s in FairStatus),
-    )
-    if None in (slug, name, timezone, opens_at, closes_at, deadline, registration):
-        return None
-    assert registration and opens_at and closes_at and deadline  # for the type checker
-    return FairDefinition(
-        slug=slug,
-        name=name,
-        description=description,
-        timezone=timezone,
-        registration_opens_at=registration,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        decision_deadline=deadline,
-        host_regency_codes=tuple(sorted(hosts)),
-        local_hiring_target=target,
-        application_cap=cap,
-        status=str(status),
-    )
-
-
-def _booth(c: _Checker, data: Any, path: Path_) -> BoothDefinition | None:
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        c.problem(path, f"must be a table, not {_describe(data)}")
-        return None
-    c.table(data, path, BOOTH_KEYS)
-    return BoothDefinition(
-        status=str(
-            c.value(
-                data,
-                path,
-                "status",
-                str,
-                required=False,
-                default=BoothStatus.APPROVED,
-                check=_one_of(s.value for s in BoothStatus),
-            )
-        ),
-        description=c.value(data, path, "description", str, required=False, check=_length(5000)),
-        video_url=c.value(data, path, "video_url", str, required=False, check=_url),
-        contact_email=c.value(data, path, "contact_email", str, required=False, check=_email),
-    )
-
-
-def _skills(c: _Checker, data: dict[str, Any], path: Path_) -> tuple[str, ...]:
-    raw = c.value(data, path, "skills", list, required=False, default=[])
-    skills: list[str] = []
-    for index, skill in enumerate(raw):
-        if not isinstance(skill, str) or not skill.strip() or "\n" in skill or len(skill) > 80:
-            c.problem(
-                (*path, "skills"),
-                f"item {index + 1} must be a one-line text of 1 to 80 characters",
-            )
-        else:
-            skills.append(skill.strip())
-    return tuple(skills)
-
-
-def _vacancy(c: _Checker, data: Any, path: Path_) -> VacancyDefinition | None:
-    if not isinstance(data, dict):
-        c.problem(path, f"must be a table, not {_describe(data)}")
-        return None
-    c.table(data, path, VACANCY_KEYS)
-    ref = c.value(data, path, "ref", str, check=_slug)
-    title = c.value(data, path, "title", str, check=_length(200))
-    kbji = c.value(data, path, "kbji", str, check=_kbji)
-    before = len(c.problems)
-    openings = {
-        key: c.value(data, path, key, int, required=False, default=0, check=_range(0, 10_000))
-        for key in ("openings_male", "openings_female", "openings_either")
-    }
-    # Only when every given number was valid is a zero total the problem to report.
-    if sum(openings.values()) < 1 and len(c.problems) == before:
-        c.problem(path, "has no openings; set openings_male, openings_female or openings_either")
-    education = c.value(
-        data,
-        path,
-        "education_min",
-        str,
-        check=_one_of(level.code for level in EDUCATION_LEVELS),
-    )
-    age_min = c.value(data, path, "age_min", int, required=False, check=_range(MIN_AGE, MAX_AGE))
-    age_max = c.value(data, path, "age_max", int, required=False, check=_range(MIN_AGE, MAX_AGE))
-    if age_min and age_max and age_min > age_max:
-        c.problem((*path, "age_max"), f"{age_max} is below age_min {age_min}")
-    experience = c.value(
-        data, path, "experience_years", int, required=False, default=0, check=_range(0, 40)
-    )
-    salary_min = c.value(
-        data, path, "salary_min", int, required=False, check=_range(0, 1_000_000_000)
-    )
-    salary_max = c.value(
-        data, path, "salary_max", int, required=False, check=_range(0, 1_000_000_000)
-    )
-    if salary_min is not None and salary_max is not None and salary_min > salary_max:
-        c.problem((*path, "salary_max"), f"{salary_max} is below salary_min {salary_min}")
-    work_regency = c.value(data, path, "work_regency_code", str, check=_regency)
-    employment = c.value(
-        data, path, "employment_type", str, check=_one_of(t.value for t in EmploymentType)
-    )
-    deadline = data.get("deadline")
-    if "deadline" in data and (not isinstance(deadline, date) or isinstance(deadline, datetime)):
-        c.problem((*path, "deadline"), f"must be a date (2026-11-30), not {_describe(deadline)}")
-        deadline = None
-    status = c.value(
-        data,
-        path,
-        "status",
-        str,
-        required=False,
-        default=VacancyStatus.OPEN,
-        check=_one_of(s.value for s in VacancyStatus),
-    )
-    verification = c.value(
-        data,
-        path,
-        "verification",
-        str,
-        required=False,
-        default=VacancyVerification.VERIFIED,
-        check=_one_of(s.value for s in VacancyVerification),
-    )
-    skills = _skills(c, data, path)
-    description = c.value(data, path, "description", str, required=False, check=_length(5000))
-    if None in (ref, title, kbji, education, work_regency, employment):
-        return None
-    assert education in EDUCATION_CODES
-    return VacancyDefinition(
-        ref=ref,
-        title=title,
-        kbji=kbji,
-        education_min=education,
-        work_regency_code=work_regency,
-        employment_type=employment,
-        age_min=age_min,
-        age_max=age_max,
-        experience_years=experience,
-        skills=skills,
-        description=description,
-        salary_min=salary_min,
-        salary_max=salary_max,
-        deadline=deadline,
-        status=str(status),
-        verification=str(verification),
-        **openings,
-    )
-
-
-def _company(c: _Checker, data: Any, path: Path_) -> CompanyDefinition | None:
-    if not isinstance(data, dict):
-        c.problem(path, f"must be a table, not {_describe(data)}")
-        return None
-    c.table(data, path, COMPANY_KEYS)
-    slug = c.value(data, path, "slug", str, check=lambda v: _slug(v, 80))
-    name = c.value(data, path, "name", str, check=_length(200))
-    nib = c.value(data, path, "nib", str, check=_digits(13, what="NIB"))
-    npwp = c.value(data, path, "npwp", str, required=False, check=_digits(15, 16, what="NPWP"))
-    kbli = c.value(data, path, "kbli", str, check=_kbli)
-    employer_type = c.value(
-        data, path, "employer_type", int, check=_one_of(kind.code for kind in EMPLOYER_TYPES)
-    )
-    regency_code = c.value(data, path, "regency_code", str, check=_regency)
-    website = c.value(data, path, "website", str, required=False, check=_url)
-    description = c.value(data, path, "description", str, required=False, check=_length(5000))
-    booth = _booth(c, data.get("booth"), (*path, "booth"))
-    raw_vacancies = c.value(data, path, "vacancies", list, required=False, default=[])
-    vacancies: list[VacancyDefinition] = []
-    refs: set[str] = set()
-    for index, item in enumerate(raw_vacancies):
-        vacancy = _vacancy(c, item, (*path, "vacancies", index))
-        if vacancy is None:
-            continue
-        if vacancy.ref in refs:
-            c.problem(
-                (*path, "vacancies", index, "ref"),
-                f"{vacancy.ref!r} is used twice in this company; refs must be unique",
-            )
-        refs.add(vacancy.ref)
-        vacancies.append(vacancy)
-    if None in (slug, name, nib, kbli, employer_type, regency_code):
-        return None
-    return CompanyDefinition(
-        slug=slug,
-        name=name,
-        nib=nib,
-        npwp=npwp,
-        kbli=kbli,
-        employer_type=employer_type,
-        regency_code=regency_code,
-        website=website,
-        description=description,
-        booth=booth,
-        vacancies=tuple(vacancies),
-    )
+    return problems
 
 
 def check_fair_table(data: Mapping[str, Any]) -> tuple[FairDefinition | None, dict[str, str]]:
     """Check one ``[fair]`` table by exactly the rules a definition file obeys (the
     organiser console builds the table from its form): the definition, or None and the
     first problem of each key (``"fair"`` for the table as a whole)."""
-    c = _Checker("<fair>", {})
-    fair = _fair(c, dict(data))
-    fields: dict[str, str] = {}
-    for at, problem in zip(c.paths, c.problems, strict=True):
-        key = at[1] if len(at) > 1 and isinstance(at[1], str) else "fair"
-        fields.setdefault(key, problem.message)
-    return (None if fields else fair), fields
+    try:
+        return FairDefinition.model_validate(dict(data)), {}
+    except ValidationError as error:
+        fields: dict[str, str] = {}
+        for problem in error.errors():
+            path = _path(problem)
+            key = path[0] if path and isinstance(path[0], str) else "fair"
+            fields.setdefault(str(key), _message(problem, FairDefinition))
+        return None, fields
 
 
 def parse_fair_text(text: str, *, file: str = "<definition>") -> FairFile:
@@ -748,44 +495,11 @@ def parse_fair_text(text: str, *, file: str = "<definition>") -> FairFile:
         line = int(found.group(1)) if found else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         raise DefinitionError([DefinitionProblem(file, "TOML syntax", f"{reason}", line)]) from None
-    c = _Checker(file, _key_lines(text))
-    c.table(data, (), ("format", "office", "fair", "companies"))
-    version = data.get("format")
-    if version != FORMAT_VERSION:
-        c.problem(
-            ("format",),
-            f"must be {FORMAT_VERSION} (the format this version reads), not {version!r}",
-        )
-    office = _office(c, data.get("office"))
-    fair = _fair(c, data.get("fair"))
-    companies: list[CompanyDefinition] = []
-    raw_companies = data.get("companies", [])
-    if not isinstance(raw_companies, list):
-        c.problem(("companies",), "must be an array of tables ([[companies]])")
-        raw_companies = []
-    seen_slugs: dict[str, int] = {}
-    seen_nibs: dict[str, int] = {}
-    for index, item in enumerate(raw_companies):
-        company = _company(c, item, ("companies", index))
-        if company is None:
-            continue
-        if company.slug in seen_slugs:
-            c.problem(
-                ("companies", index, "slug"),
-                f"{company.slug!r} is already used by companies[{seen_slugs[company.slug] + 1}]",
-            )
-        if company.nib in seen_nibs:
-            c.problem(
-                ("companies", index, "nib"),
-                f"{company.nib} is already used by companies[{seen_nibs[company.nib] + 1}]",
-            )
-        seen_slugs.setdefault(company.slug, index)
-        seen_nibs.setdefault(company.nib, index)
-        companies.append(company)
-    if c.problems:
-        raise DefinitionError(c.problems)
-    assert office is not None and fair is not None
-    return FairFile(office=office, fair=fair, companies=tuple(companies))
+    try:
+        document = _Document.model_validate(data)
+    except ValidationError as error:
+        raise DefinitionError(_problems(error, file, _key_lines(text))) from None
+    return FairFile(office=document.office, fair=document.fair, companies=document.companies)
 
 
 def parse_fair_file(path: Path) -> FairFile:

@@ -112,7 +112,9 @@ class Vacancy(ResponseModel):
     description: str
     salary_min: int | None
     salary_max: int | None
-    work_regency_code: str
+    work_regency_code: str = Field(
+        description="where the work is: a regency code (12.09) or, abroad, a country (MY)"
+    )
     employment_type: EmploymentTypeCode
     deadline: date | None
     status: VacancyStatusCode
@@ -137,7 +139,9 @@ class CatalogueQuery(BaseModel):
     education: EducationCode | None = Field(
         default=None, description="the searcher's education: vacancies whose minimum it meets"
     )
-    regency: str | None = Field(default=None, description="work regency, e.g. 12.09")
+    regency: str | None = Field(
+        default=None, description="work regency, e.g. 12.09, or a country abroad, e.g. MY"
+    )
     kbli: str | None = Field(
         default=None, description="KBLI section letter or leading digits of a KBLI code"
     )

@@ -1,6 +1,6 @@
 """The applicant's typed input: registration and the profile edit, one model each, read
 from a form (text, ``strict=False``) or a JSON body (strict) by
-:func:`jobfair.schemas.base.parse`.
+:func:`jobfair.schemas.problems.parse`.
 
 These models are the home of the field rules and their messages (message ids, shown in
 the reader's language); the applicant service receives the parsed values and checks only

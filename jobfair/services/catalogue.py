@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobfair.models import Booth, Company, Fair, Vacancy
 from jobfair.models.companies import BoothStatus
 from jobfair.models.vacancies import VacancyVerification
+from jobfair.reference.countries import is_work_location
 from jobfair.reference.education import EDUCATION_LEVELS, education_level
 from jobfair.reference.kbli import KBLI_SECTIONS
-from jobfair.reference.regions import is_regency
 from jobfair.services.errors import NotFound, ValidationFailed
 
 MAX_KEYWORD = 100
@@ -56,8 +56,9 @@ class CatalogueFilters:
                     level.code for level in EDUCATION_LEVELS
                 )
         regency = get("regency")
-        if regency and not is_regency(regency):
-            fields["regency"] = "a regency code such as 12.09"
+        # A vacancy's work location: a regency, or a country abroad (AKAN).
+        if regency and not is_work_location(regency):
+            fields["regency"] = "a regency code such as 12.09, or a country code such as MY"
         kbli = get("kbli").upper()
         if kbli and not (kbli in SECTION_LETTERS or (kbli.isdigit() and 1 <= len(kbli) <= 5)):
             fields["kbli"] = "a KBLI section letter A–U or 1 to 5 digits of a KBLI code"

@@ -11,11 +11,9 @@ import asyncio
 import io
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Select, func, select
@@ -37,16 +35,12 @@ from jobfair.models import (
 from jobfair.models.accounts import Role
 from jobfair.models.companies import BoothStatus, CompanyVerification, RecruiterRole
 from jobfair.models.fairs import FairPhase, FairStatus
-from jobfair.models.vacancies import EmploymentType, VacancyStatus, VacancyVerification
-from jobfair.reference.education import EDUCATION_CODES
-from jobfair.reference.employer_types import EMPLOYER_TYPES
-from jobfair.reference.kbji import is_valid_kbji
-from jobfair.reference.kbli import is_valid_kbli, kbli_section
-from jobfair.reference.nik import MAX_AGE, MIN_AGE
-from jobfair.reference.regions import is_regency
+from jobfair.models.vacancies import VacancyStatus, VacancyVerification
+from jobfair.reference.kbli import kbli_section
+from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import INVITATION_LIFETIME, normalise_phone, password_error
+from jobfair.services.auth import INVITATION_LIFETIME, password_error
 from jobfair.services.authority import organiser_may
 from jobfair.services.errors import (
     Conflict,
@@ -56,7 +50,6 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from jobfair.services.formats import is_http_url, text
 from jobfair.services.identity import hash_password, token_hash
 from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
@@ -69,20 +62,6 @@ LOGO_MAX_PIXELS = LOGO_MAX_SIDE * LOGO_MAX_SIDE
 LOGO_TYPES = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
 
-def _int(data: Mapping[str, Any], name: str) -> int | str | None:
-    """An integer field: the number, None when empty, or "bad"."""
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "bad"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{1,12}", value.strip().replace(".", "")):
-        return int(value.strip().replace(".", ""))
-    return "bad"
-
-
 def _slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "perusahaan"
     return slug
@@ -91,70 +70,14 @@ def _slugify(name: str) -> str:
 # -------------------------------------------------------------------- companies
 
 
-def check_company(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    name = " ".join(text(data.get("name")).split())
-    if not 2 <= len(name) <= 200:
-        errors["name"] = gettext("Enter the company's registered name (2 to 200 characters).")
-    values["name"] = name
-    nib = re.sub(r"[\s.-]", "", text(data.get("nib")))
-    if not (nib.isascii() and nib.isdigit() and len(nib) == 13):
-        errors["nib"] = gettext("The NIB (Nomor Induk Berusaha) has 13 digits.")
-    values["nib"] = nib
-    npwp = re.sub(r"[\s.-]", "", text(data.get("npwp")))
-    if npwp and not (npwp.isascii() and npwp.isdigit() and len(npwp) in (15, 16)):
-        errors["npwp"] = gettext("The NPWP has 16 digits (15 for an old NPWP).")
-    values["npwp"] = npwp or None
-    kbli = text(data.get("kbli"))
-    if not is_valid_kbli(kbli):
-        errors["kbli"] = gettext("Enter the 5-digit KBLI 2020 code of the main business.")
-    values["kbli"] = kbli
-    employer = _int(data, "employer_type")
-    if employer not in {kind.code for kind in EMPLOYER_TYPES}:
-        errors["employer_type"] = gettext("Choose the kind of employer from the list.")
-    values["employer_type"] = employer
-    regency = text(data.get("regency_code"))
-    if not is_regency(regency):
-        errors["regency_code"] = gettext("Choose a regency or city from the list.")
-    values["regency_code"] = regency
-    website = text(data.get("website"))
-    if website and not is_http_url(website):
-        errors["website"] = gettext("Enter an address starting with https://")
-    values["website"] = website or None
-    description = text(data.get("description"))
-    if len(description) > 5000:
-        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
-    values["description"] = description
-    contact = " ".join(text(data.get("contact_name")).split())
-    if not 2 <= len(contact) <= 200:
-        errors["contact_name"] = gettext("Enter the name of the contact person.")
-    values["contact_name"] = contact
-    phone = text(data.get("contact_phone"))
-    if phone:
-        normalised = normalise_phone(phone)
-        if normalised is None:
-            errors["contact_phone"] = gettext(
-                "Enter an Indonesian mobile number such as 0812 3456 7890."
-            )
-        values["contact_phone"] = normalised
-    else:
-        values["contact_phone"] = None
-    return values, errors
-
-
-async def register_company(session: AsyncSession, data: Mapping[str, Any], now: datetime) -> User:
+async def register_company(
+    session: AsyncSession, registration: CompanyRegistration, now: datetime
+) -> User:
     """A company and its first recruiter (the owner). The company waits for an
     organiser's verification before its booths can go live."""
-    values, errors = check_company(data)
-    email = normalise_email(text(data.get("email")))
-    if check_email(email):
-        errors["email"] = gettext("Enter a valid e-mail address.")
-    password = data.get("password") if isinstance(data.get("password"), str) else ""
-    if message := password_error(password):
-        errors["password"] = message
-    if errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    values = registration.model_dump(exclude={"email", "password"})
+    email = registration.email
+    password = registration.password
     already = gettext("This is already registered. Sign in, or reset your password.")
     conflicts = {}
     if await session.scalar(select(func.count()).select_from(User).where(User.email == email)):
@@ -226,13 +149,11 @@ async def my_company(session: AsyncSession, user: User) -> Company:
     return company
 
 
-async def update_company(session: AsyncSession, user: User, data: Mapping[str, Any]) -> Company:
+async def update_company(session: AsyncSession, user: User, details: CompanyInput) -> Company:
     member = await membership(session, user)
     if member.role != RecruiterRole.OWNER:
         raise PermissionDenied(gettext("Only the company's owner can do this."))
-    values, errors = check_company(data)
-    if errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    values = details.model_dump()
     company = await session.get(Company, member.company_id)
     assert company is not None
     if values["nib"] != company.nib:
@@ -451,32 +372,12 @@ async def company_booth(session: AsyncSession, user: User, booth_id: int) -> Boo
     return booth
 
 
-async def update_booth(
-    session: AsyncSession, user: User, booth_id: int, data: Mapping[str, Any]
-) -> Booth:
+async def update_booth(session: AsyncSession, user: User, booth_id: int, says: BoothInput) -> Booth:
     booth = await company_booth(session, user, booth_id)
-    errors: dict[str, str] = {}
-    description = text(data.get("description"))
-    if len(description) > 5000:
-        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
-    video = text(data.get("video_url"))
-    if video and not is_http_url(video):
-        errors["video_url"] = gettext("Enter an address starting with https://")
-    email = normalise_email(text(data.get("contact_email")))
-    if email and check_email(email):
-        errors["contact_email"] = gettext("Enter a valid e-mail address.")
-    phone = text(data.get("contact_phone"))
-    normalised = normalise_phone(phone) if phone else None
-    if phone and normalised is None:
-        errors["contact_phone"] = gettext(
-            "Enter an Indonesian mobile number such as 0812 3456 7890."
-        )
-    if errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=errors)
-    booth.description = description
-    booth.video_url = video or None
-    booth.contact_email = email or None
-    booth.contact_phone = normalised
+    booth.description = says.description
+    booth.video_url = says.video_url
+    booth.contact_email = says.contact_email
+    booth.contact_phone = says.contact_phone
     audit.record(
         session,
         "booth.updated",
@@ -610,104 +511,12 @@ async def decide_booth(
 # ---------------------------------------------------------------------- vacancies
 
 
-@dataclass
-class VacancyInput:
-    values: dict[str, Any]
-    errors: dict[str, str]
-
-
-def check_vacancy(data: Mapping[str, Any]) -> VacancyInput:
-    """The Perpres 57/2023 fields of a vacancy, with a translated message per field."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    title = " ".join(text(data.get("title")).split())
-    if not 2 <= len(title) <= 200:
-        errors["title"] = gettext("Enter the job title (2 to 200 characters).")
-    values["title"] = title
-    kbji = text(data.get("kbji_code"))
-    if not is_valid_kbji(kbji):
-        errors["kbji_code"] = gettext("Enter the KBJI 2014 code of the occupation (1 to 6 digits).")
-    values["kbji_code"] = kbji
-    total = 0
-    for name in ("openings_male", "openings_female", "openings_either"):
-        number = _int(data, name)
-        if number == "bad" or (isinstance(number, int) and number > 10_000):
-            errors[name] = gettext("Enter a whole number from 0 to 10000.")
-            number = 0
-        values[name] = number or 0
-        total += values[name]
-    if total < 1 and not any(
-        name in errors for name in ("openings_male", "openings_female", "openings_either")
-    ):
-        errors["openings_either"] = gettext("Enter at least one opening (men, women or either).")
-    education = text(data.get("education_min")).upper()
-    if education not in EDUCATION_CODES:
-        errors["education_min"] = gettext("Choose your highest education from the list.")
-    values["education_min"] = education
-    for name in ("age_min", "age_max"):
-        number = _int(data, name)
-        if number == "bad" or (isinstance(number, int) and not MIN_AGE <= number <= MAX_AGE):
-            errors[name] = gettext(
-                "Enter an age from %(low)s to %(high)s.", low=MIN_AGE, high=MAX_AGE
-            )
-            number = None
-        values[name] = number
-    if values["age_min"] and values["age_max"] and values["age_min"] > values["age_max"]:
-        errors["age_max"] = gettext("The maximum age is below the minimum age.")
-    experience = _int(data, "experience_years")
-    if experience == "bad" or (isinstance(experience, int) and experience > 40):
-        errors["experience_years"] = gettext("Enter a whole number from 0 to 40.")
-        experience = 0
-    values["experience_years"] = experience or 0
-    for name in ("salary_min", "salary_max"):
-        number = _int(data, name)
-        if number == "bad" or (isinstance(number, int) and number > 1_000_000_000):
-            errors[name] = gettext("Enter an amount in rupiah per month, digits only.")
-            number = None
-        values[name] = number
-    if (
-        values["salary_min"]
-        and values["salary_max"]
-        and values["salary_min"] > values["salary_max"]
-    ):
-        errors["salary_max"] = gettext("The maximum salary is below the minimum salary.")
-    regency = text(data.get("work_regency_code"))
-    if not is_regency(regency):
-        errors["work_regency_code"] = gettext("Choose a regency or city from the list.")
-    values["work_regency_code"] = regency
-    employment = text(data.get("employment_type"))
-    if employment not in {kind.value for kind in EmploymentType}:
-        errors["employment_type"] = gettext("Choose the kind of employment from the list.")
-    values["employment_type"] = employment
-    raw_skills = data.get("skills")
-    skills = raw_skills if isinstance(raw_skills, list) else text(data.get("skills")).splitlines()
-    skills = [str(skill).strip() for skill in skills if str(skill).strip()]
-    if len(skills) > 30 or any(len(skill) > 80 for skill in skills):
-        errors["skills"] = gettext("At most 30 skills, one per line, each up to 80 characters.")
-    values["skills"] = "\n".join(skills)
-    description = text(data.get("description"))
-    if len(description) > 5000:
-        errors["description"] = gettext("At most %(limit)s characters.", limit=5000)
-    values["description"] = description
-    deadline = text(data.get("deadline"))
-    values["deadline"] = None
-    if deadline:
-        try:
-            values["deadline"] = date.fromisoformat(deadline)
-        except ValueError:
-            errors["deadline"] = gettext("Enter a date (year-month-day).")
-    return VacancyInput(values, errors)
-
-
 async def create_vacancy(
-    session: AsyncSession, user: User, booth_id: int, data: Mapping[str, Any], now: datetime
+    session: AsyncSession, user: User, booth_id: int, details: VacancyInput, now: datetime
 ) -> Vacancy:
     booth = await company_booth(session, user, booth_id)
     if booth.status == BoothStatus.REJECTED:
         raise Conflict(gettext("This booth was rejected; vacancies cannot be added."))
-    checked = check_vacancy(data)
-    if checked.errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
     vacancy = Vacancy(
         booth_id=booth.id,
         fair_id=booth.fair_id,
@@ -715,7 +524,7 @@ async def create_vacancy(
         verification=VacancyVerification.PENDING,
         created_at=now,
         updated_at=now,
-        **checked.values,
+        **details.columns(),
     )
     session.add(vacancy)
     await session.flush()
@@ -743,17 +552,15 @@ async def company_vacancy(session: AsyncSession, user: User, vacancy_id: int) ->
 
 
 async def update_vacancy(
-    session: AsyncSession, user: User, vacancy_id: int, data: Mapping[str, Any], now: datetime
+    session: AsyncSession, user: User, vacancy_id: int, details: VacancyInput, now: datetime
 ) -> Vacancy:
     """Edit a vacancy. A change to a verified vacancy sends it back to verification, so
     what the public sees is always what an organiser checked."""
     vacancy = await company_vacancy(session, user, vacancy_id)
-    checked = check_vacancy(data)
-    if checked.errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=checked.errors)
-    changed = [key for key, value in checked.values.items() if getattr(vacancy, key) != value]
+    values = details.columns()
+    changed = [key for key, value in values.items() if getattr(vacancy, key) != value]
     for key in changed:
-        setattr(vacancy, key, checked.values[key])
+        setattr(vacancy, key, values[key])
     if changed:
         vacancy.verification = VacancyVerification.PENDING
         vacancy.verification_reason = None

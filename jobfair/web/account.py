@@ -12,7 +12,7 @@ from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models.accounts import Role
 from jobfair.reference import regions
-from jobfair.schemas.base import parse
+from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import FORM_LIMITS, Registration
 from jobfair.services import applicants, auth
 from jobfair.services.errors import DomainError, NotFound

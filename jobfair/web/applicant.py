@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
-from jobfair.schemas.base import parse
+from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import FORM_LIMITS, ProfileUpdate
 from jobfair.services import applicants, applications, catalogue, fairs
 from jobfair.services.applicants import CV_MAX_BYTES

@@ -20,7 +20,10 @@ from jobfair.models.applications import PIPELINE, ApplicationStatus
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase
 from jobfair.models.vacancies import EmploymentType
+from jobfair.reference.countries import is_country
 from jobfair.reference.employer_types import EMPLOYER_TYPES
+from jobfair.schemas.companies import BoothInput, CompanyRegistration, VacancyInput
+from jobfair.schemas.problems import parse
 from jobfair.services import applicants, auth, companies, exports, screening
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -80,11 +83,13 @@ async def register_submit(request: Request) -> Response:
     if form.get("action") == "regions":
         return render(request, "pages/company/register.html", {**context, "errors": {}})
     ctx = _ctx(request)
-    data = {**values, "password": str(form.get("password", ""))}
     try:
         await limit(request, "register:address")
+        registration = parse(
+            CompanyRegistration, {**values, "password": str(form.get("password", ""))}
+        )
         async with ctx.unit_of_work() as session:
-            user = await companies.register_company(session, data, ctx.now())
+            user = await companies.register_company(session, registration, ctx.now())
             raw, _row = await auth.start_session(
                 session, user, ctx.now(), replacing=request_auth(request).session_token
             )
@@ -187,7 +192,8 @@ async def booth_submit(request: Request) -> Response:
     booth_id = request.path_params["booth_id"]
     try:
         async with ctx.unit_of_work() as session:
-            await companies.update_booth(session, signed_in.user, booth_id, _values(form))
+            says = parse(BoothInput, _values(form))
+            await companies.update_booth(session, signed_in.user, booth_id, says)
     except ValidationFailed as error:
         return await _booth_page(request, errors=error.fields, status_code=error.status)
     return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
@@ -237,7 +243,7 @@ async def logo_file(request: Request) -> Response:
 
 
 def _vacancy_values(vacancy: Any) -> dict[str, Any]:
-    return {
+    values = {
         key: ("" if getattr(vacancy, key) is None else str(getattr(vacancy, key)))
         for key in (
             "title",
@@ -258,6 +264,12 @@ def _vacancy_values(vacancy: Any) -> dict[str, Any]:
             "deadline",
         )
     }
+    # A work location abroad is a country, chosen with the location control's
+    # "abroad" choice.
+    if is_country(values["work_regency_code"]):
+        values["work_place"] = "abroad"
+        values["work_country"] = values.pop("work_regency_code")
+    return values
 
 
 def _vacancy_form(
@@ -268,6 +280,10 @@ def _vacancy_form(
     errors: dict[str, str],
     status_code: int,
 ) -> Response:
+    if values.get("work_place") == "abroad" and "work_regency_code" in errors:
+        # Abroad, the location is the country control's value: its error goes there.
+        errors = {**errors, "work_country": errors["work_regency_code"]}
+        del errors["work_regency_code"]
     return render(
         request,
         "pages/company/vacancy_form.html",
@@ -297,14 +313,14 @@ async def vacancy_create(request: Request) -> Response:
     signed_in = require(request, Role.RECRUITER)
     form = await checked_form(request)
     values = _values(form)
-    values["work_regency_code"] = values.get("work_regency_code", "")
     ctx = _ctx(request)
     booth_id = request.path_params["booth_id"]
     try:
         if form.get("action") == "regions":
             raise ValidationFailed("", fields={})
+        details = parse(VacancyInput, values)
         async with ctx.unit_of_work() as session:
-            await companies.create_vacancy(session, signed_in.user, booth_id, values, ctx.now())
+            await companies.create_vacancy(session, signed_in.user, booth_id, details, ctx.now())
     except DomainError as error:
         if error.status == 404:
             raise
@@ -335,9 +351,10 @@ async def vacancy_update(request: Request) -> Response:
     try:
         if form.get("action") == "regions":
             raise ValidationFailed("", fields={})
+        details = parse(VacancyInput, values)
         async with ctx.unit_of_work() as session:
             vacancy = await companies.update_vacancy(
-                session, signed_in.user, vacancy_id, values, ctx.now()
+                session, signed_in.user, vacancy_id, details, ctx.now()
             )
             booth_id = vacancy.booth_id
     except DomainError as error:

@@ -17,7 +17,15 @@ from starlette.templating import Jinja2Templates
 from jobfair import i18n
 from jobfair.i18n import N_
 from jobfair.models import applications as applications_model
-from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
+from jobfair.reference import (
+    countries,
+    disability,
+    education,
+    employer_types,
+    kbji,
+    kbli,
+    regions,
+)
 from jobfair.reference.nik import age_on
 from jobfair.stats.definitions import FIGURES
 from jobfair.web.auth import template_globals
@@ -79,6 +87,15 @@ def regency_name(code: str) -> str:
         return regions.regency(code).display_name
     except KeyError:
         return code
+
+
+def work_location_name(code: str) -> str:
+    """A vacancy's work location: the regency at home, the country (localized) abroad."""
+    return countries.work_location_name(code, i18n.current_locale())
+
+
+def country_choices() -> tuple[tuple[str, str], ...]:
+    return countries.countries(i18n.current_locale())
 
 
 def employment_label(code: str) -> str:
@@ -219,6 +236,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         kbji_label=kbji_label,
         employer_type_label=employer_type_label,
         regency_name=regency_name,
+        work_location_name=work_location_name,
         employment_label=employment_label,
         phase_label=phase_label,
         initials=initials,
@@ -231,6 +249,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
     env.globals.update(
         provinces=regions.provinces,
         regencies_of=regions.regencies,
+        countries=country_choices,
         disability_kinds=disability.DISABILITY_KINDS,
         # Every screen that shows a shared figure names it and defines it from here.
         figures=FIGURES,

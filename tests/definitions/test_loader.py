@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,13 +46,14 @@ async def test_load_twice_then_change_one_vacancy(ctx: AppContext) -> None:
     assert await _counts(ctx) == (1, 37, 37, 97)
 
     company = definition.companies[0]
-    renamed = replace(company.vacancies[0], title="Asisten Kebun Senior")
-    changed = replace(
-        definition,
-        companies=(
-            replace(company, vacancies=(renamed, *company.vacancies[1:])),
-            *definition.companies[1:],
-        ),
+    renamed = company.vacancies[0].model_copy(update=dict(title="Asisten Kebun Senior"))
+    changed = definition.model_copy(
+        update=dict(
+            companies=(
+                company.model_copy(update=dict(vacancies=(renamed, *company.vacancies[1:]))),
+                *definition.companies[1:],
+            ),
+        )
     )
     async with ctx.unit_of_work() as session:
         third = await load_fair_file(session, changed)

@@ -10,6 +10,7 @@ import pytest
 from jobfair.definitions.schema import (
     DefinitionError,
     FairFile,
+    check_fair_table,
     dump_fair,
     parse_fair_file,
     parse_fair_text,
@@ -111,7 +112,11 @@ def test_syntax_error_names_the_line() -> None:
         ("employer_type = 24", "employer_type = 27", "27 is not allowed; allowed: 21, 22"),
         ("employer_type = 24", 'employer_type = "24"', "must be an integer, not a string"),
         ('kbji = "5230"', 'kbji = "52x0"', "'52x0' is not a KBJI 2014 code"),
-        ('work_regency_code = "12.09"', 'work_regency_code = "12.99"', "12.99' is not a regency"),
+        (
+            'work_regency_code = "12.09"',
+            'work_regency_code = "12.99"',
+            "'12.99' is not a work location",
+        ),
         ('timezone = "Asia/Makassar"', 'timezone = "Asia/Singapore"', "allowed: Asia/Jakarta"),
         ('slug = "pt-uji"', 'slug = "PT Uji"', "is not a slug"),
         ('employment_type = "pkwt"', 'employment_type = "kontrak"', "allowed: pkwtt, pkwt"),
@@ -141,7 +146,7 @@ def test_syntax_error_names_the_line() -> None:
         ('ref = "kasir"\n', 'ref = "kasir"\nage_min = 30\nage_max = 20\n', "20 is below age_min"),
         ('ref = "kasir"\n', 'ref = "kasir"\nage_min = 14\n', "14 is out of range; allowed: 15"),
         ('ref = "kasir"\n', 'ref = "kasir"\nsalary_min = 5\nsalary_max = 4\n', "below salary_min"),
-        ('ref = "kasir"\n', 'ref = "kasir"\nskills = ["a\\nb"]\n', "item 1 must be a one-line"),
+        ('ref = "kasir"\n', 'ref = "kasir"\nskills = ["a\\nb"]\n', "skills[1]: must be a one-line"),
         ("format = 1", "format = 2", "format: must be 1"),
         (
             'regency_code = "12.09"\n\n[fair]',
@@ -180,7 +185,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_missing_tables_and_keys() -> None:
     found = problems("format = 1\n")
-    assert any("[office] table is missing" in p for p in found)
+    assert any("office: the [office] table is missing" in p for p in found)
     assert any("[fair] table is missing" in p for p in found)
     message = one_problem(MINIMAL.replace('name = "PT Uji"\n', ""))
     assert "companies[1].name: is missing" in message
@@ -202,13 +207,18 @@ def test_host_regencies_are_checked_and_sorted() -> None:
         'timezone = "Asia/Makassar"\nhost_regency_codes = ["12.74", "12.09"]',
     )
     assert parse_fair_text(text).fair.host_regency_codes == ("12.09", "12.74")
-    bad = MINIMAL.replace(
-        'timezone = "Asia/Makassar"',
-        'timezone = "Asia/Makassar"\nhost_regency_codes = ["12.09", 5, "12.09"]',
+
+    def hosts(codes: str) -> str:
+        return MINIMAL.replace(
+            'timezone = "Asia/Makassar"',
+            f'timezone = "Asia/Makassar"\nhost_regency_codes = {codes}',
+        )
+
+    assert "host_regency_codes[2]: must be a string" in one_problem(hosts('["12.09", 5]'))
+    assert "host_regency_codes[3]: '12.09' is listed twice" in one_problem(
+        hosts('["12.09", "12.74", "12.09"]')
     )
-    found = problems(bad)
-    assert any("item 2 must be a string" in p for p in found)
-    assert any("'12.09' is listed twice" in p for p in found)
+    assert "host_regency_codes[1]: 'MY' is not a regency" in one_problem(hosts('["MY"]'))
 
 
 def test_dump_writes_local_times_and_omits_defaults() -> None:
@@ -221,3 +231,68 @@ def test_dump_writes_local_times_and_omits_defaults() -> None:
 def test_vacancy_deadline_is_a_date() -> None:
     text = MINIMAL.replace('ref = "kasir"\n', 'ref = "kasir"\ndeadline = 2026-11-10\n')
     assert parse_fair_text(text).companies[0].vacancies[0].deadline == date(2026, 11, 10)
+
+
+def test_a_vacancy_may_be_placed_abroad() -> None:
+    text = MINIMAL.replace('work_regency_code = "12.09"', 'work_regency_code = "MY"')
+    parsed = parse_fair_text(text)
+    assert parsed.companies[0].vacancies[0].work_regency_code == "MY"
+    assert parse_fair_text(dump_fair(parsed)) == parsed
+    for bad in ('"ID"', '"my"', '"MYS"'):
+        message = one_problem(
+            MINIMAL.replace('work_regency_code = "12.09"', f"work_regency_code = {bad}")
+        )
+        assert "work_regency_code:" in message and "ISO 3166-1 country code" in message
+    # A company's own address stays a regency.
+    message = one_problem(
+        MINIMAL.replace(
+            'regency_code = "12.09"\n\n[[companies.vacancies]]',
+            'regency_code = "MY"\n\n[[companies.vacancies]]',
+        )
+    )
+    assert "companies[1].regency_code: 'MY' is not a regency" in message
+
+
+def test_the_fair_table_alone_as_the_console_checks_it() -> None:
+    table = {
+        "slug": "bursa-uji",
+        "name": "Bursa Uji",
+        "timezone": "Asia/Jakarta",
+        "opens_at": datetime(2026, 11, 3, 8),
+        "closes_at": datetime(2026, 11, 3, 7),
+        "decision_deadline": datetime(2026, 11, 2, 8),
+        "description": "",
+        "host_regency_codes": ["12.09"],
+    }
+    definition, fields = check_fair_table(table)
+    assert definition is None
+    assert fields == {
+        "closes_at": "must be after opens_at",
+        "decision_deadline": "must not be before closes_at",
+    }
+    definition, fields = check_fair_table(
+        {**table, "closes_at": datetime(2026, 11, 10, 16), "decision_deadline": None}
+    )
+    assert definition is None and "decision_deadline" in fields
+    good, fields = check_fair_table(
+        {
+            **table,
+            "closes_at": datetime(2026, 11, 10, 16),
+            "decision_deadline": datetime(2026, 11, 24, 16),
+        }
+    )
+    assert fields == {} and good is not None
+    assert good.opens_at == datetime(2026, 11, 3, 1, tzinfo=UTC) and good.description is None
+    assert good.registration_opens_at == good.opens_at
+
+
+def test_duplicates_are_found_beside_other_problems() -> None:
+    company = MINIMAL[MINIMAL.index("[[companies]]") :]
+    broken = company.replace('slug = "pt-uji"', 'slug = "pt-lain"').replace(
+        'title = "Kasir"', 'title = ""'
+    )
+    found = problems(MINIMAL + "\n" + company + "\n" + broken)
+    assert len(found) == 3, found
+    assert any("companies[2].slug: 'pt-uji' is already used by companies[1]" in p for p in found)
+    assert any("companies[2].nib: 1234567890123 is already used" in p for p in found)
+    assert any("companies[3].vacancies[1].title: must not be empty" in p for p in found)

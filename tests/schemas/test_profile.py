@@ -10,7 +10,7 @@ import pytest
 from support import factories
 
 from jobfair import i18n
-from jobfair.schemas.base import parse
+from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import TEXT_LIMITS, ProfileUpdate, Registration
 from jobfair.services.accounts import FULL_NAME_MAX, MAX_PASSWORD, MIN_PASSWORD
 from jobfair.services.errors import ValidationFailed

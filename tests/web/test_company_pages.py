@@ -520,3 +520,58 @@ async def test_applicant_confirms_the_hire_on_the_page(
     )
     assert answered.status_code == 303
     assert "You confirmed this hire." in (await client.get(f"/me/applications/{ids['third']}")).text
+
+
+async def test_a_vacancy_abroad_on_the_form(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        company = await factories.company(session)
+        booth = await factories.booth(session, fair_row=fair, company_row=company)
+        recruiter = await factories.recruiter(session, company_row=company)
+        booth_id, email = booth.id, recruiter.email
+    client.cookies.set("lang", "en")
+    await sign_in(client, email, factories.PASSWORD)
+    form = await client.get(f"/company/booths/{booth_id}/vacancies/new")
+    assert 'name="work_place" value="home" checked' in form.text
+    assert '<label for="work_country">Country, for work abroad</label>' in form.text
+    vacancy = {
+        "title": "Tukang Las",
+        "kbji_code": "7212",
+        "openings_either": "3",
+        "education_min": "SMK",
+        "employment_type": "pkwt",
+        "work_place": "abroad",
+        "work_province": "12",
+        "work_regency_code": "12.09",
+        "csrf_token": csrf_of(form.text),
+    }
+    # Abroad without a country: the country control carries the error.
+    bad = await client.post(f"/company/booths/{booth_id}/vacancies", data=vacancy)
+    assert bad.status_code == 422
+    assert 'id="work_country-error"' in bad.text and 'id="work_regency_code-error"' not in bad.text
+    assert 'href="#work_country"' in bad.text
+    saved = await client.post(
+        f"/company/booths/{booth_id}/vacancies", data={**vacancy, "work_country": "TW"}
+    )
+    assert saved.status_code == 303
+    async with ctx.read() as session:
+        row = await session.scalar(select(Vacancy).where(Vacancy.booth_id == booth_id))
+        assert row is not None and row.work_regency_code == "TW"
+        vacancy_id = row.id
+    # Editing shows the choice made; going home again takes the regency.
+    edit = await client.get(f"/company/vacancies/{vacancy_id}")
+    assert 'name="work_place" value="abroad" checked' in edit.text
+    assert '<option value="TW" selected>Taiwan</option>' in edit.text
+    home = await client.post(
+        f"/company/vacancies/{vacancy_id}",
+        data={
+            **vacancy,
+            "work_place": "home",
+            "work_country": "TW",
+            "csrf_token": csrf_of(edit.text),
+        },
+    )
+    assert home.status_code == 303
+    async with ctx.read() as session:
+        row = await session.get(Vacancy, vacancy_id)
+        assert row is not None and row.work_regency_code == "12.09"

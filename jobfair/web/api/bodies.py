@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from jobfair.i18n import gettext
-from jobfair.schemas import base
+from jobfair.schemas import problems
 from jobfair.schemas.base import RequestModel
 from jobfair.services.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -46,7 +46,7 @@ async def json_body(request: Request) -> dict[str, Any]:
 def parse(model: type[Body], data: dict[str, Any], context: dict[str, Any] | None = None) -> Body:
     """``data`` as ``model``, or :class:`ValidationFailed` with one translated message
     per top-level field that does not fit."""
-    return base.parse(model, data, context=context)
+    return problems.parse(model, data, context=context, whole="body")
 
 
 async def read(request: Request, model: type[Body], context: dict[str, Any] | None = None) -> Body:
