@@ -29,8 +29,9 @@ from jobfair.services.accounts import (
     MIN_PASSWORD,
     check_email,
     normalise_email,
+    password_problem,
 )
-from jobfair.services.auth import normalise_phone, password_problem
+from jobfair.services.auth import normalise_phone
 from jobfair.services.requirements import EXPERIENCE_MAX
 
 AK1_PATTERN = re.compile(r"^[A-Za-z0-9./-]{4,24}$")

@@ -14,15 +14,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
-from jobfair.i18n import N_
 from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
 from jobfair.services import audit
 from jobfair.services.accounts import (
-    MAX_PASSWORD,
-    MIN_PASSWORD,
-    check_password,
     normalise_email,
+    password_problem,
 )
 from jobfair.services.errors import NotFound, Unauthorized, ValidationFailed
 from jobfair.services.identity import hash_password, token_hash, verify_password
@@ -374,17 +371,6 @@ async def reset_password(session: AsyncSession, raw: str, password: str, now: da
         session, "user.password_reset", object_type="user", object_id=user.id, actor_user_id=user.id
     )
     return user
-
-
-def password_problem(password: str) -> tuple[str, dict[str, object]] | None:
-    """The message id and values for an unacceptable password (the rule of
-    :func:`jobfair.services.accounts.check_password`), or None."""
-    problem = check_password(password)
-    if problem is None:
-        return None
-    if problem.startswith("at least"):
-        return N_("The password needs at least %(limit)s characters."), {"limit": MIN_PASSWORD}
-    return N_("The password needs at most %(limit)s characters."), {"limit": MAX_PASSWORD}
 
 
 def password_error(password: str) -> str | None:
