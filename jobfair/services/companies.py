@@ -12,7 +12,7 @@ import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -47,6 +47,7 @@ from jobfair.services.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    RateLimited,
     UnsupportedMediaType,
     ValidationFailed,
 )
@@ -202,6 +203,31 @@ async def team(
     return people, invitations
 
 
+# Invitations a company may send per day: a self-registered company that no office
+# has verified yet could otherwise use the platform's mail to reach any address.
+INVITATIONS_PER_DAY = {CompanyVerification.VERIFIED: 50}
+INVITATIONS_PER_DAY_UNVERIFIED = 5
+
+
+async def _check_invitation_quota(session: AsyncSession, company: Company, now: datetime) -> None:
+    limit = INVITATIONS_PER_DAY.get(company.verification, INVITATIONS_PER_DAY_UNVERIFIED)
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(CompanyInvitation)
+        .where(
+            CompanyInvitation.company_id == company.id,
+            CompanyInvitation.created_at > now - timedelta(days=1),
+        )
+    )
+    if (sent or 0) >= limit:
+        message = gettext(
+            "Your company has sent %(limit)s invitations in the last day. Please wait "
+            "before inviting more.",
+            limit=limit,
+        )
+        raise RateLimited(message, fields={"email": message})
+
+
 async def invite(
     session: AsyncSession, user: User, email: str, now: datetime, *, join_page: str
 ) -> CompanyInvitation:
@@ -219,6 +245,7 @@ async def invite(
         raise Conflict(message, fields={"email": message})
     company = await session.get(Company, member.company_id)
     assert company is not None
+    await _check_invitation_quota(session, company, now)
     raw = secrets.token_urlsafe(32)
     invitation = CompanyInvitation(
         company_id=company.id,
@@ -234,7 +261,9 @@ async def invite(
     await queue_mail(
         session,
         to_address=email,
-        subject=gettext("Join %(company)s on the job fair", company=company.name),
+        # A fixed subject: the company's name is the inviter's own text, and a subject
+        # line is where a phishing mail would put its hook.
+        subject=gettext("Invitation to recruit at the virtual job fair"),
         body=gettext(
             "%(name)s invites you to recruit for %(company)s at the virtual job fair.\n\n"
             "Open this link within 7 days to create your account:\n%(link)s",
