@@ -19,7 +19,7 @@ from jobfair.models import Application, Booth, Fair, Placement, Vacancy
 from jobfair.models.applications import PlacementConfirmation
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase, FairStatus
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import is_public
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 
@@ -88,12 +88,7 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
                     0,
                 ),
             )
-            .join(Booth, Booth.id == Vacancy.booth_id)
-            .where(
-                Vacancy.fair_id.in_(ids),
-                Vacancy.verification == VacancyVerification.VERIFIED,
-                Booth.status == BoothStatus.APPROVED,
-            )
+            .where(Vacancy.fair_id.in_(ids), is_public())
             .group_by(Vacancy.fair_id)
         )
     ).all()

@@ -70,7 +70,7 @@ from jobfair.models.applications import (
 from jobfair.models.applications import ApplicationStatus as S
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus, is_local
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import is_public
 from jobfair.reference.disability import DISABILITY_KINDS
 from jobfair.reference.education import EDUCATION_LEVELS
 from jobfair.reference.employer_types import EMPLOYER_TYPES
@@ -294,10 +294,6 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         .order_by(Company.name, Company.id)
     )
 
-    public = and_(
-        Vacancy.verification == VacancyVerification.VERIFIED,
-        Booth.status == BoothStatus.APPROVED,
-    )
     statements["vacancies"] = (
         select(
             Vacancy.id,
@@ -307,7 +303,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
             Vacancy.openings_male,
             Vacancy.openings_female,
             Vacancy.openings_either,
-            flag(public).label("public"),
+            flag(is_public()).label("public"),
         )
         .join(Booth, Booth.id == Vacancy.booth_id)
         .where(Vacancy.fair_id == fair_id)
