@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import gettext
 from jobfair.models import Application, Booth, Fair, Placement, Vacancy
-from jobfair.models.applications import PlacementConfirmation
+from jobfair.models.applications import is_confirmed
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import is_public
@@ -107,10 +107,8 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
         (
             await session.execute(
                 select(Placement.fair_id, func.count())
-                .where(
-                    Placement.fair_id.in_(ids),
-                    Placement.confirmation == PlacementConfirmation.CONFIRMED,
-                )
+                # Hires confirmed (models.applications); the counter is named "hires".
+                .where(Placement.fair_id.in_(ids), is_confirmed(Placement.confirmation))
                 .group_by(Placement.fair_id)
             )
         ).all()
