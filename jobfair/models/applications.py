@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    exists,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -178,6 +179,26 @@ def gives_company_access(status: Any) -> ColumnElement[bool]:
 def company_access_ended(status: str) -> bool:
     """The same rule for one loaded application."""
     return status in ACCESS_ENDED
+
+
+def is_confirmed(confirmation: Any) -> ColumnElement[bool]:
+    """A placement whose applicant confirmed the hire (``Placement.confirmation``)."""
+    return confirmation == PlacementConfirmation.CONFIRMED
+
+
+def is_hire_reported(application_id: Any) -> ColumnElement[bool]:
+    """Hire reported: the company's hire was released to the applicant, which creates
+    its placement; whatever the applicant answers later, it stays reported. A staged
+    hire not yet sent is not reported."""
+    return exists().where(Placement.application_id == application_id)
+
+
+def is_hire_confirmed(application_id: Any) -> ColumnElement[bool]:
+    """Hire confirmed: a reported hire that the applicant confirmed. The placements of
+    the official tables; a denied or unanswered one does not count."""
+    return exists().where(
+        Placement.application_id == application_id, is_confirmed(Placement.confirmation)
+    )
 
 
 class PlacementConfirmation(enum.StrEnum):

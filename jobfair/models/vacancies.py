@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+)
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
-from jobfair.models.companies import Booth
+from jobfair.models.companies import Booth, BoothStatus
+from jobfair.models.fairs import Fair, FairStatus
 
 
 class VacancyStatus(enum.StrEnum):
@@ -79,6 +92,24 @@ class Vacancy(Base):
     def skill_list(self) -> list[str]:
         return [skill for skill in self.skills.split("\n") if skill.strip()]
 
-    @property
-    def is_public(self) -> bool:
-        return self.verification == VacancyVerification.VERIFIED
+
+def is_public(vacancy: Any = Vacancy) -> ColumnElement[bool]:
+    """Public: the vacancy the public catalogue, the API, the live counts, the report
+    and applying all see. It is verified by the organiser, its booth is approved and its
+    fair is not a draft (a cancelled fair stays visible, with its vacancies). A closed
+    vacancy or one past its deadline stays public: it is shown as closed, not hidden.
+
+    The one definition; ``vacancy`` is the Vacancy entity or an alias of it. The booth
+    and the fair are looked up by key in subqueries of their own (aliased, so a query
+    that already joins Booth or Fair is not correlated into them)."""
+    booth = aliased(Booth)
+    fair = aliased(Fair)
+    return and_(
+        vacancy.verification == VacancyVerification.VERIFIED,
+        exists()
+        .where(booth.id == vacancy.booth_id, booth.status == BoothStatus.APPROVED)
+        .correlate_except(booth),
+        exists()
+        .where(fair.id == vacancy.fair_id, fair.status != FairStatus.DRAFT)
+        .correlate_except(fair),
+    )

@@ -31,9 +31,8 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.applications import OPEN_STATUSES, ApplicationStatus
-from jobfair.models.companies import BoothStatus
-from jobfair.models.fairs import FairPhase, FairStatus
-from jobfair.models.vacancies import VacancyStatus, VacancyVerification
+from jobfair.models.fairs import FairPhase
+from jobfair.models.vacancies import VacancyStatus, is_public
 from jobfair.services import catalogue, requirements
 from jobfair.services.applicants import applicant_of, current_cv
 from jobfair.services.catalogue import CatalogueFilters
@@ -81,24 +80,17 @@ def apply_warnings(cv: Cv | None) -> list[ApplyWarning]:
 async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple[Vacancy, Fair]:
     row = (
         await session.execute(
-            select(Vacancy, Fair, Booth.status)
-            .join(Booth, Booth.id == Vacancy.booth_id)
+            select(Vacancy, Fair)
             .join(Fair, Fair.id == Vacancy.fair_id)
-            .where(Vacancy.id == vacancy_id)
+            # A vacancy the public cannot see does not exist for an applicant either.
+            .where(Vacancy.id == vacancy_id, is_public())
             # Applying never reads the host regencies: spare their query.
             .options(lazyload(Fair.host_regencies))
         )
     ).first()
-    # A vacancy the public cannot see does not exist for an applicant either.
-    if (
-        row is None
-        or row[0].verification != VacancyVerification.VERIFIED
-        or row[2] != BoothStatus.APPROVED
-    ):
+    if row is None:
         raise NotFound(gettext("We could not find that vacancy."))
-    vacancy, fair, _status = row
-    if fair.status == FairStatus.DRAFT:
-        raise NotFound(gettext("We could not find that vacancy."))
+    vacancy, fair = row
     return vacancy, fair
 
 

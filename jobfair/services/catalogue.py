@@ -1,4 +1,4 @@
-"""What the public browses in a fair: approved booths and verified vacancies, with the
+"""What the public browses in a fair: approved booths and public vacancies, with the
 search and filters of the fair page and the JSON API."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.models import Booth, Company, Fair, Vacancy
 from jobfair.models.companies import BoothStatus
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import is_public
 from jobfair.reference.countries import is_work_location
 from jobfair.reference.education import EDUCATION_LEVELS, education_level
 from jobfair.reference.kbli import KBLI_SECTIONS
@@ -104,10 +104,8 @@ class BoothPage:
 
 
 def _public_vacancy(fair: Fair) -> ColumnElement[bool]:
-    return and_(
-        Vacancy.fair_id == fair.id,
-        Vacancy.verification == VacancyVerification.VERIFIED,
-    )
+    """The fair's public vacancies (``models.vacancies.is_public`` is the rule)."""
+    return and_(Vacancy.fair_id == fair.id, is_public())
 
 
 def _company_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
@@ -145,7 +143,7 @@ def _vacancy_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
 async def list_booths(
     session: AsyncSession, fair: Fair, filters: CatalogueFilters | None = None
 ) -> list[BoothCard]:
-    """Approved booths with their (matching) verified vacancy and opening counts."""
+    """Approved booths with their (matching) public vacancy and opening counts."""
     filters = filters or CatalogueFilters()
     openings = Vacancy.openings_male + Vacancy.openings_female + Vacancy.openings_either
     vacancy_join = and_(Vacancy.booth_id == Booth.id, _public_vacancy(fair))
@@ -210,13 +208,13 @@ async def search_vacancies(
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Vacancy], int]:
-    """Verified vacancies in approved booths matching ``filters``, and their total."""
+    """Public vacancies matching ``filters``, and their total."""
     filters = filters or CatalogueFilters()
     base = (
         select(Vacancy.id)
         .join(Booth, Booth.id == Vacancy.booth_id)
         .join(Company, Company.id == Booth.company_id)
-        .where(_public_vacancy(fair), Booth.status == BoothStatus.APPROVED)
+        .where(_public_vacancy(fair))
         .where(*_company_conditions(filters), *_vacancy_conditions(filters))
     )
     # The page and the total in one query (the window counts before LIMIT); only a page
@@ -242,13 +240,7 @@ async def search_vacancies(
 
 async def get_vacancy(session: AsyncSession, fair: Fair, vacancy_id: int) -> Vacancy:
     vacancy = await session.scalar(
-        select(Vacancy)
-        .join(Booth, Booth.id == Vacancy.booth_id)
-        .where(
-            Vacancy.id == vacancy_id,
-            _public_vacancy(fair),
-            Booth.status == BoothStatus.APPROVED,
-        )
+        select(Vacancy).where(Vacancy.id == vacancy_id, _public_vacancy(fair))
     )
     if vacancy is None:
         raise NotFound("vacancy not found")

@@ -35,10 +35,10 @@ from jobfair.models import (
     User,
     Vacancy,
 )
-from jobfair.models.applications import PlacementConfirmation
+from jobfair.models.applications import is_confirmed
 from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairPhase, FairStatus
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import VacancyVerification, is_public
 from jobfair.services import audit, authority, companies
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.fair_window import WindowRefused, check_window
@@ -114,12 +114,7 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
                     0,
                 ),
             )
-            .join(Booth, Booth.id == Vacancy.booth_id)
-            .where(
-                Vacancy.fair_id.in_(ids),
-                Vacancy.verification == VacancyVerification.VERIFIED,
-                Booth.status == BoothStatus.APPROVED,
-            )
+            .where(Vacancy.fair_id.in_(ids), is_public())
             .group_by(Vacancy.fair_id)
         )
     ).all()
@@ -138,10 +133,8 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
         (
             await session.execute(
                 select(Placement.fair_id, func.count())
-                .where(
-                    Placement.fair_id.in_(ids),
-                    Placement.confirmation == PlacementConfirmation.CONFIRMED,
-                )
+                # Hires confirmed (models.applications); the counter is named "hires".
+                .where(Placement.fair_id.in_(ids), is_confirmed(Placement.confirmation))
                 .group_by(Placement.fair_id)
             )
         ).all()

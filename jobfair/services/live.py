@@ -19,7 +19,7 @@ from jobfair.models.accounts import Role
 from jobfair.models.applications import is_answerable, is_answered, is_unreviewed
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import is_public
 from jobfair.services.authority import scoped_fair
 from jobfair.services.catalogue import find_booth
 from jobfair.services.errors import PermissionDenied
@@ -144,7 +144,7 @@ IDLE_VACANCIES_SHOWN = 50
 
 
 async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable:
-    """Per approved booth: applications, unreviewed, answered; and the verified vacancies
+    """Per approved booth: applications, unreviewed, answered; and the public vacancies
     nobody has applied to yet."""
     rows = (
         await session.execute(
@@ -176,8 +176,7 @@ async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable
         .join(Company, Company.id == Booth.company_id)
         .where(
             Vacancy.fair_id == fair_id,
-            Vacancy.verification == VacancyVerification.VERIFIED,
-            Booth.status == BoothStatus.APPROVED,
+            is_public(),
             ~exists().where(Application.vacancy_id == Vacancy.id),
         )
     )

@@ -68,6 +68,8 @@ from jobfair.models.applications import (
     company_access_ended,
     is_answerable,
     is_answered,
+    is_hire_confirmed,
+    is_hire_reported,
     is_waiting,
     transition_refusal,
 )
@@ -1040,6 +1042,8 @@ class Responsiveness:
     waiting: int  # open, with no answer yet
     unanswered: int  # closed at the deadline without any answer
     undecided: int  # closed at the deadline with no final decision
+    hires_reported: int  # hires released to the applicant
+    hires_confirmed: int  # reported hires the applicant confirmed
 
     @property
     def share_answered(self) -> float | None:
@@ -1056,6 +1060,8 @@ async def responsiveness(session: AsyncSession, company_id: int) -> Responsivene
                 count_if(is_waiting(Application.released_status)),
                 count_if(Application.released_status == S.UNANSWERED),
                 count_if(Application.released_status == S.UNDECIDED),
+                count_if(is_hire_reported(Application.id)),
+                count_if(is_hire_confirmed(Application.id)),
             )
             .join(Booth, Booth.id == Application.booth_id)
             .join(Fair, Fair.id == Application.fair_id)

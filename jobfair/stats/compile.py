@@ -63,14 +63,16 @@ from jobfair.models import (
 )
 from jobfair.models.applications import (
     OPEN_STATUSES,
-    PlacementConfirmation,
     is_answerable,
     is_answered,
+    is_confirmed,
+    is_hire_confirmed,
+    is_hire_reported,
 )
 from jobfair.models.applications import ApplicationStatus as S
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairStatus, is_local
-from jobfair.models.vacancies import VacancyVerification
+from jobfair.models.vacancies import is_public
 from jobfair.reference.disability import DISABILITY_KINDS
 from jobfair.reference.education import EDUCATION_LEVELS
 from jobfair.reference.employer_types import EMPLOYER_TYPES
@@ -252,6 +254,7 @@ def staged_applications(scope: ReportScope) -> Any:
     )
     return (
         select(
+            Application.id.label("id"),
             Application.vacancy_id.label("vacancy_id"),
             Application.released_status.label("released_status"),
             Application.first_decision_at.label("first_decision_at"),
@@ -294,10 +297,6 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         .order_by(Company.name, Company.id)
     )
 
-    public = and_(
-        Vacancy.verification == VacancyVerification.VERIFIED,
-        Booth.status == BoothStatus.APPROVED,
-    )
     statements["vacancies"] = (
         select(
             Vacancy.id,
@@ -307,7 +306,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
             Vacancy.openings_male,
             Vacancy.openings_female,
             Vacancy.openings_either,
-            flag(public).label("public"),
+            flag(is_public()).label("public"),
         )
         .join(Booth, Booth.id == Vacancy.booth_id)
         .where(Vacancy.fair_id == fair_id)
@@ -330,6 +329,8 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         ),
         count_if(staged.c.released_status == S.UNANSWERED).label("unanswered"),
         count_if(staged.c.released_status == S.UNDECIDED).label("undecided"),
+        count_if(is_hire_reported(staged.c.id)).label("hires"),
+        count_if(is_hire_confirmed(staged.c.id)).label("confirmed"),
     ).group_by(staged.c.vacancy_id)
 
     statements["applicants"] = select(
@@ -421,10 +422,11 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
     )
     # Indonesian regency codes are "PP.KK"; any other work location is abroad.
     kind = case((~work.like("__.__"), "AKAN"), (same, "AKL"), else_="AKAD")
+    # The confirmed placements (hires confirmed), by what the official tables break
+    # them down by.
     statements["placements"] = (
         select(
             Application.vacancy_id,
-            Placement.confirmation,
             Applicant.sex,
             Applicant.education_level,
             _is_local(ktp, scope).label("local"),
@@ -435,10 +437,9 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         .join(Application, Application.id == Placement.application_id)
         .join(Applicant, Applicant.id == Application.applicant_id)
         .join(Vacancy, Vacancy.id == Application.vacancy_id)
-        .where(Placement.fair_id == fair_id)
+        .where(Placement.fair_id == fair_id, is_confirmed(Placement.confirmation))
         .group_by(
             Application.vacancy_id,
-            Placement.confirmation,
             Applicant.sex,
             Applicant.education_level,
             literal_column("local"),
@@ -458,7 +459,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         .join(Applicant, Applicant.id == Application.applicant_id)
         .where(
             Placement.fair_id == fair_id,
-            Placement.confirmation == PlacementConfirmation.CONFIRMED,
+            is_confirmed(Placement.confirmation),
         )
         .group_by(Applicant.sex, literal_column("age_group"))
     )
@@ -628,6 +629,8 @@ async def build_report_data(
                     row.answered_in_time,
                     row.unanswered,
                     row.undecided,
+                    row.hires,
+                    row.confirmed,
                 )
                 if row
                 else ()
@@ -637,12 +640,8 @@ async def build_report_data(
     local_hires: dict[int, dict[str, int]] = {1: defaultdict(int), 0: defaultdict(int)}
     ipk8: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     education_ipk = {level.code: level.ipk_code for level in EDUCATION_LEVELS}
+    # The confirmed placements, broken down (the funnels counted them already).
     for row in placements:
-        funnel = funnels.setdefault(row.vacancy_id, _Funnel())
-        funnel.hires += row.placements
-        if row.confirmation != PlacementConfirmation.CONFIRMED:
-            continue
-        funnel.confirmed += row.placements
         local_hires[int(row.local)][row.sex] += row.placements
         cell = f"{row.kind}_{row.sex}"
         ipk8[education_ipk.get(row.education_level, 11)][cell] += row.placements
@@ -1125,8 +1124,7 @@ def _openings_filled(
     either sex, a woman likewise; hires beyond the openings fill nothing."""
     hired: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in placements:
-        if row.confirmation == PlacementConfirmation.CONFIRMED:
-            hired[row.vacancy_id][row.sex] += row.placements
+        hired[row.vacancy_id][row.sex] += row.placements
     openings = {"L": 0, "P": 0}
     filled = {"L": 0, "P": 0}
     either = either_filled = 0

@@ -26,11 +26,14 @@ HEADLINE: dict[str, tuple[str, str]] = {
     ),
     "vacancies": (
         N_("Vacancies"),
-        N_("Verified vacancies (positions) in approved booths."),
+        N_(
+            "Public vacancies (positions): verified by the labour office, in an approved "
+            "booth of a fair that is not a draft. Closed ones count."
+        ),
     ),
     "openings": (
         N_("Openings"),
-        N_("Persons the verified vacancies ask for: men, women and either sex added up."),
+        N_("Persons the public vacancies ask for: men, women and either sex added up."),
     ),
     "applicants": (
         N_("Applicants"),
@@ -46,7 +49,7 @@ HEADLINE: dict[str, tuple[str, str]] = {
     ),
     "applications_per_vacancy": (
         N_("Applications per vacancy"),
-        N_("Applications divided by verified vacancies."),
+        N_("Applications divided by public vacancies."),
     ),
     "applications_per_company": (
         N_("Applications per company"),
@@ -68,11 +71,17 @@ HEADLINE: dict[str, tuple[str, str]] = {
     ),
     "hires_reported": (
         N_("Hires reported by companies"),
-        N_("Hires the companies reported and released to the applicant."),
+        N_(
+            "Hires the companies reported and released to the applicant, whatever the "
+            "applicant answered. A staged hire not yet sent does not count."
+        ),
     ),
     "hires_confirmed": (
         N_("Hires confirmed by applicants"),
-        N_("Reported hires the applicant confirmed: the placements of the official tables."),
+        N_(
+            "Reported hires the applicant confirmed: the placements of the official "
+            "tables. Denied ones and those not answered yet do not count."
+        ),
     ),
     "fill_rate": (
         N_("Fill rate"),
@@ -85,6 +94,8 @@ HEADLINE: dict[str, tuple[str, str]] = {
 # all show; each is counted by the predicate of the same name in models.applications.
 
 FIGURES: dict[str, tuple[str, str]] = {
+    "vacancies": HEADLINE["vacancies"],
+    "openings": HEADLINE["openings"],
     "applications": HEADLINE["applications"],
     "answered": (
         N_("Answered"),
@@ -119,6 +130,8 @@ FIGURES: dict[str, tuple[str, str]] = {
             "interview or offer) but without a final decision (hire or rejection)."
         ),
     ),
+    "hires_reported": HEADLINE["hires_reported"],
+    "hires_confirmed": HEADLINE["hires_confirmed"],
 }
 
 # ------------------------------------------------------------------ column labels
@@ -146,8 +159,8 @@ ANSWERED_SHARE = N_("Answered before the deadline")
 MEDIAN_HOURS = N_("Median time to first decision")
 REVIEWED = N_("Reviewed or further")
 OFFERED = N_("Offered")
-HIRES = N_("Hires reported")
-CONFIRMED = N_("Hires confirmed")
+HIRES = HEADLINE["hires_reported"][0]
+CONFIRMED = HEADLINE["hires_confirmed"][0]
 SHARE_OF_HIRES = N_("Share of confirmed hires")
 TARGET_SHARE = N_("Target (share of confirmed hires)")
 TARGET_GAP = N_("Gap to the target")
