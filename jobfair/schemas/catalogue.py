@@ -4,10 +4,12 @@ parameters of their listings. Times are ISO 8601 UTC, money integer rupiah."""
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
-from pydantic import AwareDatetime, BaseModel, Field, NonNegativeInt
+from pydantic import AwareDatetime, Field, NonNegativeInt
 
-from jobfair.schemas.base import ResponseModel
+from jobfair.i18n import N_
+from jobfair.schemas.base import FieldMessage, ResponseModel
 from jobfair.schemas.codes import (
     EducationCode,
     EmployerTypeCode,
@@ -17,7 +19,8 @@ from jobfair.schemas.codes import (
     Timezone,
     VacancyStatusCode,
 )
-from jobfair.services.catalogue import MAX_KEYWORD
+from jobfair.services.catalogue import CatalogueFilters
+from jobfair.services.filters import WholeNumber
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -36,7 +39,9 @@ class Counts(ResponseModel):
     openings: NonNegativeInt
     applicants: NonNegativeInt
     applications: NonNegativeInt
-    hires: NonNegativeInt
+    hires: NonNegativeInt = Field(
+        description="hires confirmed by applicants (reported hires the applicant confirmed)"
+    )
     online: NonNegativeInt = Field(description="people with the fair's pages open now")
 
 
@@ -127,26 +132,18 @@ class VacancyPage(ResponseModel):
     offset: int
 
 
-class CatalogueQuery(BaseModel):
-    """Filters of the booth and vacancy listings (``CatalogueFilters.parse`` reads them)."""
-
-    q: str | None = Field(
-        default=None,
-        max_length=MAX_KEYWORD,
-        description="keyword in title, skills, description or company name",
-    )
-    sector: KbliSection | None = Field(default=None, description="KBLI section letter")
-    education: EducationCode | None = Field(
-        default=None, description="the searcher's education: vacancies whose minimum it meets"
-    )
-    regency: str | None = Field(
-        default=None, description="work regency, e.g. 12.09, or a country abroad, e.g. MY"
-    )
-    kbli: str | None = Field(
-        default=None, description="KBLI section letter or leading digits of a KBLI code"
-    )
+# The listings' filters are the service's own model: one home for the pages and the API.
+CatalogueQuery = CatalogueFilters
 
 
-class VacancyQuery(CatalogueQuery):
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+class VacancyQuery(CatalogueFilters):
+    """The vacancy listing's filters and its page."""
+
+    limit: WholeNumber = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: WholeNumber = Field(default=0, ge=0, le=MAX_OFFSET)
+
+    messages: ClassVar = {
+        **CatalogueFilters.messages,
+        "limit": FieldMessage(N_("A whole number from 1 to %(limit)s."), {"limit": MAX_LIMIT}),
+        "offset": FieldMessage(N_("A whole number from 0 to %(limit)s."), {"limit": MAX_OFFSET}),
+    }

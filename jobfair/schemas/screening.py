@@ -4,16 +4,16 @@ releasing and undoing decisions."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from jobfair.i18n import N_
 from jobfair.schemas.applications import VacancyRef
 from jobfair.schemas.base import FieldMessage, RequestModel, ResponseModel
-from jobfair.schemas.codes import CompanyStatus, EducationCode, Sex, StatusCode, one_of
+from jobfair.schemas.codes import CompanyStatus, EducationCode, Sex, StatusCode
 from jobfair.services.numbers import MAX_ID
-from jobfair.services.screening import MAX_NOTE, PAGE_SIZE, ScreeningFilters
+from jobfair.services.screening import MAX_NOTE, ScreeningFilters
 
 MAX_BULK_IDS = 5000
 
@@ -52,25 +52,8 @@ class CompanyApplicationPage(ResponseModel):
     counts: dict[str, int] = Field(description="applications per status, before the filters")
 
 
-class ScreeningQuery(BaseModel):
-    """Filters of the company's application list (``ScreeningFilters.parse`` reads them)."""
-
-    status: StatusCode | None = Field(default=None, description="company view of the status")
-    vacancy: int | None = Field(default=None, description="one vacancy of the company")
-    education: EducationCode | None = Field(default=None, description="applicant's education")
-    regency: str | None = Field(default=None, description="applicant's KTP regency, e.g. 12.09")
-    locality: Literal["local", "nonlocal"] | None = Field(
-        default=None, description="KTP regency among the fair's hosts"
-    )
-    disability: Literal["yes", "no"] | None = Field(
-        default=None, description="applicant declared a disability"
-    )
-    q: str | None = Field(default=None, description="name, skills or vacancy title")
-    pending: Literal["1"] | None = Field(
-        default=None, description="only applications with a staged decision"
-    )
-    sort: one_of(ScreeningFilters.SORTS) | None = Field(default=None, description="order")
-    page: int | None = Field(default=None, description=f"page of {PAGE_SIZE}")
+# The list's filters are the service's own model: one home for the page and the API.
+ScreeningQuery = ScreeningFilters
 
 
 BulkIds = Annotated[

@@ -4,67 +4,87 @@ search and filters of the fair page and the JSON API."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import AfterValidator, BeforeValidator, Field
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobfair.i18n import N_
 from jobfair.models import Booth, Company, Fair, Vacancy
 from jobfair.models.companies import BoothStatus
 from jobfair.models.vacancies import is_public
 from jobfair.reference.countries import is_work_location
 from jobfair.reference.education import EDUCATION_LEVELS, education_level
 from jobfair.reference.kbli import KBLI_SECTIONS
-from jobfair.services.errors import NotFound, ValidationFailed
+from jobfair.schemas.base import FieldMessage
+from jobfair.services.errors import NotFound
+from jobfair.services.filters import FilterSet, blank_to_none, upper_code
 
 MAX_KEYWORD = 100
 SECTION_LETTERS = frozenset(section.letter for section in KBLI_SECTIONS)
 
 
-@dataclass(frozen=True)
-class CatalogueFilters:
-    """Filters of the booth grid and vacancy search; every field optional.
+def _words(value: Any) -> Any:
+    """A keyword with its inner runs of spaces made one."""
+    value = blank_to_none(value)
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _regency(value: str | None) -> str | None:
+    """A vacancy's work location: a regency, or a country abroad (AKAN) in any case."""
+    if value is None:
+        return None
+    value = value.upper() if len(value) == 2 else value
+    if not is_work_location(value):
+        raise ValueError("not a work location")
+    return value
+    return value
+
+
+def _kbli(value: str | None) -> str | None:
+    if value is None or value in SECTION_LETTERS or (value.isdigit() and 1 <= len(value) <= 5):
+        return value
+    raise ValueError("not a KBLI section or code prefix")
+
+
+SectionLetter = Literal[tuple(sorted(SECTION_LETTERS))]  # type: ignore[valid-type]
+EducationLevel = Literal[tuple(level.code for level in EDUCATION_LEVELS)]  # type: ignore[valid-type]
+
+
+class CatalogueFilters(FilterSet):
+    """Filters of the booth grid and vacancy search (pages and API); every one optional.
 
     ``education`` is the searcher's own level: it keeps the vacancies whose minimum it
     meets. ``sector`` is a KBLI section letter; ``kbli`` a section letter or a prefix of
-    a 5-digit code; ``regency`` the work regency.
+    a 5-digit code; ``regency`` the work regency. Codes are read in any case.
     """
 
-    q: str = ""
-    sector: str = ""
-    education: str = ""
-    regency: str = ""
-    kbli: str = ""
+    q: Annotated[str | None, BeforeValidator(_words)] = Field(
+        default=None,
+        max_length=MAX_KEYWORD,
+        description="keyword in title, skills, description or company name",
+    )
+    sector: Annotated[SectionLetter | None, BeforeValidator(upper_code)] = Field(
+        default=None, description="KBLI section letter"
+    )
+    education: Annotated[EducationLevel | None, BeforeValidator(upper_code)] = Field(
+        default=None, description="the searcher's education: vacancies whose minimum it meets"
+    )
+    regency: Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(_regency)] = (
+        Field(default=None, description="work regency, e.g. 12.09, or a country abroad, e.g. MY")
+    )
+    kbli: Annotated[str | None, BeforeValidator(upper_code), AfterValidator(_kbli)] = Field(
+        default=None, description="KBLI section letter or leading digits of a KBLI code"
+    )
 
-    @classmethod
-    def parse(cls, params: dict[str, str]) -> CatalogueFilters:
-        def get(name: str) -> str:
-            return (params.get(name) or "").strip()
-
-        fields: dict[str, str] = {}
-        q = " ".join(get("q").split())
-        if len(q) > MAX_KEYWORD:
-            fields["q"] = f"at most {MAX_KEYWORD} characters"
-        sector = get("sector").upper()
-        if sector and sector not in SECTION_LETTERS:
-            fields["sector"] = "a KBLI section letter A–U"
-        education = get("education").upper()
-        if education:
-            try:
-                education_level(education)
-            except KeyError:
-                fields["education"] = "an education code: " + ", ".join(
-                    level.code for level in EDUCATION_LEVELS
-                )
-        regency = get("regency")
-        # A vacancy's work location: a regency, or a country abroad (AKAN).
-        if regency and not is_work_location(regency):
-            fields["regency"] = "a regency code such as 12.09, or a country code such as MY"
-        kbli = get("kbli").upper()
-        if kbli and not (kbli in SECTION_LETTERS or (kbli.isdigit() and 1 <= len(kbli) <= 5)):
-            fields["kbli"] = "a KBLI section letter A–U or 1 to 5 digits of a KBLI code"
-        if fields:
-            raise ValidationFailed("invalid filters", fields=fields)
-        return cls(q=q, sector=sector, education=education, regency=regency, kbli=kbli)
+    messages: ClassVar = {
+        "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": MAX_KEYWORD}),
+        "sector": FieldMessage(N_("Unknown choice.")),
+        "education": FieldMessage(N_("Choose your highest education from the list.")),
+        "regency": FieldMessage(N_("Choose a regency, a city or a country from the list.")),
+        "kbli": FieldMessage(N_("Give a KBLI section letter A–U or 1 to 5 digits of a KBLI code.")),
+    }
 
     @property
     def narrows_vacancies(self) -> bool:
@@ -75,17 +95,7 @@ class CatalogueFilters:
         return bool(self.q or self.sector or self.education or self.regency or self.kbli)
 
     def as_params(self) -> dict[str, str]:
-        return {
-            name: value
-            for name, value in (
-                ("q", self.q),
-                ("sector", self.sector),
-                ("education", self.education),
-                ("regency", self.regency),
-                ("kbli", self.kbli),
-            )
-            if value
-        }
+        return {name: value for name, value in self.model_dump().items() if value}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy import (
     Integer,
     Select,
@@ -62,6 +63,7 @@ from jobfair.models.applications import (
     DEADLINE_CLOSE,
     IN_PROGRESS,
     OPEN_STATUSES,
+    PIPELINE,
     TRANSITIONS,
     ApplicationStatus,
     PlacementConfirmation,
@@ -75,9 +77,11 @@ from jobfair.models.applications import (
 )
 from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES
+from jobfair.schemas.base import FieldMessage
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jobfair.services.numbers import whole_number
+from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none
+from jobfair.services.numbers import MAX_ID, whole_number
 
 S = ApplicationStatus
 UNDO_WINDOW = timedelta(minutes=3)
@@ -111,72 +115,74 @@ async def membership(session: AsyncSession, user: User) -> Membership:
 # --------------------------------------------------------------------- filters
 
 
-@dataclass(frozen=True)
-class ScreeningFilters:
-    status: str = ""
-    vacancy_id: int | None = None
-    education: str = ""
-    regency: str = ""
-    locality: str = ""  # "local" | "nonlocal" | ""
-    disability: str = ""  # "yes" | "no" | ""
-    q: str = ""
-    pending: bool = False  # only applications with a staged decision
-    sort: str = "submitted"
-    page: int = 1
+SORTS = ("submitted", "-submitted", "name", "education", "status")
+StatusCode = Literal[tuple(status.value for status in ApplicationStatus)]  # type: ignore[valid-type]
+EducationLevel = Literal[tuple(sorted(EDUCATION_CODES))]  # type: ignore[valid-type]
+SortKey = Literal[SORTS]  # type: ignore[valid-type]
 
-    SORTS = ("submitted", "-submitted", "name", "education", "status")
 
-    @classmethod
-    def parse(cls, params: dict[str, Any]) -> ScreeningFilters:
-        """Read filters from a query string or JSON; unknown values are refused."""
-        errors: dict[str, str] = {}
+def _flag(value: Any) -> bool:
+    """A ticked box or a JSON true; anything else is off (never an error)."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on") if value is not None else False
 
-        def text(name: str, limit: int = 100) -> str:
-            value = params.get(name)
-            value = str(value).strip() if value is not None else ""
-            if len(value) > limit:
-                errors[name] = gettext("At most %(limit)s characters.", limit=limit)
-                return ""
-            return value
 
-        status = text("status")
-        if status and status not in TRANSITIONS:
-            errors["status"] = gettext("Unknown status.")
-        vacancy = text("vacancy")
-        vacancy_id = None
-        if vacancy:
-            vacancy_id = whole_number(vacancy, minimum=1)
-            if vacancy_id is None:
-                errors["vacancy"] = gettext("Unknown vacancy.")
-        education = text("education")
-        if education and education not in EDUCATION_CODES:
-            errors["education"] = gettext("Choose your highest education from the list.")
-        locality = text("locality")
-        if locality not in ("", "local", "nonlocal"):
-            errors["locality"] = gettext("Unknown choice.")
-        disability = text("disability")
-        if disability not in ("", "yes", "no"):
-            errors["disability"] = gettext("Unknown choice.")
-        sort = text("sort") or "submitted"
-        if sort not in cls.SORTS:
-            errors["sort"] = gettext("Unknown choice.")
-        raw_page = text("page") or "1"
-        page = whole_number(raw_page, minimum=1, maximum=99_999) or 1
-        pending = text("pending") in ("1", "true", "yes", "on")
-        if errors:
-            raise ValidationFailed(gettext("Please check the form."), fields=errors)
-        return cls(
-            status,
-            vacancy_id,
-            education,
-            text("regency", 5),
-            locality,
-            disability,
-            text("q"),
-            pending,
-            sort,
-            page,
-        )
+def _page(value: Any) -> int:
+    """A page number; one that is not a page is the first (never an error)."""
+    return whole_number(value, minimum=1, maximum=99_999) or 1
+
+
+def _sort(value: Any) -> Any:
+    return blank_to_none(value) or "submitted"
+
+
+class ScreeningFilters(FilterSet):
+    """Filters of the company's application list, from the page's query, the API's
+    query or a bulk request's ``filter`` object; every one optional."""
+
+    status: Annotated[StatusCode | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, description="company view of the status"
+    )
+    vacancy_id: Annotated[WholeNumber | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, ge=1, le=MAX_ID, alias="vacancy", description="one vacancy of the company"
+    )
+    education: Annotated[EducationLevel | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, description="applicant's education"
+    )
+    regency: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, max_length=5, description="applicant's KTP regency, e.g. 12.09"
+    )
+    locality: Annotated[Literal["local", "nonlocal"] | None, BeforeValidator(blank_to_none)] = (
+        Field(default=None, description="KTP regency among the fair's hosts")
+    )
+    disability: Annotated[Literal["yes", "no"] | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, description="applicant declared a disability"
+    )
+    q: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, max_length=100, description="name, skills or vacancy title"
+    )
+    pending: Annotated[bool, BeforeValidator(_flag)] = Field(
+        default=False, description="only applications with a staged decision"
+    )
+    sort: Annotated[SortKey, BeforeValidator(_sort)] = Field(
+        default="submitted", description="order"
+    )
+    page: Annotated[int, BeforeValidator(_page)] = Field(
+        default=1, description=f"page of {PAGE_SIZE}"
+    )
+
+    SORTS: ClassVar = SORTS
+    messages: ClassVar = {
+        "status": FieldMessage(N_("Unknown status.")),
+        "vacancy": FieldMessage(N_("Unknown vacancy.")),
+        "education": FieldMessage(N_("Choose your highest education from the list.")),
+        "regency": FieldMessage(N_("At most %(limit)s characters."), {"limit": 5}),
+        "locality": FieldMessage(N_("Unknown choice.")),
+        "disability": FieldMessage(N_("Unknown choice.")),
+        "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": 100}),
+        "sort": FieldMessage(N_("Unknown choice.")),
+    }
 
     def as_params(self) -> dict[str, str]:
         values = {
@@ -460,6 +466,77 @@ async def set_rating(
 
 
 # ----------------------------------------------------------------------- staging
+
+
+CompanyStatusCode = Literal[tuple(status.value for status in PIPELINE)]  # type: ignore[valid-type]
+ApplicationId = Annotated[WholeNumber, Field(ge=1, le=MAX_ID)]
+
+
+class FormFields(Protocol):
+    """A submitted form: one value per name, or all of a repeated name."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getlist(self, key: str) -> list[Any]: ...
+
+    def items(self) -> Any: ...
+
+
+class StageForm(BaseModel):
+    """The staging form of the applications table: the new status and a note for the
+    ticked rows (``ids``), or for every application matching the table's filters
+    (``all_matching=1`` with the filters as ``f_*`` fields). ``confirmed`` is the
+    second step of a hire or of a change of every matching application."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Annotated[CompanyStatusCode, BeforeValidator(blank_to_none)]
+    note: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
+        default=None, max_length=MAX_NOTE
+    )
+    ids: list[ApplicationId] | None = Field(default=None, min_length=1)
+    filters: ScreeningFilters | None = None
+    confirmed: bool = False
+
+    messages: ClassVar = {
+        "status": FieldMessage(N_("Choose the new status.")),
+        "note": FieldMessage(N_("A note has 1 to %(limit)s characters."), {"limit": MAX_NOTE}),
+        "ids": FieldMessage(N_("Select at least one application.")),
+    }
+
+    @classmethod
+    def parse(cls, form: FormFields) -> StageForm:
+        """The form as typed values, or :class:`ValidationFailed` whose message is the
+        first field's (the table shows one line)."""
+        data: dict[str, Any] = {
+            "status": form.get("status"),
+            "note": form.get("note"),
+            "confirmed": form.get("confirmed") == "1",
+        }
+        if form.get("all_matching") == "1":
+            data["filters"] = ScreeningFilters.parse(
+                {key[2:]: value for key, value in form.items() if key.startswith("f_")}
+            )
+        else:
+            data["ids"] = form.getlist("ids")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            fields: dict[str, str] = {}
+            for problem in error.errors():
+                name = str(problem["loc"][0]) if problem["loc"] else "status"
+                message = cls.messages.get(name, cls.messages["status"])
+                fields.setdefault(name, message.translated())
+            raise ValidationFailed(next(iter(fields.values())), fields=fields) from None
+
+    @property
+    def all_matching(self) -> bool:
+        return self.filters is not None
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """A hire, or a change of every matching application, is confirmed first."""
+        return (self.status == S.HIRED or self.all_matching) and not self.confirmed
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from jobfair.i18n import gettext, ngettext
 from jobfair.models import Booth, Fair, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ORDER as STATUS_ORDER
-from jobfair.models.applications import PIPELINE, ApplicationStatus
+from jobfair.models.applications import PIPELINE
 from jobfair.models.companies import BoothStatus
 from jobfair.models.fairs import FairPhase
 from jobfair.models.vacancies import EmploymentType
@@ -27,7 +27,7 @@ from jobfair.schemas.problems import parse
 from jobfair.services import applicants, auth, companies, exports, screening
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
-from jobfair.services.screening import ScreeningFilters
+from jobfair.services.screening import ScreeningFilters, StageForm
 from jobfair.web.account import region_choices
 from jobfair.web.applicant import cv_response
 from jobfair.web.auth import (
@@ -385,12 +385,8 @@ async def vacancy_close(request: Request) -> Response:
 
 
 def _filters(request: Request) -> tuple[ScreeningFilters, dict[str, str]]:
-    params = dict(request.query_params)
-    try:
-        return ScreeningFilters.parse(params), {}
-    except ValidationFailed as error:
-        kept = {key: value for key, value in params.items() if key not in error.fields}
-        return ScreeningFilters.parse(kept), error.fields
+    """Filters from the query; bad ones are dropped and named, never a failure."""
+    return ScreeningFilters.parse_lenient(request.query_params)
 
 
 async def applications_page(request: Request) -> Response:
@@ -443,36 +439,20 @@ async def stage_from_form(request: Request) -> Response:
     signed_in = require(request, Role.RECRUITER)
     form = await checked_form(request)
     ctx = _ctx(request)
-    status = str(form.get("status", ""))
-    note = str(form.get("note", "")).strip() or None
     back = _back(form)
-    raw_ids = [str(v) for v in form.getlist("ids")]
-    all_matching = form.get("all_matching") == "1"
     try:
-        if not status:
-            message = gettext("Choose the new status.")
-            raise ValidationFailed(message, fields={"status": message})
-        if all_matching:
-            filters = ScreeningFilters.parse(
-                {key[2:]: str(value) for key, value in form.items() if key.startswith("f_")}
-            )
-            ids = None
-        else:
-            if not raw_ids or not all(whole_number(v, minimum=1) for v in raw_ids):
-                message = gettext("Select at least one application.")
-                raise ValidationFailed(message, fields={"ids": message})
-            ids, filters = [int(v.strip()) for v in raw_ids], None
-        if (status == ApplicationStatus.HIRED or all_matching) and form.get("confirmed") != "1":
-            return await _confirm_stage(request, signed_in.user, form, status, ids, filters)
+        order = StageForm.parse(form)
+        if order.asks_confirmation:
+            return await _confirm_stage(request, signed_in.user, form, order)
         async with ctx.unit_of_work() as session:
             result = await screening.stage(
                 session,
                 signed_in.user,
-                status,
+                order.status,
                 ctx.now(),
-                application_ids=ids,
-                filters=filters,
-                note=note,
+                application_ids=order.ids,
+                filters=order.filters,
+                note=order.note,
             )
         message = gettext(
             "%(count)s staged; send the decisions when you are ready.", count=result.changed
@@ -493,20 +473,18 @@ async def _confirm_stage(
     request: Request,
     user: User,
     form: FormData,
-    status: str,
-    ids: list[int] | None,
-    filters: ScreeningFilters | None,
+    order: StageForm,
 ) -> Response:
-    """The confirmation step: who will get ``status``, with the same form to post again."""
+    """The confirmation step: who will get the status, with the same form to post again."""
     async with _ctx(request).read() as session:
         page = await screening.list_applications(
             session,
             user,
-            filters or ScreeningFilters(),
+            order.filters or ScreeningFilters(),
             page_size=CONFIRM_NAMES_SHOWN,
-            only_ids=ids,
+            only_ids=order.ids,
         )
-    if ids is not None and page.total == 0:
+    if order.ids is not None and page.total == 0:
         raise NotFound(gettext("We could not find that application."))
     hidden = [
         (key, str(value))
@@ -517,9 +495,9 @@ async def _confirm_stage(
         request,
         "pages/company/stage_confirm.html",
         {
-            "status": status,
+            "status": order.status,
             "page": page,
-            "all_matching": ids is None,
+            "all_matching": order.all_matching,
             "hidden": hidden,
             "back": _back(form),
         },

@@ -9,7 +9,6 @@ from starlette.responses import Response
 from jobfair.context import AppContext
 from jobfair.services import catalogue, fairs, reports
 from jobfair.services.catalogue import CatalogueFilters
-from jobfair.services.errors import ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.web.htmx import render
 from jobfair.web.live import page_counters
@@ -23,12 +22,7 @@ def _ctx(request: Request) -> AppContext:
 
 def _filters(request: Request) -> tuple[CatalogueFilters, dict[str, str]]:
     """Filters from the query; invalid ones are shown as field errors, not a failure."""
-    params = dict(request.query_params)
-    try:
-        return CatalogueFilters.parse(params), {}
-    except ValidationFailed as exc:
-        kept = {key: value for key, value in params.items() if key not in exc.fields}
-        return CatalogueFilters.parse(kept), exc.fields
+    return CatalogueFilters.parse_lenient(request.query_params)
 
 
 def _page_number(request: Request) -> int:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from starlette.datastructures import FormData
 from support import factories
 from support.clock import Clock
 
@@ -24,7 +25,7 @@ from jobfair.models import (
 )
 from jobfair.services import applications, screening
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jobfair.services.screening import ScreeningFilters
+from jobfair.services.screening import ScreeningFilters, StageForm
 
 
 @dataclass
@@ -482,3 +483,95 @@ async def test_a_staged_decision_does_not_block_withdrawing(ctx: AppContext) -> 
     async with ctx.unit_of_work() as session:
         application = await applications.withdraw(session, owner, target, ctx.now())
     assert application.released_status == "withdrawn"
+
+
+# ------------------------------------------------------------------ typed input
+
+
+def _form(*items: tuple[str, str]) -> FormData:
+    return FormData(list(items))
+
+
+def test_stage_form_reads_ticked_rows() -> None:
+    order = StageForm.parse(
+        _form(("status", "shortlisted"), ("ids", "3"), ("ids", " 7 "), ("note", "  "))
+    )
+    assert (order.status, order.ids, order.filters, order.note) == (
+        "shortlisted",
+        [3, 7],
+        None,
+        None,
+    )
+    assert not order.asks_confirmation
+
+
+def test_stage_form_reads_every_matching_with_the_table_filters() -> None:
+    order = StageForm.parse(
+        _form(("status", "rejected"), ("all_matching", "1"), ("f_pending", "1"), ("f_vacancy", "4"))
+    )
+    assert order.ids is None and order.filters == ScreeningFilters(pending=True, vacancy_id=4)
+    assert order.asks_confirmation  # every matching application: confirmed first
+    confirmed = StageForm.parse(
+        _form(("status", "rejected"), ("all_matching", "1"), ("confirmed", "1"))
+    )
+    assert not confirmed.asks_confirmation and confirmed.filters == ScreeningFilters()
+
+
+def test_a_hire_is_confirmed_first() -> None:
+    assert StageForm.parse(_form(("status", "hired"), ("ids", "1"))).asks_confirmation
+    hire = StageForm.parse(_form(("status", "hired"), ("ids", "1"), ("confirmed", "1")))
+    assert not hire.asks_confirmation
+
+
+@pytest.mark.parametrize(
+    ("items", "field", "message"),
+    [
+        ((("ids", "1"),), "status", "Choose the new status."),
+        ((("status", ""), ("ids", "1")), "status", "Choose the new status."),
+        ((("status", "withdrawn"), ("ids", "1")), "status", "Choose the new status."),
+        ((("status", "submitted"), ("ids", "1")), "status", "Choose the new status."),
+        ((("status", "reviewed"),), "ids", "Select at least one application."),
+        ((("status", "reviewed"), ("ids", "abc")), "ids", "Select at least one application."),
+        ((("status", "reviewed"), ("ids", "0")), "ids", "Select at least one application."),
+        ((("status", "reviewed"), ("ids", "1e3")), "ids", "Select at least one application."),
+        ((("status", "reviewed"), ("ids", "9" * 30)), "ids", "Select at least one application."),
+        (
+            (("status", "reviewed"), ("ids", "1"), ("note", "x" * 2001)),
+            "note",
+            "A note has 1 to 2000 characters.",
+        ),
+    ],
+)
+def test_a_bad_stage_form_names_its_field(
+    items: tuple[tuple[str, str], ...], field: str, message: str
+) -> None:
+    with i18n.using("en"), pytest.raises(ValidationFailed) as caught:
+        StageForm.parse(_form(*items))
+    assert caught.value.fields[field] == message
+    assert caught.value.message == message
+
+
+def test_a_bad_table_filter_refuses_the_bulk_change() -> None:
+    """Every matching application, but matching what? A bad filter changes nothing."""
+    items = (("status", "reviewed"), ("all_matching", "1"), ("f_status", "boss"))
+    with i18n.using("en"), pytest.raises(ValidationFailed) as caught:
+        StageForm.parse(_form(*items))
+    assert caught.value.fields == {"status": "Unknown status."}
+
+
+def test_screening_filters_drop_bad_values_on_a_page() -> None:
+    with i18n.using("en"):
+        filters, errors = ScreeningFilters.parse_lenient(
+            {"status": "boss", "vacancy": "0", "q": "budi", "page": "x", "sort": "name"}
+        )
+    assert filters == ScreeningFilters(q="budi", sort="name")
+    assert errors == {"status": "Unknown status.", "vacancy": "Unknown vacancy."}
+    assert filters.as_params() == {"q": "budi", "sort": "name"}
+
+
+def test_screening_filters_read_a_json_filter() -> None:
+    """A bulk request's ``filter`` object carries JSON values, not only text."""
+    filters = ScreeningFilters.parse({"vacancy": 5, "pending": True, "q": 12})
+    assert (filters.vacancy_id, filters.pending, filters.q) == (5, True, "12")
+    with pytest.raises(ValidationFailed):
+        ScreeningFilters.parse({"vacancy": [1]})

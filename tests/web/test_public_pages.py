@@ -72,6 +72,50 @@ async def test_invalid_filter_is_a_field_error_not_a_failure(
     assert 'aria-invalid="true"' in response.text
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sector=Z",
+        "education=SARJANA",
+        "regency=99.99",
+        "kbli=1234567",
+        "q=" + "x" * 101,
+        "sector=%00",
+        "sector=A&sector=Z",
+        "page=abc",
+        "page=99999999999999999999",
+    ],
+)
+async def test_a_bad_filter_never_fails_a_page(
+    client: httpx.AsyncClient, ctx: AppContext, query: str
+) -> None:
+    """Each bad value is dropped and named; the other filters still apply."""
+    await build_fair(ctx)
+    for path in ("/fairs/bursa-asahan", "/fairs/bursa-asahan/vacancies"):
+        response = await client.get(f"{path}?{query}")
+        assert response.status_code == 200, (path, query)
+
+
+async def test_a_bad_filter_keeps_the_good_ones(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    both = await client.get("/fairs/bursa-asahan/vacancies?sector=A&q=" + "x" * 101)
+    good = await client.get("/fairs/bursa-asahan/vacancies?sector=A")
+    assert both.status_code == good.status_code == 200
+    assert 'aria-invalid="true"' in both.text and 'aria-invalid="true"' not in good.text
+    assert (
+        _count(both.text)
+        == _count(good.text)
+        != _count((await client.get("/fairs/bursa-asahan/vacancies")).text)
+    )
+
+
+def _count(html: str) -> str:
+    """The result count line ("2 lowongan")."""
+    match = re.search(r'class="result-count"[^>]*>\s*([^<]+?)\s*</p>', html)
+    assert match is not None
+    return match.group(1)
+
+
 async def test_booth_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
     await build_fair(ctx)
     html = (await client.get("/fairs/bursa-asahan/booths/pt-bank")).text

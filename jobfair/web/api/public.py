@@ -6,41 +6,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from jobfair.context import AppContext
-from jobfair.schemas.catalogue import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    MAX_OFFSET,
-    BoothList,
-    FairList,
-    VacancyPage,
-)
+from jobfair.schemas.catalogue import BoothList, FairList, VacancyPage, VacancyQuery
 from jobfair.services import catalogue, fairs
 from jobfair.services.catalogue import CatalogueFilters
-from jobfair.services.errors import ValidationFailed
-from jobfair.services.numbers import whole_number
 from jobfair.web.api import serializers
 from jobfair.web.api.serializers import respond
 
 
 def _ctx(request: Request) -> AppContext:
     return request.app.state.ctx
-
-
-def _paging(request: Request) -> tuple[int, int]:
-    fields: dict[str, str] = {}
-    raw_limit = request.query_params.get("limit", str(DEFAULT_LIMIT))
-    raw_offset = request.query_params.get("offset", "0")
-    limit = whole_number(raw_limit, maximum=MAX_LIMIT)
-    offset = whole_number(raw_offset, maximum=MAX_OFFSET)
-    limit = -1 if limit is None else limit
-    offset = -1 if offset is None else offset
-    if not 1 <= limit <= MAX_LIMIT:
-        fields["limit"] = f"an integer from 1 to {MAX_LIMIT}"
-    if not 0 <= offset <= MAX_OFFSET:
-        fields["offset"] = "a non-negative integer"
-    if fields:
-        raise ValidationFailed("invalid paging", fields=fields)
-    return limit, offset
 
 
 async def list_fairs(request: Request) -> JSONResponse:
@@ -79,7 +53,7 @@ async def _online(ctx: AppContext, fair_ids: list[int]) -> dict[int, int]:
 
 async def list_booths(request: Request) -> JSONResponse:
     ctx = _ctx(request)
-    filters = CatalogueFilters.parse(dict(request.query_params))
+    filters = CatalogueFilters.parse(request.query_params)
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         cards = await catalogue.list_booths(session, fair, filters)
@@ -88,12 +62,13 @@ async def list_booths(request: Request) -> JSONResponse:
 
 async def list_vacancies(request: Request) -> JSONResponse:
     ctx = _ctx(request)
-    filters = CatalogueFilters.parse(dict(request.query_params))
-    limit, offset = _paging(request)
+    # The catalogue's filters and the page, in one model.
+    query = VacancyQuery.parse(request.query_params)
+    limit, offset = query.limit, query.offset
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         vacancies, total = await catalogue.search_vacancies(
-            session, fair, filters, limit=limit, offset=offset
+            session, fair, query, limit=limit, offset=offset
         )
     return respond(
         VacancyPage(

@@ -218,3 +218,41 @@ async def test_counts_change_with_the_clock(
     assert (await client.get("/api/v1/fairs/bursa-asahan")).json()["status"] == "upcoming"
     clock.now = datetime(2026, 11, 10, 1, 0, tzinfo=UTC)
     assert (await client.get("/api/v1/fairs/bursa-asahan")).json()["status"] == "closed"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=5.0", "limit"), ("limit=1_0", "limit"), ("offset=%2B5", "offset")],
+)
+async def test_paging_is_ascii_digits_only(
+    client: httpx.AsyncClient, ctx: AppContext, query: str, field: str
+) -> None:
+    await build_fair(ctx)
+    response = await client.get(f"/api/v1/fairs/bursa-asahan/vacancies?{query}")
+    assert response.status_code == 422
+    assert field in response.json()["error"]["fields"]
+
+
+async def test_bad_filter_messages_are_localized_per_field(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    """The API reads the same filter model as the pages: the field messages are the
+    pages' messages in the request's language (Indonesian by default), every bad field
+    at once, and the booth listing refuses the same values."""
+    await build_fair(ctx)
+    response = await client.get(
+        "/api/v1/fairs/bursa-asahan/vacancies?sector=Z&regency=99.99&limit=0"
+    )
+    fields = response.json()["error"]["fields"]
+    assert set(fields) == {"sector", "regency", "limit"}
+    assert fields["regency"] == "Pilih kabupaten, kota, atau negara dari daftar."
+    booths = await client.get("/api/v1/fairs/bursa-asahan/booths?education=SARJANA")
+    assert booths.status_code == 422
+    assert set(booths.json()["error"]["fields"]) == {"education"}
+
+
+async def test_codes_are_read_in_any_case(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    await build_fair(ctx)
+    upper = (await client.get("/api/v1/fairs/bursa-asahan/vacancies?sector=A&education=SD")).json()
+    lower = (await client.get("/api/v1/fairs/bursa-asahan/vacancies?sector=a&education=sd")).json()
+    assert upper == lower and upper["total"] > 0
