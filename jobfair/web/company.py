@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from jobfair.context import AppContext
-from jobfair.i18n import gettext, ngettext
+from jobfair.i18n import gettext
 from jobfair.models import Booth, Fair, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ORDER as STATUS_ORDER
@@ -42,6 +42,7 @@ from jobfair.web.auth import (
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
 from jobfair.web.live import page_counters
+from jobfair.web.notices import notice_query, notice_text
 
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
 
@@ -414,7 +415,7 @@ async def applications_page(request: Request) -> Response:
             "scheduled": scheduled,
             "statuses": PIPELINE,
             "all_statuses": STATUS_ORDER,
-            "result": request.query_params.get("result"),
+            "result": notice_text(request),
             "today": ctx.now().date(),
         },
         fragment="partials/company/application_table.html",
@@ -427,9 +428,12 @@ def _back(form: FormData) -> str:
     return back if back.startswith("/company/") else "/company/applications"
 
 
-def _with_result(back: str, message: str) -> RedirectResponse:
+def _with_notice(back: str, key: str, **values: int) -> RedirectResponse:
+    """Back to the table (its filters and page kept) with notice ``key``."""
     separator = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{separator}result={quote(message)}", status_code=303)
+    return RedirectResponse(
+        f"{back}{separator}{urlencode(notice_query(key, **values))}", status_code=303
+    )
 
 
 async def stage_from_form(request: Request) -> Response:
@@ -454,16 +458,13 @@ async def stage_from_form(request: Request) -> Response:
                 filters=order.filters,
                 note=order.note,
             )
-        message = gettext(
-            "%(count)s staged; send the decisions when you are ready.", count=result.changed
-        )
-        if result.refused:
-            message += " " + gettext("%(count)s could not change.", count=len(result.refused))
     except DomainError as error:
         if error.status == 404:
             raise
-        message = error.message
-    return _with_result(back, message)
+        if error.status == 422 and error.fields.get("ids"):
+            return _with_notice(back, "select_one")
+        return _with_notice(back, "stage_refused")
+    return _with_notice(back, "staged", count=result.changed, refused=len(result.refused))
 
 
 CONFIRM_NAMES_SHOWN = 20
@@ -512,17 +513,12 @@ async def discard_from_form(request: Request) -> Response:
     back = _back(form)
     one = whole_number(str(form.get("discard", "")), minimum=1)
     if one is None and form.get("all") != "1":
-        return _with_result(back, gettext("Select at least one application."))
+        return _with_notice(back, "select_one")
     async with ctx.unit_of_work() as session:
         count = await screening.discard(
             session, signed_in.user, application_ids=[one] if one is not None else None
         )
-    return _with_result(
-        back,
-        ngettext(
-            "%(num)s staged decision discarded.", "%(num)s staged decisions discarded.", count
-        ),
-    )
+    return _with_notice(back, "discarded", count=count)
 
 
 async def release(request: Request) -> Response:
@@ -561,7 +557,7 @@ async def application_page(request: Request) -> Response:
             "row": page.rows[0],
             "detail": detail,
             "statuses": PIPELINE,
-            "result": request.query_params.get("result"),
+            "result": notice_text(request),
             "today": ctx.now().date(),
         },
     )

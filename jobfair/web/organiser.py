@@ -29,6 +29,7 @@ from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
+from jobfair.web.notices import notice_query, notice_text
 
 STAFF = (Role.ORGANISER, Role.ADMIN)
 # Notices after a redirect, by the ``done`` query value (never free text in the URL).
@@ -336,7 +337,7 @@ async def queue(request: Request) -> Response:
             "booths": booths,
             "vacancies": vacancies,
             "errors": {},
-            "result": request.query_params.get("result"),
+            "result": notice_text(request),
         },
     )
 
@@ -361,11 +362,11 @@ async def decide(request: Request) -> Response:
                 str(form.get("reason", "")),
                 ctx.now(),
             )
-        message = gettext("Saved.")
+        key = "saved"
     except ValidationFailed as error:
-        message = next(iter(error.fields.values()), error.message)
+        key = "reason_needed" if "reason" in error.fields else "not_saved"
     slug = request.path_params["slug"]
-    return see_other(request, "organiser:queue", {"result": message}, slug=slug)
+    return see_other(request, "organiser:queue", notice_query(key), slug=slug)
 
 
 # --------------------------------------------------------------------- companies

@@ -23,6 +23,7 @@ from jobfair.stats.official import layouts
 from jobfair.stats.present import Presenter
 from jobfair.web.auth import require
 from jobfair.web.htmx import render
+from jobfair.web.notices import notice_text
 
 DOWNLOADS = ("pdf", "xlsx", "zip")
 
@@ -67,7 +68,7 @@ async def report_page(request: Request) -> Response:
         "versions": read.versions,
         "latest_version": read.latest_version,
         "downloads": DOWNLOADS,
-        "result": request.query_params.get("result"),
+        "result": notice_text(request),
     }
     if read.report is not None:
         context.update(report_context(read.report.data, i18n.current_locale()))

@@ -6,17 +6,17 @@ The report page itself lives with the report views; this module only handles the
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from jobfair.context import AppContext
-from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.services import reports
 from jobfair.services.errors import Conflict
 from jobfair.web.auth import checked_form, require
+from jobfair.web.notices import notice_query
 
 
 async def compile_report(request: Request) -> Response:
@@ -27,8 +27,8 @@ async def compile_report(request: Request) -> Response:
     try:
         async with ctx.unit_of_work() as session:
             await reports.request_compile(session, signed_in.user, slug, ctx.now())
-        message = gettext("The report is being compiled; reload the page in a moment.")
-    except Conflict as error:
-        message = error.message
+        key = "compiling"
+    except Conflict:
+        key = "report_unpublished"
     target = request.url_for("organiser:report", slug=slug).path
-    return RedirectResponse(f"{target}?result={quote(message)}", status_code=303)
+    return RedirectResponse(f"{target}?{urlencode(notice_query(key))}", status_code=303)

@@ -140,7 +140,7 @@ def test_choosing_a_bulk_status_keeps_the_ticks_and_the_filters(company_server: 
         expect(page.get_by_text("1 application", exact=True)).to_be_visible()
         expect(page.locator("#bulk-status")).to_have_value("rejected")
         page.get_by_role("button", name="Stage", exact=True).click()
-        expect(page).to_have_url(re.compile(r"/company/applications\?pending=1&result="))
+        expect(page).to_have_url(re.compile(r"/company/applications\?pending=1&notice="))
         row = page.locator("tr", has_text="Dewi Anggraini")
         expect(row).to_contain_text("Not selected")
         expect(page.locator("tr", has_text="Budi Santoso")).to_have_count(0)

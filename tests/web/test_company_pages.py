@@ -328,7 +328,7 @@ async def test_a_staged_draft_can_be_discarded_and_a_hire_is_confirmed_first(
         data={"discard": first, "csrf_token": token, "back": "/company/applications?pending=1"},
     )
     assert discarded.status_code == 303
-    assert discarded.headers["location"].startswith("/company/applications?pending=1&result=")
+    assert discarded.headers["location"].startswith("/company/applications?pending=1&notice=")
     async with ctx.read() as session:
         application = await session.get(Application, ids["first"])
         assert (application.status, application.released_status) == ("submitted", "submitted")

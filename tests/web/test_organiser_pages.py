@@ -525,7 +525,7 @@ async def test_queue_moved_but_still_answers(app: Starlette, ctx: AppContext, ki
         data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
     )
     assert decided.status_code == 303
-    assert decided.headers["location"].startswith("/organiser/fairs/bursa-uji/queue?result=")
+    assert decided.headers["location"].startswith("/organiser/fairs/bursa-uji/queue?notice=")
     action = "booth.approved" if kind == "booths" else "vacancy.verified"
     assert (await _audit(ctx, action)) is not None
     unknown = await client.post(
