@@ -657,22 +657,32 @@ async def move_fair_deadline(
     if moment is None:
         message = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
         raise ValidationFailed(gettext("Please check the form."), fields={"new_deadline": message})
+    _move_deadline(
+        session, user, fair, moment.replace(tzinfo=fair.zone), field="new_deadline", now=now
+    )
+    return fair
+
+
+def _move_deadline(
+    session: AsyncSession, user: User, fair: Fair, moment: datetime, *, field: str, now: datetime
+) -> None:
+    """Move the deadline to ``moment`` (aware); a refusal names ``field``, the input's
+    own name (the console's ``new_deadline``, the API's ``decisions_close_at``)."""
     try:
         move_deadline(
             session,
             fair,
-            decision_deadline=moment.replace(tzinfo=fair.zone).astimezone(UTC),
+            decision_deadline=moment.astimezone(UTC),
             now=now,
             actor_user_id=user.id,
         )
     except WindowRefused as error:
         # The window rule names the file's keys; the console says it in its own words.
         message = _field_messages()["decision_deadline"]
-        raise ValidationFailed(error.message, fields={"new_deadline": message}) from None
+        raise ValidationFailed(error.message, fields={field: message}) from None
     except ValidationFailed as error:
-        fields = {"new_deadline": error.fields.get("decision_deadline", error.message)}
+        fields = {field: error.fields.get("decision_deadline", error.message)}
         raise ValidationFailed(error.message, fields=fields) from None
-    return fair
 
 
 async def move_deadline_to(
@@ -681,20 +691,7 @@ async def move_deadline_to(
     """A new decision deadline given as a moment with its offset (the API's
     ``decisions_close_at``); refusals name that field."""
     fair = await authority.scoped_fair(session, user, slug)
-    try:
-        move_deadline(
-            session,
-            fair,
-            decision_deadline=decisions_close_at.astimezone(UTC),
-            now=now,
-            actor_user_id=user.id,
-        )
-    except WindowRefused as error:
-        message = _field_messages()["decision_deadline"]
-        raise ValidationFailed(error.message, fields={"decisions_close_at": message}) from None
-    except ValidationFailed as error:
-        fields = {"decisions_close_at": error.fields.get("decision_deadline", error.message)}
-        raise ValidationFailed(error.message, fields=fields) from None
+    _move_deadline(session, user, fair, decisions_close_at, field="decisions_close_at", now=now)
     return fair
 
 
