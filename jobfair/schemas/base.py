@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
-from pydantic_core import PydanticCustomError
 
 from jobfair.i18n import N_, gettext
 
@@ -49,30 +48,3 @@ class RequestModel(BaseModel):
     def message_for(cls, name: str) -> str:
         message = cls.messages.get(name)
         return message.translated() if message else gettext(INVALID)
-
-
-# The error type of a field message raised by a validator (see :func:`refuse`).
-FIELD_MESSAGE = "field_message"
-
-
-def refuse(message_id: str, **values: object) -> PydanticCustomError:
-    """A validator's refusal carrying a message id (marked with ``N_``) and its values;
-    :func:`jobfair.schemas.problems.field_messages` translates it for the reader."""
-    return PydanticCustomError(FIELD_MESSAGE, message_id, {"message_id": message_id, **values})
-
-
-class FieldRefusal(Exception):
-    """A cross-field rule's refusal of one field, raised by a model-level validator.
-    Not a ``ValueError``, so pydantic lets it through to :func:`parse` unchanged, which
-    answers it like any other field message."""
-
-    def __init__(self, name: str, message_id: str, values: Mapping[str, object]) -> None:
-        super().__init__(name)
-        self.name = name
-        self.message_id = message_id
-        self.values = dict(values)
-
-
-def refuse_field(name: str, message_id: str, **values: object) -> NoReturn:
-    """Refuse the field ``name`` from a model-level (cross-field) validator."""
-    raise FieldRefusal(name, message_id, values)

@@ -17,10 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from jobfair.i18n import N_, gettext
-from jobfair.schemas.base import (  # INVALID: when neither the rule nor the model names one
-    INVALID,
-    FieldRefusal,
-)
+from jobfair.schemas.base import INVALID  # when neither the rule nor the model names one
 from jobfair.services.errors import ValidationFailed
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -62,7 +59,7 @@ def field_messages(
     error: ValidationError, messages: Mapping[str, Any] | None = None, *, whole: str = "form"
 ) -> dict[str, str]:
     """One translated message per top-level field: the rule's own message when it names
-    one (from :func:`refuse` here, or :func:`jobfair.schemas.base.refuse`), else the
+    one (:func:`refuse`), else the
     model's message for the field (``messages``: a ``FieldMessage`` or an ``N_`` id),
     else :data:`INVALID`. ``whole`` names a problem of no one field."""
     messages = messages or {}
@@ -74,11 +71,7 @@ def field_messages(
         context = dict(problem.get("ctx") or {})
         if context.get("message_id"):
             message_id = str(context.pop("message_id"))
-            # refuse() here keeps its values apart; base.refuse() puts them beside the id.
-            values = context.pop("values", None)
-            if values is None:
-                values = {key: value for key, value in context.items() if key != "field"}
-            fields[name] = gettext(message_id, **values)
+            fields[name] = gettext(message_id, **(context.get("values") or {}))
         elif context.get("told"):
             fields[name] = str(context["told"])
         elif name in messages:
@@ -106,8 +99,6 @@ def parse(
         return model.model_validate(dict(data), strict=strict, context=dict(context or {}))
     except ValidationError as error:
         fields = field_messages(error, getattr(model, "messages", None), whole=whole)
-    except FieldRefusal as refusal:
-        fields = {refusal.name: gettext(refusal.message_id, **refusal.values)}
     raise ValidationFailed(gettext(CHECK_THE_FORM), fields=fields)
 
 

@@ -20,8 +20,9 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from jobfair.i18n import N_
 from jobfair.reference.nik import NikError, parse_nik
 from jobfair.reference.regions import is_regency
-from jobfair.schemas.base import FieldMessage, RequestModel, refuse, refuse_field
+from jobfair.schemas.base import FieldMessage, RequestModel
 from jobfair.schemas.codes import DisabilityCode, EducationCode, Sex
+from jobfair.schemas.problems import refuse
 from jobfair.services.accounts import (
     FULL_NAME_MAX,
     FULL_NAME_MIN,
@@ -151,7 +152,7 @@ class ProfileFields(RequestModel):
         if isinstance(value, str):
             name = " ".join(value.split())
             if len(name) > FULL_NAME_MAX:
-                raise refuse(_AT_MOST, limit=FULL_NAME_MAX)
+                raise refuse("too_long", "is too long", _AT_MOST, limit=FULL_NAME_MAX)
             return name
         return value
 
@@ -264,7 +265,11 @@ class Registration(ProfileFields):
         try:
             parse_nik(value, today=_today(info))
         except NikError as error:
-            raise refuse(_NIK_MESSAGES.get(error.code, N_("This is not a valid NIK."))) from None
+            raise refuse(
+                "nik",
+                f"is not a valid NIK ({error.code})",
+                _NIK_MESSAGES.get(error.code, N_("This is not a valid NIK.")),
+            ) from None
         return value
 
     @field_validator("sex", mode="before")
@@ -285,7 +290,7 @@ class Registration(ProfileFields):
         # The length rule's own message (at least / at most), as on every password form.
         if isinstance(value, str) and (problem := password_problem(value)):
             message_id, values = problem
-            raise refuse(message_id, **values)
+            raise refuse("password", "is not an acceptable password", message_id, **values)
         return value
 
     @field_validator("consent", mode="before")
@@ -306,14 +311,21 @@ class Registration(ProfileFields):
     def _matches_the_nik(self, info: ValidationInfo) -> Registration:
         nik = parse_nik(self.nik, today=_today(info))
         if nik.sex != self.sex:
-            refuse_field("sex", N_("This does not match the sex encoded in your NIK."))
+            raise refuse(
+                "nik_sex",
+                "does not match the NIK",
+                N_("This does not match the sex encoded in your NIK."),
+                field="sex",
+            )
         if nik.birth_date != self.birth_date:
-            refuse_field(
-                "birth_date",
+            raise refuse(
+                "nik_birth_date",
+                "does not match the NIK",
                 N_("This does not match the birth date encoded in your NIK."),
+                field="birth_date",
             )
         if not self.email and not self.phone:
-            refuse_field("email", _SIGN_IN)
+            raise refuse("sign_in", "needs an e-mail or a phone", _SIGN_IN, field="email")
         return self
 
 
