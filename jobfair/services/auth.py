@@ -34,7 +34,8 @@ SESSION_REFRESH = timedelta(hours=1)
 RESET_LIFETIME = timedelta(hours=1)
 # Every invitation (to a company's team, to an organiser account) stays valid a week;
 # the invitation e-mails say so.
-INVITATION_LIFETIME = timedelta(days=7)
+INVITATION_DAYS = 7
+INVITATION_LIFETIME = timedelta(days=INVITATION_DAYS)
 # Verified against when no user matches, so a wrong e-mail costs as long as a wrong
 # password and the timing does not tell which accounts exist.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import after_commit
-from jobfair.i18n import gettext
+from jobfair.i18n import gettext, ngettext
 from jobfair.live import signals
 from jobfair.models import (
     Booth,
@@ -40,7 +40,7 @@ from jobfair.reference.kbli import kbli_section
 from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import INVITATION_LIFETIME, password_error
+from jobfair.services.auth import INVITATION_DAYS, INVITATION_LIFETIME, password_error
 from jobfair.services.authority import organiser_may
 from jobfair.services.errors import (
     Conflict,
@@ -264,9 +264,12 @@ async def invite(
         # A fixed subject: the company's name is the inviter's own text, and a subject
         # line is where a phishing mail would put its hook.
         subject=gettext("Invitation to recruit at the virtual job fair"),
-        body=gettext(
+        body=ngettext(
             "%(name)s invites you to recruit for %(company)s at the virtual job fair.\n\n"
-            "Open this link within 7 days to create your account:\n%(link)s",
+            "Open this link within %(num)s day to create your account:\n%(link)s",
+            "%(name)s invites you to recruit for %(company)s at the virtual job fair.\n\n"
+            "Open this link within %(num)s days to create your account:\n%(link)s",
+            INVITATION_DAYS,
             name=user.full_name,
             company=company.name,
             link=link,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.i18n import gettext
+from jobfair.i18n import gettext, ngettext
 from jobfair.models import LabourOffice, PasswordReset, User
 from jobfair.models.accounts import Role
 from jobfair.services import accounts, audit, auth, authority
@@ -131,10 +131,14 @@ async def _invite(
     session.add(reset)
     await session.flush()
     link = f"{reset_page}?token={raw}"
-    body = gettext(
+    body = ngettext(
         "You have been added as an organiser of the virtual job fair.\n\n"
-        "To choose your password, open this link within seven days:\n%(link)s\n\n"
+        "To choose your password, open this link within %(num)s day:\n%(link)s\n\n"
         "Then sign in with your e-mail address.",
+        "You have been added as an organiser of the virtual job fair.\n\n"
+        "To choose your password, open this link within %(num)s days:\n%(link)s\n\n"
+        "Then sign in with your e-mail address.",
+        auth.INVITATION_DAYS,
         link=link,
     )
     assert invited.email is not None

@@ -22,7 +22,7 @@ from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairSta
 from jobfair.reference import regions
 from jobfair.services import audit, authority, companies, fairs, staff
 from jobfair.services.audit import AuditFilters
-from jobfair.services.auth import SignedIn
+from jobfair.services.auth import INVITATION_DAYS, SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.web.account import region_choices
@@ -455,6 +455,7 @@ async def _users_page(
         {
             "staff": people,
             "offices": offices,
+            "invitation_days": INVITATION_DAYS,
             "values": values or {"role": "organiser", "mode": "invite"},
             "errors": errors or {},
             "problem": problem,

@@ -63,6 +63,35 @@ async def test_add_organisers_with_a_password_or_an_invitation(ctx: AppContext) 
     assert actions == ["user.created", "user.created", "user.invited"]
 
 
+async def test_the_invitation_mail_states_the_lifetime_the_link_has(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One home for the lifetime: the mail's words follow the expiry that is stored.
+    monkeypatch.setattr(auth, "INVITATION_DAYS", 3)
+    monkeypatch.setattr(auth, "INVITATION_LIFETIME", timedelta(days=3))
+    ids = await _world(ctx)
+    me = await _user(ctx, ids["me"])
+    async with ctx.unit_of_work() as session:
+        invited = await staff.add_staff(
+            session,
+            me,
+            {"full_name": "Andi", "email": "andi@disnaker.test", "mode": "invite"},
+            "",
+            NOW,
+            reset_page="http://jobfair.test/password/reset",
+        )
+        invited_id = invited.id
+    async with ctx.read() as session:
+        reset = await session.scalar(
+            select(PasswordReset).where(PasswordReset.user_id == invited_id)
+        )
+        assert reset is not None and reset.expires_at == NOW + timedelta(days=3)
+        mail = await session.scalar(select(Outbox).where(Outbox.user_id == invited_id))
+        assert mail is not None
+        assert "within 3 days" in mail.payload["body"]
+        assert "seven" not in mail.payload["body"]
+
+
 async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
     ids = await _world(ctx)
     me = await _user(ctx, ids["me"])
