@@ -13,7 +13,7 @@ from jobfair.schemas.applications import VacancyRef
 from jobfair.schemas.base import FieldMessage, RequestModel, ResponseModel
 from jobfair.schemas.codes import CompanyStatus, EducationCode, Sex, StatusCode
 from jobfair.services.numbers import MAX_ID
-from jobfair.services.screening import MAX_NOTE, ScreeningFilters
+from jobfair.services.screening import MAX_NOTE, ScreeningFilters, StageNote
 
 MAX_BULK_IDS = 5000
 
@@ -63,7 +63,7 @@ BulkIds = Annotated[
 
 class StageRequest(RequestModel):
     status: CompanyStatus
-    note: str | None = Field(default=None, description="the message sent with the decision")
+    note: StageNote = Field(default=None, description="the message sent with the decision")
 
     messages: ClassVar = {"status": _STATUS, "note": _NOTE}
 

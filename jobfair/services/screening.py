@@ -470,6 +470,12 @@ async def set_rating(
 
 CompanyStatusCode = Literal[tuple(status.value for status in PIPELINE)]  # type: ignore[valid-type]
 ApplicationId = Annotated[WholeNumber, Field(ge=1, le=MAX_ID)]
+# The note sent with a decision, as the staging form and the API's stage bodies take it.
+# Text only: a JSON number is no note (blank_to_none would turn 7 into "7").
+StageNote = Annotated[
+    Annotated[str, Field(max_length=MAX_NOTE)] | None,
+    BeforeValidator(lambda value: (value.strip() or None) if isinstance(value, str) else value),
+]
 
 
 class FormFields(Protocol):
@@ -491,9 +497,7 @@ class StageForm(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: Annotated[CompanyStatusCode, BeforeValidator(blank_to_none)]
-    note: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
-        default=None, max_length=MAX_NOTE
-    )
+    note: StageNote = None
     ids: list[ApplicationId] | None = Field(default=None, min_length=1)
     filters: ScreeningFilters | None = None
     confirmed: bool = False
@@ -565,9 +569,7 @@ async def stage(
     if to_status not in COMPANY_STATUSES:
         message = gettext("%(status)s is not a status a company can set.", status=to_status)
         raise ValidationFailed(message, fields={"status": message})
-    if note is not None and len(note) > MAX_NOTE:
-        message = gettext("A note has 1 to %(limit)s characters.", limit=MAX_NOTE)
-        raise ValidationFailed(message, fields={"note": message})
+    # ``note`` arrives parsed (StageForm, StageRequest: StageNote holds its limit).
     if application_ids is not None:
         targets = (
             select(Application.id, Application.released_status)

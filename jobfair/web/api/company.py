@@ -47,10 +47,6 @@ async def list_applications(request: Request) -> JSONResponse:
     )
 
 
-def _note(body: StageRequest) -> str | None:
-    return (body.note.strip() or None) if body.note is not None else None
-
-
 async def stage_one(request: Request) -> JSONResponse:
     signed_in = require(request, Role.RECRUITER)
     body = await read(request, StageRequest)
@@ -63,7 +59,7 @@ async def stage_one(request: Request) -> JSONResponse:
             body.status,
             ctx.now(),
             application_ids=[application_id],
-            note=_note(body),
+            note=body.note,
         )
     async with ctx.read() as session:
         page = await screening.list_applications(
@@ -91,7 +87,7 @@ async def stage_bulk(request: Request) -> JSONResponse:
             ctx.now(),
             application_ids=body.ids,
             filters=filters,
-            note=_note(body),
+            note=body.note,
         )
     return respond(
         BulkStageResult(

@@ -281,6 +281,8 @@ async def test_applicant_confirms_a_hire(
         ({"status": "submitted", "ids": [1]}, "status"),  # not one a company sets
         ({"ids": [1]}, "status"),
         ({"status": "reviewed", "ids": [1], "note": 7}, "note"),
+        # The note's limit is the staging form's (StageNote), refused before any row moves.
+        ({"status": "reviewed", "ids": [1], "note": "x" * (screening.MAX_NOTE + 1)}, "note"),
     ],
 )
 async def test_bulk_bodies_that_do_not_fit(
