@@ -11,21 +11,26 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.i18n import gettext, ngettext
+from jobfair.i18n import N_, gettext, ngettext
 from jobfair.models import LabourOffice, PasswordReset, User
 from jobfair.models.accounts import Role
+from jobfair.schemas.base import FieldMessage
+from jobfair.schemas.fields import Email, form_blanks
+from jobfair.schemas.fields import text as text_of
+from jobfair.schemas.problems import parse
 from jobfair.services import accounts, audit, auth, authority
 from jobfair.services.authority import STAFF_ROLES
 from jobfair.services.errors import Conflict, PermissionDenied, ValidationFailed
-from jobfair.services.formats import text
+from jobfair.services.filters import WholeNumber
 from jobfair.services.identity import token_hash
 from jobfair.services.mail import queue_mail
-from jobfair.services.numbers import whole_number
+from jobfair.services.numbers import MAX_ID, whole_number
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,26 @@ async def list_staff(session: AsyncSession, user: User) -> list[StaffRow]:
     return [StaffRow(person, office) for person, office in await session.execute(query)]
 
 
-def _user_field_messages() -> dict[str, str]:
-    return {
-        "email": gettext("Enter a valid e-mail address."),
-        "full_name": gettext("Enter the full name (at most 200 characters)."),
-        "office": gettext("Choose the labour office."),
-        "role": gettext("Choose organiser or admin."),
+class StaffForm(BaseModel):
+    """The form that adds an organiser or an admin. ``office`` is read from an admin
+    only (an organiser adds to their own office); the password is checked by its own
+    rule, as on every password form."""
+
+    role: Literal["organiser", "admin"] = "organiser"
+    mode: Literal["invite", "password"] = "password"
+    office: Annotated[WholeNumber, Field(ge=1, le=MAX_ID)] | None = None
+    email: Email
+    full_name: text_of(accounts.FULL_NAME_MAX, least=accounts.FULL_NAME_MIN, one_line=True)
+
+    messages: ClassVar = {
+        "email": FieldMessage(N_("Enter a valid e-mail address.")),
+        "full_name": FieldMessage(
+            N_("Enter the full name (%(least)s to %(limit)s characters)."),
+            {"least": accounts.FULL_NAME_MIN, "limit": accounts.FULL_NAME_MAX},
+        ),
+        "office": FieldMessage(N_("Choose the labour office.")),
+        "role": FieldMessage(N_("Choose organiser or admin.")),
+        "mode": FieldMessage(N_("Choose a password or an invitation.")),
     }
 
 
@@ -70,32 +89,29 @@ async def add_staff(
     """Add an organiser (or, by an admin, an admin): with an initial password, or with
     an invitation link to choose one (the password-reset link, valid for a week)."""
     errors: dict[str, str] = {}
-    role = text(values.get("role")) or Role.ORGANISER
-    if role not in STAFF_ROLES:
-        errors["role"] = _user_field_messages()["role"]
-    elif role == Role.ADMIN and not authority.is_admin(user):
+    form: StaffForm | None = None
+    try:
+        form = parse(StaffForm, form_blanks(dict(values)), strict=False)
+    except ValidationFailed as failed:
+        errors.update(failed.fields)
+    if form is not None and form.role == Role.ADMIN and not authority.is_admin(user):
         raise PermissionDenied(gettext("Only an admin may add an admin."))
-    invite = values.get("mode") == "invite"
-    office_slug: str | None = None
-    office_id = user.office_id
     if authority.is_admin(user):
-        raw = text(values.get("office"))
-        office_id = whole_number(raw, minimum=1)
+        office_id = form.office if form else whole_number(str(values.get("office") or ""))
+    else:
+        office_id = user.office_id
     office = await session.get(LabourOffice, office_id) if office_id is not None else None
-    if office is not None:
-        office_slug = office.slug
-    elif role == Role.ORGANISER or text(values.get("office")):
-        errors["office"] = _user_field_messages()["office"]
+    # An organiser belongs to an office; an admin may be added without one.
+    wants_office = values.get("role", "organiser") != Role.ADMIN or office_id is not None
+    if office is None and wants_office and "office" not in errors:
+        errors["office"] = StaffForm.messages["office"].translated()
+    invite = form.mode == "invite" if form else values.get("mode") == "invite"
     if not invite and (message := auth.password_error(password)):
         errors["password"] = message
-    email = accounts.normalise_email(text(values.get("email")))
-    if accounts.check_email(email):
-        errors["email"] = _user_field_messages()["email"]
-    full_name = " ".join(text(values.get("full_name")).split())
-    if not 1 <= len(full_name) <= 200:
-        errors["full_name"] = _user_field_messages()["full_name"]
-    if errors:
+    if errors or form is None:
         raise ValidationFailed(gettext("Please check the form."), fields=errors)
+    role, email, full_name = form.role, form.email, form.full_name
+    office_slug = office.slug if office is not None else None
     try:
         created = await accounts.create_user(
             session,

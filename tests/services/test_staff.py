@@ -16,7 +16,7 @@ from support.console import world as _world
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models import LabourOffice, Outbox, PasswordReset, User
-from jobfair.services import auth, staff
+from jobfair.services import accounts, auth, staff
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
@@ -108,6 +108,24 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
                 reset_page="http://x/password/reset",
             )
         assert set(caught.value.fields) == {"email", "full_name", "password"}
+        # The name's limits are the accounts' own (FULL_NAME_MIN/MAX), not a copy.
+        for name in ("R", "R" * (accounts.FULL_NAME_MAX + 1)):
+            with pytest.raises(ValidationFailed) as bad_name:
+                await staff.add_staff(
+                    session,
+                    me,
+                    {**good, "full_name": name},
+                    factories.PASSWORD,
+                    NOW,
+                    reset_page="x",
+                )
+            assert list(bad_name.value.fields) == ["full_name"]
+        for field, value in (("role", "superuser"), ("mode", "sms"), ("email", "a@b")):
+            with pytest.raises(ValidationFailed) as bad:
+                await staff.add_staff(
+                    session, me, {**good, field: value}, factories.PASSWORD, NOW, reset_page="x"
+                )
+            assert field in bad.value.fields
         with pytest.raises(PermissionDenied):
             await staff.add_staff(
                 session, me, {**good, "role": "admin"}, factories.PASSWORD, NOW, reset_page="x"
