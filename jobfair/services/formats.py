@@ -7,10 +7,14 @@ from typing import Any
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# The longest e-mail address (RFC 5321's path limit) and the column's length.
+EMAIL_MAX = 254
+# A reason given with a decision: a rejection, a withdrawal, a denied hire.
+REASON_MAX = 1000
 
 
 def is_email(value: str) -> bool:
-    return len(value) <= 254 and EMAIL_PATTERN.match(value) is not None
+    return len(value) <= EMAIL_MAX and EMAIL_PATTERN.match(value) is not None
 
 
 def normalise_email(email: str) -> str:

@@ -79,8 +79,10 @@ from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.schemas.base import FieldMessage
 from jobfair.services import audit
+from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none
+from jobfair.services.formats import REASON_MAX
 from jobfair.services.numbers import MAX_ID, whole_number
 
 S = ApplicationStatus
@@ -160,7 +162,7 @@ class ScreeningFilters(FilterSet):
         default=None, description="applicant declared a disability"
     )
     q: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
-        default=None, max_length=100, description="name, skills or vacancy title"
+        default=None, max_length=MAX_KEYWORD, description="name, skills or vacancy title"
     )
     pending: Annotated[bool, BeforeValidator(_flag)] = Field(
         default=False, description="only applications with a staged decision"
@@ -1172,8 +1174,8 @@ async def decide_placement(
         raise NotFound(gettext("We could not find that application."))
     if placement.confirmation != PlacementConfirmation.PENDING:
         raise Conflict(gettext("You have already answered this."))
-    if reason is not None and len(reason) > 1000:
-        message = gettext("At most %(limit)s characters.", limit=1000)
+    if reason is not None and len(reason) > REASON_MAX:
+        message = gettext("At most %(limit)s characters.", limit=REASON_MAX)
         raise ValidationFailed(message, fields={"reason": message})
     placement.confirmation = (
         PlacementConfirmation.CONFIRMED if confirm else PlacementConfirmation.DENIED

@@ -27,6 +27,11 @@ from jobfair.reference import (
     regions,
 )
 from jobfair.reference.nik import age_on
+from jobfair.schemas.companies import DESCRIPTION_MAX
+from jobfair.services.accounts import MAX_PASSWORD
+from jobfair.services.catalogue import MAX_KEYWORD
+from jobfair.services.formats import EMAIL_MAX, REASON_MAX
+from jobfair.services.screening import MAX_NOTE
 from jobfair.stats.definitions import FIGURES
 from jobfair.web.auth import template_globals
 
@@ -253,6 +258,15 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         disability_kinds=disability.DISABILITY_KINDS,
         # Every screen that shows a shared figure names it and defines it from here.
         figures=FIGURES,
+        # A field's maxlength is its rule's limit, from the rule's home.
+        limits={
+            "email": EMAIL_MAX,
+            "password": MAX_PASSWORD,
+            "note": MAX_NOTE,
+            "keyword": MAX_KEYWORD,
+            "description": DESCRIPTION_MAX,
+            "reason": REASON_MAX,
+        },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
     return Jinja2Templates(env=env, context_processors=[template_globals])
