@@ -110,8 +110,14 @@ class OfficeDefinition(_Table):
         return province
 
 
+# The limits of a fair's own fields, for the form's messages as well as the rules.
+FAIR_SLUG_MAX = 80
+HIRING_TARGET_MAX = 100  # a percentage
+APPLICATION_CAP_MAX = 100  # applications per applicant in one fair
+
+
 class FairDefinition(_Table):
-    slug: slug(80, RESERVED_FAIR_SLUGS)
+    slug: slug(FAIR_SLUG_MAX, RESERVED_FAIR_SLUGS)
     name: Title
     timezone: Timezone
     # Local date-times are read in the fair's timezone; kept aware, in UTC. Left out,
@@ -122,8 +128,8 @@ class FairDefinition(_Table):
     decision_deadline: datetime
     description: Description | None = None
     host_regency_codes: tuple[RegencyCode, ...] = Field(default=(), strict=False)
-    local_hiring_target: between(0, 100) | None = None
-    application_cap: between(1, 100) | None = None
+    local_hiring_target: between(0, HIRING_TARGET_MAX) | None = None
+    application_cap: between(1, APPLICATION_CAP_MAX) | None = None
     status: one_of(status.value for status in FairStatus) = FairStatus.DRAFT.value
 
     @model_validator(mode="before")

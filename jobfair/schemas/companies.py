@@ -51,12 +51,13 @@ EXPERIENCE_MAX = 40
 SALARY_MAX = 1_000_000_000
 SKILLS_MAX = 30
 DESCRIPTION_MAX = 5000
+TITLE_MIN, TITLE_MAX = 2, 200
 
 Openings = between(0, OPENINGS_MAX)
 Age = between(MIN_AGE, MAX_AGE)
 Experience = between(0, EXPERIENCE_MAX)
 Salary = between(0, SALARY_MAX)
-Title = text(200, least=2, one_line=True)
+Title = text(TITLE_MAX, least=TITLE_MIN, one_line=True)
 Description = text(DESCRIPTION_MAX)
 
 
@@ -102,7 +103,10 @@ class CompanyInput(_Form):
     contact_phone: Phone | None = None
 
     messages: ClassVar = {
-        "name": FieldMessage(N_("Enter the company's registered name (2 to 200 characters).")),
+        "name": FieldMessage(
+            N_("Enter the company's registered name (%(least)s to %(limit)s characters)."),
+            {"least": TITLE_MIN, "limit": TITLE_MAX},
+        ),
         "nib": FieldMessage(N_("The NIB (Nomor Induk Berusaha) has 13 digits.")),
         "npwp": FieldMessage(N_("The NPWP has 16 digits (15 for an old NPWP).")),
         "kbli": FieldMessage(N_("Enter the 5-digit KBLI 2020 code of the main business.")),
@@ -249,7 +253,10 @@ class VacancyInput(_Form, VacancyRules):
     description: Description = ""
 
     messages: ClassVar = {
-        "title": FieldMessage(N_("Enter the job title (2 to 200 characters).")),
+        "title": FieldMessage(
+            N_("Enter the job title (%(least)s to %(limit)s characters)."),
+            {"least": TITLE_MIN, "limit": TITLE_MAX},
+        ),
         "kbji_code": FieldMessage(
             N_("Enter the KBJI 2014 code of the occupation (1 to 6 digits).")
         ),

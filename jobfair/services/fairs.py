@@ -22,7 +22,13 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import enqueue_after_commit
-from jobfair.definitions.schema import FairDefinition, check_fair_table
+from jobfair.definitions.schema import (
+    APPLICATION_CAP_MAX,
+    FAIR_SLUG_MAX,
+    HIRING_TARGET_MAX,
+    FairDefinition,
+    check_fair_table,
+)
 from jobfair.i18n import gettext
 from jobfair.models import (
     Application,
@@ -39,6 +45,7 @@ from jobfair.models.applications import is_confirmed
 from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification, is_public
+from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN
 from jobfair.services import audit, authority, companies
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.fair_window import WindowRefused, check_window
@@ -414,18 +421,28 @@ def _field_messages() -> dict[str, str]:
     messages name TOML keys, which mean nothing to someone filling in a form)."""
     return {
         "slug": gettext(
-            "Use lower-case letters, digits and single hyphens (at most 80 characters)."
+            "Use lower-case letters, digits and single hyphens (at most %(limit)s characters).",
+            limit=FAIR_SLUG_MAX,
         ),
-        "name": gettext("Enter the fair's name (at most 200 characters)."),
-        "description": gettext("At most %(limit)s characters.", limit=5000),
+        "name": gettext(
+            "Enter the fair's name (%(least)s to %(limit)s characters).",
+            least=TITLE_MIN,
+            limit=TITLE_MAX,
+        ),
+        "description": gettext("At most %(limit)s characters.", limit=DESCRIPTION_MAX),
         "timezone": gettext("Choose WIB, WITA or WIT."),
         "registration_opens_at": gettext("Registration must open no later than the fair."),
         "opens_at": gettext("Enter when the fair opens."),
         "closes_at": gettext("The fair must close after it opens."),
         "decision_deadline": gettext("The decision deadline cannot be before the fair closes."),
         "host_regency_codes": gettext("Choose regencies or cities from the list, each once."),
-        "local_hiring_target": gettext("Enter a percentage from 0 to 100, or leave it empty."),
-        "application_cap": gettext("Enter a number from 1 to 100, or leave it empty for no limit."),
+        "local_hiring_target": gettext(
+            "Enter a percentage from 0 to %(limit)s, or leave it empty.", limit=HIRING_TARGET_MAX
+        ),
+        "application_cap": gettext(
+            "Enter a number from 1 to %(limit)s, or leave it empty for no limit.",
+            limit=APPLICATION_CAP_MAX,
+        ),
     }
 
 

@@ -289,3 +289,24 @@ application_cap = 0
     assert set(errors) == {key.removeprefix("fair.") for key in where}
     good, none = fairs.check_fair_form(FORM, ["12.09"])
     assert none == {} and good is not None and good.host_regency_codes == ("12.09",)
+
+
+def test_the_fair_forms_words_name_the_rules_own_limits() -> None:
+    # The messages take their numbers from the rules, so a changed limit changes both.
+    from jobfair.definitions.schema import APPLICATION_CAP_MAX, FAIR_SLUG_MAX
+    from jobfair.schemas.companies import TITLE_MAX
+
+    i18n.set_locale("en")
+    form = {
+        **FORM,
+        "slug": "a" * (FAIR_SLUG_MAX + 1),
+        "name": "N" * (TITLE_MAX + 1),
+        "application_cap": str(APPLICATION_CAP_MAX + 1),
+    }
+    definition, errors = fairs.check_fair_form(form, [])
+    assert definition is None
+    assert f"at most {FAIR_SLUG_MAX} characters" in errors["slug"]
+    assert f"to {TITLE_MAX} characters" in errors["name"]
+    assert f"from 1 to {APPLICATION_CAP_MAX}," in errors["application_cap"]
+    fits = {**FORM, "slug": "a" * FAIR_SLUG_MAX, "name": "N" * TITLE_MAX}
+    assert fairs.check_fair_form(fits, [])[1] == {}
