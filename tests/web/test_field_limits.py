@@ -49,3 +49,15 @@ async def test_rendered_limits_are_the_rules(client: httpx.AsyncClient, ctx: App
     assert f'maxlength="{MAX_PASSWORD}"' in login.text
     catalogue = await client.get(f"/fairs/{slug}/vacancies")
     assert f'name="q" value="" maxlength="{MAX_KEYWORD}"' in catalogue.text
+
+
+async def test_a_too_long_keyword_is_told_with_the_rules_own_words(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    async with ctx.unit_of_work() as session:
+        slug = (await factories.fair(session)).slug
+    page = await client.get(
+        f"/fairs/{slug}/vacancies", params={"q": "x" * (MAX_KEYWORD + 1), "lang": "en"}
+    )
+    assert page.status_code == 200
+    assert f'id="f-q-error">At most {MAX_KEYWORD} characters.</p>' in page.text
