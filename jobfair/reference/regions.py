@@ -89,6 +89,10 @@ def regency(code: str) -> Regency:
     return _regencies()[code]
 
 
+# A regency's code in Kepmendagri form, "12.09": province and regency, two digits each.
+REGENCY_CODE_LENGTH = 5
+
+
 def is_regency(code: str) -> bool:
     return isinstance(code, str) and code in _regencies()
 

@@ -39,7 +39,6 @@ def _regency(value: str | None) -> str | None:
     if not is_work_location(value):
         raise ValueError("not a work location")
     return value
-    return value
 
 
 def _kbli(value: str | None) -> str | None:
@@ -72,10 +71,17 @@ class CatalogueFilters(FilterSet):
         default=None, description="the searcher's education: vacancies whose minimum it meets"
     )
     regency: Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(_regency)] = (
-        Field(default=None, description="work regency, e.g. 12.09, or a country abroad, e.g. MY")
+        Field(
+            default=None,
+            description="work regency, e.g. 12.09, or a country abroad, e.g. MY",
+            # Said for clients; the rule is _regency (a known regency or country).
+            json_schema_extra={"pattern": r"^(\d{2}\.\d{2}|[A-Za-z]{2})$"},
+        )
     )
     kbli: Annotated[str | None, BeforeValidator(upper_code), AfterValidator(_kbli)] = Field(
-        default=None, description="KBLI section letter or leading digits of a KBLI code"
+        default=None,
+        description="KBLI section letter or leading digits of a KBLI code",
+        json_schema_extra={"pattern": r"^([A-Ua-u]|\d{1,5})$"},
     )
 
     messages: ClassVar = {

@@ -77,11 +77,12 @@ from jobfair.models.applications import (
 )
 from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES
+from jobfair.reference.regions import REGENCY_CODE_LENGTH
 from jobfair.schemas.base import FieldMessage
 from jobfair.services import audit
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none
+from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none, whole
 from jobfair.services.formats import REASON_MAX
 from jobfair.services.numbers import MAX_ID, whole_number
 
@@ -130,9 +131,12 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on") if value is not None else False
 
 
+MAX_PAGE = 99_999
+
+
 def _page(value: Any) -> int:
     """A page number; one that is not a page is the first (never an error)."""
-    return whole_number(value, minimum=1, maximum=99_999) or 1
+    return whole_number(value, minimum=1, maximum=MAX_PAGE) or 1
 
 
 def _sort(value: Any) -> Any:
@@ -146,14 +150,19 @@ class ScreeningFilters(FilterSet):
     status: Annotated[StatusCode | None, BeforeValidator(blank_to_none)] = Field(
         default=None, description="company view of the status"
     )
-    vacancy_id: Annotated[WholeNumber | None, BeforeValidator(blank_to_none)] = Field(
-        default=None, ge=1, le=MAX_ID, alias="vacancy", description="one vacancy of the company"
-    )
+    # The bounds sit on the number, inside the optional, so the document says them as
+    # JSON Schema does (minimum/maximum), not as pydantic's ge/le of a nullable field.
+    vacancy_id: Annotated[
+        Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(whole)] | None,
+        BeforeValidator(blank_to_none),
+    ] = Field(default=None, alias="vacancy", description="one vacancy of the company")
     education: Annotated[EducationLevel | None, BeforeValidator(blank_to_none)] = Field(
         default=None, description="applicant's education"
     )
     regency: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
-        default=None, max_length=5, description="applicant's KTP regency, e.g. 12.09"
+        default=None,
+        max_length=REGENCY_CODE_LENGTH,
+        description="applicant's KTP regency, e.g. 12.09",
     )
     locality: Annotated[Literal["local", "nonlocal"] | None, BeforeValidator(blank_to_none)] = (
         Field(default=None, description="KTP regency among the fair's hosts")
@@ -171,7 +180,10 @@ class ScreeningFilters(FilterSet):
         default="submitted", description="order"
     )
     page: Annotated[int, BeforeValidator(_page)] = Field(
-        default=1, description=f"page of {PAGE_SIZE}"
+        default=1,
+        ge=1,
+        le=MAX_PAGE,
+        description=f"page of {PAGE_SIZE}; one that is not a page is the first",
     )
 
     SORTS: ClassVar = SORTS
@@ -179,10 +191,12 @@ class ScreeningFilters(FilterSet):
         "status": FieldMessage(N_("Unknown status.")),
         "vacancy": FieldMessage(N_("Unknown vacancy.")),
         "education": FieldMessage(N_("Choose your highest education from the list.")),
-        "regency": FieldMessage(N_("At most %(limit)s characters."), {"limit": 5}),
+        "regency": FieldMessage(
+            N_("At most %(limit)s characters."), {"limit": REGENCY_CODE_LENGTH}
+        ),
         "locality": FieldMessage(N_("Unknown choice.")),
         "disability": FieldMessage(N_("Unknown choice.")),
-        "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": 100}),
+        "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": MAX_KEYWORD}),
         "sort": FieldMessage(N_("Unknown choice.")),
     }
 
