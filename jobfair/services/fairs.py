@@ -12,12 +12,14 @@ form text into the values a file would hold and word the problems for the form.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,10 +28,11 @@ from jobfair.definitions.schema import (
     APPLICATION_CAP_MAX,
     FAIR_SLUG_MAX,
     HIRING_TARGET_MAX,
+    MOMENTS,
     FairDefinition,
     check_fair_table,
 )
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.models import (
     Application,
     Booth,
@@ -46,13 +49,13 @@ from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification, is_public
 from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN
+from jobfair.schemas.problems import field_messages, refuse
 from jobfair.services import audit, authority, companies
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.fair_window import WindowRefused, check_window
 from jobfair.services.formats import text
 from jobfair.services.numbers import whole_number
 
-MOMENTS = ("registration_opens_at", "opens_at", "closes_at", "decision_deadline")
 # Wall times as a datetime-local input sends them (seconds optional).
 LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
@@ -466,17 +469,63 @@ def fair_form_values(fair: Fair) -> dict[str, str]:
     return values
 
 
-def _moment_value(raw: str) -> datetime | None:
-    if not LOCAL_MOMENT.match(raw):
-        return None
-    try:
-        return datetime.fromisoformat(raw.replace(" ", "T"))
-    except ValueError:
-        return None
+def _local_moment(value: Any) -> Any:
+    """A datetime-local input's wall time (seconds optional); empty is no value."""
+    if isinstance(value, str):
+        raw = value.strip()
+        if not raw:
+            return None
+        if LOCAL_MOMENT.match(raw):
+            with contextlib.suppress(ValueError):
+                return datetime.fromisoformat(raw.replace(" ", "T"))
+        raise refuse(
+            "moment",
+            f"{raw!r} is not a local date and time",
+            N_("Enter a date and a time, for example 2026-11-03 08:00."),
+        )
+    return value
 
 
-def _number(raw: str) -> int | None:
-    return int(raw) if re.fullmatch(r"-?\d{1,6}", raw) else None
+def _form_whole(value: Any) -> Any:
+    """A whole number typed into the form (a sign allowed, so the range rule answers a
+    negative one); empty is no value."""
+    if isinstance(value, str):
+        raw = value.strip()
+        if not raw:
+            return None
+        if re.fullmatch(r"-?\d{1,6}", raw):
+            return int(raw)
+    return value
+
+
+LocalMoment = Annotated[datetime | None, BeforeValidator(_local_moment)]
+FormWhole = Annotated[int | None, BeforeValidator(_form_whole)]
+
+
+class FairForm(BaseModel):
+    """The fair form's text as values. Only the form's own shapes are checked here
+    (a wall time, a whole number); what a fair may be is the definition rules', the
+    same that check an ``events/`` file (:func:`check_fair_table`)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    slug: str = ""
+    name: str = ""
+    description: str = ""
+    timezone: str = ""
+    registration_opens_at: LocalMoment = None
+    opens_at: LocalMoment = None
+    closes_at: LocalMoment = None
+    decision_deadline: LocalMoment = None
+    local_hiring_target: FormWhole = None
+    application_cap: FormWhole = None
+
+    def table(self, hosts: Sequence[str]) -> dict[str, Any]:
+        """The ``[fair]`` table a definition file would hold."""
+        table: dict[str, Any] = {
+            key: value for key, value in self.model_dump().items() if value is not None
+        }
+        return {**table, "status": FairStatus.DRAFT, "host_regency_codes": list(hosts)}
 
 
 def check_fair_form(
@@ -484,33 +533,15 @@ def check_fair_form(
 ) -> tuple[FairDefinition | None, dict[str, str]]:
     """Form text → the ``[fair]`` table a definition file would hold, checked by the
     same rules; problems come back worded for the form, one per field."""
-    errors: dict[str, str] = {}
-    table: dict[str, Any] = {"status": FairStatus.DRAFT}
-    for key in ("slug", "name", "description", "timezone"):
-        table[key] = text(values.get(key))
-    for key in MOMENTS:
-        raw = text(values.get(key))
-        if not raw:
-            continue
-        moment = _moment_value(raw)
-        if moment is None:
-            errors[key] = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
-        else:
-            table[key] = moment
-    for key in ("local_hiring_target", "application_cap"):
-        raw = text(values.get(key))
-        if not raw:
-            continue
-        number = _number(raw)
-        if number is None:
-            errors[key] = _field_messages()[key]
-        else:
-            table[key] = number
-    table["host_regency_codes"] = list(hosts)
-    definition, problems = check_fair_table(table)
+    fields = {key: values.get(key) for key in FairForm.model_fields if key in values}
     messages = _field_messages()
-    for key, message in problems.items():
-        errors.setdefault(key, messages.get(key, message))
+    try:
+        form = FairForm.model_validate(fields, strict=False)
+    except ValidationError as error:
+        # The form's shapes (a wall time, a number) first: the rules need the values.
+        return None, field_messages(error, messages)
+    definition, problems = check_fair_table(form.table(hosts))
+    errors = {key: messages.get(key, message) for key, message in problems.items()}
     return (None if errors else definition), errors
 
 
@@ -664,13 +695,31 @@ async def close_fair_early(
     return fair
 
 
+class _WallTimes(BaseModel):
+    """The wall times of the console's short forms (move the deadline, extend)."""
+
+    new_deadline: LocalMoment = None
+    closes_at: LocalMoment = None
+    decision_deadline: LocalMoment = None
+
+
+def _wall_times(**raw: str) -> dict[str, datetime | None]:
+    """The given inputs as wall times (None when left empty), or every misshapen one
+    refused at once with the form's words."""
+    try:
+        parsed = _WallTimes.model_validate(raw)
+    except ValidationError as error:
+        fields = field_messages(error)
+        raise ValidationFailed(gettext("Please check the form."), fields=fields) from None
+    return {key: getattr(parsed, key) for key in raw}
+
+
 async def move_fair_deadline(
     session: AsyncSession, user: User, slug: str, decision_deadline: str, now: datetime
 ) -> Fair:
     """A new decision deadline, typed in the fair's local time."""
     fair = await authority.scoped_fair(session, user, slug)
-    raw = decision_deadline.strip()
-    moment = _moment_value(raw) if raw else None
+    moment = _wall_times(new_deadline=decision_deadline)["new_deadline"]
     if moment is None:
         message = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
         raise ValidationFailed(gettext("Please check the form."), fields={"new_deadline": message})
@@ -722,21 +771,14 @@ async def extend_fair(
 ) -> Fair:
     """Close later; the decision deadline keeps its distance unless given."""
     fair = await authority.scoped_fair(session, user, slug)
-    errors: dict[str, str] = {}
-    moments: dict[str, datetime | None] = {}
-    for key, raw in (
-        ("closes_at", closes_at.strip()),
-        ("decision_deadline", decision_deadline.strip()),
-    ):
-        moment = _moment_value(raw) if raw else None
-        if raw and moment is None:
-            errors[key] = gettext("Enter a date and a time, for example 2026-11-03 08:00.")
-        moments[key] = moment.replace(tzinfo=fair.zone).astimezone(UTC) if moment else None
-    if moments["closes_at"] is None and "closes_at" not in errors:
-        errors["closes_at"] = gettext("Enter the new closing time.")
-    if errors:
-        raise ValidationFailed(gettext("Please check the form."), fields=errors)
-    assert moments["closes_at"] is not None
+    walls = _wall_times(closes_at=closes_at, decision_deadline=decision_deadline)
+    moments = {
+        key: wall.replace(tzinfo=fair.zone).astimezone(UTC) if wall else None
+        for key, wall in walls.items()
+    }
+    if moments["closes_at"] is None:
+        message = gettext("Enter the new closing time.")
+        raise ValidationFailed(gettext("Please check the form."), fields={"closes_at": message})
     try:
         extend(
             session,

@@ -310,3 +310,22 @@ def test_the_fair_forms_words_name_the_rules_own_limits() -> None:
     assert f"from 1 to {APPLICATION_CAP_MAX}," in errors["application_cap"]
     fits = {**FORM, "slug": "a" * FAIR_SLUG_MAX, "name": "N" * TITLE_MAX}
     assert fairs.check_fair_form(fits, [])[1] == {}
+
+
+def test_the_fair_form_refuses_misshapen_times_and_numbers_in_its_own_words() -> None:
+    i18n.set_locale("en")
+    form = {
+        **FORM,
+        "opens_at": "besok pagi",
+        "application_cap": "dua",
+        "closes_at": "2027-02-30T08:00",
+    }
+    definition, errors = fairs.check_fair_form(form, [])
+    assert definition is None
+    assert errors["opens_at"] == "Enter a date and a time, for example 2026-11-03 08:00."
+    assert errors["closes_at"] == errors["opens_at"]  # no 30 February
+    assert errors["application_cap"].startswith("Enter a number from 1 to")
+    spaced = {**FORM, "name": "  Bursa  ", "application_cap": " 5 "}
+    good, none = fairs.check_fair_form(spaced, [])
+    assert none == {} and good is not None
+    assert good.name == "Bursa" and good.application_cap == 5
