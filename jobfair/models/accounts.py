@@ -63,6 +63,9 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Fixed when the token is made (JOBFAIR_API_TOKEN_DAYS then), so a changed setting
+    # or an upgrade never ends a token early or stretches it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PasswordReset(Base):

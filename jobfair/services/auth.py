@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
+from jobfair.db.base import utcnow
 from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
 from jobfair.services import audit
@@ -167,13 +168,24 @@ async def end_session(session: AsyncSession, raw: str, now: datetime) -> None:
 
 
 async def create_api_token(
-    session: AsyncSession, user: User, name: str = "api", *, now: datetime | None = None
+    session: AsyncSession,
+    user: User,
+    name: str = "api",
+    *,
+    lifetime: timedelta,
+    now: datetime | None = None,
 ) -> tuple[str, ApiToken]:
-    """A new bearer token; its lifetime counts from ``now`` (the app's clock)."""
+    """A new bearer token that works for ``lifetime`` (``JOBFAIR_API_TOKEN_DAYS``) from
+    ``now`` (the app's clock)."""
     raw = "jf_" + new_token()
-    row = ApiToken(token_hash=token_hash(raw), user_id=user.id, name=name[:100] or "api")
-    if now is not None:
-        row.created_at = now
+    created = now or utcnow()
+    row = ApiToken(
+        token_hash=token_hash(raw),
+        user_id=user.id,
+        name=name[:100] or "api",
+        created_at=created,
+        expires_at=created + lifetime,
+    )
     session.add(row)
     await session.flush()
     audit.record(
@@ -186,16 +198,9 @@ async def create_api_token(
     return raw, row
 
 
-def token_expires_at(row: ApiToken, lifetime: timedelta) -> datetime:
-    """When an API token stops working: ``lifetime`` after it was created."""
-    return row.created_at + lifetime
-
-
-async def resolve_api_token(
-    session: AsyncSession, raw: str, now: datetime, lifetime: timedelta
-) -> SignedIn | None:
-    """The user behind a bearer token, or None when it is unknown, revoked, older than
-    ``lifetime`` (``JOBFAIR_API_TOKEN_DAYS``) or its user disabled."""
+async def resolve_api_token(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
+    """The user behind a bearer token, or None when it is unknown, revoked, past its
+    expiry or its user disabled."""
     found = (
         await session.execute(
             select(ApiToken, User)
@@ -208,7 +213,7 @@ async def resolve_api_token(
     row, user = found
     if row.revoked_at is not None or not user.is_active:
         return None
-    if token_expires_at(row, lifetime) <= now:
+    if row.expires_at <= now:
         return None
     return SignedIn(user=user, api_token=row)
 
@@ -234,24 +239,19 @@ class TokenRow:
     expires_at: datetime
 
 
-async def api_tokens(
-    session: AsyncSession, user: User, now: datetime, lifetime: timedelta
-) -> list[TokenRow]:
+async def api_tokens(session: AsyncSession, user: User, now: datetime) -> list[TokenRow]:
     """The user's tokens that still work, newest first."""
     rows = await session.scalars(
         select(ApiToken)
         .where(
             ApiToken.user_id == user.id,
             ApiToken.revoked_at.is_(None),
-            ApiToken.created_at > now - lifetime,
+            ApiToken.expires_at > now,
         )
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     )
     return [
-        TokenRow(
-            row.id, row.name, row.created_at, row.last_used_at, token_expires_at(row, lifetime)
-        )
-        for row in rows
+        TokenRow(row.id, row.name, row.created_at, row.last_used_at, row.expires_at) for row in rows
     ]
 
 

@@ -139,9 +139,7 @@ class AuthMiddleware:
         bearer = _bearer(scope)
         if bearer:
             async with ctx.read() as session:
-                signed_in = await auth.resolve_api_token(
-                    session, bearer, now, ctx.settings.api_token_lifetime
-                )
+                signed_in = await auth.resolve_api_token(session, bearer, now)
             if signed_in is None:
                 # A wrong or revoked token is an error, never a silent anonymous call.
                 await _json_401(send)

@@ -21,9 +21,7 @@ async def tokens_page(request: Request) -> Response:
     signed_in = require(request)
     ctx = _ctx(request)
     async with ctx.read() as session:
-        tokens = await auth.api_tokens(
-            session, signed_in.user, ctx.now(), ctx.settings.api_token_lifetime
-        )
+        tokens = await auth.api_tokens(session, signed_in.user, ctx.now())
     return render(
         request,
         "pages/account/tokens.html",

@@ -55,3 +55,54 @@ async def test_sqlite_pragmas(tmp_path) -> None:
         assert (journal, foreign_keys, busy) == ("wal", 1, 30000)
     finally:
         await engine.dispose()
+
+
+async def test_tokens_made_before_expiry_was_stored_keep_working(tmp_path) -> None:
+    """Revision 0006 stores each API token's expiry; a token that existed before it gets
+    the default lifetime from the upgrade instead of ending at once."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from jobfair.db.base import UTCDateTime
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    long_ago = datetime(2025, 1, 1, tzinfo=UTC)
+    users = sa.table(
+        "users",
+        *(sa.column(name) for name in ("id", "password_hash", "role", "full_name", "locale")),
+        sa.column("is_active", sa.Boolean()),
+        sa.column("created_at", UTCDateTime()),
+    )
+    tokens = sa.table(
+        "api_tokens",
+        *(sa.column(name) for name in ("id", "token_hash", "user_id", "name")),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("expires_at", UTCDateTime()),
+    )
+    try:
+        await upgrade(engine, "0005")
+        async with engine.begin() as connection:
+            await connection.execute(
+                users.insert().values(
+                    id=1,
+                    password_hash="x",
+                    role="applicant",
+                    full_name="Ani",
+                    locale="id",
+                    is_active=True,
+                    created_at=long_ago,
+                )
+            )
+            await connection.execute(
+                tokens.insert().values(
+                    id=1, token_hash="h" * 64, user_id=1, name="old", created_at=long_ago
+                )
+            )
+        before = datetime.now(UTC)
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            expires = (await connection.execute(sa.select(tokens.c.expires_at))).scalar_one()
+        assert before + timedelta(days=89) < expires <= datetime.now(UTC) + timedelta(days=90)
+    finally:
+        await engine.dispose()

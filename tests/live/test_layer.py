@@ -36,7 +36,9 @@ async def _world(ctx: AppContext, applicants: int = 3) -> dict[str, Any]:
             person = await factories.applicant(session, vault=ctx.nik_vault)
             user = await session.get(User, person.user_id)
             assert user is not None
-            raw, _row = await auth.create_api_token(session, user)
+            raw, _row = await auth.create_api_token(
+                session, user, lifetime=factories.TOKEN_LIFETIME
+            )
             tokens.append(raw)
         return {
             "fair": fair,

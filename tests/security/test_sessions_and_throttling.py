@@ -410,3 +410,24 @@ async def test_cookie_flags(
         )
     else:
         assert hsts is None
+
+
+async def test_a_tokens_expiry_is_fixed_when_it_is_made(
+    app: Starlette, ctx: AppContext, settings: Settings, clock: Clock
+) -> None:
+    """Shortening JOBFAIR_API_TOKEN_DAYS applies to new tokens; it does not end the
+    tokens already handed out (their clients were told 90 days)."""
+    await _applicant(ctx, "ani@example.test")
+    _browser, old_api, _raw = await _signed_in_everywhere(app, "ani@example.test")
+    shorter = create_app(settings.with_overrides(api_token_days=10), clock=clock)
+    async with shorter.router.lifespan_context(shorter):
+        fresh = (
+            await _token(_client(shorter, "10.0.3.1"), "ani@example.test", factories.PASSWORD)
+        ).json()
+        new_api = _client(shorter, "10.0.3.2")
+        new_api.headers["Authorization"] = f"Bearer {fresh['token']}"
+        old_api_on_shorter = _client(shorter, "10.0.3.3")
+        old_api_on_shorter.headers["Authorization"] = old_api.headers["Authorization"]
+        clock.advance(timedelta(days=11))
+        assert (await new_api.get("/api/v1/me")).status_code == 401
+        assert (await old_api_on_shorter.get("/api/v1/me")).status_code == 200

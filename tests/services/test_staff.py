@@ -158,13 +158,13 @@ async def test_disabling_ends_sessions_and_enabling_restores(ctx: AppContext) ->
         office = await session.get_one(LabourOffice, ids["office"])
         colleague = await factories.organiser(session, office_row=office)
         raw, _row = await auth.start_session(session, colleague, NOW)
-        token, _api = await auth.create_api_token(session, colleague)
+        token, _api = await auth.create_api_token(session, colleague, lifetime=timedelta(days=90))
         colleague_id = colleague.id
     async with ctx.unit_of_work() as session:
         await staff.set_staff_active(session, me, colleague_id, False, NOW)
     async with ctx.read() as session:
         assert await auth.resolve_session(session, raw, NOW) is None
-        assert await auth.resolve_api_token(session, token, ctx.now(), timedelta(days=90)) is None
+        assert await auth.resolve_api_token(session, token, ctx.now()) is None
         user = await session.get(User, colleague_id)
         assert user is not None and not user.is_active and user.disabled_at == NOW
     async with ctx.unit_of_work() as session:

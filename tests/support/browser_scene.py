@@ -136,7 +136,13 @@ async def build_scene(settings: Settings) -> dict[str, Any]:
                 person = await factories.applicant(session, vault=ctx.nik_vault)
                 other = await session.get(User, person.user_id)
                 assert other is not None
-                tokens.append((await auth.create_api_token(session, other))[0])
+                tokens.append(
+                    (
+                        await auth.create_api_token(
+                            session, other, lifetime=factories.TOKEN_LIFETIME
+                        )
+                    )[0]
+                )
             return {
                 "booth_id": booth.id,
                 "vacancy_ids": [row.id for row in vacancies],

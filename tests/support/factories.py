@@ -25,8 +25,12 @@ from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.services.identity import NikVault
+from jobfair.settings import Settings
 
 _sequence = itertools.count(1)
+
+# An API token made by a test lives as long as the setting's default says.
+TOKEN_LIFETIME = timedelta(days=Settings.model_fields["api_token_days"].default)
 
 
 def _next() -> int:

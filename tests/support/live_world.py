@@ -62,7 +62,11 @@ async def build_world(settings: Settings, *, applicants: int = 3, vacancies: int
                 person = await factories.applicant(session, vault=ctx.nik_vault)
                 user = await session.get(User, person.user_id)
                 assert user is not None
-                tokens.append((await auth.create_api_token(session, user))[0])
+                tokens.append(
+                    (await auth.create_api_token(session, user, lifetime=factories.TOKEN_LIFETIME))[
+                        0
+                    ]
+                )
             organiser = User(
                 email=f"petugas-{fair.slug}@example.test",
                 password_hash="x",

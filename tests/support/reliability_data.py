@@ -72,7 +72,9 @@ async def open_fair(
                 user.password_hash = password_hash
                 token = None
                 if tokens:
-                    token, _ = await auth.create_api_token(session, user, "reliability")
+                    token, _ = await auth.create_api_token(
+                        session, user, "reliability", lifetime=factories.TOKEN_LIFETIME
+                    )
                 result.applicants.append(Applicant(user.id, row.id, user.email, token))
             await session.flush()
     finally:

@@ -325,15 +325,21 @@ async def build_world(app: Starlette) -> World:
             session_secret = session_row.csrf_token
             # Tokens come from the service: POST /api/v1/tokens verifies an argon2 hash
             # (~0.3 s) per call; the sign-in tests drive that endpoint itself.
-            token, token_row = await auth.create_api_token(session, user, "matrix")
+            token, token_row = await auth.create_api_token(
+                session, user, "matrix", lifetime=factories.TOKEN_LIFETIME
+            )
             token_id = token_row.id
             if role == "applicant":
                 # A second token of applicant A: the object of the revoke route (revoking
                 # the one the matrix signs in with would sign applicant A out).
-                _spare, spare_row = await auth.create_api_token(session, user, "spare")
+                _spare, spare_row = await auth.create_api_token(
+                    session, user, "spare", lifetime=factories.TOKEN_LIFETIME
+                )
                 owned["spare_token_a"] = spare_row.id
                 # And a third, revoked from the account page.
-                _page, page_row = await auth.create_api_token(session, user, "spare page")
+                _page, page_row = await auth.create_api_token(
+                    session, user, "spare page", lifetime=factories.TOKEN_LIFETIME
+                )
                 owned["spare_token_page_a"] = page_row.id
         csrf_cookie = secrets.token_urlsafe(24)
         world.actors[role] = Actor(

@@ -49,7 +49,13 @@ async def create_token(request: Request) -> JSONResponse:
     async def attempt() -> Token:
         async with ctx.unit_of_work() as session:
             user = await auth.authenticate(session, login, body.password[:200])
-            raw, row = await auth.create_api_token(session, user, body.name or "api", now=ctx.now())
+            raw, row = await auth.create_api_token(
+                session,
+                user,
+                body.name or "api",
+                lifetime=ctx.settings.api_token_lifetime,
+                now=ctx.now(),
+            )
             return Token(token=raw, id=row.id, role=user.role)
 
     return respond(await limited_sign_in(request, login, attempt), 201)
