@@ -35,7 +35,8 @@ from jobfair.services.accounts import (
 from jobfair.services.auth import normalise_phone
 from jobfair.services.requirements import EXPERIENCE_MAX
 
-AK1_PATTERN = re.compile(r"^[A-Za-z0-9./-]{4,24}$")
+AK1_MAX = 24
+AK1_PATTERN = re.compile(rf"^[A-Za-z0-9./-]{{4,{AK1_MAX}}}$")
 TEXT_LIMITS = {
     "full_name": FULL_NAME_MAX,
     "birth_place": 100,

@@ -51,6 +51,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.formats import REASON_MAX
 from jobfair.services.identity import hash_password, token_hash
 from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
@@ -493,13 +494,13 @@ async def store_logo(
 
 
 def _decision_reason(approve: bool, reason: str | None) -> str | None:
-    """An organiser's reason: required to reject, at most 1000 characters."""
+    """An organiser's reason: required to reject, at most REASON_MAX characters."""
     reason = (reason or "").strip()
     if not approve and not reason:
         message = gettext("Say why, so the company can correct it.")
         raise ValidationFailed(message, fields={"reason": message})
-    if len(reason) > 1000:
-        message = gettext("At most %(limit)s characters.", limit=1000)
+    if len(reason) > REASON_MAX:
+        message = gettext("At most %(limit)s characters.", limit=REASON_MAX)
         raise ValidationFailed(message, fields={"reason": message})
     return reason or None
 

@@ -11,6 +11,10 @@ HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 EMAIL_MAX = 254
 # A reason given with a decision: a rejection, a withdrawal, a denied hire.
 REASON_MAX = 1000
+# A web address (a booth's video, a company's site) and its column's length.
+URL_MAX = 300
+# A phone number as typed (``+62 812-3450-0001``); it is stored shorter, in E.164.
+PHONE_TYPED_MAX = 20
 
 
 def is_email(value: str) -> bool:
@@ -23,7 +27,7 @@ def normalise_email(email: str) -> str:
 
 
 def is_http_url(value: str) -> bool:
-    return len(value) <= 300 and HTTP_URL.match(value) is not None
+    return len(value) <= URL_MAX and HTTP_URL.match(value) is not None
 
 
 def text(value: Any) -> str:

@@ -13,7 +13,7 @@ from jobfair.context import AppContext
 from jobfair.models.accounts import Role
 from jobfair.reference import regions
 from jobfair.schemas.problems import parse
-from jobfair.schemas.profile import FORM_LIMITS, Registration
+from jobfair.schemas.profile import Registration
 from jobfair.services import applicants, auth
 from jobfair.services.errors import DomainError, NotFound
 from jobfair.web.auth import (
@@ -137,7 +137,7 @@ async def reset_page(request: Request) -> Response:
     return render(
         request,
         "pages/account/reset.html",
-        {"valid": valid, "errors": {}, "limits": FORM_LIMITS},
+        {"valid": valid, "errors": {}},
         status_code=200 if valid else 404,
     )
 
@@ -157,7 +157,6 @@ async def reset_submit(request: Request) -> Response:
             {
                 "valid": error.status != 404,
                 "errors": error.fields or {"password": error.message},
-                "limits": FORM_LIMITS,
             },
             status_code=error.status,
         )
@@ -194,7 +193,6 @@ def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dic
         "errors": errors,
         "ktp": region_choices(values, "ktp"),
         "domicile": region_choices(values, "domicile"),
-        "limits": FORM_LIMITS,
     }
 
 

@@ -14,7 +14,7 @@ from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
-from jobfair.schemas.profile import FORM_LIMITS, ProfileUpdate
+from jobfair.schemas.profile import ProfileUpdate
 from jobfair.services import applicants, applications, catalogue, fairs
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
@@ -97,7 +97,6 @@ def _profile_form(
             "values": values,
             "errors": errors,
             "domicile": region_choices(values, "domicile"),
-            "limits": FORM_LIMITS,
         },
         status_code=status_code,
     )

@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 from starlette.templating import Jinja2Templates
 
 from jobfair import i18n
+from jobfair.definitions.schema import FAIR_SLUG_MAX
 from jobfair.i18n import N_
 from jobfair.models import applications as applications_model
 from jobfair.reference import (
@@ -27,10 +28,11 @@ from jobfair.reference import (
     regions,
 )
 from jobfair.reference.nik import age_on
-from jobfair.schemas.companies import DESCRIPTION_MAX
-from jobfair.services.accounts import MAX_PASSWORD
+from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX
+from jobfair.schemas.profile import AK1_MAX, FORM_LIMITS
+from jobfair.services.accounts import FULL_NAME_MAX, MAX_PASSWORD
 from jobfair.services.catalogue import MAX_KEYWORD
-from jobfair.services.formats import EMAIL_MAX, REASON_MAX
+from jobfair.services.formats import EMAIL_MAX, PHONE_TYPED_MAX, REASON_MAX, URL_MAX
 from jobfair.services.screening import MAX_NOTE
 from jobfair.stats.definitions import FIGURES
 from jobfair.web.auth import template_globals
@@ -260,12 +262,19 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         figures=FIGURES,
         # A field's maxlength is its rule's limit, from the rule's home.
         limits={
+            **FORM_LIMITS,
             "email": EMAIL_MAX,
             "password": MAX_PASSWORD,
             "note": MAX_NOTE,
             "keyword": MAX_KEYWORD,
             "description": DESCRIPTION_MAX,
             "reason": REASON_MAX,
+            "url": URL_MAX,
+            "phone": PHONE_TYPED_MAX,
+            "title": TITLE_MAX,
+            "full_name": FULL_NAME_MAX,
+            "fair_slug": FAIR_SLUG_MAX,
+            "ak1": AK1_MAX,
         },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
