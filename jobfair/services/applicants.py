@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from jobfair import i18n
 from jobfair.db.engine import checkpoint_wal
 from jobfair.db.uow import after_commit
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.models import (
     Applicant,
     Application,
@@ -55,8 +55,11 @@ from jobfair.services.errors import (
     PermissionDenied,
     UnsupportedMediaType,
     ValidationFailed,
+    WrongPassword,
 )
+from jobfair.services.formats import mask_email, mask_phone
 from jobfair.services.identity import NikVault, hash_password, verify_password
+from jobfair.services.mail import queue_mail
 
 CV_MAX_BYTES = 2 * 1024 * 1024
 # After a PDF's last ``%%EOF`` only white space and comment lines may follow. Anything
@@ -169,11 +172,52 @@ async def applicant_of(session: AsyncSession, user: User, *, for_update: bool = 
     return applicant
 
 
+CONTACT_PASSWORD = N_("Enter your current password to change your e-mail or mobile number.")
+
+
+async def _tell_contact_changed(
+    session: AsyncSession, user: User, old_email: str, old_phone: str | None, now: datetime
+) -> None:
+    """Mail the address the account had: if the change was not its owner's, the owner
+    learns of it where the intruder cannot read (the new address is theirs)."""
+    changed = []
+    with i18n.using(user.locale):
+        if user.email != old_email:
+            changed.append(
+                gettext("the e-mail address (now %(email)s)", email=mask_email(user.email))
+                if user.email
+                else gettext("the e-mail address (removed)")
+            )
+        if user.phone != old_phone:
+            changed.append(
+                gettext("the mobile number (now %(phone)s)", phone=mask_phone(user.phone))
+                if user.phone
+                else gettext("the mobile number (removed)")
+            )
+        body = gettext(
+            "The sign-in details of your job fair account were changed: %(changed)s.\n\n"
+            "If you did this, there is nothing more to do. If it was not you, reset your "
+            "password now with this address (%(email)s) and tell the labour office.",
+            changed="; ".join(changed),
+            email=old_email,
+        )
+        subject = gettext("Your sign-in details were changed")
+    await queue_mail(
+        session,
+        to_address=old_email,
+        subject=subject,
+        body=body,
+        dedupe_key=f"contact-changed:{user.id}:{now.isoformat()}",
+        user_id=user.id,
+    )
+
+
 async def update_profile(
     session: AsyncSession, user: User, values: ProfileUpdate, now: datetime
 ) -> Applicant:
     """Change the editable part of a profile (NIK, sex, birth date and KTP regency come
-    from the KTP and stay). Only the fields the request gave change."""
+    from the KTP and stay). Only the fields the request gave change. A new e-mail or
+    phone needs the current password, and the old address is told."""
     user = await _attached(session, user)
     applicant = await applicant_of(session, user)
     given = values.changes
@@ -182,6 +226,13 @@ async def update_profile(
     if given & {"email", "phone"} and not email and not phone:
         message = gettext("Enter an e-mail address or a mobile number, so you can sign in.")
         raise ValidationFailed(gettext("Please check the form."), fields={"email": message})
+    old_email, old_phone = user.email, user.phone
+    contact_changed = (email, phone) != (old_email, old_phone)
+    if contact_changed and not verify_password(user.password_hash, values.current_password or ""):
+        raise WrongPassword(
+            gettext("Please check the form."),
+            fields={"current_password": gettext(CONTACT_PASSWORD)},
+        )
     errors: dict[str, str] = {}
     already = gettext("This is already registered. Sign in, or reset your password.")
     if email and email != user.email and await _taken(session, User.email, email, user.id):
@@ -214,6 +265,8 @@ async def update_profile(
         applicant.disability_kinds = ",".join(values.disability_kinds)
         applicant.has_disability = bool(values.disability_kinds)
     applicant.updated_at = now
+    if contact_changed and old_email:
+        await _tell_contact_changed(session, user, old_email, old_phone, now)
     audit.record(
         session,
         "applicant.profile_updated",

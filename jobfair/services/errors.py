@@ -62,3 +62,8 @@ class UnsupportedMediaType(DomainError):
 class RateLimited(DomainError):
     code = "too_many_requests"
     status = 429
+
+
+class WrongPassword(ValidationFailed):
+    """The password given to confirm a change is not the account's: a failed sign-in
+    for the per-account sign-in limit, unlike a form's other refusals."""

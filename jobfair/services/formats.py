@@ -26,6 +26,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def mask_email(email: str) -> str:
+    """An address shown to someone who should recognise it, not learn it:
+    ``a***@example.test``."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(phone: str) -> str:
+    """A number shown the same way: its last three digits (``+62 *** 123``)."""
+    return f"{phone[:3]} *** {phone[-3:]}" if len(phone) > 6 else "***"
+
+
 def is_http_url(value: str) -> bool:
     return len(value) <= URL_MAX and HTTP_URL.match(value) is not None
 

@@ -181,7 +181,7 @@ def _form_values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {
         key: str(value)[:300]
         for key, value in form.items()
-        if key not in ("password", "csrf_token")
+        if key not in ("password", "current_password", "csrf_token")
     }
     values["disability"] = [str(v) for v in form.getlist("disability")]
     return values

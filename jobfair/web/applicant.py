@@ -20,7 +20,7 @@ from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.web.account import _form_values, region_choices
-from jobfair.web.auth import checked_form, current, limit, require, sign_out
+from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
 
@@ -118,9 +118,17 @@ async def profile_submit(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         # Only the editable fields count; NIK, sex, birth date and KTP regency are ignored.
-        changes = parse(ProfileUpdate, values, strict=False)
-        async with ctx.unit_of_work() as session:
-            await applicants.update_profile(session, signed_in.user, changes, ctx.now())
+        changes = parse(
+            ProfileUpdate,
+            {**values, "current_password": str(form.get("current_password", "")) or None},
+            strict=False,
+        )
+
+        async def save() -> None:
+            async with ctx.unit_of_work() as session:
+                await applicants.update_profile(session, signed_in.user, changes, ctx.now())
+
+        await limited_confirmation(request, signed_in.user, save)
     except DomainError as error:
         return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
     return see_other(request, "me:home", {"profile": "1"})

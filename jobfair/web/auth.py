@@ -32,9 +32,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
 from jobfair.context import AppContext
+from jobfair.models import User
 from jobfair.services import auth
 from jobfair.services.auth import SignedIn
-from jobfair.services.errors import DomainError, PermissionDenied, RateLimited, Unauthorized
+from jobfair.services.errors import (
+    DomainError,
+    PermissionDenied,
+    RateLimited,
+    Unauthorized,
+    WrongPassword,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -391,6 +398,22 @@ async def limited_sign_in(request: Request, login: str, attempt: Callable[[], Aw
     try:
         return await attempt()
     except Unauthorized:
+        await limits.hit("login:account", key)
+        raise
+
+
+async def limited_confirmation(
+    request: Request, user: User, attempt: Callable[[], Awaitable[T]]
+) -> T:
+    """Run a change that a signed-in user confirms with their password (a new e-mail
+    or phone) under the per-account sign-in limit: a wrong password counts as a failed
+    sign-in, so a stolen session cannot be used to guess the password."""
+    limits: RateLimits = request.app.state.rate_limits
+    key = auth.login_key(user.email or user.phone or f"user:{user.id}")
+    await limits.check("login:account", key)
+    try:
+        return await attempt()
+    except WrongPassword:
         await limits.hit("login:account", key)
         raise
 

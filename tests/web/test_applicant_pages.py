@@ -254,7 +254,12 @@ async def test_profile_edit(client: httpx.AsyncClient, ctx: AppContext) -> None:
     )
     assert bad.status_code == 422
     assert 'id="education_level-error"' in bad.text and 'id="graduation_year-error"' in bad.text
-    ok = await client.post("/me/profile", data=base)
+    # Removing the phone changes how the account signs in: the password is asked for.
+    unconfirmed = await client.post("/me/profile", data=base)
+    assert unconfirmed.status_code == 422
+    assert 'id="current_password-error"' in unconfirmed.text
+    assert "Enter your current password" in unconfirmed.text
+    ok = await client.post("/me/profile", data={**base, "current_password": factories.PASSWORD})
     assert ok.status_code == 303
     async with ctx.read() as session:
         applicant = await session.scalar(select(Applicant))

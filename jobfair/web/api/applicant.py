@@ -3,6 +3,8 @@ applying, own applications, notifications and data rights (DESIGN §7)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,7 +33,7 @@ from jobfair.web.api import serializers
 from jobfair.web.api.bodies import json_body, parse, read
 from jobfair.web.api.serializers import respond
 from jobfair.web.applicant import UPLOAD_SLACK
-from jobfair.web.auth import limit, limited_sign_in, require
+from jobfair.web.auth import limit, limited_confirmation, limited_sign_in, require
 
 
 def _ctx(request: Request) -> AppContext:
@@ -101,12 +103,15 @@ async def update_me(request: Request) -> JSONResponse:
     signed_in = require(request, Role.APPLICANT)
     changes = await read(request, ProfileUpdate)
     ctx = _ctx(request)
-    async with ctx.unit_of_work() as session:
-        applicant = await applicants.update_profile(session, signed_in.user, changes, ctx.now())
-        cv = await applicants.current_cv(session, applicant.id)
-        user = await session.get(User, signed_in.user.id)
-        body = serializers.profile(user, applicant, cv)
-    return respond(body)
+
+    async def save() -> Any:
+        async with ctx.unit_of_work() as session:
+            applicant = await applicants.update_profile(session, signed_in.user, changes, ctx.now())
+            cv = await applicants.current_cv(session, applicant.id)
+            user = await session.get(User, signed_in.user.id)
+            return serializers.profile(user, applicant, cv)
+
+    return respond(await limited_confirmation(request, signed_in.user, save))
 
 
 async def delete_me(request: Request) -> Response:
