@@ -15,6 +15,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from jobfair.context import AppContext
 from jobfair.live.layer import LiveLayer
 from jobfair.routes import build_routes
+from jobfair.services import networks
+from jobfair.services.networks import Network, TrustedAddresses
 from jobfair.settings import Settings
 from jobfair.web.access_log import redact_access_log
 from jobfair.web.auth import AuthMiddleware, RateLimits
@@ -49,6 +51,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         await ctx.live.start()
         ctx.tasks = await start_task_runner(ctx)
         app.state.rate_limits = RateLimits.create(settings.redis_url)
+
+        async def load_trusted() -> tuple[Network, ...]:
+            async with ctx.read() as session:
+                return await networks.trusted_ranges(session)
+
+        app.state.trusted_addresses = TrustedAddresses(load_trusted)
         try:
             yield
         finally:

@@ -287,6 +287,19 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             methods=["POST"],
             name="organiser:user_active",
         ),
+        Route("/organiser/networks", organiser.networks_page, name="organiser:networks"),
+        Route(
+            "/organiser/networks",
+            organiser.network_create,
+            methods=["POST"],
+            name="organiser:network_create",
+        ),
+        Route(
+            "/organiser/networks/{network_id:int}/remove",
+            organiser.network_remove,
+            methods=["POST"],
+            name="organiser:network_remove",
+        ),
         Route("/organiser/audit", organiser.audit_page, name="organiser:audit"),
         Route(
             "/organiser/fairs/{slug}/report/compile",

@@ -1,6 +1,6 @@
 """ORM models by aggregate. Importing this package registers every table on ``Base``."""
 
-from jobfair.models.accounts import ApiToken, PasswordReset, User, UserSession
+from jobfair.models.accounts import ApiToken, PasswordReset, TrustedNetwork, User, UserSession
 from jobfair.models.applicants import Applicant, Cv, CvView
 from jobfair.models.applications import (
     Application,
@@ -38,6 +38,7 @@ __all__ = [
     "PasswordReset",
     "Placement",
     "Recruiter",
+    "TrustedNetwork",
     "User",
     "UserSession",
     "Vacancy",

@@ -78,3 +78,23 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TrustedNetwork(Base):
+    """An address range an organiser vouches for (a Disnaker help desk, a school lab):
+    many people register and sign in from it in minutes, so the per-address rate
+    ceilings do not apply there; the per-identity limits still do."""
+
+    __tablename__ = "trusted_networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Normalised CIDR text (``ipaddress.ip_network(...).with_prefixlen``).
+    cidr: Mapped[str] = mapped_column(String(43), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("labour_offices.id", ondelete="CASCADE"), index=True
+    )
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -81,6 +81,15 @@ async def _taken(
     return bool(await session.scalar(query))
 
 
+def registration_identities(values: Registration, vault: NikVault) -> list[str]:
+    """The identities a registration names, each rate-limited on its own wherever it
+    comes from: the NIK (by its fingerprint, never the number), the e-mail, the phone."""
+    named = [f"nik:{vault.fingerprint(values.nik)}"]
+    named += [f"email:{values.email}"] if values.email else []
+    named += [f"phone:{values.phone}"] if values.phone else []
+    return named
+
+
 async def register_applicant(
     session: AsyncSession, values: Registration, vault: NikVault, now: datetime
 ) -> User:

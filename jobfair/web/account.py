@@ -16,11 +16,13 @@ from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import Registration
 from jobfair.services import applicants, auth
 from jobfair.services.errors import DomainError, NotFound
+from jobfair.services.formats import normalise_email
 from jobfair.web.auth import (
     RESET_TOKEN,
     checked_form,
     current,
     limit,
+    limit_identities,
     limited_sign_in,
     request_auth,
     sign_in,
@@ -114,6 +116,7 @@ async def forgot_submit(request: Request) -> Response:
     form = await checked_form(request)
     email = str(form.get("email", ""))[:254]
     await limit(request, "reset:address")
+    await limit_identities(request, "reset:account", [f"email:{normalise_email(email)}"])
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await auth.request_password_reset(
@@ -217,6 +220,11 @@ async def register_submit(request: Request) -> Response:
         # A form's values are text: read laxly ("3" is a number), with the NIK's age on
         # today's date.
         registration = parse(Registration, data, context={"today": ctx.now().date()}, strict=False)
+        await limit_identities(
+            request,
+            "register:identity",
+            applicants.registration_identities(registration, ctx.nik_vault),
+        )
         async with ctx.unit_of_work() as session:
             user = await applicants.register_applicant(
                 session, registration, ctx.nik_vault, ctx.now()

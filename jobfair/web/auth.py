@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from jobfair.services.errors import (
     Unauthorized,
     WrongPassword,
 )
+from jobfair.services.networks import TrustedAddresses
 
 logger = logging.getLogger(__name__)
 
@@ -314,14 +315,21 @@ def check_csrf_header(request: Request) -> None:
 T = TypeVar("T")
 
 LIMITS: dict[str, list[RateLimitItem]] = {
-    # Many job seekers share one address (campus, warnet, mobile carrier NAT), so the
-    # per-address limits are generous; the per-account ones stop password guessing.
-    "login:address": [parse("60/minute")],
+    # Limits are keyed on the identity first: many job seekers share one address (a
+    # mobile carrier's CGNAT, a campus, a warnet, a Disnaker help desk registering
+    # dozens in minutes), so the per-address limits are only a high ceiling against a
+    # flood, and do not apply to trusted networks (services/networks).
+    "login:address": [parse("300/minute")],
     "login:account": [parse("10/15 minutes")],
-    "register:address": [parse("30/10 minutes")],
+    "register:address": [parse("300/10 minutes")],
+    # Each of the NIK, the e-mail and the phone a registration names.
+    "register:identity": [parse("5/hour")],
     "apply:user": [parse("30/minute")],
-    "reset:address": [parse("10/15 minutes")],
+    "reset:address": [parse("100/15 minutes")],
+    "reset:account": [parse("5/hour")],
 }
+# The kinds keyed on the client's address: a ceiling that trusted networks skip.
+ADDRESS_LIMITS = frozenset(kind for kind in LIMITS if kind.endswith(":address"))
 
 
 class RateLimits:
@@ -423,8 +431,27 @@ def client_address(connection: HTTPConnection) -> str:
 
 
 async def limit(request: Request, kind: str, key: str | None = None) -> None:
+    """Count this request against ``kind``: per ``key`` (an identity) or, without one,
+    per client address, which a trusted network (a help desk) does not count."""
     limits: RateLimits = request.app.state.rate_limits
-    await limits.hit(kind, key if key is not None else client_address(request))
+    if key is None:
+        if kind not in ADDRESS_LIMITS:
+            raise ValueError(f"{kind} is not keyed on the address")
+        address = client_address(request)
+        trusted: TrustedAddresses | None = getattr(request.app.state, "trusted_addresses", None)
+        if trusted is not None and await trusted.contains(address):
+            return
+        key = address
+    await limits.hit(kind, key)
+
+
+async def limit_identities(request: Request, kind: str, identities: Iterable[str | None]) -> None:
+    """Count one attempt against each identity it names (a NIK's fingerprint, an
+    e-mail, a phone), wherever it comes from."""
+    limits: RateLimits = request.app.state.rate_limits
+    for identity in identities:
+        if identity:
+            await limits.hit(kind, identity)
 
 
 def template_globals(request: Request) -> dict[str, Any]:

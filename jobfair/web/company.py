@@ -35,6 +35,7 @@ from jobfair.web.auth import (
     checked_form,
     current,
     limit,
+    limit_identities,
     request_auth,
     require,
     sign_in,
@@ -88,6 +89,11 @@ async def register_submit(request: Request) -> Response:
         await limit(request, "register:address")
         registration = parse(
             CompanyRegistration, {**values, "password": str(form.get("password", ""))}
+        )
+        await limit_identities(
+            request,
+            "register:identity",
+            [f"email:{registration.email}", f"nib:{registration.nib}"],
         )
         async with ctx.unit_of_work() as session:
             user = await companies.register_company(session, registration, ctx.now())

@@ -20,7 +20,7 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import CompanyVerification
 from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairStatus
 from jobfair.reference import regions
-from jobfair.services import audit, authority, companies, fairs, staff
+from jobfair.services import audit, authority, companies, fairs, networks, staff
 from jobfair.services.audit import AuditFilters
 from jobfair.services.auth import INVITATION_DAYS, SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
@@ -516,6 +516,72 @@ async def user_active(request: Request) -> Response:
         return await _users_page(request, problem=error.message, status_code=error.status)
     done = "enabled" if active else "disabled"
     return see_other(request, "organiser:users", {"done": done})
+
+
+# ------------------------------------------------------------- trusted networks
+
+
+async def _networks_page(
+    request: Request,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    signed_in = _staff(request)
+    async with _ctx(request).read() as session:
+        rows = await networks.list_networks(session, signed_in.user)
+    done = {
+        "trusted": gettext("The range is trusted. It counts in every web process within a minute."),
+        "removed": gettext("The range is no longer trusted."),
+    }
+    return render(
+        request,
+        "pages/organiser/networks.html",
+        {
+            "rows": rows,
+            "values": values or {},
+            "errors": errors or {},
+            "notice": done.get(request.query_params.get("done", "")),
+            "is_admin": authority.is_admin(signed_in.user),
+            "widest": networks.WIDEST_PREFIX,
+            "label_max": networks.LABEL_MAX,
+        },
+        status_code=status_code,
+    )
+
+
+async def networks_page(request: Request) -> Response:
+    return await _networks_page(request)
+
+
+async def network_create(request: Request) -> Response:
+    signed_in = _staff(request)
+    form = await checked_form(request)
+    values = {key: str(form.get(key, ""))[:200] for key in ("cidr", "label")}
+    ctx = _ctx(request)
+    try:
+        async with ctx.unit_of_work() as session:
+            await networks.trust_network(session, signed_in.user, values, ctx.now())
+    except DomainError as error:
+        if error.status in {403, 404}:
+            raise
+        return await _networks_page(
+            request, values=values, errors=error.fields or {"form": error.message},
+            status_code=error.status,
+        )
+    request.app.state.trusted_addresses.forget()
+    return see_other(request, "organiser:networks", {"done": "trusted"})
+
+
+async def network_remove(request: Request) -> Response:
+    signed_in = _staff(request)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await networks.untrust_network(session, signed_in.user, request.path_params["network_id"])
+    request.app.state.trusted_addresses.forget()
+    return see_other(request, "organiser:networks", {"done": "removed"})
 
 
 # ------------------------------------------------------------------------- audit

@@ -192,6 +192,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "POST /organiser/users/{user_id:int}/active": Rule(
         OFFICE, {"user_id": "organiser_colleague"}, form={"active": "0"}
     ),
+    # The first owner removes the range; the second finds it gone (404).
+    "POST /organiser/networks/{network_id:int}/remove": Rule(
+        OFFICE, {"network_id": "network_a"}, form={}, owner_also=frozenset({404})
+    ),
     "GET /organiser/fairs/{slug}/live": Rule(OFFICE, {"slug": "fair_a"}),
     # the post-event report (compiled for the office's closed fair)
     "POST /organiser/fairs/{slug}/report/compile": Rule(OFFICE, {"slug": "fair_closed"}, form={}),

@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
-from jobfair.models import Recruiter, User
+from jobfair.models import Recruiter, TrustedNetwork, User
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
 from jobfair.models.companies import BoothStatus
@@ -281,6 +281,9 @@ async def build_world(app: Starlette) -> World:
         session.add(job)
         await session.flush()
         await compile_fair_report(session, fair_closed.id, now)
+        network_a = TrustedNetwork(cidr="198.51.100.0/24", label="Meja", office_id=office_a.id)
+        session.add(network_a)
+        await session.flush()
         owned.update(
             {
                 "fair_a": fair_a.slug,
@@ -288,6 +291,7 @@ async def build_world(app: Starlette) -> World:
                 "fair_a_cancel": fair_a_cancel.slug,
                 "fair_closed": fair_closed.slug,
                 "organiser_colleague": colleague.id,
+                "network_a": network_a.id,
                 "company_c": company_c.id,
                 "fair_b": fair_b.slug,
                 "company_a": company_a.slug,

@@ -20,7 +20,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # (``12.09``) and the free skills box, which the vacancy rules split and check per skill.
 FORMAT_LENGTHS = {('name="regency"', "5"), ('name="skills"', "3000")}
 # The same in the ``input`` macro's calls: digits of a year, a percent, a cap, a code,
-# an amount, and an NPWP written with its dots and dashes.
+# an amount, an NPWP written with its dots and dashes, an address range.
 MACRO_FORMAT_LENGTHS = {
     ("graduation_year", "4"),
     ("local_hiring_target", "3"),
@@ -30,6 +30,7 @@ MACRO_FORMAT_LENGTHS = {
     ("kbji_code", "6"),
     ("salary_min", "12"),
     ("salary_max", "12"),
+    ("cidr", "43"),  # the longest IPv6 range written out
 }
 
 

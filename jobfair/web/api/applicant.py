@@ -33,7 +33,13 @@ from jobfair.web.api import serializers
 from jobfair.web.api.bodies import json_body, parse, read
 from jobfair.web.api.serializers import respond
 from jobfair.web.applicant import UPLOAD_SLACK
-from jobfair.web.auth import limit, limited_confirmation, limited_sign_in, require
+from jobfair.web.auth import (
+    limit,
+    limit_identities,
+    limited_confirmation,
+    limited_sign_in,
+    require,
+)
 
 
 def _ctx(request: Request) -> AppContext:
@@ -81,6 +87,11 @@ async def register(request: Request) -> JSONResponse:
     await limit(request, "register:address")
     ctx = _ctx(request)
     registration = parse(Registration, data, {"today": ctx.now().date()})
+    await limit_identities(
+        request,
+        "register:identity",
+        applicants.registration_identities(registration, ctx.nik_vault),
+    )
     async with ctx.unit_of_work() as session:
         user = await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
         applicant = await applicants.applicant_of(session, user)
