@@ -567,7 +567,9 @@ async def network_create(request: Request) -> Response:
         if error.status in {403, 404}:
             raise
         return await _networks_page(
-            request, values=values, errors=error.fields or {"form": error.message},
+            request,
+            values=values,
+            errors=error.fields or {"form": error.message},
             status_code=error.status,
         )
     request.app.state.trusted_addresses.forget()
