@@ -4,7 +4,7 @@ export (UU PDP) and account deletion."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field, RootModel
 
@@ -56,6 +56,15 @@ class Token(ResponseModel):
     token: str = Field(description="send as `Authorization: Bearer <token>`")
     id: int
     role: RoleCode
+
+
+class RegistrationReceived(ResponseModel):
+    """The answer to a registration, the same whether the account was made or its NIK,
+    e-mail or phone was registered already (then the owner is mailed): it tells
+    nobody whose details are on the platform. Sign in next (``POST /api/v1/tokens``)."""
+
+    status: Literal["received"] = "received"
+    sign_in: str = Field(default="/api/v1/tokens", description="where to sign in next")
 
 
 # ---------------------------------------------------------------------- applicants

@@ -20,7 +20,7 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -90,29 +90,67 @@ def registration_identities(values: Registration, vault: NikVault) -> list[str]:
     return named
 
 
+async def _owners_of(
+    session: AsyncSession, values: Registration, fingerprint: str
+) -> list[User]:
+    """The accounts that already hold this registration's NIK, e-mail or phone."""
+    user_ids = select(Applicant.user_id).where(Applicant.nik_hmac == fingerprint)
+    clauses = [User.id.in_(user_ids)]
+    if values.email:
+        clauses.append(User.email == values.email)
+    if values.phone:
+        clauses.append(User.phone == values.phone)
+    return list(await session.scalars(select(User).where(or_(*clauses)).order_by(User.id)))
+
+
+async def _tell_owners(session: AsyncSession, owners: list[User], now: datetime) -> None:
+    """Someone registered with details an account already holds: its owner is told by
+    mail (at most once a day per account), and nobody else learns anything."""
+    for owner in owners:
+        if not owner.email:
+            continue  # a phone-only account: no channel to tell (no SMS gateway)
+        with i18n.using(owner.locale):
+            body = gettext(
+                "Someone tried to register a new job fair account with the NIK, e-mail "
+                "address or mobile number of your account. No new account was made.\n\n"
+                "If it was you, sign in with your existing account; if you forgot the "
+                "password, reset it with this address (%(email)s). If it was not you, "
+                "there is nothing to do; tell the labour office if it happens again.",
+                email=owner.email,
+            )
+            subject = gettext("Someone tried to register with your details")
+        await queue_mail(
+            session,
+            to_address=owner.email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"registration-attempt:{owner.id}:{now.date().isoformat()}",
+            user_id=owner.id,
+        )
+
+
 async def register_applicant(
     session: AsyncSession, values: Registration, vault: NikVault, now: datetime
-) -> User:
-    """Create an applicant account from a parsed registration, or raise
-    :class:`Conflict` with translated field errors when the NIK, e-mail or phone is
-    registered already."""
+) -> User | None:
+    """Create an applicant account from a parsed registration. When its NIK, e-mail or
+    phone is registered already, no account is made, the owner is told by mail and
+    None is returned: the caller answers as for a new account, so the registration
+    form tells nobody whose NIK or address is on the platform (ASVS 5.0 V6.3)."""
     fingerprint = vault.fingerprint(values.nik)
-    conflicts: dict[str, str] = {}
-    already = gettext("This is already registered. Sign in, or reset your password.")
-    if await session.scalar(
-        select(func.count()).select_from(Applicant).where(Applicant.nik_hmac == fingerprint)
-    ):
-        conflicts["nik"] = already
-    if values.email and await _taken(session, User.email, values.email):
-        conflicts["email"] = already
-    if values.phone and await _taken(session, User.phone, values.phone):
-        conflicts["phone"] = already
-    if conflicts:
-        raise Conflict(gettext("Please check the form."), fields=conflicts)
+    # Hashed either way, so the answer takes as long for a known NIK as for a new one.
+    password_hash = hash_password(values.password)
+    owners = await _owners_of(session, values, fingerprint)
+    if owners:
+        await _tell_owners(session, owners, now)
+        for owner in owners:
+            audit.record(
+                session, "applicant.registration_refused", object_type="user", object_id=owner.id
+            )
+        return None
     user = User(
         email=values.email,
         phone=values.phone,
-        password_hash=hash_password(values.password),
+        password_hash=password_hash,
         role=Role.APPLICANT,
         full_name=values.full_name,
         locale=i18n.current_locale(),
@@ -151,7 +189,9 @@ async def register_applicant(
             session.add(applicant)
             await session.flush()
     except IntegrityError:
-        raise Conflict(gettext("Please check the form."), fields={"nik": already}) from None
+        # Another registration with these details won the race: as above.
+        await _tell_owners(session, await _owners_of(session, values, fingerprint), now)
+        return None
     audit.record(
         session,
         "applicant.registered",

@@ -30,6 +30,7 @@ from jobfair.web.auth import (
 )
 from jobfair.web.htmx import render
 from jobfair.web.links import path_for, see_other
+from jobfair.web.notices import notice_query, notice_text
 
 
 def _ctx(request: Request) -> AppContext:
@@ -62,7 +63,12 @@ async def login_page(request: Request) -> Response:
     return render(
         request,
         "pages/account/login.html",
-        {"next": safe_next(request.query_params.get("next"), ""), "error": None, "login": ""},
+        {
+            "next": safe_next(request.query_params.get("next"), ""),
+            "error": None,
+            "login": "",
+            "notice": notice_text(request),
+        },
     )
 
 
@@ -87,7 +93,7 @@ async def login_submit(request: Request) -> Response:
         return render(
             request,
             "pages/account/login.html",
-            {"next": next_path, "error": error.message, "login": login},
+            {"next": next_path, "error": error.message, "login": login, "notice": None},
             status_code=error.status,
         )
     sign_in(request, raw)
@@ -226,12 +232,8 @@ async def register_submit(request: Request) -> Response:
             applicants.registration_identities(registration, ctx.nik_vault),
         )
         async with ctx.unit_of_work() as session:
-            user = await applicants.register_applicant(
-                session, registration, ctx.nik_vault, ctx.now()
-            )
-            raw, _row = await auth.start_session(
-                session, user, ctx.now(), replacing=request_auth(request).session_token
-            )
+            # None when the details were registered already: the answer is the same.
+            await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
     except DomainError as error:
         errors = error.fields or {"form": error.message}
         return render(
@@ -240,8 +242,10 @@ async def register_submit(request: Request) -> Response:
             _registration_context(values, errors),
             status_code=error.status,
         )
-    sign_in(request, raw)
-    return see_other(request, "me:home", {"welcome": "1"})
+    # The same answer whether the account was made or its details were registered
+    # already (the owner is mailed): signing in is the next step for both.
+    welcome = path_for(request, "me:home") + "?welcome=1"
+    return see_other(request, "account:login", {**notice_query("registered"), "next": welcome})
 
 
 async def regency_options(request: Request) -> Response:

@@ -28,6 +28,14 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "not_saved": (N_("Not saved. Please check the form."), ()),
     "compiling": (N_("The report is being compiled; reload the page in a moment."), ()),
     "report_unpublished": (N_("Only a published fair has a report."), ()),
+    "registered": (
+        N_(
+            "Thank you for registering. Sign in now with your e-mail or mobile number and "
+            "your password. If this NIK, e-mail or number was registered before, no new "
+            "account was made and we have written to the e-mail address of that account."
+        ),
+        (),
+    ),
 }
 # Notices whose text takes the plural form of their count (written out in
 # notice_text, where the catalog's extraction finds them as plural messages).

@@ -76,6 +76,11 @@ def test_register_apply_screen_and_hear_back(
     page.fill("#password", factories.PASSWORD)
     page.check("#consent")
     page.get_by_role("button", name="Register", exact=True).click()
+    # Registering signs nobody in (the same answer for known details): sign in next.
+    expect(page.get_by_role("status")).to_contain_text("Thank you for registering")
+    page.fill("#login", "budi@example.test")
+    page.fill("#password", factories.PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(scene.url("/me?welcome=1"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Budi Santoso")
 

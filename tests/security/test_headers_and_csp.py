@@ -230,7 +230,7 @@ async def test_error_pages_are_plain_and_keep_secrets(
         assert api.status_code == 422
         assert (await http.post("/api/v1/applicants", json=fields)).status_code == 201
         duplicate = await http.post("/api/v1/applicants", json=fields)
-        assert duplicate.status_code == 409
+        assert duplicate.status_code == 201  # the same answer as a new one
         wrong = await http.post(
             "/api/v1/tokens", json={"email": fields["email"], "password": fields["password"] + "x"}
         )

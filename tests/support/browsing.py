@@ -37,3 +37,20 @@ async def register(client: httpx.AsyncClient, fields: dict[str, object]) -> http
     data["disability"] = list(fields.get("disability") or [])  # type: ignore[arg-type]
     data["csrf_token"] = token
     return await client.post("/register", data=data)
+
+
+REGISTERED = "/login?notice=registered&next=%2Fme%3Fwelcome%3D1"
+
+
+async def register_and_sign_in(
+    client: httpx.AsyncClient, fields: dict[str, object]
+) -> httpx.Response:
+    """Register through the form, then sign in as the page asks (registration answers
+    the same for known and new details, so it signs nobody in by itself)."""
+    registered = await register(client, fields)
+    assert registered.status_code == 303, registered.text
+    assert registered.headers["location"] == REGISTERED
+    login = str(fields.get("email") or fields.get("phone"))
+    signed = await sign_in(client, login, str(fields["password"]))
+    assert signed.status_code == 303, signed.text
+    return signed

@@ -12,24 +12,38 @@ import httpx
 import pytest
 from sqlalchemy import select
 from support import factories
-from support.browsing import csrf_of, form_token, register, sign_in
+from support.browsing import REGISTERED, csrf_of, form_token, register, sign_in
 from support.clock import Clock
 
 from jobfair.context import AppContext
-from jobfair.models import Applicant, User, UserSession
+from jobfair.models import Applicant, AuditLog, Outbox, User, UserSession
 from jobfair.services import auth
 from jobfair.services.identity import hash_password
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE
 
 
-async def test_register_signs_in_and_shows_the_profile(
+async def test_register_then_sign_in_shows_the_profile(
     client: httpx.AsyncClient, ctx: AppContext
 ) -> None:
+    client.cookies.set("lang", "en")
     response = await register(client, factories.registration(disability=["physical"]))
     assert response.status_code == 303
-    assert response.headers["location"] == "/me?welcome=1"
-    assert SESSION_COOKIE in response.cookies
+    assert response.headers["location"] == REGISTERED
+    assert SESSION_COOKIE not in response.cookies  # nobody is signed in by registering
+    asked = await client.get(REGISTERED)
+    assert "Thank you for registering. Sign in now" in asked.text
+    assert 'name="next" value="/me?welcome=1"' in asked.text
+    signed = await client.post(
+        "/login",
+        data={
+            "login": "budi@example.test",
+            "password": factories.PASSWORD,
+            "next": "/me?welcome=1",
+            "csrf_token": csrf_of(asked.text),
+        },
+    )
+    assert signed.headers["location"] == "/me?welcome=1"
     page = await client.get("/me?welcome=1")
     assert page.status_code == 200
     assert "Budi Santoso" in page.text
@@ -104,25 +118,38 @@ async def test_errors_are_in_indonesian_by_default(client: httpx.AsyncClient) ->
     assert "NIK" in response.text and "Please check the form." not in response.text
 
 
-async def test_a_registered_nik_or_email_is_refused_without_saying_whose(
+async def test_a_registered_nik_or_email_gets_the_same_answer_and_the_owner_a_mail(
     client: httpx.AsyncClient, ctx: AppContext
 ) -> None:
+    """Before, a second registration answered 409 "already registered": anyone could
+    learn whether a NIK or an address was on the platform (issue 12, item 6)."""
     first = await register(client, factories.registration())
-    assert first.status_code == 303
     client.cookies.clear()
     client.cookies.set("lang", "en")
     again = await register(
         client, factories.registration(full_name="Orang Lain", email="other@example.test", phone="")
     )
-    assert again.status_code == 409
-    assert "already registered" in again.text
-    assert "Budi" not in again.text and "budi@example.test" not in again.text
     same_email = await register(
         client,
         factories.registration(nik=factories.WOMAN_NIK, sex="P", birth_date="2003-08-15", phone=""),
     )
-    assert same_email.status_code == 409
-    assert 'id="email-error"' in same_email.text
+    for answer in (again, same_email):
+        assert (answer.status_code, answer.headers["location"]) == (
+            first.status_code,
+            first.headers["location"],
+        )
+    async with ctx.read() as session:
+        users = list(await session.scalars(select(User)))
+        mails = list(await session.scalars(select(Outbox).order_by(Outbox.id)))
+        actions = list(await session.scalars(select(AuditLog.action)))
+    assert [user.email for user in users] == ["budi@example.test"]  # no second account
+    told = [mail for mail in mails if mail.subject == "Someone tried to register with your details"]
+    # The owner is told once a day, however many tries; the newcomer's address nothing.
+    assert [mail.to_address for mail in told] == ["budi@example.test"]
+    assert not [mail for mail in mails if mail.to_address == "other@example.test"]
+    assert actions.count("applicant.registration_refused") == 2
+    # The other details cannot sign in: no account was made for them.
+    assert (await sign_in(client, "other@example.test", factories.PASSWORD)).status_code == 401
 
 
 async def test_forms_without_a_valid_csrf_token_are_refused(client: httpx.AsyncClient) -> None:

@@ -8,7 +8,7 @@ import json
 import httpx
 from sqlalchemy import func, select
 from support import factories
-from support.browsing import csrf_of, register
+from support.browsing import csrf_of, register_and_sign_in
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Application, CvView, Recruiter, User
@@ -36,8 +36,7 @@ async def _fair(ctx: AppContext) -> dict[str, int]:
 
 async def _signed_up(client: httpx.AsyncClient) -> None:
     client.cookies.set("lang", "en")
-    response = await register(client, factories.registration())
-    assert response.status_code == 303
+    await register_and_sign_in(client, factories.registration())
 
 
 async def _upload(

@@ -17,6 +17,7 @@ from jobfair.schemas.accounts import (
     DeleteAccount,
     ProfileUpdate,
     Registration,
+    RegistrationReceived,
     Token,
     TokenRequest,
 )
@@ -93,10 +94,9 @@ async def register(request: Request) -> JSONResponse:
         applicants.registration_identities(registration, ctx.nik_vault),
     )
     async with ctx.unit_of_work() as session:
-        user = await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
-        applicant = await applicants.applicant_of(session, user)
-        body = serializers.profile(user, applicant, None)
-    return respond(body, 201)
+        # None when the details were registered already: the answer is the same.
+        await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
+    return respond(RegistrationReceived(), 201)
 
 
 async def me(request: Request) -> JSONResponse:

@@ -27,6 +27,7 @@ from jobfair.schemas.accounts import (
     Profile,
     ProfileUpdate,
     Registration,
+    RegistrationReceived,
     Token,
     TokenRequest,
 )
@@ -200,10 +201,10 @@ OPERATIONS: tuple[Op, ...] = (
         "POST",
         "/applicants",
         "registerApplicant",
-        "Register a job seeker",
+        "Register a job seeker (the same answer when the details are registered already)",
         201,
-        Profile,
-        (409, 413, 422, 429),
+        RegistrationReceived,
+        (413, 422, 429),
         body=Registration,
     ),
     Op(
