@@ -90,9 +90,7 @@ def registration_identities(values: Registration, vault: NikVault) -> list[str]:
     return named
 
 
-async def _owners_of(
-    session: AsyncSession, values: Registration, fingerprint: str
-) -> list[User]:
+async def _owners_of(session: AsyncSession, values: Registration, fingerprint: str) -> list[User]:
     """The accounts that already hold this registration's NIK, e-mail or phone."""
     user_ids = select(Applicant.user_id).where(Applicant.nik_hmac == fingerprint)
     clauses = [User.id.in_(user_ids)]

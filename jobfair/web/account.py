@@ -200,6 +200,8 @@ def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dic
     return {
         "values": values,
         "errors": errors,
+        # Where to go after the first sign-in (the vacancy registration started from).
+        "next": safe_next(str(values.get("next", "")), ""),
         "ktp": region_choices(values, "ktp"),
         "domicile": region_choices(values, "domicile"),
     }
@@ -209,7 +211,8 @@ async def register_page(request: Request) -> Response:
     signed_in = current(request)
     if signed_in:
         return see_other(request, home_for(signed_in.user.role))
-    return render(request, "pages/account/register.html", _registration_context({}, {}))
+    values = {"next": safe_next(request.query_params.get("next"), "")}
+    return render(request, "pages/account/register.html", _registration_context(values, {}))
 
 
 async def register_submit(request: Request) -> Response:
@@ -245,7 +248,8 @@ async def register_submit(request: Request) -> Response:
     # The same answer whether the account was made or its details were registered
     # already (the owner is mailed): signing in is the next step for both.
     welcome = path_for(request, "me:home") + "?welcome=1"
-    return see_other(request, "account:login", {**notice_query("registered"), "next": welcome})
+    after = safe_next(str(values.get("next", "")), welcome)
+    return see_other(request, "account:login", {**notice_query("registered"), "next": after})
 
 
 async def regency_options(request: Request) -> Response:

@@ -143,9 +143,11 @@ async def test_a_registered_nik_or_email_gets_the_same_answer_and_the_owner_a_ma
         mails = list(await session.scalars(select(Outbox).order_by(Outbox.id)))
         actions = list(await session.scalars(select(AuditLog.action)))
     assert [user.email for user in users] == ["budi@example.test"]  # no second account
-    told = [mail for mail in mails if mail.subject == "Someone tried to register with your details"]
+    told = [mail for mail in mails if mail.dedupe_key.startswith("registration-attempt:")]
     # The owner is told once a day, however many tries; the newcomer's address nothing.
     assert [mail.to_address for mail in told] == ["budi@example.test"]
+    # In the owner's language (Budi registered in Indonesian).
+    assert told[0].subject == "Seseorang mencoba mendaftar dengan data Anda"
     assert not [mail for mail in mails if mail.to_address == "other@example.test"]
     assert actions.count("applicant.registration_refused") == 2
     # The other details cannot sign in: no account was made for them.
@@ -388,3 +390,43 @@ async def test_region_picker_without_and_with_javascript(client: httpx.AsyncClie
     assert fragment.text.count("<option") == 34  # placeholder + 33 regencies of Sumatera Utara
     nothing = await client.get("/regions/regencies?ktp_province=99")
     assert nothing.text.count("<option") == 1
+
+
+async def test_registering_from_a_vacancy_lands_back_on_it(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        booth = await factories.booth(session, fair_row=fair)
+        vacancy = await factories.vacancy(session, booth_row=booth)
+        path = f"/fairs/{fair.slug}/vacancies/{vacancy.id}"
+    client.cookies.set("lang", "en")
+    page = await client.get(path)
+    assert f'href="/register?next={path}"' in page.text
+    form = await client.get(f"/register?next={path}")
+    assert f'name="next" value="{path}"' in form.text
+    # A validation error keeps the destination and says why the password is empty.
+    bad = await client.post(
+        "/register",
+        data={
+            **{k: v for k, v in factories.registration(sex="P").items() if k != "disability"},
+            "consent": "1",
+            "next": path,
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert bad.status_code == 422
+    assert f'name="next" value="{path}"' in bad.text
+    assert "the password is never sent back" in bad.text
+    fields = factories.registration()
+    token = csrf_of(form.text)
+    data = {k: v for k, v in fields.items() if k not in ("disability", "consent")}
+    done = await client.post(
+        "/register", data={**data, "consent": "1", "next": path, "csrf_token": token}
+    )
+    assert done.status_code == 303
+    asked = await client.get(done.headers["location"])
+    assert f'name="next" value="{path}"' in asked.text
+    # Another site is never a destination.
+    elsewhere = await client.get("/register?next=//evil.example/x")
+    assert "evil.example" not in elsewhere.text

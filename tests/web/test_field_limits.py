@@ -26,6 +26,8 @@ MACRO_FORMAT_LENGTHS = {
     ("local_hiring_target", "3"),
     ("application_cap", "3"),
     ("npwp", "25"),
+    ("nik", "20"),  # 16 digits, written with spaces or dots between groups
+    ("nib", "20"),
     ("kbli", "5"),
     ("kbji_code", "6"),
     ("salary_min", "12"),
