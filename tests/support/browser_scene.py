@@ -62,7 +62,8 @@ FAIR_SLUG = "bursa-uji-asahan"
 COMPANY_SLUG = "pt-kebun-asahan"
 RECRUITER_EMAIL = "hrd@kebun.test"
 ORGANISER_EMAIL = "petugas@disnaker.test"
-APPLICANT_EMAIL = "siti@example.test"
+# Long on purpose: a real address like this once made /me 422 px wide at 360 px.
+APPLICANT_EMAIL = "siti.rahmawati.kisaran@contoh-bursa-kerja.test"
 APPLICANT_NAME = "Siti Rahmawati"
 PASSWORD = factories.PASSWORD
 
