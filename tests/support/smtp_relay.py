@@ -29,6 +29,8 @@ class Relay:
     seen: list[EmailMessage] = field(default_factory=list)
     # Replies for the next DATA commands, first one first ("451 4.3.0 try later").
     refusals: list[str] = field(default_factory=list)
+    # Seconds each DATA takes: a slow relay, so that concurrent senders overlap.
+    delay: float = 0.0
     held: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Condition = field(default_factory=threading.Condition)
     _hold: bool = False
@@ -63,6 +65,8 @@ class Relay:
         with self.arrived:
             self.seen.append(message)
             self.arrived.notify_all()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self._hold:
             # Off the relay's loop, so it still answers other connections meanwhile.
             await asyncio.get_running_loop().run_in_executor(None, self.held.wait, WAIT_SECONDS)
@@ -73,8 +77,8 @@ class Relay:
 
 
 @contextmanager
-def smtp_relay() -> Iterator[Relay]:
-    relay = Relay()
+def smtp_relay(delay: float = 0.0) -> Iterator[Relay]:
+    relay = Relay(delay=delay)
     port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=port)
     controller.start()
