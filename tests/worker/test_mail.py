@@ -137,8 +137,9 @@ async def test_concurrent_runs_against_a_slow_relay_send_each_row_once(ctx: AppC
         _use(ctx, relay.url)
         relay.hold()
         runs = [asyncio.create_task(deliver_mail(ctx)) for _ in range(3)]
-        # Every run is held mid-send (on PostgreSQL each took another row at once).
-        await asyncio.to_thread(relay.wait_for, 1)
+        # All three runs are mid-send at once, each with a row of its own.
+        assert await asyncio.to_thread(relay.wait_for, 3)
+        assert len({str(message["Message-ID"]) for message in relay.seen}) == 3
         relay.release()
         sent = await asyncio.gather(*runs)
     assert sum(sent) == len(ids)
