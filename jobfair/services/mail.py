@@ -279,7 +279,7 @@ async def failed_mail(
     return shown, len(rows) > FAILED_PAGE
 
 
-async def retry_failed(session: AsyncSession, user: User, outbox_id: int, now: datetime) -> bool:
+async def retry_failed(session: AsyncSession, user: User, outbox_id: int) -> bool:
     """Send a failed e-mail again, with a fresh retry period and backoff. False when it
     is not failed (already retried, or sent); an unknown id is not found."""
     _admin_only(user)

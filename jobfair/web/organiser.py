@@ -1,5 +1,6 @@
 """Organiser console pages: the office's fairs (create, edit, publish, extend, cancel),
-the verification queue, companies, organiser accounts and the audit log.
+the verification queue, companies, organiser accounts, the audit log, and (admins
+only: an e-mail belongs to no office) the failed e-mail.
 
 Organisers work within their labour office, admins within every office; the services
 answer 404 for anything outside that scope. Every change is a POST with a CSRF token
@@ -572,9 +573,7 @@ async def mail_retry(request: Request) -> Response:
     await checked_form(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        retried = await mail.retry_failed(
-            session, signed_in.user, request.path_params["outbox_id"], ctx.now()
-        )
+        retried = await mail.retry_failed(session, signed_in.user, request.path_params["outbox_id"])
     return see_other(
         request, "organiser:mail", notice_query("mail_retried" if retried else "mail_not_failed")
     )
