@@ -11,6 +11,7 @@ import asyncio
 import logging
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -20,9 +21,11 @@ from jobfair.context import AppContext
 from jobfair.models import Outbox
 from jobfair.services import mail as outbox
 from jobfair.settings import Settings
-from jobfair.worker.registry import task
+from jobfair.worker.registry import TASK_TIMEOUT, task
 
 logger = logging.getLogger(__name__)
+# Half the task timeout (registry.TASK_TIMEOUT): room for the send under way to finish.
+RUN_SECONDS = TASK_TIMEOUT / 2
 
 
 def build_message(row: Outbox, settings: Settings) -> EmailMessage:
@@ -100,11 +103,14 @@ async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
     """Send one outbox row, or every due one (the sweep); returns how many were sent.
 
     Each row is claimed just before it is sent, one at a time, so a lease never runs out
-    while its row waits behind others in this run."""
+    while its row waits behind others in this run. A run claims no new row after
+    RUN_SECONDS: one cancelled at the task timeout while the relay accepts a message
+    would leave it unrecorded, to be sent again; the sweep takes the rest."""
     settings = ctx.settings
     last_id = 0
     sent = 0
-    while True:
+    started = time.monotonic()
+    while last_id == 0 or time.monotonic() - started < RUN_SECONDS:
         async with ctx.unit_of_work() as session:
             # after_id: each row at most once per run (a failing server is retried after
             # the backoff, not hammered in a loop).
@@ -115,6 +121,7 @@ async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
             return sent
         last_id = row.id
         sent += await _attempt(ctx, settings, row)
+    return sent
 
 
 async def _attempt(ctx: AppContext, settings: Settings, row: Outbox) -> int:

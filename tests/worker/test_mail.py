@@ -11,6 +11,7 @@ import itertools
 import smtplib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from support.clock import Clock
 from support.live_server import free_port
@@ -20,6 +21,7 @@ from jobfair.context import AppContext
 from jobfair.models import Outbox
 from jobfair.services import mail as outbox
 from jobfair.services.mail import MAIL_LEASE, queue_mail, retry_delay
+from jobfair.worker import mail as worker_mail
 from jobfair.worker.mail import deliver_mail, describe_failure
 
 
@@ -228,3 +230,13 @@ def test_a_failure_reads_without_the_address_or_the_relay_credentials() -> None:
     assert describe_failure(gone, url) == "ConnectionRefusedError: Connection refused"
     assert describe_failure(ValueError("ani@example.test"), None) == "ValueError"
     assert len(describe_failure(smtplib.SMTPDataError(451, b"x" * 5000), None)) <= 300
+
+
+async def test_a_run_claims_no_new_row_after_its_time(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run cancelled at the task timeout mid-send would leave a sent mail unrecorded
+    (and send it again): a run stops taking rows well before, the next run goes on."""
+    await _owed(ctx, 3)
+    monkeypatch.setattr(worker_mail, "RUN_SECONDS", 0.0)
+    assert [await deliver_mail(ctx) for _ in range(4)] == [1, 1, 1, 0]
