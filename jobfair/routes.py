@@ -301,6 +301,13 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="organiser:network_remove",
         ),
         Route("/organiser/audit", organiser.audit_page, name="organiser:audit"),
+        Route("/organiser/mail", organiser.mail_page, name="organiser:mail"),
+        Route(
+            "/organiser/mail/{outbox_id:int}/retry",
+            organiser.mail_retry,
+            methods=["POST"],
+            name="organiser:mail_retry",
+        ),
         Route(
             "/organiser/fairs/{slug}/report/compile",
             report_actions.compile_report,

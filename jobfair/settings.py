@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     events_dir: Path = PROJECT_ROOT / "events"
     smtp_url: str | None = Field(default=None, repr=False)
     mail_from: str = "Bursa Kerja <noreply@localhost>"
+    # An e-mail that cannot be sent is tried again (backing off up to 4 hours) for this
+    # many days from its first failure, then marked failed for the organiser to see.
+    mail_retry_days: int = Field(default=3, ge=1, le=60)
     retention_days: int = Field(default=365, ge=0)
     # AKL vs AKAD: DOMAIN.md marks the boundary "verify"; by default a placement is
     # local (AKL) when the work regency is in the applicant's KTP province.
@@ -225,6 +228,10 @@ class Settings(BaseSettings):
     @property
     def api_token_lifetime(self) -> timedelta:
         return timedelta(days=self.api_token_days)
+
+    @property
+    def mail_retry_period(self) -> timedelta:
+        return timedelta(days=self.mail_retry_days)
 
     @property
     def is_development(self) -> bool:

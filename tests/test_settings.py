@@ -272,3 +272,13 @@ def test_the_readme_defaults_are_the_real_ones(tmp_path: Path) -> None:
     assert checked >= 8
     assert Settings().database_url.endswith("/var/jobfair.sqlite3")
     assert Settings().data_dir == PROJECT_ROOT / "var"
+
+
+def test_mail_retry_days_are_read_and_bounded(tmp_path: Path) -> None:
+    env = {"JOBFAIR_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(env).mail_retry_days == 3
+    settings = Settings.from_env({**env, "JOBFAIR_MAIL_RETRY_DAYS": "7"})
+    assert settings.mail_retry_period.days == 7
+    for bad in ("0", "61", "two", "1.5"):
+        with pytest.raises(SettingsError, match="JOBFAIR_MAIL_RETRY_DAYS"):
+            Settings.from_env({**env, "JOBFAIR_MAIL_RETRY_DAYS": bad})

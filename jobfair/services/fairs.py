@@ -50,7 +50,7 @@ from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification, is_public
 from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN
 from jobfair.schemas.problems import field_messages, refuse
-from jobfair.services import audit, authority, companies
+from jobfair.services import audit, authority, companies, mail
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.fair_window import WindowRefused, check_window
 from jobfair.services.formats import text
@@ -340,6 +340,8 @@ class ConsoleHome:
     companies_waiting: int
     booths_waiting: int
     vacancies_waiting: int
+    # Mail given up after its retry period; None for an organiser (mail has no office).
+    failed_mail: int | None = None
 
 
 async def _waiting_by_fair(
@@ -400,6 +402,7 @@ async def console_home(session: AsyncSession, user: User, now: datetime) -> Cons
         companies_waiting=companies_waiting or 0,
         booths_waiting=sum(booths.values()),
         vacancies_waiting=sum(vacancies.values()),
+        failed_mail=await mail.failed_count(session) if authority.is_admin(user) else None,
     )
 
 

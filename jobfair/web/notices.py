@@ -36,6 +36,8 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
         (),
     ),
+    "mail_retried": (N_("The e-mail is being sent again."), ()),
+    "mail_not_failed": (N_("That e-mail is no longer waiting for a retry."), ()),
 }
 # Notices whose text takes the plural form of their count (written out in
 # notice_text, where the catalog's extraction finds them as plural messages).

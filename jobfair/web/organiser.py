@@ -1,5 +1,6 @@
 """Organiser console pages: the office's fairs (create, edit, publish, extend, cancel),
-the verification queue, companies, organiser accounts and the audit log.
+the verification queue, companies, organiser accounts, the audit log, and (admins
+only: an e-mail belongs to no office) the failed e-mail.
 
 Organisers work within their labour office, admins within every office; the services
 answer 404 for anything outside that scope. Every change is a POST with a CSRF token
@@ -20,7 +21,7 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import CompanyVerification
 from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairStatus
 from jobfair.reference import regions
-from jobfair.services import audit, authority, companies, fairs, networks, staff
+from jobfair.services import audit, authority, companies, fairs, mail, networks, staff
 from jobfair.services.audit import AuditFilters
 from jobfair.services.auth import INVITATION_DAYS, SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
@@ -609,4 +610,38 @@ async def audit_page(request: Request) -> Response:
             "zone": audit.AUDIT_ZONE,
         },
         fragment="partials/organiser/audit_table.html",
+    )
+
+
+# -------------------------------------------------------------------------- mail
+
+
+async def mail_page(request: Request) -> Response:
+    """Mail given up after its retry period, for an admin to send again."""
+    signed_in = require(request, Role.ADMIN)
+    page = _page_number(request)
+    async with _ctx(request).read() as session:
+        rows, more = await mail.failed_mail(session, signed_in.user, page)
+    return render(
+        request,
+        "pages/organiser/mail.html",
+        {
+            "rows": rows,
+            "more": more,
+            "page": page,
+            "zone": audit.AUDIT_ZONE,
+            "retry_days": _ctx(request).settings.mail_retry_days,
+            "notice": notice_text(request),
+        },
+    )
+
+
+async def mail_retry(request: Request) -> Response:
+    signed_in = require(request, Role.ADMIN)
+    await checked_form(request)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        retried = await mail.retry_failed(session, signed_in.user, request.path_params["outbox_id"])
+    return see_other(
+        request, "organiser:mail", notice_query("mail_retried" if retried else "mail_not_failed")
     )

@@ -1,24 +1,31 @@
 """Sending the outbox: SMTP when ``JOBFAIR_SMTP_URL`` is set, otherwise one ``.eml``
-file per message in ``<data_dir>/mail`` (development and the demo)."""
+file per message in ``<data_dir>/mail`` (development and the demo).
+
+Runs overlap (the sweep, the enqueue after commit, worker start-up, several workers):
+each row is claimed with a lease before it is sent (jobfair.services.mail), so only
+one run sends it at a time."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import select, update
-
 from jobfair.context import AppContext
 from jobfair.models import Outbox
+from jobfair.services import mail as outbox
 from jobfair.settings import Settings
-from jobfair.worker.registry import task
+from jobfair.worker.registry import TASK_TIMEOUT, task
 
-MAX_ATTEMPTS = 5
+logger = logging.getLogger(__name__)
+# Half the task timeout (registry.TASK_TIMEOUT): room for the send under way to finish.
+RUN_SECONDS = TASK_TIMEOUT / 2
 
 
 def build_message(row: Outbox, settings: Settings) -> EmailMessage:
@@ -27,7 +34,8 @@ def build_message(row: Outbox, settings: Settings) -> EmailMessage:
     message["To"] = row.to_address
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="jobfair.local")
+    # The row's own, the same on every attempt: a re-send is recognisable downstream.
+    message["Message-ID"] = row.message_id
     message.set_content(str(row.payload.get("body", "")))
     return message
 
@@ -57,57 +65,80 @@ def write_eml(message: EmailMessage, folder: Path, row_id: int) -> Path:
     return path
 
 
+def describe_failure(exc: BaseException, smtp_url: str | None) -> str:
+    """What an organiser may read of a failed attempt: the error's kind, the relay's
+    reply code and words, with addresses masked and the relay's credentials removed."""
+    kind = type(exc).__name__
+    detail = ""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, reply = next(iter(exc.recipients.values()))
+        detail = f"{code} {reply.decode(errors='replace')}"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        detail = f"{exc.smtp_code} {text}"
+    elif isinstance(exc, OSError):
+        # strerror only: str(exc) of some socket errors names the host and port.
+        detail = exc.strerror or ""
+    elif isinstance(exc, smtplib.SMTPException):
+        detail = str(exc)
+    secrets: list[str] = []
+    if smtp_url:
+        url = urlsplit(smtp_url)
+        for part in (url.username, url.password):
+            if part:
+                secrets += [part, unquote(part)]
+    return outbox.safe_reason(f"{kind}: {detail}" if detail else kind, secrets)
+
+
+def _send(message: EmailMessage, settings: Settings, row_id: int) -> None:
+    if settings.smtp_url:
+        send_smtp(message, settings.smtp_url)
+    else:
+        write_eml(message, settings.mail_dir, row_id)
+
+
 @task("deliver_mail")
 async def deliver_mail(ctx: AppContext, outbox_id: int | None = None) -> int:
-    """Send one outbox row, or every unsent one (the sweep); returns how many were sent."""
+    """Send one outbox row, or every due one (the sweep); returns how many were sent.
+
+    Each row is claimed just before it is sent, one at a time, so a lease never runs out
+    while its row waits behind others in this run. A run claims no new row after
+    RUN_SECONDS: one cancelled at the task timeout while the relay accepts a message
+    would leave it unrecorded, to be sent again; the sweep takes the rest."""
     settings = ctx.settings
     last_id = 0
     sent = 0
-    while True:
-        # In pages, each row at most once per run (a failing server is retried by the
-        # next sweep, not hammered in a loop).
-        async with ctx.read() as session:
-            query = select(Outbox).where(
-                Outbox.sent_at.is_(None), Outbox.attempts < MAX_ATTEMPTS, Outbox.id > last_id
-            )
-            if outbox_id is not None:
-                query = query.where(Outbox.id == outbox_id)
-            rows: list[Outbox] = list(await session.scalars(query.order_by(Outbox.id).limit(200)))
-        if not rows:
+    started = time.monotonic()
+    while last_id == 0 or time.monotonic() - started < RUN_SECONDS:
+        async with ctx.unit_of_work() as session:
+            # after_id: each row at most once per run (a failing server is retried after
+            # the backoff, not hammered in a loop).
+            row = await outbox.claim_next(session, ctx.now(), after_id=last_id, only_id=outbox_id)
+            if row is not None:
+                session.expunge(row)
+        if row is None:
             return sent
-        last_id = rows[-1].id
-        sent += await _send_rows(ctx, settings, rows)
-
-
-async def _send_rows(ctx: AppContext, settings: Settings, rows: list[Outbox]) -> int:
-    sent = 0
-    for row in rows:
-        # Claim this attempt: the sweep and an enqueued task may pick the same row, and
-        # only the one whose update matches the attempt count it read may send it.
-        async with ctx.unit_of_work() as session:
-            claimed = await session.execute(
-                update(Outbox)
-                .where(
-                    Outbox.id == row.id,
-                    Outbox.sent_at.is_(None),
-                    Outbox.attempts == row.attempts,
-                )
-                .values(attempts=row.attempts + 1)
-            )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        message = build_message(row, settings)
-        error: str | None = None
-        try:
-            if settings.smtp_url:
-                await asyncio.to_thread(send_smtp, message, settings.smtp_url)
-            else:
-                await asyncio.to_thread(write_eml, message, settings.mail_dir, row.id)
-        except (OSError, smtplib.SMTPException) as exc:
-            # The class name only: server replies may echo the recipient's address.
-            error = type(exc).__name__
-        async with ctx.unit_of_work() as session:
-            values = {"sent_at": ctx.now()} if error is None else {"last_error": error}
-            await session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
-        sent += error is None
+        last_id = row.id
+        sent += await _attempt(ctx, settings, row)
     return sent
+
+
+async def _attempt(ctx: AppContext, settings: Settings, row: Outbox) -> int:
+    assert row.claimed_until is not None
+    message = build_message(row, settings)
+    try:
+        await asyncio.to_thread(_send, message, settings, row.id)
+    except Exception as exc:  # any failure of the send is recorded and retried
+        reason = describe_failure(exc, settings.smtp_url)
+        async with ctx.unit_of_work() as session:
+            failed = await outbox.record_failure(
+                session, row.id, row.claimed_until, reason, ctx.now(), settings.mail_retry_period
+            )
+        # The row number and the error's kind only: no address, no server words.
+        log = logger.error if failed else logger.warning
+        log("mail %d not sent (%s)%s", row.id, type(exc).__name__, "; given up" if failed else "")
+        return 0
+    async with ctx.unit_of_work() as session:
+        await outbox.record_sent(session, row.id, ctx.now())
+    return 1

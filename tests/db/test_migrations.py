@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -106,3 +108,69 @@ async def test_tokens_made_before_expiry_was_stored_keep_working(tmp_path) -> No
         assert before + timedelta(days=89) < expires <= datetime.now(UTC) + timedelta(days=90)
     finally:
         await engine.dispose()
+
+
+async def test_outbox_rows_made_before_the_lease_get_ids_and_abandoned_ones_fail(
+    database_url: str,
+) -> None:
+    """Revision 0007: every existing outbox row gets its own Message-ID; a row the old
+    rule abandoned (5 attempts, never sent) is marked failed, so an organiser sees it."""
+    import sqlalchemy as sa
+
+    from jobfair.db.base import UTCDateTime
+
+    engine = create_engine(database_url)
+    columns = ("id", "dedupe_key", "to_address", "subject", "template", "payload", "attempts")
+    outbox = sa.table(
+        "outbox",
+        *(sa.column(name) for name in columns),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("sent_at", UTCDateTime()),
+        sa.column("message_id"),
+        sa.column("failed_at", UTCDateTime()),
+    )
+    try:
+        async with engine.begin() as connection:
+            # The fixture's database is at head: take the outbox back to 0006.
+            await connection.run_sync(lambda sync: _downgrade_to(sync, "0006"))
+            for row_id, attempts, sent in ((1, 5, False), (2, 2, False), (3, 1, True)):
+                await connection.execute(
+                    outbox.insert().values(
+                        id=row_id,
+                        dedupe_key=f"old:{row_id}",
+                        to_address="ani@example.test",
+                        subject="Halo",
+                        template="text",
+                        payload="{}",
+                        attempts=attempts,
+                        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                        sent_at=datetime(2026, 1, 1, tzinfo=UTC) if sent else None,
+                    )
+                )
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.select(outbox.c.id, outbox.c.message_id, outbox.c.failed_at).order_by(
+                        outbox.c.id
+                    )
+                )
+            ).all()
+        ids = [row.message_id for row in rows]
+        assert len(set(ids)) == 3 and all(
+            value.startswith("<") and value.endswith("@jobfair.local>") for value in ids
+        )
+        assert [row.failed_at is not None for row in rows] == [True, False, False]
+    finally:
+        await upgrade(engine)  # back at head whatever happened, for the next tests
+        await engine.dispose()
+
+
+def _downgrade_to(connection: object, revision: str) -> None:
+    from alembic import command
+
+    from jobfair.db.migrate import alembic_config
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)

@@ -39,7 +39,12 @@ def test_a_database_that_is_down_is_a_503_not_a_500(unreachable: Settings) -> No
         assert cookie.status_code == 503
         health = http.get("/healthz")
         assert health.status_code == 503
-        assert health.json() == {"status": "down", "database": "down", "redis": "not used"}
+        assert health.json() == {
+            "status": "down",
+            "database": "down",
+            "redis": "not used",
+            "mail": None,
+        }
     # The server answered and kept the connection: a re-raised error made it close it.
     with serve(unreachable) as base:
         connection = http_client.HTTPConnection(base.removeprefix("http://"), timeout=10)

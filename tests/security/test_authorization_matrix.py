@@ -197,6 +197,10 @@ EXPECTATIONS: dict[str, Rule] = {
         OFFICE, {"network_id": "network_a"}, form={}, owner_also=frozenset({404})
     ),
     "GET /organiser/fairs/{slug}/live": Rule(OFFICE, {"slug": "fair_a"}),
+    # failed mail has no office: an admin's alone
+    "POST /organiser/mail/{outbox_id:int}/retry": Rule(
+        frozenset({"admin"}), {"outbox_id": "mail_failed"}, form={}
+    ),
     # the post-event report (compiled for the office's closed fair)
     "POST /organiser/fairs/{slug}/report/compile": Rule(OFFICE, {"slug": "fair_closed"}, form={}),
     "GET /organiser/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),

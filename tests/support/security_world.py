@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
-from jobfair.models import Recruiter, TrustedNetwork, User
+from jobfair.models import Outbox, Recruiter, TrustedNetwork, User
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
 from jobfair.models.companies import BoothStatus
@@ -279,6 +279,17 @@ async def build_world(app: Starlette) -> World:
             total=1,
         )
         session.add(job)
+        # Mail given up after its retry period, for the admin's "send again".
+        failed_mail = Outbox(
+            dedupe_key="security:failed",
+            to_address="gagal@example.test",
+            subject="Undangan",
+            template="text",
+            payload={"body": "Halo"},
+            failed_at=now,
+            last_error="SMTPDataError: 451",
+        )
+        session.add(failed_mail)
         await session.flush()
         await compile_fair_report(session, fair_closed.id, now)
         network_a = TrustedNetwork(cidr="198.51.100.0/24", label="Meja", office_id=office_a.id)
@@ -301,6 +312,7 @@ async def build_world(app: Starlette) -> World:
                 "pending_vacancy": pending_vacancy.id,
                 "logo_a": booth_with_logo.logo_file,
                 "export_a": job.id,
+                "mail_failed": failed_mail.id,
                 **{name: row.id for name, row in vacancy.items()},
                 **{name: row.id for name, row in application.items()},
             }
