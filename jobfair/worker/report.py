@@ -65,6 +65,9 @@ async def compile_request(ctx: AppContext, request_id: int) -> FairReport | None
     a version (the sweep would otherwise try it for ever)."""
     now = ctx.now()
     async with ctx.read() as session:
+        if ctx.engine.dialect.name == "postgresql":
+            # One snapshot for every aggregate, so the tables agree with each other.
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         request = await session.get(ReportRequest, request_id)
         if request is None or request.compiled_at is not None:
             return None  # a re-run: the version was written (or the request closed)
@@ -72,8 +75,6 @@ async def compile_request(ctx: AppContext, request_id: int) -> FairReport | None
         fair = await session.get(Fair, fair_id)
         published = fair is not None and fair.status == FairStatus.PUBLISHED
         if published:
-            if ctx.engine.dialect.name == "postgresql":
-                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             data = await build_report_data(session, fair_id, now, akl_scope=ctx.settings.akl_scope)
     async with ctx.unit_of_work() as session:
         if not published:
