@@ -292,13 +292,24 @@ class LiveLayer:
 
     # ------------------------------------------------------------------ counters
 
-    async def reconcile(self, fair_id: int) -> None:
-        """Replace the fair's counters with what the database says."""
-        async with self._read() as session:
-            hashes = await live_service.counters_from_db(session, fair_id, self._clock())
-        fair_key = live_service.counter_keys(fair_id)["fair"]
-        hashes[fair_key] = {**hashes[fair_key], RECONCILED: int(time.time())}
-        await self.store.replace(hashes)
+    async def reconcile(self, fair_id: int) -> bool:
+        """Replace the fair's counters with what the database says, by a guarded swap:
+        an increment landing between the database read and the write makes the store
+        read the database again instead of erasing it (jobfair.live.store). False when
+        increments kept coming for every try: they kept the counters current, and the
+        next reconciliation tries again."""
+        keys = live_service.counter_keys(fair_id)
+
+        async def from_db() -> dict[str, dict[str, int]]:
+            async with self._read() as session:
+                hashes = await live_service.counters_from_db(session, fair_id, self._clock())
+            hashes[keys["fair"]] = {**hashes[keys["fair"]], RECONCILED: int(time.time())}
+            return hashes
+
+        swapped = await self.store.swap(list(keys.values()), from_db)
+        if not swapped:
+            logger.info("live counters of fair %s busy; reconciled next time", fair_id)
+        return swapped
 
     async def _counter_hashes(self, fair_id: int) -> list[dict[str, int]]:
         keys = live_service.counter_keys(fair_id)
