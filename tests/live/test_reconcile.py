@@ -134,6 +134,50 @@ async def test_an_increment_of_an_application_already_read_is_not_doubled(
     assert held == truth and held[0]["applications"] == 3
 
 
+async def test_a_signal_queued_before_the_read_is_not_added_after_the_swap(
+    ctx: AppContext, store: Any
+) -> None:
+    """The application committed and its signal was queued before the reconciliation
+    read the database, but this process's flusher adds it only after the swap: the read
+    counted it, so the swap drops it (it was counted twice until the next one)."""
+    fair_id, vacancy = await _world(ctx)
+    layer = _layer(ctx, store)
+    assert await layer.reconcile(fair_id) is True
+    layer.submit([await _commit_application(ctx, vacancy)])
+    assert await layer.reconcile(fair_id) is True
+    await layer._flush_once()
+    held, truth = await _counters(layer, ctx, fair_id)
+    assert held == truth and held[0]["applications"] == 3
+
+
+async def test_a_signal_queued_after_the_read_began_is_added(
+    ctx: AppContext, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Committed while the reconciliation was reading (after its read began): it may be
+    missing from the read, so its increment is kept and added after the swap."""
+    fair_id, vacancy = await _world(ctx)
+    layer = _layer(ctx, store)
+    assert await layer.reconcile(fair_id) is True
+    other_fair, other_vacancy = await _world(ctx)
+    assert await layer.reconcile(other_fair) is True
+    queued: list[Applied] = []
+
+    async def commit_meanwhile() -> None:
+        queued.append(await _commit_application(ctx, vacancy))
+        layer.submit([queued[-1]])
+
+    _interleave(monkeypatch, commit_meanwhile)
+    # Queued before this fair's read, but of another fair: not this swap's to drop.
+    layer.submit([await _commit_application(ctx, other_vacancy)])
+    assert await layer.reconcile(fair_id) is True
+    assert [signal for _at, signal in layer._signals][-1] == queued[0]
+    await layer._flush_once()
+    held, truth = await _counters(layer, ctx, fair_id)
+    assert held == truth and held[0]["applications"] == 3
+    held, truth = await _counters(layer, ctx, other_fair)
+    assert held == truth and held[0]["applications"] == 3
+
+
 async def test_increments_after_the_swap_add_up(ctx: AppContext, store: Any) -> None:
     fair_id, vacancy = await _world(ctx)
     layer = _layer(ctx, store)
