@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from support import factories
 from support.api_contract import conforms
 from support.browsing import csrf_of, sign_in
@@ -18,6 +20,7 @@ from jobfair.context import AppContext
 from jobfair.models import AuditLog, FairReport, ReportRequest, User
 from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairStatus
+from jobfair.services import reports
 from jobfair.services.identity import hash_password
 from jobfair.worker.registry import run_task
 from jobfair.worker.report import REQUEST_GRACE
@@ -252,3 +255,35 @@ async def test_a_request_made_with_redis_down_is_stored_and_compiled_by_the_swee
     assert [tuple(row) for row in compiled] == [(1, requests[0].id), (2, requests[1].id)]
     report = await client.get(path, headers=organiser)
     assert report.status_code == 200 and report.json()["version"] == 2
+
+
+async def test_no_202_when_the_request_could_not_be_committed(
+    client: httpx.AsyncClient, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database going away at the commit: 503, never "queued", and nothing queued."""
+    setup = await _setup(ctx)
+    organiser = await _bearer(client, "org@a.test")
+    running = ctx.tasks
+    ctx.tasks = down = QueueDown(ctx)
+    real_commit = AsyncSession.commit
+    real_request = reports.request_compile
+
+    async def request_compile(session: AsyncSession, *args: Any) -> Any:
+        session.info["test_refuse_commit"] = True
+        return await real_request(session, *args)
+
+    async def commit(session: AsyncSession) -> None:
+        if session.info.pop("test_refuse_commit", False):
+            raise ConnectionError("the database went away")
+        await real_commit(session)
+
+    monkeypatch.setattr(reports, "request_compile", request_compile)
+    monkeypatch.setattr(AsyncSession, "commit", commit)
+    response = await client.post(f"/api/v1/fairs/{setup.slug}/report", headers=organiser)
+    monkeypatch.setattr(AsyncSession, "commit", real_commit)
+    ctx.tasks = running
+    await down.close()
+    assert response.status_code == 503
+    assert down.committed_at_enqueue == []
+    async with ctx.read() as session:
+        assert await session.scalar(select(ReportRequest.id)) is None
