@@ -114,7 +114,13 @@ class LiveLayer:
         self._subscribers: dict[int, set[Subscriber]] = {}
         self._dirty: set[int] = set()
         self._dirty_organiser: set[int] = set()
-        self._signals: list[Any] = []
+        # Queued signals with when they were submitted (time.monotonic(), right after
+        # their commit): a reconciliation drops the increments its read already counted.
+        self._signals: list[tuple[float, Any]] = []
+        # Held while increments are taken from the queue and added, and during a
+        # reconciliation's swap: this process's increments never land after a swap
+        # whose database read already counted them.
+        self._counting = asyncio.Lock()
         self._presence_fairs: set[int] = set()
         self._wake = asyncio.Event()
         self._changed = asyncio.Event()  # something became dirty: wakes the tick loop
@@ -209,7 +215,8 @@ class LiveLayer:
 
     def submit(self, signals: list[Any]) -> None:
         """Queue one transaction's signals; returns at once (called after commit)."""
-        self._signals.extend(signals)
+        at = time.monotonic()
+        self._signals.extend((at, signal) for signal in signals)
         self._wake.set()
 
     async def _flush_forever(self) -> None:
@@ -222,28 +229,29 @@ class LiveLayer:
                 self._warn("flush", exc)
 
     async def _flush_once(self) -> None:
-        signals, self._signals = self._signals, []
         increments: list[Increment] = []
         touched: set[int] = set()
         changed: set[int] = set()
         signed_out: set[int] = set()
-        for signal in signals:
-            if isinstance(signal, Applied):
-                increments.extend(_increments(signal))
-                touched.add(signal.fair_id)
-            elif isinstance(signal, FairChanged):
-                changed.add(signal.fair_id)
-            elif isinstance(signal, SignedOut):
-                signed_out.add(signal.user_id)
+        async with self._counting:
+            stamped, self._signals = self._signals, []
+            for _at, signal in stamped:
+                if isinstance(signal, Applied):
+                    increments.extend(_increments(signal))
+                    touched.add(signal.fair_id)
+                elif isinstance(signal, FairChanged):
+                    changed.add(signal.fair_id)
+                elif isinstance(signal, SignedOut):
+                    signed_out.add(signal.user_id)
+            if increments:
+                try:
+                    await self.store.add(increments)
+                except Exception as exc:
+                    self._warn("counter store", exc)
+                    # Lost increments: the database still has them; re-read it when back.
+                    self._reconcile_now.set()
         if signed_out:
             self._on_signed_out(list(signed_out))
-        if increments:
-            try:
-                await self.store.add(increments)
-            except Exception as exc:
-                self._warn("counter store", exc)
-                # Lost increments: the database still has them; re-read it when back.
-                self._reconcile_now.set()
         for fair_id in changed:
             try:
                 await self.reconcile(fair_id)
@@ -292,13 +300,40 @@ class LiveLayer:
 
     # ------------------------------------------------------------------ counters
 
-    async def reconcile(self, fair_id: int) -> None:
-        """Replace the fair's counters with what the database says."""
-        async with self._read() as session:
-            hashes = await live_service.counters_from_db(session, fair_id, self._clock())
-        fair_key = live_service.counter_keys(fair_id)["fair"]
-        hashes[fair_key] = {**hashes[fair_key], RECONCILED: int(time.time())}
-        await self.store.replace(hashes)
+    async def reconcile(self, fair_id: int) -> bool:
+        """Replace the fair's counters with what the database says, by a guarded swap:
+        an increment landing between the database read and the write makes the store
+        read the database again instead of erasing it (jobfair.live.store). False when
+        increments kept coming for every try: they kept the counters current, and the
+        next reconciliation tries again."""
+        keys = live_service.counter_keys(fair_id)
+        read_started = 0.0
+
+        async def from_db() -> dict[str, dict[str, int]]:
+            nonlocal read_started
+            read_started = time.monotonic()
+            async with self._read() as session:
+                hashes = await live_service.counters_from_db(session, fair_id, self._clock())
+            hashes[keys["fair"]] = {**hashes[keys["fair"]], RECONCILED: int(time.time())}
+            return hashes
+
+        async with self._counting:
+            swapped = await self.store.swap(list(keys.values()), from_db)
+            if swapped:
+                # Submitted before the read began, so committed before it: the read
+                # counted them, and adding them now would count them twice.
+                self._signals = [
+                    (at, signal)
+                    for at, signal in self._signals
+                    if not (
+                        isinstance(signal, Applied)
+                        and signal.fair_id == fair_id
+                        and at < read_started
+                    )
+                ]
+        if not swapped:
+            logger.info("live counters of fair %s busy; reconciled next time", fair_id)
+        return swapped
 
     async def _counter_hashes(self, fair_id: int) -> list[dict[str, int]]:
         keys = live_service.counter_keys(fair_id)

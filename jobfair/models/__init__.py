@@ -13,7 +13,7 @@ from jobfair.models.audit import AuditLog
 from jobfair.models.companies import Booth, Company, CompanyInvitation, Recruiter
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
-from jobfair.models.reports import FairReport
+from jobfair.models.reports import FairReport, ReportRequest
 from jobfair.models.vacancies import Vacancy
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "PasswordReset",
     "Placement",
     "Recruiter",
+    "ReportRequest",
     "TrustedNetwork",
     "User",
     "UserSession",

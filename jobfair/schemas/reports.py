@@ -68,7 +68,9 @@ class Report(ResponseModel):
 
 
 class CompileQueued(ResponseModel):
-    status: Literal["queued"]
+    status: Literal["queued"] = Field(
+        description="the request is stored: it is compiled even if the task queue is away"
+    )
     provisional: bool = Field(description="the fair has not closed yet")
 
 

@@ -1,5 +1,6 @@
-"""Fair reports for organisers and the public: queue a (re)compile (the task
-``compile_fair_report`` runs after the commit), read a version (the JSON API, the report
+"""Fair reports for organisers and the public: request a (re)compile (a
+``report_requests`` row; the task ``compile_requested_report`` runs after the commit and
+the sweep compiles what is still pending), read a version (the JSON API, the report
 page with its version list), and the public headline of a closed fair. Compiling lives in
 ``jobfair.stats.compile`` and ``jobfair.worker.report``; reports are immutable snapshots."""
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import N_, gettext
-from jobfair.models import Fair, FairReport, User
+from jobfair.models import Fair, FairReport, ReportRequest, User
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.services import audit
 from jobfair.services.authority import scoped_fair
@@ -53,12 +54,30 @@ class ReportRead:
         return self.versions[0][0] if self.versions else None
 
 
-async def request_compile(session: AsyncSession, user: User, slug: str, now: datetime) -> Fair:
-    """Queue a new report version of a published fair (after the commit). Before the
-    close it is provisional; the scheduled compile at the close still runs."""
+@dataclass(frozen=True)
+class CompileRequested:
+    """A report request made durable (the row is committed with the caller's unit of
+    work): the sweep compiles it even if the task queue never hears of it."""
+
+    request_id: int
+    fair_id: int
+    provisional: bool
+
+
+async def request_compile(
+    session: AsyncSession, user: User, slug: str, now: datetime
+) -> CompileRequested:
+    """Record a request for a new report version of a published fair and queue its
+    compile after the commit (a speed-up only: the sweep compiles every request still
+    pending). Before the close the version is provisional; the scheduled compile at the
+    close still runs."""
     fair = await scoped_fair(session, user, slug)
     if fair.status != FairStatus.PUBLISHED:
         raise Conflict(gettext("Only a published fair has a report."))
+    request = ReportRequest(fair_id=fair.id, requested_by_user_id=user.id, requested_at=now)
+    session.add(request)
+    await session.flush()
+    provisional = now < fair.closes_at
     audit.record(
         session,
         "report.requested",
@@ -66,10 +85,10 @@ async def request_compile(session: AsyncSession, user: User, slug: str, now: dat
         object_id=fair.id,
         actor_user_id=user.id,
         fair_id=fair.id,
-        data={"provisional": now < fair.closes_at},
+        data={"provisional": provisional, "request_id": request.id},
     )
-    enqueue_after_commit(session, "compile_fair_report", fair_id=fair.id, force=True)
-    return fair
+    enqueue_after_commit(session, "compile_requested_report", request_id=request.id)
+    return CompileRequested(request.id, fair.id, provisional)
 
 
 async def get_report(

@@ -17,7 +17,8 @@ applications themselves; Python only arranges those rows into the tables of
 
 Writing is separate and short: :func:`save_report` inserts the new version (max + 1,
 unique per fair) in the caller's transaction, retrying on a concurrent compile, so a
-process killed while compiling leaves no partial report.
+process killed while compiling leaves no partial report; a version compiled for a
+request names it (unique), so re-running the request writes nothing.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from jobfair.models import (
     FairReport,
     LabourOffice,
     Placement,
+    ReportRequest,
     Vacancy,
 )
 from jobfair.models.applications import (
@@ -1258,14 +1260,23 @@ async def save_report(
     now: datetime,
     *,
     only_if_missing: bool = False,
+    request_id: int | None = None,
 ) -> FairReport | None:
     """Insert ``data`` as the fair's next version (max + 1) in the caller's transaction.
 
     A concurrent compile taking the same number makes the insert fail on the unique
     constraint: the savepoint is rolled back and the next number tried. With
     ``only_if_missing`` (the scheduled and swept compiles) nothing is written when a
-    report compiled after the close exists by then — the other compile won.
+    report compiled after the close exists by then — the other compile won. With
+    ``request_id`` nothing is written when the request is already done (a re-run of the
+    same request: a worker killed after its commit, the sweep meeting the queued job);
+    otherwise the version names the request and the request is marked compiled.
     """
+    request: ReportRequest | None = None
+    if request_id is not None:
+        request = await _pending_request(session, request_id)
+        if request is None:
+            return None
     if only_if_missing:
         # Lock the fair's row (PostgreSQL; SQLite's write transaction is already
         # exclusive) so two owed compiles finishing together cannot both find the report
@@ -1280,16 +1291,57 @@ async def save_report(
         )
         version = (latest or 0) + 1
         report = FairReport(
-            fair_id=fair_id, version=version, compiled_at=now, data={**data, "version": version}
+            fair_id=fair_id,
+            version=version,
+            compiled_at=now,
+            data={**data, "version": version},
+            request_id=request_id,
         )
         try:
             async with session.begin_nested():
                 session.add(report)
         except IntegrityError:
+            if request_id is not None and await _request_answered(session, request_id):
+                # The unique request_id: another run of this request got there first.
+                return None
             logger.info("report version %s of fair %s taken; retrying", version, fair_id)
             continue
+        if request is not None:
+            request.compiled_at = now
         return report
     raise RuntimeError(f"could not number a report of fair {fair_id}")
+
+
+async def _pending_request(session: AsyncSession, request_id: int) -> ReportRequest | None:
+    """The request, locked (PostgreSQL; SQLite's writer is alone), while it is still
+    pending; None once done or gone. Two runs of one request finishing together queue
+    on the lock, and the second sees the first's ``compiled_at``."""
+    request = await session.scalar(
+        select(ReportRequest)
+        .where(ReportRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if request is None or request.compiled_at is not None:
+        return None
+    return request
+
+
+async def _request_answered(session: AsyncSession, request_id: int) -> bool:
+    found = await session.scalar(
+        select(FairReport.id).where(FairReport.request_id == request_id).limit(1)
+    )
+    return found is not None
+
+
+def pending_requests_statement(requested_before: datetime) -> Select[Any]:
+    """Report requests not yet compiled, made before ``requested_before`` (the sweep
+    leaves younger ones to their queued task), oldest first."""
+    return (
+        select(ReportRequest.id)
+        .where(ReportRequest.compiled_at.is_(None), ReportRequest.requested_at < requested_before)
+        .order_by(ReportRequest.requested_at, ReportRequest.id)
+    )
 
 
 async def compile_fair_report(

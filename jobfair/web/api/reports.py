@@ -31,15 +31,16 @@ def _version(request: Request) -> int | None:
 
 
 async def request_compile(request: Request) -> JSONResponse:
-    """POST: queue a new version; 202, as the compile runs as a task."""
+    """POST: request a new version; 202 once the request is committed (durable: the
+    sweep compiles it even if the queue is away), as the compile runs as a task."""
     signed_in = require(request)
     ctx = _ctx(request)
     now = ctx.now()
     async with ctx.unit_of_work() as session:
-        fair = await reports.request_compile(
+        requested = await reports.request_compile(
             session, signed_in.user, request.path_params["slug"], now
         )
-    return respond(CompileQueued(status="queued", provisional=now < fair.closes_at), 202)
+    return respond(CompileQueued(status="queued", provisional=requested.provisional), 202)
 
 
 async def get_report(request: Request) -> JSONResponse:

@@ -1,23 +1,30 @@
 """The report API (queue a compile, read a version) and the organiser's compile button:
-who may, which fairs, bad input."""
+who may, which fairs, bad input, and a request made while the task queue is away."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from support import factories
 from support.api_contract import conforms
 from support.browsing import csrf_of, sign_in
 from support.clock import Clock
 
 from jobfair.context import AppContext
-from jobfair.models import AuditLog, FairReport, User
+from jobfair.models import AuditLog, FairReport, ReportRequest, User
 from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairStatus
+from jobfair.services import reports
 from jobfair.services.identity import hash_password
+from jobfair.worker.registry import run_task
+from jobfair.worker.report import REQUEST_GRACE
+from jobfair.worker.runner import ArqRunner
 
 
 @dataclass
@@ -184,3 +191,99 @@ async def test_the_button_is_for_organisers_of_the_office(
     assert (await sign_in(client, "org@b.test", factories.PASSWORD)).status_code == 303
     token = csrf_of((await client.get("/password/forgot")).text)
     assert (await client.post(target, data={"csrf_token": token})).status_code == 404
+
+
+class QueueDown:
+    """The arq runner with Redis away, recording whether the request was already
+    committed (seen from another connection) when the enqueue was tried."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+        self._arq = ArqRunner(redis_url="redis://127.0.0.1:1/0", retry_every=0)
+        self.committed_at_enqueue: list[bool] = []
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        async with self._ctx.read() as session:
+            row = await session.get(ReportRequest, kwargs.get("request_id", 0))
+        self.committed_at_enqueue.append(row is not None)
+        await self._arq.enqueue(name, **kwargs)  # raises: the queue is unreachable
+
+    async def close(self) -> None:
+        await self._arq.close()
+
+
+async def test_a_request_made_with_redis_down_is_stored_and_compiled_by_the_sweep(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Clock
+) -> None:
+    """The answer was 202 "queued" though the enqueue failed, and the request was lost;
+    now 202 means the request row is committed, and the sweep compiles it."""
+    setup = await _setup(ctx)
+    running = ctx.tasks
+    ctx.tasks = down = QueueDown(ctx)
+    organiser = await _bearer(client, "org@a.test")
+    path = f"/api/v1/fairs/{setup.slug}/report"
+    response = await client.post(path, headers=organiser)
+    assert response.status_code == 202
+    assert response.json() == {"status": "queued", "provisional": True}
+    # The enqueue (after which the answer goes out) came after the commit.
+    assert down.committed_at_enqueue == [True]
+    # The console button goes through the same service.
+    assert (await sign_in(client, "org@a.test", factories.PASSWORD)).status_code == 303
+    token = csrf_of((await client.get("/password/forgot")).text)
+    button = await client.post(
+        f"/organiser/fairs/{setup.slug}/report/compile", data={"csrf_token": token}
+    )
+    assert button.status_code == 303
+    assert down.committed_at_enqueue == [True, True]
+    async with ctx.read() as session:
+        requests = list(await session.scalars(select(ReportRequest).order_by(ReportRequest.id)))
+        assert await session.scalar(select(FairReport.id)) is None
+    assert [r.compiled_at for r in requests] == [None, None]
+    assert {r.fair_id for r in requests} == {setup.fair_id}
+
+    # Redis is back; the next sweep pass past the grace compiles both requests.
+    ctx.tasks = running
+    await down.close()
+    clock.advance(REQUEST_GRACE + timedelta(seconds=1))
+    assert await run_task(ctx, "compile_due_reports") == 2
+    async with ctx.read() as session:
+        compiled = list(
+            await session.execute(
+                select(FairReport.version, FairReport.request_id).order_by(FairReport.version)
+            )
+        )
+    assert [tuple(row) for row in compiled] == [(1, requests[0].id), (2, requests[1].id)]
+    report = await client.get(path, headers=organiser)
+    assert report.status_code == 200 and report.json()["version"] == 2
+
+
+async def test_no_202_when_the_request_could_not_be_committed(
+    client: httpx.AsyncClient, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database going away at the commit: 503, never "queued", and nothing queued."""
+    setup = await _setup(ctx)
+    organiser = await _bearer(client, "org@a.test")
+    running = ctx.tasks
+    ctx.tasks = down = QueueDown(ctx)
+    real_commit = AsyncSession.commit
+    real_request = reports.request_compile
+
+    async def request_compile(session: AsyncSession, *args: Any) -> Any:
+        session.info["test_refuse_commit"] = True
+        return await real_request(session, *args)
+
+    async def commit(session: AsyncSession) -> None:
+        if session.info.pop("test_refuse_commit", False):
+            raise ConnectionError("the database went away")
+        await real_commit(session)
+
+    monkeypatch.setattr(reports, "request_compile", request_compile)
+    monkeypatch.setattr(AsyncSession, "commit", commit)
+    response = await client.post(f"/api/v1/fairs/{setup.slug}/report", headers=organiser)
+    monkeypatch.setattr(AsyncSession, "commit", real_commit)
+    ctx.tasks = running
+    await down.close()
+    assert response.status_code == 503
+    assert down.committed_at_enqueue == []
+    async with ctx.read() as session:
+        assert await session.scalar(select(ReportRequest.id)) is None
