@@ -350,5 +350,10 @@ async def apply(request: Request) -> Response:
     except DomainError as error:
         if error.status == 404:
             raise
-        return await _vacancy_page(request, error=error.message, status_code=error.status)
+        try:
+            return await _vacancy_page(request, error=error.message, status_code=error.status)
+        except NotFound:
+            # The vacancy is no longer on show (its office rejected the company): the
+            # error page carries the reason instead.
+            raise error from None
     return see_other(request, "me:application", {"sent": "1"}, application_id=application_id)
