@@ -77,23 +77,22 @@ def upgrade() -> None:
         WHERE c.verification IN ('verified', 'rejected')
         """
     )
-    with op.batch_alter_table("companies", schema=None) as batch_op:
-        batch_op.drop_column("verification_reason")
-        batch_op.drop_column("verified_at")
-        batch_op.drop_column("verification")
+    # A plain ALTER TABLE … DROP COLUMN (PostgreSQL; SQLite since 3.35), not a batch
+    # copy: on SQLite the copy drops the old ``companies`` table, and with foreign keys
+    # on that deletes every booth, recruiter and decision by cascade.
+    for column in ("verification_reason", "verified_at", "verification"):
+        op.drop_column("companies", column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("companies", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "verification", sa.String(length=16), nullable=False, server_default="pending"
-            )
-        )
-        batch_op.add_column(
-            sa.Column("verified_at", jobfair.db.base.UTCDateTime(), nullable=True)
-        )
-        batch_op.add_column(sa.Column("verification_reason", sa.Text(), nullable=True))
+    # Plain ALTER TABLE (see upgrade); the server default stays, a batch copy to drop it
+    # would cascade-delete as above.
+    op.add_column(
+        "companies",
+        sa.Column("verification", sa.String(length=16), nullable=False, server_default="pending"),
+    )
+    op.add_column("companies", sa.Column("verified_at", jobfair.db.base.UTCDateTime()))
+    op.add_column("companies", sa.Column("verification_reason", sa.Text(), nullable=True))
     for status in ("verified", "rejected"):  # rejected last: it wins
         op.execute(
             f"""
@@ -111,8 +110,6 @@ def downgrade() -> None:
               WHERE v.company_id = companies.id AND v.status = '{status}')
             """
         )
-    with op.batch_alter_table("companies", schema=None) as batch_op:
-        batch_op.alter_column("verification", server_default=None)
     with op.batch_alter_table("company_verifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_company_verifications_office_id"))
     op.drop_table("company_verifications")
