@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import after_commit
-from jobfair.i18n import gettext, ngettext
+from jobfair.i18n import N_, gettext, ngettext
 from jobfair.live import signals
 from jobfair.models import (
     Booth,
@@ -520,6 +520,17 @@ def _decision_reason(approve: bool, reason: str | None) -> str | None:
     return reason or None
 
 
+# Why an office cannot approve a booth of a company it rejected (the queue shows it).
+REJECTED_HERE = N_(
+    "Your office has rejected this company. Verify the company on the companies page "
+    "before approving its booth."
+)
+
+
+class CompanyRejectedHere(Conflict):
+    """A booth approval refused: the fair's office has rejected the company."""
+
+
 async def decide_booth(
     session: AsyncSession,
     organiser: User,
@@ -541,12 +552,7 @@ async def decide_booth(
     if approve:
         decision = await office_verification(session, booth.company_id, fair.office_id)
         if decision is not None and decision.status == CompanyVerification.REJECTED:
-            raise Conflict(
-                gettext(
-                    "Your office has rejected this company. Verify the company on the "
-                    "companies page before approving its booth."
-                )
-            )
+            raise CompanyRejectedHere(gettext(REJECTED_HERE))
         if decision is None or decision.status == CompanyVerification.PENDING:
             _record_verification(
                 session, decision, booth.company_id, fair.office_id, organiser, True, None, now

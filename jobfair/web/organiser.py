@@ -365,6 +365,8 @@ async def decide(request: Request) -> Response:
         key = "saved"
     except ValidationFailed as error:
         key = "reason_needed" if "reason" in error.fields else "not_saved"
+    except companies.CompanyRejectedHere:
+        key = "company_rejected_here"
     slug = request.path_params["slug"]
     return see_other(request, "organiser:queue", notice_query(key), slug=slug)
 

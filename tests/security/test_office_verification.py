@@ -19,7 +19,7 @@ from support.browsing import csrf_of, sign_in
 
 from jobfair import i18n
 from jobfair.context import AppContext
-from jobfair.models import Company, LabourOffice, OfficeVerification, User
+from jobfair.models import Booth, Company, LabourOffice, OfficeVerification, User
 from jobfair.services import applicants, applications, auth, catalogue, companies, fairs, screening
 from jobfair.services.errors import Conflict, NotFound
 from jobfair.services.identity import hash_password
@@ -402,3 +402,35 @@ async def test_the_console_form_decides_for_the_viewers_office(
         ids.office_a: ("rejected", REASON),
         ids.office_b: ("rejected", "Alamat palsu"),
     }
+
+
+async def test_the_queue_says_why_a_rejected_companys_booth_cannot_be_approved(
+    app: Starlette, ctx: AppContext
+) -> None:
+    ids = await _world(ctx)
+    await _decide(ctx, ids, ids.organiser_a, False, REASON)
+    async with ctx.unit_of_work() as session:
+        requested = await factories.booth(
+            session,
+            fair_row=await factories.fair(
+                session,
+                office_row=await session.get(LabourOffice, ids.office_a),
+                slug="bursa-baru",
+            ),
+            company_row=await session.get(Company, ids.company),
+            status="requested",
+        )
+        booth_id = requested.id
+    async with _client(app) as http:
+        await sign_in(http, "petugas@asahan.test", factories.PASSWORD)
+        queue = await http.get("/organiser/fairs/bursa-baru/queue")
+        answer = await http.post(
+            f"/organiser/fairs/bursa-baru/booths/{booth_id}/decision",
+            data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
+        )
+        assert answer.status_code == 303
+        page = await http.get(answer.headers["location"])
+    assert "Your office has rejected this company." in page.text
+    async with ctx.read() as session:
+        booth = await session.get(Booth, booth_id)
+        assert booth is not None and booth.status == "requested"
