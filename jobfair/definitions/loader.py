@@ -24,7 +24,16 @@ from jobfair.definitions.schema import (
     OfficeDefinition,
     VacancyDefinition,
 )
-from jobfair.models import Booth, Company, Fair, FairHostRegency, LabourOffice, Vacancy
+from jobfair.models import (
+    Booth,
+    Company,
+    Fair,
+    FairHostRegency,
+    LabourOffice,
+    OfficeVerification,
+    Vacancy,
+)
+from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
 from jobfair.reference.kbli import kbli_section
 from jobfair.services import audit, fairs
@@ -176,8 +185,7 @@ async def _company(session: AsyncSession, spec: CompanyDefinition, result: LoadR
         "description": spec.description or "",
     }
     if company is None:
-        # Companies defined by the organiser's own file count as verified.
-        company = Company(slug=spec.slug, verification="verified", **values)
+        company = Company(slug=spec.slug, **values)
         session.add(company)
         await session.flush()
         result.count("companies", created=True)
@@ -209,6 +217,23 @@ async def _booth(
         result.count("booths", created=True)
     elif _assign(booth, values):
         result.count("booths", created=False)
+    if booth.status == BoothStatus.APPROVED:
+        # A booth the office's own file approves verifies the company for that office,
+        # as approving it in the console does; an office's decision is never overridden.
+        decided = await session.scalar(
+            select(OfficeVerification.id).where(
+                OfficeVerification.company_id == company.id,
+                OfficeVerification.office_id == fair.office_id,
+            )
+        )
+        if decided is None:
+            session.add(
+                OfficeVerification(
+                    company_id=company.id,
+                    office_id=fair.office_id,
+                    status=CompanyVerification.VERIFIED,
+                )
+            )
     return booth
 
 

@@ -10,7 +10,13 @@ from jobfair.models.applications import (
     Placement,
 )
 from jobfair.models.audit import AuditLog
-from jobfair.models.companies import Booth, Company, CompanyInvitation, Recruiter
+from jobfair.models.companies import (
+    Booth,
+    Company,
+    CompanyInvitation,
+    OfficeVerification,
+    Recruiter,
+)
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
 from jobfair.models.reports import FairReport, ReportRequest
@@ -34,6 +40,7 @@ __all__ = [
     "FairReport",
     "LabourOffice",
     "Notification",
+    "OfficeVerification",
     "Outbox",
     "PasswordReset",
     "Placement",

@@ -1,14 +1,25 @@
-"""Companies, their recruiters and invitations, and their booths in fairs."""
+"""Companies, their recruiters and invitations, their booths in fairs, and each labour
+office's verification of them.
+
+Verification belongs to the office: an office decides for its own fairs only. A company
+an office has rejected is off the public pages of that office's fairs (its booths and
+vacancies), takes no applications there, and its recruiters no longer reach the
+applicants of those fairs; other offices' fairs are untouched. No row for an office
+means the office has not decided yet (pending), which hides nothing.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy import exists as sql_exists
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
+from jobfair.models.fairs import Fair, LabourOffice
 
 
 class CompanyVerification(enum.StrEnum):
@@ -46,10 +57,6 @@ class Company(Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
-    verification: Mapped[str] = mapped_column(String(16), default=CompanyVerification.PENDING)
-    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Why an organiser rejected the company, shown to its recruiters.
-    verification_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -106,3 +113,60 @@ class Booth(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company: Mapped[Company] = relationship(lazy="joined")
+
+
+class OfficeVerification(Base):
+    """One labour office's decision on one company (see the module docstring); its
+    reason is shown to the company and to that office, never to another office."""
+
+    __tablename__ = "company_verifications"
+    __table_args__ = (UniqueConstraint("company_id", "office_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(
+        ForeignKey("labour_offices.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=CompanyVerification.PENDING)
+    # Why the office rejected the company, shown to its recruiters.
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    office: Mapped[LabourOffice] = relationship(lazy="joined")
+
+
+def rejected_by_office(booth: Any = Booth) -> ColumnElement[bool]:
+    """The labour office running the booth's fair has rejected the booth's company.
+
+    ``booth`` is the Booth entity or an alias of it; the fair and the decision are
+    looked up in a subquery of their own (aliased, so a query that already joins Fair
+    is not correlated into it)."""
+    fair = aliased(Fair)
+    decision = aliased(OfficeVerification)
+    return (
+        sql_exists()
+        .where(
+            fair.id == booth.fair_id,
+            decision.office_id == fair.office_id,
+            decision.company_id == booth.company_id,
+            decision.status == CompanyVerification.REJECTED,
+        )
+        .correlate_except(fair, decision)
+    )
+
+
+def is_public_booth(booth: Any = Booth) -> ColumnElement[bool]:
+    """Public: the booth the catalogue, the API, the counts and the report show. The
+    organiser approved it and the fair's office has not rejected its company. The one
+    definition (``models.vacancies.is_public`` builds on it)."""
+    return and_(booth.status == BoothStatus.APPROVED, ~rejected_by_office(booth))
+
+
+def company_reaches(company_id: Any, booth: Any = Booth) -> ColumnElement[bool]:
+    """The booths whose applicants a company's recruiters may read and act on: the
+    company's own, in fairs whose office has not rejected it. The one home of that
+    rule for the application list and detail, contacts, CVs, exports and the API."""
+    return and_(booth.company_id == company_id, ~rejected_by_office(booth))

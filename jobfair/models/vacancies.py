@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
-from jobfair.models.companies import Booth, BoothStatus
+from jobfair.models.companies import Booth, is_public_booth
 from jobfair.models.fairs import Fair, FairStatus
 
 
@@ -95,9 +95,11 @@ class Vacancy(Base):
 
 def is_public(vacancy: Any = Vacancy) -> ColumnElement[bool]:
     """Public: the vacancy the public catalogue, the API, the live counts, the report
-    and applying all see. It is verified by the organiser, its booth is approved and its
-    fair is not a draft (a cancelled fair stays visible, with its vacancies). A closed
-    vacancy or one past its deadline stays public: it is shown as closed, not hidden.
+    and applying all see. It is verified by the organiser, its booth is public
+    (``models.companies.is_public_booth``: approved, and the company not rejected by the
+    fair's office) and its fair is not a draft (a cancelled fair stays visible, with its
+    vacancies). A closed vacancy or one past its deadline stays public: it is shown as
+    closed, not hidden.
 
     The one definition; ``vacancy`` is the Vacancy entity or an alias of it. The booth
     and the fair are looked up by key in subqueries of their own (aliased, so a query
@@ -107,7 +109,7 @@ def is_public(vacancy: Any = Vacancy) -> ColumnElement[bool]:
     return and_(
         vacancy.verification == VacancyVerification.VERIFIED,
         exists()
-        .where(booth.id == vacancy.booth_id, booth.status == BoothStatus.APPROVED)
+        .where(booth.id == vacancy.booth_id, is_public_booth(booth))
         .correlate_except(booth),
         exists()
         .where(fair.id == vacancy.fair_id, fair.status != FairStatus.DRAFT)

@@ -45,6 +45,7 @@ from jobfair.models import (
 )
 from jobfair.models.accounts import Role
 from jobfair.models.applications import gives_company_access
+from jobfair.models.companies import company_reaches
 from jobfair.schemas.profile import ProfileUpdate, Registration
 from jobfair.services import audit
 from jobfair.services.auth import revoke_everything
@@ -509,7 +510,8 @@ async def open_cv(
     session: AsyncSession, viewer: User, applicant_id: int, uploads_dir: Path, now: datetime
 ) -> CvFile:
     """The CV of ``applicant_id`` for ``viewer``: its owner, or a recruiter of a company
-    the applicant applied to (that view is recorded). Anyone else gets 404."""
+    the applicant applied to, in a fair whose office has not rejected the company (that
+    view is recorded). Anyone else gets 404."""
     applicant = await session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(gettext("We could not find that page."))
@@ -523,6 +525,8 @@ async def open_cv(
             .join(Application, Application.booth_id == Booth.id)
             .where(
                 Recruiter.user_id == viewer.id,
+                # Not through a fair whose office rejected the company.
+                company_reaches(Recruiter.company_id),
                 Application.applicant_id == applicant.id,
                 # Withdrawn everywhere at this company: its access has ended.
                 gives_company_access(Application.status),

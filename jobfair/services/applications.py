@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,8 +32,9 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.applications import OPEN_STATUSES, ApplicationStatus
-from jobfair.models.fairs import FairPhase
-from jobfair.models.vacancies import VacancyStatus, is_public
+from jobfair.models.companies import BoothStatus, rejected_by_office
+from jobfair.models.fairs import FairPhase, FairStatus
+from jobfair.models.vacancies import VacancyStatus, VacancyVerification, is_public
 from jobfair.services import catalogue, requirements
 from jobfair.services.applicants import applicant_of, current_cv
 from jobfair.services.catalogue import CatalogueFilters
@@ -89,9 +91,36 @@ async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple
         )
     ).first()
     if row is None:
+        if await session.scalar(select(_withheld_by_office(vacancy_id))):
+            raise Conflict(gettext(WITHHELD_BY_OFFICE))
         raise NotFound(gettext("We could not find that vacancy."))
     vacancy, fair = row
     return vacancy, fair
+
+
+# Shown to an applicant who applies (from a page loaded earlier) to a vacancy of a
+# company the fair's labour office has since rejected.
+WITHHELD_BY_OFFICE = N_(
+    "The labour office has withdrawn this company from the fair: it takes no applications here."
+)
+
+
+def _withheld_by_office(vacancy_id: int) -> Any:
+    """The vacancy was on show and is hidden only because the fair's office rejected
+    its company (``is_public`` decides; this only tells the applicant why)."""
+    return (
+        select(Vacancy.id)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .join(Fair, Fair.id == Vacancy.fair_id)
+        .where(
+            Vacancy.id == vacancy_id,
+            Vacancy.verification == VacancyVerification.VERIFIED,
+            Booth.status == BoothStatus.APPROVED,
+            Fair.status != FairStatus.DRAFT,
+            rejected_by_office(),
+        )
+        .exists()
+    )
 
 
 def closed_reason(vacancy: Vacancy, fair: Fair, now: datetime) -> str | None:

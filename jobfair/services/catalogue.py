@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.i18n import N_
 from jobfair.models import Booth, Company, Fair, Vacancy
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import is_public_booth
 from jobfair.models.vacancies import is_public
 from jobfair.reference.countries import is_work_location
 from jobfair.reference.education import EDUCATION_LEVELS, education_level
@@ -171,7 +171,7 @@ async def list_booths(
             func.coalesce(func.sum(openings), 0),
         )
         .join(Company, Company.id == Booth.company_id)
-        .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
+        .where(Booth.fair_id == fair.id, is_public_booth())
         .where(*_company_conditions(filters))
         .group_by(Booth.id, Company.id)
         .order_by(Company.name)
@@ -196,7 +196,7 @@ async def find_booth(session: AsyncSession, fair: Fair, company_slug: str) -> tu
             .join(Company, Company.id == Booth.company_id)
             .where(
                 Booth.fair_id == fair.id,
-                Booth.status == BoothStatus.APPROVED,
+                is_public_booth(),
                 Company.slug == company_slug,
             )
         )
@@ -276,7 +276,7 @@ async def facets(session: AsyncSession, fair: Fair) -> Facets:
     sectors = (
         select(literal("sector").label("kind"), Company.kbli_section.label("value"))
         .join(Booth, Booth.company_id == Company.id)
-        .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
+        .where(Booth.fair_id == fair.id, is_public_booth())
     )
     regencies = select(
         literal("regency").label("kind"), Vacancy.work_regency_code.label("value")

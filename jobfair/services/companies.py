@@ -14,26 +14,34 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import after_commit
-from jobfair.i18n import gettext, ngettext
+from jobfair.i18n import N_, gettext, ngettext
 from jobfair.live import signals
 from jobfair.models import (
     Booth,
     Company,
     CompanyInvitation,
     Fair,
+    LabourOffice,
+    OfficeVerification,
     Recruiter,
     User,
     Vacancy,
 )
 from jobfair.models.accounts import Role
-from jobfair.models.companies import BoothStatus, CompanyVerification, RecruiterRole
+from jobfair.models.companies import (
+    BoothStatus,
+    CompanyVerification,
+    RecruiterRole,
+    is_public_booth,
+)
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyStatus, VacancyVerification
 from jobfair.reference.kbli import kbli_section
@@ -75,8 +83,8 @@ def _slugify(name: str) -> str:
 async def register_company(
     session: AsyncSession, registration: CompanyRegistration, now: datetime
 ) -> User:
-    """A company and its first recruiter (the owner). The company waits for an
-    organiser's verification before its booths can go live."""
+    """A company and its first recruiter (the owner). Each labour office verifies it
+    for its own fairs (see ``models.companies``)."""
     values = registration.model_dump(exclude={"email", "password"})
     email = registration.email
     password = registration.password
@@ -107,7 +115,6 @@ async def register_company(
     company = Company(
         slug=slug,
         kbli_section=kbli_section(values["kbli"]).letter,
-        verification=CompanyVerification.PENDING,
         contact_email=email,
         created_at=now,
         **{
@@ -206,12 +213,21 @@ async def team(
 
 # Invitations a company may send per day: a self-registered company that no office
 # has verified yet could otherwise use the platform's mail to reach any address.
-INVITATIONS_PER_DAY = {CompanyVerification.VERIFIED: 50}
+INVITATIONS_PER_DAY_VERIFIED = 50
 INVITATIONS_PER_DAY_UNVERIFIED = 5
 
 
 async def _check_invitation_quota(session: AsyncSession, company: Company, now: datetime) -> None:
-    limit = INVITATIONS_PER_DAY.get(company.verification, INVITATIONS_PER_DAY_UNVERIFIED)
+    # Verified by at least one office: someone has checked the company is real.
+    verified = await session.scalar(
+        select(
+            exists().where(
+                OfficeVerification.company_id == company.id,
+                OfficeVerification.status == CompanyVerification.VERIFIED,
+            )
+        )
+    )
+    limit = INVITATIONS_PER_DAY_VERIFIED if verified else INVITATIONS_PER_DAY_UNVERIFIED
     sent = await session.scalar(
         select(func.count())
         .select_from(CompanyInvitation)
@@ -505,6 +521,17 @@ def _decision_reason(approve: bool, reason: str | None) -> str | None:
     return reason or None
 
 
+# Why an office cannot approve a booth of a company it rejected (the queue shows it).
+REJECTED_HERE = N_(
+    "Your office has rejected this company. Verify the company on the companies page "
+    "before approving its booth."
+)
+
+
+class CompanyRejectedHere(Conflict):
+    """A booth approval refused: the fair's office has rejected the company."""
+
+
 async def decide_booth(
     session: AsyncSession,
     organiser: User,
@@ -514,21 +541,26 @@ async def decide_booth(
     now: datetime,
 ) -> Booth:
     """An organiser of the fair's office approves or rejects a booth (a reason is
-    required to reject); approving also verifies a company still pending."""
+    required to reject); approving also verifies the company for that office when the
+    office has not decided yet. A company the office rejected is verified again first
+    (on the companies page): approving its booth would not put it on show."""
     booth = await session.get(Booth, booth_id)
     fair = await session.get(Fair, booth.fair_id) if booth else None
     if booth is None or fair is None:
         raise NotFound(gettext("We could not find that page."))
     organiser_may(organiser, fair)
     reason = _decision_reason(approve, reason)
+    if approve:
+        decision = await office_verification(session, booth.company_id, fair.office_id)
+        if decision is not None and decision.status == CompanyVerification.REJECTED:
+            raise CompanyRejectedHere(gettext(REJECTED_HERE))
+        if decision is None or decision.status == CompanyVerification.PENDING:
+            _record_verification(
+                session, decision, booth.company_id, fair.office_id, organiser, True, None, now
+            )
     booth.status = BoothStatus.APPROVED if approve else BoothStatus.REJECTED
     booth.decision_reason = reason
     booth.decided_at = now
-    if approve:
-        company = await session.get(Company, booth.company_id)
-        if company is not None and company.verification != CompanyVerification.VERIFIED:
-            company.verification = CompanyVerification.VERIFIED
-            company.verified_at = now
     audit.record(
         session,
         "booth.approved" if approve else "booth.rejected",
@@ -699,15 +731,75 @@ async def booth_vacancies(
 COMPANIES_PAGE = 50
 
 
+@dataclass(frozen=True)
+class OfficeDecision:
+    """One office's decision on a company, as shown to that office and to the company
+    (``status`` pending when the office has not decided)."""
+
+    office: LabourOffice
+    status: str
+    reason: str | None = None
+    decided_at: datetime | None = None
+
+
 @dataclass
 class CompanyRow:
     company: Company
     booths: list[tuple[Booth, Fair]] = field(default_factory=list)
+    # The viewer's office's decision (an admin: every office the company has booths with).
+    decisions: list[OfficeDecision] = field(default_factory=list)
+
+
+async def office_verification(
+    session: AsyncSession, company_id: int, office_id: int
+) -> OfficeVerification | None:
+    return await session.scalar(
+        select(OfficeVerification).where(
+            OfficeVerification.company_id == company_id,
+            OfficeVerification.office_id == office_id,
+        )
+    )
+
+
+def _record_verification(
+    session: AsyncSession,
+    row: OfficeVerification | None,
+    company_id: int,
+    office_id: int,
+    user: User,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> OfficeVerification:
+    if row is None:
+        row = OfficeVerification(company_id=company_id, office_id=office_id)
+        session.add(row)
+    row.status = CompanyVerification.VERIFIED if approve else CompanyVerification.REJECTED
+    row.reason = reason
+    row.decided_by_user_id = user.id
+    row.decided_at = now
+    return row
+
+
+def _status_in_office(office_id: Any) -> Any:
+    """The company's status in the office ``office_id`` (a column or a value): the
+    office's decision, or pending when it has none."""
+    return func.coalesce(
+        select(OfficeVerification.status)
+        .where(
+            OfficeVerification.company_id == Company.id,
+            OfficeVerification.office_id == office_id,
+        )
+        .correlate_except(OfficeVerification)
+        .scalar_subquery(),
+        literal(CompanyVerification.PENDING.value),
+    )
 
 
 def company_query(user: User, status: str | None) -> Select[tuple[Company]]:
     """Companies ``user`` may see: an organiser those that asked for a booth in one of
-    the office's fairs, an admin every company."""
+    the office's fairs, an admin every company. ``status`` is the company's status in
+    the viewer's office (an admin: in any office it has a booth with)."""
     query = select(Company)
     if not authority.is_admin(user):
         query = query.where(
@@ -718,7 +810,16 @@ def company_query(user: User, status: str | None) -> Select[tuple[Company]]:
             )
         )
     if status:
-        query = query.where(Company.verification == status)
+        booth_offices = (
+            select(Booth.id)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .where(
+                Booth.company_id == Company.id,
+                Fair.id.in_(authority.scoped_fairs(user)),
+                _status_in_office(Fair.office_id) == status,
+            )
+        )
+        query = query.where(booth_offices.exists())
     return query
 
 
@@ -726,7 +827,8 @@ async def list_companies(
     session: AsyncSession, user: User, status: str | None, page: int = 1
 ) -> tuple[list[CompanyRow], bool]:
     """One page of visible companies, newest first, each with its booths in the visible
-    fairs; and whether another page follows."""
+    fairs and the decisions of the viewer's office (an admin: of each office those
+    fairs belong to); and whether another page follows."""
     if status not in {None, *(s.value for s in CompanyVerification)}:
         status = None
     found = list(
@@ -746,9 +848,70 @@ async def list_companies(
             .where(Booth.company_id.in_(rows), Fair.id.in_(authority.scoped_fairs(user)))
             .order_by(Fair.opens_at.desc())
         )
+        offices: dict[int, dict[int, LabourOffice]] = {company_id: {} for company_id in rows}
         for booth, fair in booths:
             rows[booth.company_id].booths.append((booth, fair))
+            offices[booth.company_id][fair.office_id] = fair.office
+        for company_id, decisions in (await _decisions(session, offices)).items():
+            rows[company_id].decisions = decisions
     return list(rows.values()), more
+
+
+async def _decisions(
+    session: AsyncSession, offices: dict[int, dict[int, LabourOffice]]
+) -> dict[int, list[OfficeDecision]]:
+    """For each company, the decision of each of the given offices (pending where an
+    office has none); only those offices' rows are read, so no other office's reason
+    leaves the database."""
+    wanted = {(company, office) for company, by_id in offices.items() for office in by_id}
+    found: dict[tuple[int, int], OfficeVerification] = {}
+    if wanted:
+        office_ids = {office for _company, office in wanted}
+        for row in await session.scalars(
+            select(OfficeVerification).where(
+                OfficeVerification.company_id.in_(offices),
+                OfficeVerification.office_id.in_(office_ids),
+            )
+        ):
+            found[(row.company_id, row.office_id)] = row
+    result: dict[int, list[OfficeDecision]] = {}
+    for company_id, by_id in offices.items():
+        decisions = []
+        for office in sorted(by_id.values(), key=lambda office: office.name):
+            row = found.get((company_id, office.id))
+            decisions.append(
+                OfficeDecision(office, row.status, row.reason, row.decided_at)
+                if row is not None
+                else OfficeDecision(office, CompanyVerification.PENDING)
+            )
+        result[company_id] = decisions
+    return result
+
+
+async def my_verifications(session: AsyncSession, user: User) -> list[OfficeDecision]:
+    """What each labour office whose fairs the recruiter's company has a booth in has
+    decided about it, with its reason: the company sees which office rejected it and
+    why."""
+    member = await membership(session, user)
+    offices = {
+        office.id: office
+        for office in await session.scalars(
+            select(LabourOffice)
+            .join(Fair, Fair.office_id == LabourOffice.id)
+            .join(Booth, Booth.fair_id == Fair.id)
+            .where(Booth.company_id == member.company_id)
+        )
+    }
+    return (await _decisions(session, {member.company_id: offices}))[member.company_id]
+
+
+async def public_booths(session: AsyncSession, booth_ids: list[int]) -> set[int]:
+    """Which of the booths the public sees (``models.companies.is_public_booth``)."""
+    if not booth_ids:
+        return set()
+    return set(
+        await session.scalars(select(Booth.id).where(Booth.id.in_(booth_ids), is_public_booth()))
+    )
 
 
 async def decide_company(
@@ -758,21 +921,62 @@ async def decide_company(
     approve: bool,
     reason: str | None,
     now: datetime,
-) -> Company:
+    office_id: int | None = None,
+) -> OfficeVerification:
     """Verify a company (its identity and registration are real) or reject it with a
-    reason its recruiters see."""
+    reason its recruiters see, for one labour office: the organiser's own (an
+    ``office_id`` naming another answers 404), or, for an admin, ``office_id``, one of
+    the offices the company has a booth with (none named: its only such office). The
+    decision applies to that office's fairs only (see ``models.companies``)."""
+    if not authority.is_admin(user):
+        if office_id is not None and office_id != user.office_id:
+            raise authority.not_found()
+        office_id = user.office_id
     company = await session.scalar(company_query(user, None).where(Company.id == company_id))
     if company is None:
         raise authority.not_found()
+    if office_id is None:
+        # An admin who names no office: the company's only office, if it has one.
+        offices = set(
+            await session.scalars(
+                select(Fair.office_id)
+                .join(Booth, Booth.fair_id == Fair.id)
+                .where(Booth.company_id == company.id)
+            )
+        )
+        if len(offices) != 1:
+            raise authority.not_found()
+        office_id = offices.pop()
+    fair_ids = list(
+        await session.scalars(
+            select(Fair.id)
+            .join(Booth, Booth.fair_id == Fair.id)
+            .where(Booth.company_id == company.id, Fair.office_id == office_id)
+        )
+    )
+    if not fair_ids:
+        # An office decides about the companies that came to its fairs only.
+        raise authority.not_found()
     reason = _decision_reason(approve, reason)
-    company.verification = CompanyVerification.VERIFIED if approve else CompanyVerification.REJECTED
-    company.verification_reason = reason
-    company.verified_at = now
+    row = _record_verification(
+        session,
+        await office_verification(session, company.id, office_id),
+        company.id,
+        office_id,
+        user,
+        approve,
+        reason,
+        now,
+    )
     audit.record(
         session,
         "company.verified" if approve else "company.rejected",
         object_type="company",
         object_id=company.id,
         actor_user_id=user.id,
+        data={"office_id": office_id},
     )
-    return company
+    # The company's booths and vacancies in these fairs appear or disappear.
+    for fair_id in fair_ids:
+        signals.fair_changed(session, fair_id)
+    return row

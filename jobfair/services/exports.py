@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.i18n import gettext
-from jobfair.models import ExportJob, User
+from jobfair.models import ExportJob, OfficeVerification, User
 from jobfair.models.applications import status_label
+from jobfair.models.companies import CompanyVerification
 from jobfair.reference.nik import age_on
 from jobfair.reference.regions import regency
 from jobfair.services import audit
@@ -183,7 +184,21 @@ async def company_export(session: AsyncSession, user: User, job_id: int) -> Expo
     job = await session.get(ExportJob, job_id)
     if job is None or job.company_id != member.company_id:
         raise NotFound(gettext("We could not find that page."))
+    if await session.scalar(select(_rejected_since(job))):
+        # Made before an office rejected the company: it may hold that office's
+        # applicants, whom the company no longer reaches. A new export leaves them out.
+        raise NotFound(gettext("We could not find that page."))
     return job
+
+
+def _rejected_since(job: ExportJob) -> Any:
+    """An office has rejected the job's company since the job was made (and has not
+    verified it again)."""
+    return exists().where(
+        OfficeVerification.company_id == job.company_id,
+        OfficeVerification.status == CompanyVerification.REJECTED,
+        OfficeVerification.decided_at >= job.created_at,
+    )
 
 
 def export_path(uploads_dir: Path, job: ExportJob) -> Path | None:

@@ -45,7 +45,7 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.models.applications import is_confirmed
-from jobfair.models.companies import BoothStatus, CompanyVerification
+from jobfair.models.companies import BoothStatus, CompanyVerification, is_public_booth
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyVerification, is_public
 from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN
@@ -107,7 +107,7 @@ async def fair_counts(session: AsyncSession, fair_ids: Iterable[int]) -> dict[in
         (
             await session.execute(
                 select(Booth.fair_id, func.count())
-                .where(Booth.fair_id.in_(ids), Booth.status == BoothStatus.APPROVED)
+                .where(Booth.fair_id.in_(ids), is_public_booth())
                 .group_by(Booth.fair_id)
             )
         ).all()

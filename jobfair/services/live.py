@@ -17,7 +17,7 @@ from jobfair.db.aggregates import count_if
 from jobfair.models import Application, Booth, Company, Fair, Recruiter, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import is_answerable, is_answered, is_unreviewed
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import is_public_booth
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import is_public
 from jobfair.services.authority import scoped_fair
@@ -165,7 +165,7 @@ async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable
             .join(Company, Company.id == Booth.company_id)
             .join(Fair, Fair.id == Booth.fair_id)
             .outerjoin(Application, Application.booth_id == Booth.id)
-            .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.APPROVED)
+            .where(Booth.fair_id == fair_id, is_public_booth())
             .group_by(Booth.id, Company.name, Company.slug)
             .order_by(Company.name)
         )

@@ -75,6 +75,7 @@ from jobfair.models.applications import (
     is_waiting,
     transition_refusal,
 )
+from jobfair.models.companies import company_reaches
 from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES
 from jobfair.reference.regions import REGENCY_CODE_LENGTH
@@ -216,7 +217,8 @@ class ScreeningFilters(FilterSet):
 
 
 def _conditions(company_id: int, filters: ScreeningFilters) -> list[Any]:
-    conditions: list[Any] = [Booth.company_id == company_id]
+    # The company's applicants in the fairs whose office has not rejected it.
+    conditions: list[Any] = [company_reaches(company_id)]
     if filters.status:
         conditions.append(Application.status == filters.status)
     if filters.vacancy_id:
@@ -380,12 +382,13 @@ async def count_matching(session: AsyncSession, company_id: int, filters: Screen
 async def company_application(
     session: AsyncSession, user: User, application_id: int
 ) -> Application:
-    """An application to the recruiter's company; 404 for every other one."""
+    """An application to the recruiter's company, in a fair whose office has not
+    rejected the company; 404 for every other one."""
     member = await membership(session, user)
     application = await session.scalar(
         select(Application)
         .join(Booth, Booth.id == Application.booth_id)
-        .where(Application.id == application_id, Booth.company_id == member.company_id)
+        .where(Application.id == application_id, company_reaches(member.company_id))
     )
     if application is None:
         raise NotFound(gettext("We could not find that application."))
@@ -590,7 +593,7 @@ async def stage(
         targets = (
             select(Application.id, Application.released_status)
             .join(Booth, Booth.id == Application.booth_id)
-            .where(Booth.company_id == member.company_id, Application.id.in_(application_ids))
+            .where(company_reaches(member.company_id), Application.id.in_(application_ids))
         )
         found = dict((await session.execute(targets)).all())
         missing = set(application_ids) - set(found)
@@ -657,7 +660,7 @@ async def discard(
     query = (
         select(Application.id)
         .join(Booth, Booth.id == Application.booth_id)
-        .where(Booth.company_id == member.company_id, _draft_exists())
+        .where(company_reaches(member.company_id), _draft_exists())
     )
     if application_ids is not None:
         query = query.where(Application.id.in_(application_ids))

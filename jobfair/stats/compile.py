@@ -72,7 +72,7 @@ from jobfair.models.applications import (
     is_hire_reported,
 )
 from jobfair.models.applications import ApplicationStatus as S
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import is_public_booth
 from jobfair.models.fairs import FairStatus, is_local
 from jobfair.models.vacancies import is_public
 from jobfair.reference.disability import DISABILITY_KINDS
@@ -295,7 +295,7 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
             Company.employer_type,
         )
         .join(Booth, Booth.company_id == Company.id)
-        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.APPROVED)
+        .where(Booth.fair_id == fair_id, is_public_booth())
         .order_by(Company.name, Company.id)
     )
 

@@ -18,17 +18,23 @@ AKL_SCOPES = ("province", "regency")
 HEADLINE: dict[str, tuple[str, str]] = {
     "companies": (
         N_("Companies"),
-        N_("Companies with an approved booth in the fair."),
+        N_(
+            "Companies with a booth on show in the fair: approved, and the company not "
+            "rejected by the fair's labour office."
+        ),
     ),
     "booths": (
         N_("Booths"),
-        N_("Approved booths of the fair (one per company)."),
+        N_(
+            "Booths on show in the fair (one per company): approved, and the company not "
+            "rejected by the fair's labour office."
+        ),
     ),
     "vacancies": (
         N_("Vacancies"),
         N_(
-            "Public vacancies (positions): verified by the labour office, in an approved "
-            "booth of a fair that is not a draft. Closed ones count."
+            "Public vacancies (positions): verified by the labour office, in a booth on "
+            "show of a fair that is not a draft. Closed ones count."
         ),
     ),
     "openings": (

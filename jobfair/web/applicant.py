@@ -357,5 +357,15 @@ async def apply(request: Request) -> Response:
     except DomainError as error:
         if error.status == 404:
             raise
-        return await _vacancy_page(request, error=error.message, status_code=error.status)
+        try:
+            return await _vacancy_page(request, error=error.message, status_code=error.status)
+        except NotFound:
+            # The vacancy is no longer on show (its office withdrew the company): the
+            # error page says why, in the service's words.
+            return render(
+                request,
+                "pages/error.html",
+                {"status": error.status, "message": error.message},
+                status_code=error.status,
+            )
     return see_other(request, "me:application", {"sent": "1"}, application_id=application_id)

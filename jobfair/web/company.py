@@ -17,7 +17,7 @@ from jobfair.models import Booth, Fair, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ORDER as STATUS_ORDER
 from jobfair.models.applications import PIPELINE
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import CompanyVerification
 from jobfair.models.fairs import FairPhase
 from jobfair.models.vacancies import EmploymentType
 from jobfair.reference.countries import is_country
@@ -126,12 +126,14 @@ async def dashboard(request: Request) -> Response:
         open_fairs = await companies.open_fairs_for_booths(session, ctx.now())
         staged, scheduled = await screening.pending_count(session, company.id)
         record = await screening.responsiveness(session, company.id)
+        verifications = await companies.my_verifications(session, signed_in.user)
+        public = await companies.public_booths(session, [booth.id for booth, _fair in booths])
     taken = {fair.id for _booth, fair in booths}
-    # Booths in a fair open now show live counters; having this page open is what makes
-    # the company's recruiters "online" on the organiser's dashboard.
+    # Booths on show in a fair open now show live counters; having this page open is
+    # what makes the company's recruiters "online" on the organiser's dashboard.
     live_booths = {}
     for booth, fair in booths:
-        if booth.status == BoothStatus.APPROVED and fair.phase(ctx.now()) == FairPhase.OPEN:
+        if booth.id in public and fair.phase(ctx.now()) == FairPhase.OPEN:
             live_booths[booth.id] = (await page_counters(ctx, fair.id, booth.id))[1]
     return render(
         request,
@@ -144,6 +146,12 @@ async def dashboard(request: Request) -> Response:
             "scheduled": scheduled,
             "record": record,
             "live_booths": live_booths,
+            "verifications": verifications,
+            "rejected_offices": {
+                decision.office.id: decision
+                for decision in verifications
+                if decision.status == CompanyVerification.REJECTED
+            },
             "now": ctx.now(),
             "welcome": request.query_params.get("welcome") == "1",
         },

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from starlette.requests import Request
 
 from jobfair.i18n import N_, gettext, ngettext
+from jobfair.services.companies import REJECTED_HERE
 from jobfair.services.numbers import whole_number
 
 # key → (message id, the whole-number values it takes from the query)
@@ -26,6 +27,7 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "saved": (N_("Saved."), ()),
     "reason_needed": (N_("Say why, so the company can correct it."), ()),
     "not_saved": (N_("Not saved. Please check the form."), ()),
+    "company_rejected_here": (REJECTED_HERE, ()),
     "compiling": (N_("The report is being compiled; reload the page in a moment."), ()),
     "report_unpublished": (N_("Only a published fair has a report."), ()),
     "registered": (

@@ -366,6 +366,8 @@ async def decide(request: Request) -> Response:
         key = "saved"
     except ValidationFailed as error:
         key = "reason_needed" if "reason" in error.fields else "not_saved"
+    except companies.CompanyRejectedHere:
+        key = "company_rejected_here"
     slug = request.path_params["slug"]
     return see_other(request, "organiser:queue", notice_query(key), slug=slug)
 
@@ -411,6 +413,9 @@ async def company_decide(request: Request) -> Response:
     form = await checked_form(request)
     ctx = _ctx(request)
     company_id = request.path_params["company_id"]
+    # The office decided for: an organiser's own (the field may be absent), an admin's
+    # choice among the company's offices; the service checks either.
+    office_id = whole_number(str(form.get("office", "")), minimum=1)
     try:
         async with ctx.unit_of_work() as session:
             await companies.decide_company(
@@ -420,9 +425,11 @@ async def company_decide(request: Request) -> Response:
                 form.get("decision") == "approve",
                 str(form.get("reason", "")),
                 ctx.now(),
+                office_id=office_id,
             )
     except ValidationFailed as error:
-        errors = {f"reason-{company_id}": error.fields.get("reason", error.message)}
+        field = f"reason-{company_id}-{office_id or signed_in.user.office_id}"
+        errors = {field: error.fields.get("reason", error.message)}
         return await _companies_page(request, errors=errors, status_code=422)
     status = _company_status(request)
     query = {"done": "saved", **({"status": status} if status else {})}

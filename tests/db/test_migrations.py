@@ -174,3 +174,178 @@ def _downgrade_to(connection: object, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.downgrade(config, revision)
+
+
+async def test_the_old_company_flag_becomes_each_booth_offices_decision(tmp_path) -> None:
+    """Revision 0009 moves the one company-wide verification into a row per office the
+    company has a booth with; a pending company gets none (no row: undecided)."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from jobfair.db.base import UTCDateTime
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    when = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
+
+    def table(name: str, *columns: str, times: tuple[str, ...] = ()) -> sa.TableClause:
+        return sa.table(
+            name,
+            *(sa.column(column) for column in columns),
+            *(sa.column(column, UTCDateTime()) for column in times),
+        )
+
+    offices = table("labour_offices", "id", "slug", "name", times=("created_at",))
+    fairs = table(
+        "fairs",
+        *("id", "office_id", "slug", "name", "description", "timezone", "status"),
+        times=(
+            "registration_opens_at",
+            "opens_at",
+            "closes_at",
+            "decision_deadline",
+            "created_at",
+            "updated_at",
+        ),
+    )
+    companies = table(
+        "companies",
+        *("id", "slug", "name", "nib", "kbli", "kbli_section", "employer_type"),
+        *("regency_code", "description", "verification", "verification_reason"),
+        times=("verified_at", "created_at", "updated_at"),
+    )
+    booths = table(
+        "booths", "id", "fair_id", "company_id", "status", "description", times=("requested_at",)
+    )
+    try:
+        await upgrade(engine, "0006")
+        async with engine.begin() as connection:
+            for n in (1, 2, 3):
+                await connection.execute(
+                    offices.insert().values(id=n, slug=f"o{n}", name=f"O{n}", created_at=when)
+                )
+                await connection.execute(
+                    fairs.insert().values(
+                        id=n,
+                        office_id=n,
+                        slug=f"f{n}",
+                        name=f"F{n}",
+                        description="",
+                        timezone="Asia/Jakarta",
+                        status="published",
+                        registration_opens_at=when,
+                        opens_at=when,
+                        closes_at=when,
+                        decision_deadline=when,
+                        created_at=when,
+                        updated_at=when,
+                    )
+                )
+            for n, status, reason in ((1, "rejected", "NIB palsu"), (2, "verified", None)):
+                await connection.execute(
+                    companies.insert().values(
+                        id=n,
+                        slug=f"c{n}",
+                        name=f"C{n}",
+                        nib=f"{n:013d}",
+                        kbli="10721",
+                        kbli_section="C",
+                        employer_type=24,
+                        regency_code="12.09",
+                        description="",
+                        verification=status,
+                        verification_reason=reason,
+                        verified_at=when,
+                        created_at=when,
+                        updated_at=when,
+                    )
+                )
+            await connection.execute(
+                companies.insert().values(
+                    id=3,
+                    slug="c3",
+                    name="C3",
+                    nib="3" * 13,
+                    kbli="10721",
+                    kbli_section="C",
+                    employer_type=24,
+                    regency_code="12.09",
+                    description="",
+                    verification="pending",
+                    created_at=when,
+                    updated_at=when,
+                )
+            )
+            # Company 1 is in fairs 1 and 2, company 2 in fair 3, company 3 in fair 1.
+            for n, (fair_id, company_id) in enumerate(((1, 1), (2, 1), (3, 2), (1, 3)), 1):
+                await connection.execute(
+                    booths.insert().values(
+                        id=n,
+                        fair_id=fair_id,
+                        company_id=company_id,
+                        status="approved",
+                        description="",
+                        requested_at=when,
+                    )
+                )
+        await upgrade(engine)
+        decisions = table(
+            "company_verifications",
+            "company_id",
+            "office_id",
+            "status",
+            "reason",
+            times=("decided_at",),
+        )
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.select(
+                        decisions.c.company_id,
+                        decisions.c.office_id,
+                        decisions.c.status,
+                        decisions.c.reason,
+                        decisions.c.decided_at,
+                    ).order_by(decisions.c.company_id, decisions.c.office_id)
+                )
+            ).all()
+            columns = await connection.run_sync(
+                lambda sync: {column["name"] for column in inspect(sync).get_columns("companies")}
+            )
+            kept = (
+                await connection.execute(sa.select(sa.func.count()).select_from(booths))
+            ).scalar()
+        assert [tuple(row) for row in rows] == [
+            (1, 1, "rejected", "NIB palsu", when),
+            (1, 2, "rejected", "NIB palsu", when),
+            (2, 3, "verified", None, when),
+        ]
+        assert not columns & {"verification", "verified_at", "verification_reason"}
+        assert kept == 4  # dropping the columns deleted nothing by cascade
+
+        def downgrade(sync: sa.Connection) -> None:
+            from alembic import command
+
+            from jobfair.db.migrate import alembic_config
+
+            config = alembic_config()
+            config.attributes["connection"] = sync
+            command.downgrade(config, "0006")
+
+        async with engine.begin() as connection:
+            await connection.run_sync(downgrade)
+        async with engine.connect() as connection:
+            flags = (
+                await connection.execute(
+                    sa.select(
+                        companies.c.id, companies.c.verification, companies.c.verification_reason
+                    ).order_by(companies.c.id)
+                )
+            ).all()
+        assert [tuple(row) for row in flags] == [
+            (1, "rejected", "NIB palsu"),
+            (2, "verified", None),
+            (3, "pending", None),
+        ]
+    finally:
+        await engine.dispose()

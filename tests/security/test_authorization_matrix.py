@@ -8,17 +8,23 @@ so a new route cannot slip through without someone deciding who may use it.
 The owner (or, for public routes, everyone) must get a 2xx or 3xx that is not the
 sign-in redirect; everyone else exactly 403 or 404 (anonymous: the sign-in redirect on
 pages, 401 on the API) — never a 200 with someone else's data, never a 500.
+
+A company's access to its own applicants ends in the fairs of an office that rejected
+it: every applicant-data route names, in ``rejected``, company D's own objects in the
+rejecting office's fair, and its recruiter must get 404 there (and 2xx on the same
+objects in the other office's fair).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 from support.security_world import (
     PUBLIC,
+    REJECTION_REASON,
     ROLES,
     STATE_CHANGING,
     Endpoint,
@@ -32,6 +38,7 @@ from support.security_world import (
 APPLICANT = frozenset({"applicant"})
 APPLICANTS = frozenset({"applicant", "other_applicant"})
 RECRUITER = frozenset({"recruiter"})
+ROLE_D = "rejected_recruiter"
 OFFICE = frozenset({"organiser", "admin"})
 
 VACANCY_FORM = {
@@ -71,7 +78,17 @@ class Rule:
     # Statuses an owner may also get: past the permission check, a second owner may
     # find the job done by the first (publishing twice: 409).
     owner_also: frozenset[int] = frozenset()
+    # Applicant data: the rejected company's own objects in the rejecting office's fair
+    # (its recruiter must get 404) and in the other office's fair (2xx).
+    rejected: dict[str, str] | None = None
+    still_reached: dict[str, str] | None = None
 
+
+# Company D's application in the fair of office A (which rejected D) and in office B's.
+D_APPLICATION: dict[str, Any] = {
+    "rejected": {"application_id": "application_d_a"},
+    "still_reached": {"application_id": "application_d_b"},
+}
 
 # (method, path) → rule. Add every new route with a path parameter here.
 EXPECTATIONS: dict[str, Rule] = {
@@ -136,21 +153,29 @@ EXPECTATIONS: dict[str, Rule] = {
         RECRUITER, {"vacancy_id": "vacancy_a_close"}, form={}
     ),
     "GET /company/applications/{application_id:int}": Rule(
-        RECRUITER, {"application_id": "application_a"}
+        RECRUITER, {"application_id": "application_a"}, **D_APPLICATION
     ),
     "POST /company/applications/{application_id:int}/notes": Rule(
-        RECRUITER, {"application_id": "application_a"}, form={"note": "Pengalaman cocok."}
+        RECRUITER,
+        {"application_id": "application_a"},
+        form={"note": "Pengalaman cocok."},
+        **D_APPLICATION,
     ),
     "GET /company/applications/{application_id:int}/cv": Rule(
-        RECRUITER, {"application_id": "application_a"}
+        RECRUITER, {"application_id": "application_a"}, **D_APPLICATION
     ),
-    "GET /company/exports/{job_id:int}": Rule(RECRUITER, {"job_id": "export_a"}),
-    "GET /company/exports/{job_id:int}/download": Rule(RECRUITER, {"job_id": "export_a"}),
+    # Company D's export was made before office A rejected it: it holds fair A's rows.
+    "GET /company/exports/{job_id:int}": Rule(
+        RECRUITER, {"job_id": "export_a"}, rejected={"job_id": "export_d"}
+    ),
+    "GET /company/exports/{job_id:int}/download": Rule(
+        RECRUITER, {"job_id": "export_a"}, rejected={"job_id": "export_d"}
+    ),
     "POST /api/v1/company/applications/{application_id:int}/status": Rule(
-        RECRUITER, {"application_id": "application_a"}, json={"status": "reviewed"}
+        RECRUITER, {"application_id": "application_a"}, json={"status": "reviewed"}, **D_APPLICATION
     ),
     "GET /api/v1/company/applications/{application_id:int}/cv": Rule(
-        RECRUITER, {"application_id": "application_a"}
+        RECRUITER, {"application_id": "application_a"}, **D_APPLICATION
     ),
     # the organiser's office
     "GET /organiser/fairs/{slug}/queue": Rule(OFFICE, {"slug": "fair_a"}),
@@ -339,3 +364,90 @@ async def test_foreign_ids_do_not_leak_through_lists(world: World) -> None:
     page = await world.actors["other_recruiter"].browser.get("/company/applications")
     assert page.status_code == 200
     assert f"/company/applications/{a}" not in page.text
+
+
+# Path parameters that name applicant data of a company (its applications, exports).
+APPLICANT_DATA_PARAMS = frozenset({"application_id", "job_id"})
+
+
+def test_every_applicant_data_route_is_tried_by_a_rejected_company(app: Starlette) -> None:
+    """A new route reading a company's applicants must say what company D's recruiter,
+    rejected by the fair's office, gets from it."""
+    missing = [
+        endpoint.key
+        for endpoint in parametrised(app)
+        if (rule := expectations_for(endpoint)) is not None
+        and rule.allowed == RECRUITER
+        and APPLICANT_DATA_PARAMS & set(endpoint.params)
+        and rule.rejected is None
+    ]
+    assert not missing, "Name company D's objects in `rejected` for:\n  " + "\n  ".join(missing)
+
+
+async def test_a_rejected_companys_recruiter_reaches_none_of_its_applicants_there(
+    world: World,
+) -> None:
+    """Office A rejected company D: every applicant-data route answers 404 to D's
+    recruiter on D's own applicants in office A's fair, and still works on D's
+    applicants in office B's fair."""
+    problems: list[str] = []
+    cases = [
+        (endpoint, rule)
+        for endpoint in parametrised(world.app)
+        if (rule := expectations_for(endpoint)) is not None and rule.rejected is not None
+    ]
+    assert len(cases) >= 7
+    for endpoint, rule in sorted(cases, key=lambda case: case[0].method != "GET"):
+        response = await _call(world, endpoint, replace(rule, params=rule.rejected), ROLE_D)
+        if response.status_code != 404:
+            problems.append(f"{endpoint.key} on fair A: {response.status_code}, not 404")
+        if rule.still_reached is not None:
+            response = await _call(
+                world, endpoint, replace(rule, params=rule.still_reached), ROLE_D
+            )
+            if not 200 <= response.status_code < 400:
+                problems.append(f"{endpoint.key} on fair B: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+async def test_a_rejected_companys_lists_leave_out_the_rejecting_offices_fairs(
+    world: World,
+) -> None:
+    """The application table (page and API) and a new export of company D show its
+    applicant in office B's fair only."""
+    there, elsewhere = world.owned["application_d_a"], world.owned["application_d_b"]
+    actor = world.actors[ROLE_D]
+    listed = (await actor.api.get("/api/v1/company/applications")).json()
+    assert {item["id"] for item in listed["applications"]} == {elsewhere}
+    page = await actor.browser.get("/company/applications")
+    assert page.status_code == 200
+    assert f"/company/applications/{elsewhere}" in page.text
+    assert f"/company/applications/{there}" not in page.text
+    export = await actor.browser.get("/company/exports?format=csv")
+    assert export.status_code == 200
+    rows = export.text.strip().splitlines()
+    assert len(rows) == 2 and str(elsewhere) in rows[1]
+    # Bulk staging with the hidden id changes nothing.
+    bulk = await actor.api.post(
+        "/api/v1/company/applications/status", json={"status": "reviewed", "ids": [there]}
+    )
+    assert bulk.status_code in (200, 404)
+    if bulk.status_code == 200:
+        assert bulk.json()["changed"] == 0
+
+
+async def test_each_office_sees_only_its_own_decision_on_a_company(world: World) -> None:
+    """Office A rejected company D with a reason; office B verified it. Each office's
+    console shows its own decision; office B never sees office A's reason."""
+    name = "PT Ditolak Kantor A"
+    mine = await world.actors["organiser"].browser.get("/organiser/companies?status=rejected")
+    assert name in mine.text and REJECTION_REASON in mine.text
+    other = await world.actors["other_organiser"].browser.get("/organiser/companies")
+    assert name in other.text and REJECTION_REASON not in other.text
+    rejected_there = await world.actors["other_organiser"].browser.get(
+        "/organiser/companies?status=rejected"
+    )
+    assert name not in rejected_there.text
+    # The company itself sees which office rejected it, and why.
+    home = await world.actors[ROLE_D].browser.get("/company")
+    assert REJECTION_REASON in home.text

@@ -39,6 +39,8 @@ async def test_an_unverified_company_sends_five_invitations_a_day(ctx: AppContex
 async def test_a_verified_company_may_send_more(ctx: AppContext) -> None:
     async with ctx.unit_of_work() as session:
         company = await factories.company(session, verification=CompanyVerification.VERIFIED)
+        # Verified by the office of a fair it has a booth in.
+        await factories.booth(session, fair_row=await factories.fair(session), company_row=company)
         owner = await factories.recruiter(session, company_row=company)
         for n in range(companies.INVITATIONS_PER_DAY_UNVERIFIED + 1):
             await companies.invite(

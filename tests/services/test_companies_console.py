@@ -11,7 +11,7 @@ from support.console import world as _world
 
 from jobfair import i18n
 from jobfair.context import AppContext
-from jobfair.models import Company, LabourOffice
+from jobfair.models import LabourOffice
 from jobfair.services import companies
 from jobfair.services.errors import NotFound, ValidationFailed
 
@@ -55,15 +55,18 @@ async def test_company_verification_is_scoped_and_needs_a_reason_to_reject(
     async with ctx.unit_of_work() as session:
         await companies.decide_company(session, me, mine_id, False, "NIB tidak terdaftar", NOW)
     async with ctx.read() as session:
-        company = await session.get(Company, mine_id)
-        assert company is not None and company.verification == "rejected"
-        assert company.verification_reason == "NIB tidak terdaftar"
+        decision = await companies.office_verification(session, mine_id, ids["office"])
+        assert decision is not None and decision.status == "rejected"
+        assert decision.reason == "NIB tidak terdaftar" and decision.decided_by_user_id == me.id
         rejected, _ = await companies.list_companies(session, me, "rejected")
         assert [row.company.id for row in rejected] == [mine_id]
+        assert [(d.status, d.reason) for d in rejected[0].decisions] == [
+            ("rejected", "NIB tidak terdaftar")
+        ]
     async with ctx.unit_of_work() as session:
         await companies.decide_company(session, me, mine_id, True, "", NOW)
     async with ctx.read() as session:
-        company = await session.get(Company, mine_id)
-        assert company is not None and company.verification == "verified"
-        assert company.verification_reason is None and company.verified_at == NOW
+        decision = await companies.office_verification(session, mine_id, ids["office"])
+        assert decision is not None and decision.status == "verified"
+        assert decision.reason is None and decision.decided_at == NOW
     assert await _actions(ctx, object_type="company") == ["company.rejected", "company.verified"]

@@ -7,6 +7,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.models import (
@@ -17,6 +18,7 @@ from jobfair.models import (
     Fair,
     FairHostRegency,
     LabourOffice,
+    OfficeVerification,
     User,
     Vacancy,
 )
@@ -93,11 +95,38 @@ async def company(session: AsyncSession, **overrides: Any) -> Company:
         "kbli_section": "C",
         "employer_type": 24,
         "regency_code": "12.09",
-        "verification": CompanyVerification.VERIFIED,
     }
+    # Verification belongs to each labour office: ``verification`` is what the office
+    # of every fair the company gets a booth in by :func:`booth` has decided (verified
+    # unless told; "pending" leaves the office undecided).
+    verification = overrides.pop("verification", CompanyVerification.VERIFIED)
     values.update(overrides)
     row = Company(**values)
     session.add(row)
+    await session.flush()
+    # Kept on the object for booth(); a company made elsewhere has no office decision.
+    row._factory_verification = verification  # type: ignore[attr-defined]
+    return row
+
+
+async def office_decision(
+    session: AsyncSession,
+    company_row: Company,
+    office_id: int,
+    status: str,
+    reason: str | None = None,
+) -> OfficeVerification:
+    """Record (or change) an office's decision on a company, as the console would."""
+    row = await session.scalar(
+        select(OfficeVerification).where(
+            OfficeVerification.company_id == company_row.id,
+            OfficeVerification.office_id == office_id,
+        )
+    )
+    if row is None:
+        row = OfficeVerification(company_id=company_row.id, office_id=office_id)
+        session.add(row)
+    row.status, row.reason = status, reason
     await session.flush()
     return row
 
@@ -116,6 +145,16 @@ async def booth(
     row = Booth(**values)
     session.add(row)
     await session.flush()
+    status = getattr(company_row, "_factory_verification", CompanyVerification.PENDING)
+    if status != CompanyVerification.PENDING:
+        decided = await session.scalar(
+            select(OfficeVerification.id).where(
+                OfficeVerification.company_id == company_row.id,
+                OfficeVerification.office_id == fair_row.office_id,
+            )
+        )
+        if decided is None:
+            await office_decision(session, company_row, fair_row.office_id, status)
     return row
 
 

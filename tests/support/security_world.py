@@ -1,5 +1,6 @@
-"""The shared world of the security suite: two offices, two fairs, two companies, two
-applicants and every role signed in (a browser with session and CSRF cookies, and a
+"""The shared world of the security suite: two offices, two fairs, two companies (and a
+third, D, in both fairs, rejected by office A only), two applicants and every role
+signed in (a browser with session and CSRF cookies, and a
 bearer token), plus a walker over the route table.
 
 Everything is built with the factories and the services, so the suite exercises the
@@ -14,21 +15,22 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
-from jobfair.models import Outbox, Recruiter, TrustedNetwork, User
+from jobfair.models import OfficeVerification, Outbox, Recruiter, TrustedNetwork, User
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
-from jobfair.models.companies import BoothStatus
+from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.services import applicants, auth, companies, exports
@@ -45,12 +47,17 @@ ROLES = (
     "other_applicant",
     "recruiter",
     "other_recruiter",
+    # A recruiter of company D, which office A rejected and office B verified: D keeps
+    # its booth, vacancies and applicants in fair B and reaches none of them in fair A.
+    "rejected_recruiter",
     "organiser",
     "other_organiser",
     "admin",
 )
 SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
 PUBLIC = frozenset(ROLES)
+# Office A's reason for rejecting company D: office B must never see it.
+REJECTION_REASON = "NIB tidak cocok dengan OSS"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -205,6 +212,11 @@ async def build_world(app: Starlette) -> World:
         pending_vacancy = await factories.vacancy(
             session, booth_row=booth_a, verification=VacancyVerification.PENDING
         )
+        company_d = await factories.company(session, name="PT Ditolak Kantor A")
+        booth_d_a = await factories.booth(session, fair_row=fair_a, company_row=company_d)
+        booth_d_b = await factories.booth(session, fair_row=fair_b, company_row=company_d)
+        vacancy["vacancy_d_a"] = await factories.vacancy(session, booth_row=booth_d_a)
+        vacancy["vacancy_d_b"] = await factories.vacancy(session, booth_row=booth_d_b)
         applicant_a = await factories.applicant(session, vault=ctx.nik_vault)
         applicant_b = await factories.applicant(session, vault=ctx.nik_vault)
         for row, role in ((applicant_a, "applicant"), (applicant_b, "other_applicant")):
@@ -213,7 +225,11 @@ async def build_world(app: Starlette) -> World:
             user.password_hash = password_hash()
             users[role] = user
         # Not factories.recruiter: it hashes the password anew (argon2, ~0.3 s) each time.
-        for role, company_row in (("recruiter", company_a), ("other_recruiter", company_b)):
+        for role, company_row in (
+            ("recruiter", company_a),
+            ("other_recruiter", company_b),
+            ("rejected_recruiter", company_d),
+        ):
             users[role] = await _user(
                 session, Role.RECRUITER, f"hrd-{role}-{company_row.id}@example.test"
             )
@@ -235,6 +251,13 @@ async def build_world(app: Starlette) -> World:
             ),
             "application_b": await factories.application(
                 session, vacancy_row=vacancy["vacancy_b"], applicant_row=applicant_b
+            ),
+            # Company D's applicants: A in the rejecting office's fair, B in the other.
+            "application_d_a": await factories.application(
+                session, vacancy_row=vacancy["vacancy_d_a"], applicant_row=applicant_a
+            ),
+            "application_d_b": await factories.application(
+                session, vacancy_row=vacancy["vacancy_d_b"], applicant_row=applicant_b
             ),
         }
         for kind in ("page", "api"):
@@ -291,10 +314,33 @@ async def build_world(app: Starlette) -> World:
         )
         session.add(failed_mail)
         await session.flush()
+        # Company D's export, made before office A rejected it (it holds fair A's rows).
+        job_d = ExportJob(
+            company_id=company_d.id,
+            requested_by_user_id=users["rejected_recruiter"].id,
+            file_format="csv",
+            filters={},
+            total=2,
+            created_at=now - timedelta(hours=1),
+        )
+        session.add(job_d)
+        await session.flush()
         await compile_fair_report(session, fair_closed.id, now)
         network_a = TrustedNetwork(cidr="198.51.100.0/24", label="Meja", office_id=office_a.id)
         session.add(network_a)
         await session.flush()
+        # Office A rejects company D (after its applications and its export).
+        rejection = await session.scalar(
+            select(OfficeVerification).where(
+                OfficeVerification.company_id == company_d.id,
+                OfficeVerification.office_id == office_a.id,
+            )
+        )
+        assert rejection is not None
+        rejection.status = CompanyVerification.REJECTED
+        rejection.reason = REJECTION_REASON
+        rejection.decided_by_user_id = users["organiser"].id
+        rejection.decided_at = now
         owned.update(
             {
                 "fair_a": fair_a.slug,
@@ -313,6 +359,11 @@ async def build_world(app: Starlette) -> World:
                 "logo_a": booth_with_logo.logo_file,
                 "export_a": job.id,
                 "mail_failed": failed_mail.id,
+                "export_d": job_d.id,
+                "company_d": company_d.id,
+                "company_d_slug": company_d.slug,
+                "booth_d_a": booth_d_a.id,
+                "booth_d_b": booth_d_b.id,
                 **{name: row.id for name, row in vacancy.items()},
                 **{name: row.id for name, row in application.items()},
             }

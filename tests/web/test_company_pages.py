@@ -20,7 +20,15 @@ from support.browsing import csrf_of, sign_in
 from support.clock import Clock
 
 from jobfair.context import AppContext
-from jobfair.models import Application, ApplicationEvent, Booth, Company, User, Vacancy
+from jobfair.models import (
+    Application,
+    ApplicationEvent,
+    Booth,
+    Company,
+    OfficeVerification,
+    User,
+    Vacancy,
+)
 from jobfair.services import exports, screening
 from jobfair.services.identity import hash_password
 from jobfair.worker.tasks import deliver_decisions
@@ -70,11 +78,9 @@ async def test_company_registration(client: httpx.AsyncClient, ctx: AppContext) 
     assert "PT Sinar Asahan" in page.text and "Waiting for verification" in page.text
     async with ctx.read() as session:
         company = await session.scalar(select(Company))
-        assert (
-            company is not None
-            and company.kbli_section == "C"
-            and company.verification == "pending"
-        )
+        assert company is not None and company.kbli_section == "C"
+        # No office has decided about it yet.
+        assert not await session.scalar(select(func.count()).select_from(OfficeVerification))
     client.cookies.clear()
     again = await _post(
         client,
@@ -173,8 +179,11 @@ async def test_booth_vacancy_and_organiser_decisions(
     public = await client.get(f"/fairs/bursa-uji/vacancies/{vacancy_id}")
     assert public.status_code == 200 and "Operator Boiler" in public.text
     async with ctx.read() as session:
+        # Approving the booth verified the company for the fair's office (only).
         company = await session.scalar(select(Company))
-        assert company is not None and company.verification == "verified"
+        decision = await session.scalar(select(OfficeVerification))
+        assert company is not None and decision is not None
+        assert (decision.company_id, decision.status) == (company.id, "verified")
     # Editing a verified vacancy sends it back to verification.
     edit = await client.get(f"/company/vacancies/{vacancy_id}")
     changed = await client.post(

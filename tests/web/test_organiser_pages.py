@@ -8,13 +8,21 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 from support import factories
 from support.browsing import csrf_of, sign_in
 
 from jobfair.context import AppContext
-from jobfair.models import AuditLog, Company, Fair, LabourOffice, User, UserSession, Vacancy
+from jobfair.models import (
+    AuditLog,
+    Fair,
+    LabourOffice,
+    OfficeVerification,
+    User,
+    UserSession,
+    Vacancy,
+)
 from jobfair.models.fairs import FairStatus
 
 FAIR_FORM = {
@@ -152,10 +160,14 @@ async def test_who_may_enter(app: Starlette, ctx: AppContext) -> None:
     async with ctx.read() as session:
         fair = await session.get(Fair, ids["fair"])
         colleague = await session.get(User, ids["colleague"])
-        company = await session.get(Company, ids["company"])
+        decided = await session.scalar(
+            select(func.count())
+            .select_from(OfficeVerification)
+            .where(OfficeVerification.company_id == ids["company"])
+        )
     assert fair is not None and fair.status == FairStatus.PUBLISHED
     assert colleague is not None and colleague.is_active
-    assert company is not None and company.verification == "pending"
+    assert decided == 0  # no office has decided: still pending
 
 
 async def test_every_change_needs_the_csrf_token(app: Starlette, ctx: AppContext) -> None:
@@ -369,7 +381,8 @@ async def test_companies_filter_and_decisions(app: Starlette, ctx: AppContext) -
     assert "PT Sawit Baru" not in (await client.get("/organiser/companies?status=verified")).text
     path = f"/organiser/companies/{ids['company']}/decision"
     no_reason = await _post(client, path, {"decision": "reject"}, "/organiser/companies")
-    assert no_reason.status_code == 422 and f'id="reason-{ids["company"]}-error"' in no_reason.text
+    field = f"reason-{ids['company']}-{ids['office']}"
+    assert no_reason.status_code == 422 and f'id="{field}-error"' in no_reason.text
     rejected = await _post(
         client, path, {"decision": "reject", "reason": "NIB tidak aktif"}, "/organiser/companies"
     )
@@ -377,9 +390,11 @@ async def test_companies_filter_and_decisions(app: Starlette, ctx: AppContext) -
     listing = await client.get("/organiser/companies?status=rejected")
     assert "PT Sawit Baru" in listing.text and "NIB tidak aktif" in listing.text
     async with ctx.read() as session:
-        company = await session.get(Company, ids["company"])
-        assert company is not None and company.verification == "rejected"
-        assert company.verification_reason == "NIB tidak aktif"
+        decision = await session.scalar(
+            select(OfficeVerification).where(OfficeVerification.company_id == ids["company"])
+        )
+        assert decision is not None and decision.status == "rejected"
+        assert decision.reason == "NIB tidak aktif" and decision.office_id == ids["office"]
     entry = await _audit(ctx, "company.rejected")
     assert (
         entry is not None and entry.object_id == ids["company"] and entry.actor_user_id == ids["me"]
