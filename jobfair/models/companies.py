@@ -14,7 +14,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy import exists as sql_exists
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
@@ -111,8 +120,18 @@ class Booth(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Edits to an approved booth wait here for the office's review (field → new value,
+    # fields of BOOTH_CONTENT only); the public sees the approved columns above.
+    pending_changes: Mapped[dict[str, str | None] | None] = mapped_column(JSON(none_as_null=True))
+    changes_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why the office turned the last edits down (shown to the company).
+    changes_reason: Mapped[str | None] = mapped_column(Text)
 
     company: Mapped[Company] = relationship(lazy="joined")
+
+
+# What a company says on its booth and an office reviews before the public sees it.
+BOOTH_CONTENT = ("description", "video_url", "contact_email", "contact_phone", "logo_file")
 
 
 class OfficeVerification(Base):

@@ -37,6 +37,7 @@ from jobfair.models import (
 )
 from jobfair.models.accounts import Role
 from jobfair.models.companies import (
+    BOOTH_CONTENT,
     BoothStatus,
     CompanyVerification,
     RecruiterRole,
@@ -421,12 +422,47 @@ async def company_booth(session: AsyncSession, user: User, booth_id: int) -> Boo
     return booth
 
 
-async def update_booth(session: AsyncSession, user: User, booth_id: int, says: BoothInput) -> Booth:
+def booth_shown(booth: Booth) -> dict[str, str | None]:
+    """What the company last said on its booth: the approved content with the edits
+    still waiting for review laid over it (the company's form shows this)."""
+    shown = {field: getattr(booth, field) for field in BOOTH_CONTENT}
+    shown.update(booth.pending_changes or {})
+    return shown
+
+
+def _say_on_booth(booth: Booth, changes: dict[str, str | None], now: datetime) -> list[str]:
+    """Apply a company's edits: straight to a booth not yet on show (the office reviews
+    it whole when deciding the booth), to ``pending_changes`` of an approved one, so the
+    public keeps seeing what the office checked (issue 12, item 7). Returns the fields
+    that differ from the approved content."""
+    if booth.status != BoothStatus.APPROVED:
+        for field, value in changes.items():
+            setattr(booth, field, value)
+        return list(changes)
+    pending = {**(booth.pending_changes or {}), **changes}
+    # An edit back to the approved value is no change to review.
+    pending = {field: value for field, value in pending.items() if getattr(booth, field) != value}
+    booth.pending_changes = pending or None
+    booth.changes_submitted_at = now if pending else None
+    return sorted(pending)
+
+
+async def update_booth(
+    session: AsyncSession, user: User, booth_id: int, says: BoothInput, now: datetime
+) -> Booth:
     booth = await company_booth(session, user, booth_id)
-    booth.description = says.description
-    booth.video_url = says.video_url
-    booth.contact_email = says.contact_email
-    booth.contact_phone = says.contact_phone
+    changes = {
+        "description": says.description,
+        "video_url": says.video_url,
+        "contact_email": says.contact_email,
+        "contact_phone": says.contact_phone,
+    }
+    shown = booth_shown(booth)
+    changes = {field: value for field, value in changes.items() if shown[field] != value}
+    if not changes:
+        return booth
+    said = _say_on_booth(booth, changes, now)
+    waiting = said if booth.status == BoothStatus.APPROVED else []
     audit.record(
         session,
         "booth.updated",
@@ -434,6 +470,10 @@ async def update_booth(session: AsyncSession, user: User, booth_id: int, says: B
         object_id=booth.id,
         actor_user_id=user.id,
         fair_id=booth.fair_id,
+        data={
+            "fields": sorted(changes),
+            "awaiting_review": waiting if booth.pending_changes else [],
+        },
     )
     return booth
 
@@ -478,7 +518,12 @@ def check_logo(data: bytes) -> str:
 
 
 async def store_logo(
-    session: AsyncSession, user: User, booth_id: int, data: bytes, uploads_dir: Path
+    session: AsyncSession,
+    user: User,
+    booth_id: int,
+    data: bytes,
+    uploads_dir: Path,
+    now: datetime,
 ) -> Booth:
     booth = await company_booth(session, user, booth_id)
     extension = await asyncio.to_thread(check_logo, data)
@@ -490,8 +535,12 @@ async def store_logo(
         (folder / name).write_bytes(data)
 
     await asyncio.to_thread(write)
-    old = booth.logo_file
-    booth.logo_file = name
+    # The file this one replaces: the waiting one of an approved booth (the approved
+    # logo stays on show until the office accepts the new one), else the current one.
+    old = booth_shown(booth)["logo_file"]
+    if old == booth.logo_file and booth.status == BoothStatus.APPROVED:
+        old = None
+    _say_on_booth(booth, {"logo_file": name}, now)
 
     async def remove_old() -> None:
         if old:
@@ -568,6 +617,53 @@ async def decide_booth(
         object_id=booth.id,
         actor_user_id=organiser.id,
         fair_id=fair.id,
+    )
+    signals.fair_changed(session, fair.id)
+    return booth
+
+
+async def decide_booth_changes(
+    session: AsyncSession,
+    organiser: User,
+    booth_id: int,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+    *,
+    uploads_dir: Path | None = None,
+) -> Booth:
+    """An organiser of the fair's office accepts a booth's waiting edits (they go on
+    show) or turns them down with a reason (they are dropped; the approved content
+    stays). Either way the file of a logo nobody shows any more is removed."""
+    booth = await session.get(Booth, booth_id)
+    fair = await session.get(Fair, booth.fair_id) if booth else None
+    if booth is None or fair is None or not booth.pending_changes:
+        raise NotFound(gettext("We could not find that page."))
+    organiser_may(organiser, fair)
+    reason = _decision_reason(approve, reason)
+    pending = dict(booth.pending_changes)
+    unused = booth.logo_file if approve else pending.get("logo_file")
+    if approve:
+        for field, value in pending.items():
+            setattr(booth, field, value)
+    if "logo_file" in pending and unused and uploads_dir is not None:
+        folder = uploads_dir / "logos"
+
+        async def remove_unused() -> None:
+            await asyncio.to_thread((folder / unused).unlink, missing_ok=True)
+
+        after_commit(session, remove_unused)
+    booth.pending_changes = None
+    booth.changes_submitted_at = None
+    booth.changes_reason = None if approve else reason
+    audit.record(
+        session,
+        "booth.changes_approved" if approve else "booth.changes_rejected",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=organiser.id,
+        fair_id=fair.id,
+        data={"fields": sorted(pending)},
     )
     signals.fair_changed(session, fair.id)
     return booth
@@ -711,6 +807,21 @@ async def verification_queue(
         )
     )
     return fair, booths, vacancies
+
+
+async def booth_changes_queue(session: AsyncSession, fair: Fair) -> list[Booth]:
+    """Approved booths of ``fair`` whose edits wait for review, oldest first."""
+    return list(
+        await session.scalars(
+            select(Booth)
+            .where(
+                Booth.fair_id == fair.id,
+                Booth.status == BoothStatus.APPROVED,
+                Booth.pending_changes.is_not(None),
+            )
+            .order_by(Booth.changes_submitted_at)
+        )
+    )
 
 
 async def booth_vacancies(

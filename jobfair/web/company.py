@@ -187,6 +187,7 @@ async def _booth_page(
         "pages/company/booth.html",
         {
             "booth": booth,
+            "shown": companies.booth_shown(booth),
             "fair": fair,
             "vacancies": vacancies,
             "errors": errors or {},
@@ -208,7 +209,7 @@ async def booth_submit(request: Request) -> Response:
     try:
         async with ctx.unit_of_work() as session:
             says = parse(BoothInput, _values(form))
-            await companies.update_booth(session, signed_in.user, booth_id, says)
+            await companies.update_booth(session, signed_in.user, booth_id, says, ctx.now())
     except ValidationFailed as error:
         return await _booth_page(request, errors=error.fields, status_code=error.status)
     return see_other(request, "company:booth", {"saved": "1"}, booth_id=booth_id)
@@ -231,7 +232,7 @@ async def logo_upload(request: Request) -> Response:
         data = await upload.read(companies.LOGO_MAX_BYTES + 1)
         async with ctx.unit_of_work() as session:
             await companies.store_logo(
-                session, signed_in.user, booth_id, data, ctx.settings.uploads_dir
+                session, signed_in.user, booth_id, data, ctx.settings.uploads_dir, ctx.now()
             )
     except (ValidationFailed, PayloadTooLarge) as error:
         return await _booth_page(request, errors=error.fields, status_code=error.status)

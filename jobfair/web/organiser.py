@@ -9,6 +9,7 @@ and leaves an audit row.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -330,12 +331,14 @@ async def queue(request: Request) -> Response:
         fair, booths, vacancies = await companies.verification_queue(
             session, signed_in.user, request.path_params["slug"]
         )
+        booth_changes = await companies.booth_changes_queue(session, fair)
     return render(
         request,
         "pages/organiser/queue.html",
         {
             "fair": fair,
             "booths": booths,
+            "booth_changes": booth_changes,
             "vacancies": vacancies,
             "errors": {},
             "result": notice_text(request),
@@ -344,13 +347,17 @@ async def queue(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    """Approve or reject a booth or a vacancy from the fair's queue, then back to it."""
+    """Approve or reject a booth, a booth's edits or a vacancy from the fair's queue,
+    then back to it."""
     signed_in = _staff(request)
     form = await checked_form(request)
     ctx = _ctx(request)
-    decision = {"booths": companies.decide_booth, "vacancies": companies.verify_vacancy}.get(
-        request.path_params["kind"]
-    )
+    decide_changes = partial(companies.decide_booth_changes, uploads_dir=ctx.settings.uploads_dir)
+    decision = {
+        "booths": companies.decide_booth,
+        "booth-changes": decide_changes,
+        "vacancies": companies.verify_vacancy,
+    }.get(request.path_params["kind"])
     if decision is None:
         raise NotFound(gettext("We could not find that page."))
     try:

@@ -260,6 +260,14 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         disability_kinds=disability.DISABILITY_KINDS,
         # Every screen that shows a shared figure names it and defines it from here.
         figures=FIGURES,
+        # The booth's reviewed fields (models.companies.BOOTH_CONTENT), by their labels.
+        booth_field_labels={
+            "description": N_("Description"),
+            "video_url": N_("Video link"),
+            "contact_email": N_("Contact e-mail"),
+            "contact_phone": N_("Contact phone"),
+            "logo_file": N_("Logo"),
+        },
         # A field's maxlength is its rule's limit, from the rule's home.
         limits={
             **FORM_LIMITS,

@@ -11,6 +11,7 @@ from support.security_world import (
 )
 
 from jobfair.models import Application, Booth
+from jobfair.services import companies
 from jobfair.services.numbers import whole_number
 
 
@@ -85,7 +86,8 @@ async def test_hostile_numbers_and_characters_get_4xx(world: World) -> None:
     assert answers["graduation year"].json()["error"]["fields"]["graduation_year"]
     async with world.ctx.read() as session:
         booth = await session.get(Booth, world.owned["booth_a"])
-        assert booth is not None and booth.description == "Lowongan baru"
+        # A NUL in the form was dropped, not stored; the edit waits for review.
+        assert booth is not None and companies.booth_shown(booth)["description"] == "Lowongan baru"
         application = await session.scalar(
             select(Application).where(Application.id == world.owned["application_a"])
         )

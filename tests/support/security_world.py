@@ -292,7 +292,7 @@ async def build_world(app: Starlette) -> World:
             now,
         )
         booth_with_logo = await companies.store_logo(
-            session, users["recruiter"], booth_a.id, png_bytes(), settings.uploads_dir
+            session, users["recruiter"], booth_a.id, png_bytes(), settings.uploads_dir, now
         )
         job = ExportJob(
             company_id=company_a.id,
@@ -356,7 +356,7 @@ async def build_world(app: Starlette) -> World:
                 "booth_b": booth_b.id,
                 "pending_booth": pending_booth.id,
                 "pending_vacancy": pending_vacancy.id,
-                "logo_a": booth_with_logo.logo_file,
+                "logo_a": companies.booth_shown(booth_with_logo)["logo_file"],
                 "export_a": job.id,
                 "mail_failed": failed_mail.id,
                 "export_d": job_d.id,

@@ -25,11 +25,13 @@ from jobfair.models import (
     ApplicationEvent,
     Booth,
     Company,
+    Fair,
+    LabourOffice,
     OfficeVerification,
     User,
     Vacancy,
 )
-from jobfair.services import exports, screening
+from jobfair.services import companies, exports, screening
 from jobfair.services.identity import hash_password
 from jobfair.worker.tasks import deliver_decisions
 
@@ -446,7 +448,20 @@ async def test_logo_upload(client: httpx.AsyncClient, ctx: AppContext) -> None:
     assert (await upload(_png())).status_code == 303
     async with ctx.read() as session:
         booth = await session.get(Booth, ids["booth"])
-        assert booth is not None and booth.logo_file and booth.logo_file.endswith(".png")
+        assert booth is not None and booth.pending_changes is not None
+        waiting = booth.pending_changes["logo_file"]
+        assert waiting and waiting.endswith(".png") and booth.logo_file is None
+    # The booth is on show: the new logo waits for the office before the public sees it.
+    assert f"/media/logos/{waiting}" not in (await client.get("/fairs/bursa-uji")).text
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, booth.fair_id)
+        assert fair is not None
+        office = await session.get(LabourOffice, fair.office_id)
+        organiser = await factories.organiser(session, office_row=office)
+        await companies.decide_booth_changes(session, organiser, booth.id, True, None, ctx.now())
+    async with ctx.read() as session:
+        booth = await session.get(Booth, ids["booth"])
+        assert booth is not None and booth.logo_file == waiting
     fair_page = await client.get("/fairs/bursa-uji")
     assert (
         f"/media/logos/{booth.logo_file}" in fair_page.text and 'loading="lazy"' in fair_page.text
