@@ -48,7 +48,7 @@ from jobfair.models.applications import gives_company_access
 from jobfair.models.companies import company_reaches
 from jobfair.schemas.profile import ProfileUpdate, Registration
 from jobfair.services import audit
-from jobfair.services.auth import revoke_everything
+from jobfair.services.auth import revoke_everything, tell_registration_attempt
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -102,32 +102,6 @@ async def _owners_of(session: AsyncSession, values: Registration, fingerprint: s
     return list(await session.scalars(select(User).where(or_(*clauses)).order_by(User.id)))
 
 
-async def _tell_owners(session: AsyncSession, owners: list[User], now: datetime) -> None:
-    """Someone registered with details an account already holds: its owner is told by
-    mail (at most once a day per account), and nobody else learns anything."""
-    for owner in owners:
-        if not owner.email:
-            continue  # a phone-only account: no channel to tell (no SMS gateway)
-        with i18n.using(owner.locale):
-            body = gettext(
-                "Someone tried to register a new job fair account with the NIK, e-mail "
-                "address or mobile number of your account. No new account was made.\n\n"
-                "If it was you, sign in with your existing account; if you forgot the "
-                "password, reset it with this address (%(email)s). If it was not you, "
-                "there is nothing to do; tell the labour office if it happens again.",
-                email=owner.email,
-            )
-            subject = gettext("Someone tried to register with your details")
-        await queue_mail(
-            session,
-            to_address=owner.email,
-            subject=subject,
-            body=body,
-            dedupe_key=f"registration-attempt:{owner.id}:{now.date().isoformat()}",
-            user_id=owner.id,
-        )
-
-
 async def register_applicant(
     session: AsyncSession, values: Registration, vault: NikVault, now: datetime
 ) -> User | None:
@@ -140,7 +114,7 @@ async def register_applicant(
     password_hash = hash_password(values.password)
     owners = await _owners_of(session, values, fingerprint)
     if owners:
-        await _tell_owners(session, owners, now)
+        await tell_registration_attempt(session, owners, now)
         for owner in owners:
             audit.record(
                 session, "applicant.registration_refused", object_type="user", object_id=owner.id
@@ -189,7 +163,8 @@ async def register_applicant(
             await session.flush()
     except IntegrityError:
         # Another registration with these details won the race: as above.
-        await _tell_owners(session, await _owners_of(session, values, fingerprint), now)
+        owners = await _owners_of(session, values, fingerprint)
+        await tell_registration_attempt(session, owners, now)
         return None
     audit.record(
         session,

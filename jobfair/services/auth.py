@@ -378,3 +378,31 @@ def password_error(password: str) -> str | None:
     """:func:`password_problem` in the user's language."""
     problem = password_problem(password)
     return None if problem is None else i18n.gettext(problem[0], **problem[1])
+
+
+async def tell_registration_attempt(
+    session: AsyncSession, owners: list[User], now: datetime
+) -> None:
+    """Someone registered with details an account already holds: its owner is told by
+    mail (at most once a day per account), and nobody else learns anything."""
+    for owner in owners:
+        if not owner.email:
+            continue  # a phone-only account: no channel to tell (no SMS gateway)
+        with i18n.using(owner.locale):
+            body = i18n.gettext(
+                "Someone tried to register a new job fair account with the NIK, e-mail "
+                "address or mobile number of your account. No new account was made.\n\n"
+                "If it was you, sign in with your existing account; if you forgot the "
+                "password, reset it with this address (%(email)s). If it was not you, "
+                "there is nothing to do; tell the labour office if it happens again.",
+                email=owner.email,
+            )
+            subject = i18n.gettext("Someone tried to register with your details")
+        await queue_mail(
+            session,
+            to_address=owner.email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"registration-attempt:{owner.id}:{now.date().isoformat()}",
+            user_id=owner.id,
+        )

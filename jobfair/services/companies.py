@@ -49,7 +49,12 @@ from jobfair.reference.kbli import kbli_section
 from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import INVITATION_DAYS, INVITATION_LIFETIME, password_error
+from jobfair.services.auth import (
+    INVITATION_DAYS,
+    INVITATION_LIFETIME,
+    password_error,
+    tell_registration_attempt,
+)
 from jobfair.services.authority import organiser_may
 from jobfair.services.errors import (
     Conflict,
@@ -81,26 +86,33 @@ def _slugify(name: str) -> str:
 # -------------------------------------------------------------------- companies
 
 
+NIB_TAKEN = N_("A company with this NIB is already registered; ask its owner to invite you.")
+
+
 async def register_company(
     session: AsyncSession, registration: CompanyRegistration, now: datetime
-) -> User:
+) -> User | None:
     """A company and its first recruiter (the owner). Each labour office verifies it
-    for its own fairs (see ``models.companies``)."""
+    for its own fairs (see ``models.companies``). A NIB on the platform is said (a
+    company's NIB is public, and its owner invites the newcomer); an e-mail address
+    already on an account is not: no company is made, the address's owner is mailed
+    and None is returned, and the caller answers as for a new company."""
     values = registration.model_dump(exclude={"email", "password"})
     email = registration.email
-    password = registration.password
-    already = gettext("This is already registered. Sign in, or reset your password.")
-    conflicts = {}
-    if await session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-        conflicts["email"] = already
+    # Hashed either way, so a known address takes as long as a new one.
+    password_hash = hash_password(registration.password)
     if await session.scalar(
         select(func.count()).select_from(Company).where(Company.nib == values["nib"])
     ):
-        conflicts["nib"] = gettext(
-            "A company with this NIB is already registered; ask its owner to invite you."
+        message = gettext(NIB_TAKEN)
+        raise Conflict(gettext("Please check the form."), fields={"nib": message})
+    owner = await session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        await tell_registration_attempt(session, [owner], now)
+        audit.record(
+            session, "company.registration_refused", object_type="user", object_id=owner.id
         )
-    if conflicts:
-        raise Conflict(gettext("Please check the form."), fields=conflicts)
+        return None
     slug = _slugify(values["name"])
     while await session.scalar(
         select(func.count()).select_from(Company).where(Company.slug == slug)
@@ -108,7 +120,7 @@ async def register_company(
         slug = f"{_slugify(values['name'])[:52]}-{secrets.token_hex(3)}"
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.RECRUITER,
         full_name=values["contact_name"],
         created_at=now,
@@ -141,7 +153,10 @@ async def register_company(
             session.add(Recruiter(company_id=company.id, user_id=user.id, role=RecruiterRole.OWNER))
             await session.flush()
     except IntegrityError:
-        raise Conflict(gettext("Please check the form."), fields={"nib": already}) from None
+        # A registration racing this one took the NIB or the address first.
+        raise Conflict(
+            gettext("Please check the form."), fields={"nib": gettext(NIB_TAKEN)}
+        ) from None
     audit.record(
         session,
         "company.registered",

@@ -41,7 +41,7 @@ from jobfair.web.auth import (
     sign_in,
 )
 from jobfair.web.htmx import render
-from jobfair.web.links import see_other
+from jobfair.web.links import path_for, see_other
 from jobfair.web.live import page_counters
 from jobfair.web.notices import notice_query, notice_text
 
@@ -96,10 +96,8 @@ async def register_submit(request: Request) -> Response:
             [f"email:{registration.email}", f"nib:{registration.nib}"],
         )
         async with ctx.unit_of_work() as session:
-            user = await companies.register_company(session, registration, ctx.now())
-            raw, _row = await auth.start_session(
-                session, user, ctx.now(), replacing=request_auth(request).session_token
-            )
+            # None when the address has an account already: the answer is the same.
+            await companies.register_company(session, registration, ctx.now())
     except DomainError as error:
         errors = dict(error.fields or {"form": error.message})
         if "regency_code" in errors:
@@ -110,8 +108,10 @@ async def register_submit(request: Request) -> Response:
             {**context, "errors": errors},
             status_code=error.status,
         )
-    sign_in(request, raw)
-    return see_other(request, "company:home", {"welcome": "1"})
+    welcome = path_for(request, "company:home") + "?welcome=1"
+    return see_other(
+        request, "account:login", {**notice_query("company_registered"), "next": welcome}
+    )
 
 
 # --------------------------------------------------------------------- dashboard

@@ -30,6 +30,14 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "company_rejected_here": (REJECTED_HERE, ()),
     "compiling": (N_("The report is being compiled; reload the page in a moment."), ()),
     "report_unpublished": (N_("Only a published fair has a report."), ()),
+    "company_registered": (
+        N_(
+            "Thank you for registering your company. Sign in now with your e-mail and "
+            "password. If this e-mail address already had an account, no company was made "
+            "and we have written to that address."
+        ),
+        (),
+    ),
     "registered": (
         N_(
             "Thank you for registering. Sign in now with your e-mail or mobile number and "

@@ -28,6 +28,7 @@ from jobfair.models import (
     Fair,
     LabourOffice,
     OfficeVerification,
+    Outbox,
     User,
     Vacancy,
 )
@@ -64,6 +65,14 @@ async def _post(
     return await client.post(path, data={**data, "csrf_token": token})
 
 
+async def _register_company(client: httpx.AsyncClient) -> None:
+    """Register through the form, then sign in as the page asks next."""
+    done = await _post(client, "/company/register", COMPANY_FORM, "/company/register")
+    assert done.status_code == 303 and done.headers["location"].startswith("/login?")
+    signed = await sign_in(client, str(COMPANY_FORM["email"]), factories.PASSWORD)
+    assert signed.status_code == 303
+
+
 async def test_company_registration(client: httpx.AsyncClient, ctx: AppContext) -> None:
     client.cookies.set("lang", "en")
     bad = await _post(
@@ -75,7 +84,13 @@ async def test_company_registration(client: httpx.AsyncClient, ctx: AppContext) 
     assert bad.status_code == 422
     assert 'id="nib-error"' in bad.text and 'id="kbli-error"' in bad.text
     ok = await _post(client, "/company/register", COMPANY_FORM, "/company/register")
-    assert ok.status_code == 303 and ok.headers["location"] == "/company?welcome=1"
+    assert ok.status_code == 303
+    assert (
+        ok.headers["location"] == "/login?notice=company_registered&next=%2Fcompany%3Fwelcome%3D1"
+    )
+    asked = await client.get(ok.headers["location"])
+    assert "Thank you for registering your company" in asked.text
+    await sign_in(client, "siti@sinar.test", factories.PASSWORD)
     page = await client.get("/company?welcome=1")
     assert "PT Sinar Asahan" in page.text and "Waiting for verification" in page.text
     async with ctx.read() as session:
@@ -91,6 +106,26 @@ async def test_company_registration(client: httpx.AsyncClient, ctx: AppContext) 
         "/company/register",
     )
     assert again.status_code == 409 and 'id="nib-error"' in again.text
+    # An address with an account already: the same answer as a new company, no second
+    # company, and the address's owner is told (issue 12, item 6).
+    known = await _post(
+        client,
+        "/company/register",
+        {**COMPANY_FORM, "nib": "9120101234568", "name": "PT Lain"},
+        "/company/register",
+    )
+    assert (known.status_code, known.headers["location"]) == (
+        ok.status_code,
+        ok.headers["location"],
+    )
+    async with ctx.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Company)) == 1
+        told = await session.scalar(
+            select(func.count())
+            .select_from(Outbox)
+            .where(Outbox.dedupe_key.startswith("registration-attempt:"))
+        )
+    assert told == 1
 
 
 async def test_booth_vacancy_and_organiser_decisions(
@@ -107,7 +142,7 @@ async def test_booth_vacancy_and_organiser_decisions(
         )
         session.add(organiser)
     client.cookies.set("lang", "en")
-    await _post(client, "/company/register", COMPANY_FORM, "/company/register")
+    await _register_company(client)
     dashboard = await client.get("/company")
     requested = await client.post(
         "/company/booths", data={"fair": "bursa-uji", "csrf_token": csrf_of(dashboard.text)}
