@@ -38,6 +38,7 @@ NOT_PAGES = {
     "/company/exports": "a CSV or XLSX download",
     "/company/exports/{job_id:int}": "an export job's status, a polled fragment",
     "/company/exports/{job_id:int}/download": "the export's file",
+    "/organiser/mail": "admins only: measured at 360 px by tests/browser/test_mail_page.py",
     "/fairs/{slug}/summary": "exists once a report is compiled; the scene's fair is open",
     "/company/join": "needs a mailed invitation token",
     "/password/reset": "needs a mailed reset token",
