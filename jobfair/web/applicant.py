@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import ProfileUpdate
-from jobfair.services import applicants, applications, catalogue, fairs
+from jobfair.services import applicants, applications, catalogue, fairs, job_posting
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -321,6 +322,8 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
                 else:
                     cv = await applicants.current_cv(session, applicant.id)
                     warnings = applications.apply_warnings(cv)
+    # Shared links and search engines need the absolute address, not the path.
+    share_url = ctx.link_for("public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
     return render(
         request,
         "pages/public/vacancy.html",
@@ -334,6 +337,11 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
             "alternatives": alternatives,
             "warnings": warnings,
             "apply_error": error,
+            "share_url": share_url,
+            "whatsapp_url": "https://wa.me/?text=" + quote(f"{vacancy.title} {share_url}", safe=""),
+            "job_posting_json": job_posting.script_json(
+                job_posting.job_posting(vacancy, fair, share_url)
+            ),
         },
         status_code=status_code,
     )
