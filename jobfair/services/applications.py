@@ -255,6 +255,8 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         company.slug,
         fair.slug,
         fair.name,
+        fair.decision_deadline,
+        fair.timezone,
     )
     warnings = apply_warnings(await current_cv(session, applicant.id))
     return Submitted(application, summary, warnings)
@@ -344,6 +346,9 @@ class MyApplication:
     company_slug: str
     fair_slug: str
     fair_name: str
+    # The fair's day by which companies answer, shown in the fair's timezone.
+    decision_deadline: datetime
+    fair_timezone: str
 
     @property
     def can_withdraw(self) -> bool:
@@ -363,6 +368,8 @@ def _my_query(applicant_id: int):  # type: ignore[no-untyped-def]
             Company.slug,
             Fair.slug,
             Fair.name,
+            Fair.decision_deadline,
+            Fair.timezone,
         )
         .join(Vacancy, Vacancy.id == Application.vacancy_id)
         .join(Booth, Booth.id == Application.booth_id)

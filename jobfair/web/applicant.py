@@ -376,4 +376,11 @@ async def apply(request: Request) -> Response:
                 {"status": error.status, "message": error.message},
                 status_code=error.status,
             )
-    return see_other(request, "me:application", {"sent": "1"}, application_id=application_id)
+    # The fragment takes the browser (and a screen reader's focus) to the confirmation.
+    return see_other(
+        request,
+        "me:application",
+        {"sent": "1"},
+        fragment="confirmation",
+        application_id=application_id,
+    )

@@ -4,6 +4,7 @@ applications, notifications, data download and deletion."""
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 from sqlalchemy import func, select
@@ -88,9 +89,19 @@ async def test_apply_from_the_vacancy_page(client: httpx.AsyncClient, ctx: AppCo
     applied = await client.post(f"{path}/apply", data={"csrf_token": csrf_of(page.text)})
     assert applied.status_code == 303
     location = applied.headers["location"]
-    assert location.startswith("/me/applications/") and location.endswith("?sent=1")
-    detail = await client.get(location)
-    assert "Your application has been sent." in detail.text and "Mandor Panen" in detail.text
+    # The fragment lands on the confirmation, which can take focus and is announced.
+    assert location.startswith("/me/applications/")
+    assert location.endswith("?sent=1#confirmation")
+    detail = await client.get(location.split("#")[0])
+    assert "Mandor Panen" in detail.text
+    assert re.search(
+        r'<p class="notice" id="confirmation" role="status" tabindex="-1">', detail.text
+    )
+    # The decision deadline as a date, in the fair's timezone.
+    assert (
+        "Your application has been sent. The company will answer by 24 November 2026, 08:00 WIB."
+        in detail.text
+    )
     # A second click is answered, not duplicated.
     again = await client.post(f"{path}/apply", data={"csrf_token": csrf_of(page.text)})
     assert again.status_code == 409
