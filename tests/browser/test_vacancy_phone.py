@@ -78,3 +78,35 @@ def test_apply_is_on_the_first_screen_and_the_confirmation_takes_focus(
     page.screenshot(path=str(tmp_path / "applied.png"))
     assert problems == []
     browser.close()
+
+
+def test_withdraw_asks_then_the_vacancy_offers_to_send_again(
+    scene: Scene, pw: Any, tmp_path: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    problems: list[str] = []
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(**VIEWPORTS["phone"])
+    watch(context, problems)
+    page = context.new_page()
+    sign_in(page, scene.base, APPLICANT_EMAIL)
+    page.goto(scene.url(f"/me/applications/{scene.application_id}?lang=en"))
+    page.get_by_role("button", name="Withdraw this application").click()
+    expect(page.get_by_role("heading", name="Withdraw this application?")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "withdraw-ask.png"))
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    confirmation = page.locator("#confirmation")
+    expect(confirmation).to_contain_text("Your application has been withdrawn.")
+    expect(confirmation).to_be_focused()
+    page.screenshot(path=str(tmp_path / "withdrawn.png"))
+    page.get_by_role("link", name="See the vacancy").click()
+    expect(page.get_by_text("You withdrew your application to this vacancy.")).to_be_visible()
+    _on_first_screen(page, "Apply for this vacancy")
+    page.screenshot(path=str(tmp_path / "send-again.png"))
+    page.get_by_role("button", name="Apply for this vacancy").click()
+    expect(page.locator("#confirmation")).to_be_focused()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    assert problems == []
+    browser.close()
