@@ -189,7 +189,8 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
             )
         )
     ).all()
-    if any(row.vacancy_id == vacancy.id for row in mine):
+    here = [row for row in mine if row.vacancy_id == vacancy.id]
+    if any(not may_send_again(row.status) for row in here):
         raise Conflict(gettext("You have already applied to this vacancy."))
     problems = requirement_problems(applicant, vacancy, fair, now)
     if problems:
@@ -204,6 +205,13 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
                     cap=fair.application_cap,
                 )
             )
+    if here:
+        application = await _send_again(session, user, applicant.id, vacancy.id, now)
+        return Submitted(
+            application,
+            _summary(application, vacancy, fair),
+            apply_warnings(await current_cv(session, applicant.id)),
+        )
     # Before the insert: is this the applicant's first application in the fair (the
     # live distinct-applicant counter grows)? Withdrawn ones count, as in fair_counts.
     first_in_fair = not mine
@@ -243,8 +251,53 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         at=now,
         first_in_fair=first_in_fair,
     )
+    summary = _summary(application, vacancy, fair)
+    warnings = apply_warnings(await current_cv(session, applicant.id))
+    return Submitted(application, summary, warnings)
+
+
+def may_send_again(status: str) -> bool:
+    """The one rule for sending an application again: a withdrawn application may be
+    sent again to the same vacancy while applying is open (``closed_reason``) and the
+    vacancy public; any other status is an application already there."""
+    return status == NOT_COUNTED
+
+
+async def _send_again(
+    session: AsyncSession, user: User, applicant_id: int, vacancy_id: int, now: datetime
+) -> Application:
+    """The withdrawn application becomes submitted again. The row is reused (one per
+    vacancy and applicant, a unique constraint) with its history: the withdrawal and
+    this re-submission stay in its timeline, and ``submitted_at`` stays the first one so
+    the fair's statistics by day do not move."""
+    application = await session.scalar(
+        select(Application).where(
+            Application.applicant_id == applicant_id, Application.vacancy_id == vacancy_id
+        )
+    )
+    assert application is not None  # the caller saw it in the same transaction
+    application.status = ApplicationStatus.SUBMITTED
+    application.released_status = ApplicationStatus.SUBMITTED
+    application.updated_at = now
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            actor_user_id=user.id,
+            from_status=ApplicationStatus.WITHDRAWN,
+            to_status=ApplicationStatus.SUBMITTED,
+            created_at=now,
+            released_at=now,
+        )
+    )
+    await session.flush()
+    # No new row: the live counters are recounted rather than bumped.
+    signals.fair_changed(session, application.fair_id)
+    return application
+
+
+def _summary(application: Application, vacancy: Vacancy, fair: Fair) -> MyApplication:
     company = vacancy.booth.company  # joined with the vacancy (Vacancy.booth, Booth.company)
-    summary = MyApplication(
+    return MyApplication(
         application.id,
         application.released_status,
         application.submitted_at,
@@ -255,9 +308,9 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         company.slug,
         fair.slug,
         fair.name,
+        fair.decision_deadline,
+        fair.timezone,
     )
-    warnings = apply_warnings(await current_cv(session, applicant.id))
-    return Submitted(application, summary, warnings)
 
 
 async def vacancies_met(
@@ -344,6 +397,9 @@ class MyApplication:
     company_slug: str
     fair_slug: str
     fair_name: str
+    # The fair's day by which companies answer, shown in the fair's timezone.
+    decision_deadline: datetime
+    fair_timezone: str
 
     @property
     def can_withdraw(self) -> bool:
@@ -363,6 +419,8 @@ def _my_query(applicant_id: int):  # type: ignore[no-untyped-def]
             Company.slug,
             Fair.slug,
             Fair.name,
+            Fair.decision_deadline,
+            Fair.timezone,
         )
         .join(Vacancy, Vacancy.id == Application.vacancy_id)
         .join(Booth, Booth.id == Application.booth_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import ProfileUpdate
-from jobfair.services import applicants, applications, catalogue, fairs
+from jobfair.services import applicants, applications, catalogue, fairs, job_posting
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -201,6 +202,7 @@ async def my_application(request: Request) -> Response:
         )
         placement = await applications.placement_of(session, signed_in.user, item.id)
         sent = request.query_params.get("sent") == "1"
+        withdrawn = request.query_params.get("withdrawn") == "1"
         warnings: list[applications.ApplyWarning] = []
         if sent:
             applicant = await applicants.applicant_of(session, signed_in.user)
@@ -215,6 +217,7 @@ async def my_application(request: Request) -> Response:
             "item": item,
             "timeline": timeline,
             "sent": sent,
+            "withdrawn": withdrawn and applications.may_send_again(item.status),
             "warnings": warnings,
             "error": None,
         },
@@ -222,13 +225,29 @@ async def my_application(request: Request) -> Response:
 
 
 async def withdraw(request: Request) -> Response:
+    """The withdraw button leads to a confirmation step (a page, no script); only its
+    second POST, with ``confirm=1``, withdraws."""
     signed_in = require(request, Role.APPLICANT)
-    await checked_form(request)
+    form = await checked_form(request)
     ctx = _ctx(request)
     application_id = request.path_params["application_id"]
+    if form.get("confirm") != "1":
+        async with ctx.read() as session:
+            item, _timeline = await applications.my_application(
+                session, signed_in.user, application_id
+            )
+        if not item.can_withdraw:
+            return see_other(request, "me:application", application_id=application_id)
+        return render(request, "pages/me/withdraw.html", {"item": item})
     async with ctx.unit_of_work() as session:
         await applications.withdraw(session, signed_in.user, application_id, ctx.now())
-    return see_other(request, "me:application", application_id=application_id)
+    return see_other(
+        request,
+        "me:application",
+        {"withdrawn": "1"},
+        fragment="confirmation",
+        application_id=application_id,
+    )
 
 
 async def notifications_page(request: Request) -> Response:
@@ -304,6 +323,7 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
     signed_in = current(request)
     now = ctx.now()
     applied = None
+    withdrawn_before = None
     problems: list[str] = []
     alternatives: list[Any] = []
     warnings: list[applications.ApplyWarning] = []
@@ -313,6 +333,9 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
         closed = applications.closed_reason(vacancy, fair, now)
         if signed_in and signed_in.user.role == Role.APPLICANT:
             applied = await applications.applied_vacancy_status(session, signed_in.user, vacancy.id)
+            if applied and applications.may_send_again(applied[1]):
+                # Withdrawn: the form comes back, with a word about the earlier one.
+                withdrawn_before, applied = applied, None
             applicant = await applicants.applicant_of(session, signed_in.user)
             problems = applications.requirement_problems(applicant, vacancy, fair, now)
             if not applied and not closed:
@@ -321,6 +344,8 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
                 else:
                     cv = await applicants.current_cv(session, applicant.id)
                     warnings = applications.apply_warnings(cv)
+    # Shared links and search engines need the absolute address, not the path.
+    share_url = ctx.link_for("public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
     return render(
         request,
         "pages/public/vacancy.html",
@@ -330,10 +355,16 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
             "vacancy": vacancy,
             "closed_reason": closed,
             "applied": applied,
+            "withdrawn_before": withdrawn_before,
             "problems": problems,
             "alternatives": alternatives,
             "warnings": warnings,
             "apply_error": error,
+            "share_url": share_url,
+            "whatsapp_url": "https://wa.me/?text=" + quote(f"{vacancy.title} {share_url}", safe=""),
+            "job_posting_json": job_posting.script_json(
+                job_posting.job_posting(vacancy, fair, share_url)
+            ),
         },
         status_code=status_code,
     )
@@ -368,4 +399,11 @@ async def apply(request: Request) -> Response:
                 {"status": error.status, "message": error.message},
                 status_code=error.status,
             )
-    return see_other(request, "me:application", {"sent": "1"}, application_id=application_id)
+    # The fragment takes the browser (and a screen reader's focus) to the confirmation.
+    return see_other(
+        request,
+        "me:application",
+        {"sent": "1"},
+        fragment="confirmation",
+        application_id=application_id,
+    )

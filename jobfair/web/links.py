@@ -21,8 +21,12 @@ def see_other(
     name: str,
     /,
     query: Mapping[str, str] | None = None,
+    *,
+    fragment: str = "",
     **params: Any,
 ) -> RedirectResponse:
-    """A 303 to the route ``name``, with ``query`` (fixed keys, never free text)."""
+    """A 303 to the route ``name``, with ``query`` (fixed keys, never free text) and an
+    element id as ``fragment`` to land on."""
     path = path_for(request, name, **params)
-    return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
+    target = f"{path}?{urlencode(query)}" if query else path
+    return RedirectResponse(f"{target}#{fragment}" if fragment else target, status_code=303)

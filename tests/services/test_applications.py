@@ -134,3 +134,77 @@ async def test_applying_without_a_cv_is_taken_with_a_warning(ctx: AppContext) ->
             )
         )
     assert (await _submit(ctx, ids["user"], ids["junior"])).warnings == []
+
+
+async def _withdraw(ctx: AppContext, user_id: int, application_id: int) -> None:
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        await applications.withdraw(session, user, application_id, ctx.now())
+
+
+async def test_a_withdrawn_application_can_be_sent_again_in_the_same_row(
+    ctx: AppContext,
+) -> None:
+    from sqlalchemy import func, select
+
+    from jobfair.models import Application, ApplicationEvent
+    from jobfair.services.errors import Conflict
+
+    ids = await _world(ctx, sex="L", experience_years=0)
+    first = await _submit(ctx, ids["user"], ids["men"])
+    await _withdraw(ctx, ids["user"], first.application.id)
+    again = await _submit(ctx, ids["user"], ids["men"])
+    assert again.application.id == first.application.id  # the row is reused
+    assert again.summary.status == "submitted"
+    async with ctx.read() as session:
+        row = await session.get(Application, first.application.id)
+        assert row is not None
+        assert (row.status, row.released_status) == ("submitted", "submitted")
+        assert row.submitted_at == first.application.submitted_at  # the first stays
+        events = (
+            await session.execute(
+                select(ApplicationEvent.from_status, ApplicationEvent.to_status)
+                .where(ApplicationEvent.application_id == row.id)
+                .order_by(ApplicationEvent.id)
+            )
+        ).all()
+        assert [tuple(event) for event in events] == [
+            (None, "submitted"),
+            ("submitted", "withdrawn"),
+            ("withdrawn", "submitted"),
+        ]
+        assert await session.scalar(select(func.count()).select_from(Application)) == 1
+    # Sent again, it is an application like any other: a third send is a duplicate.
+    with pytest.raises(Conflict):
+        await _submit(ctx, ids["user"], ids["men"])
+
+
+async def test_sending_again_obeys_the_cap_and_the_fair_window(ctx: AppContext, clock: Any) -> None:
+    from datetime import timedelta
+
+    from jobfair.models import Fair
+    from jobfair.services.errors import Conflict
+
+    ids = await _world(ctx, sex="L", experience_years=0)
+    i18n.set_locale("en")
+    first = await _submit(ctx, ids["user"], ids["men"])
+    await _withdraw(ctx, ids["user"], first.application.id)
+    # The freed place was taken by another vacancy: the cap of 1 refuses the return.
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        fair.application_cap = 1
+    await _submit(ctx, ids["user"], ids["either"])
+    with pytest.raises(Conflict) as capped:
+        await _submit(ctx, ids["user"], ids["men"])
+    assert "limit of 1 applications" in capped.value.message
+    # Once the fair has closed nothing can be sent again.
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        fair.application_cap = None
+    clock.advance(timedelta(days=30))
+    with pytest.raises(Conflict) as closed:
+        await _submit(ctx, ids["user"], ids["men"])
+    assert "The fair is closed" in closed.value.message

@@ -4,6 +4,7 @@ applications, notifications, data download and deletion."""
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 from sqlalchemy import func, select
@@ -88,9 +89,19 @@ async def test_apply_from_the_vacancy_page(client: httpx.AsyncClient, ctx: AppCo
     applied = await client.post(f"{path}/apply", data={"csrf_token": csrf_of(page.text)})
     assert applied.status_code == 303
     location = applied.headers["location"]
-    assert location.startswith("/me/applications/") and location.endswith("?sent=1")
-    detail = await client.get(location)
-    assert "Your application has been sent." in detail.text and "Mandor Panen" in detail.text
+    # The fragment lands on the confirmation, which can take focus and is announced.
+    assert location.startswith("/me/applications/")
+    assert location.endswith("?sent=1#confirmation")
+    detail = await client.get(location.split("#")[0])
+    assert "Mandor Panen" in detail.text
+    assert re.search(
+        r'<p class="notice" id="confirmation" role="status" tabindex="-1">', detail.text
+    )
+    # The decision deadline as a date, in the fair's timezone.
+    assert (
+        "Your application has been sent. The company will answer by 24 November 2026, 08:00 WIB."
+        in detail.text
+    )
     # A second click is answered, not duplicated.
     again = await client.post(f"{path}/apply", data={"csrf_token": csrf_of(page.text)})
     assert again.status_code == 409
@@ -121,12 +132,43 @@ async def test_withdraw_from_the_application_page(
     )
     detail_path = applied.headers["location"].split("?")[0]
     detail = await client.get(detail_path)
+    token = csrf_of(detail.text)
+    # The first press asks; nothing is withdrawn yet.
+    for form in ({"csrf_token": token}, {"csrf_token": token, "confirm": "0"}):
+        asked = await client.post(f"{detail_path}/withdraw", data=form)
+        assert asked.status_code == 200
+        assert "Withdraw this application?" in asked.text
+        assert 'name="confirm" value="1"' in asked.text
+        assert "No, keep my application" in asked.text
+    assert "Withdraw this application" in (await client.get(detail_path)).text
     withdrawn = await client.post(
-        f"{detail_path}/withdraw", data={"csrf_token": csrf_of(detail.text)}
+        f"{detail_path}/withdraw", data={"csrf_token": token, "confirm": "1"}
     )
     assert withdrawn.status_code == 303
-    detail = await client.get(detail_path)
+    assert withdrawn.headers["location"] == f"{detail_path}?withdrawn=1#confirmation"
+    detail = await client.get(f"{detail_path}?withdrawn=1")
     assert "Withdrawn" in detail.text and "Withdraw this application" not in detail.text
+    assert re.search(
+        r'id="confirmation" role="status" tabindex="-1">Your application has been withdrawn.',
+        detail.text,
+    )
+    assert "You can send a withdrawn application again" in detail.text
+    # Asking again about a withdrawn one goes back to the application.
+    late = await client.post(f"{detail_path}/withdraw", data={"csrf_token": token})
+    assert late.status_code == 303 and late.headers["location"] == detail_path
+    # While the fair is open the vacancy offers to send it again, into the same record.
+    vacancy = await client.get(f"/fairs/bursa-uji/vacancies/{ids['open']}")
+    assert "You withdrew your application to this vacancy." in vacancy.text
+    assert "Apply for this vacancy" in vacancy.text
+    again = await client.post(
+        f"/fairs/bursa-uji/vacancies/{ids['open']}/apply",
+        data={"csrf_token": csrf_of(vacancy.text)},
+    )
+    assert again.status_code == 303
+    assert again.headers["location"].split("?")[0] == detail_path
+    detail = await client.get(detail_path)
+    assert "Withdraw this application" in detail.text
+    assert detail.text.count("<li><strong>") == 3  # sent, withdrawn, sent again
 
 
 async def test_someone_elses_application_page_is_404(

@@ -190,3 +190,33 @@ async def test_pages_are_small_and_compressed(client: httpx.AsyncClient, ctx: Ap
     response = await client.get("/fairs/bursa-asahan", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("content-encoding") == "gzip"
     assert int(response.headers["content-length"]) < 20_000
+
+
+async def test_vacancy_openings_are_a_list_and_apply_comes_first(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    from support import factories
+
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session, slug="bursa-daftar")
+        company = await factories.company(session, slug="pt-daftar", name="PT Daftar")
+        booth = await factories.booth(session, fair_row=fair, company_row=company)
+        vacancy = await factories.vacancy(
+            session,
+            booth_row=booth,
+            openings_male=3,
+            openings_female=6,
+            openings_either=4,
+            description="Panjang. " * 200,
+        )
+    html = (await client.get(f"/fairs/bursa-daftar/vacancies/{vacancy.id}?lang=en")).text
+    items = re.search(r'<ul class="openings">(.*?)</ul>', html, re.S)
+    assert items
+    assert re.findall(r"<li>([^<]+)</li>", items.group(1)) == [
+        "Men: 3",
+        "Women: 6",
+        "Men or women: 4",
+    ]
+    # The apply area comes before the facts and the long description.
+    assert html.index('id="apply-title"') < html.index('class="facts"')
+    assert html.index('id="apply-title"') < html.index("Panjang.")
