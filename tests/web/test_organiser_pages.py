@@ -548,3 +548,55 @@ async def test_queue_moved_but_still_answers(app: Starlette, ctx: AppContext, ki
         data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
     )
     assert unknown.status_code == 404
+
+
+async def test_queue_shows_every_field_a_vacancy_is_verified_on(
+    app: Starlette, ctx: AppContext
+) -> None:
+    await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-uji"))
+        assert fair is not None
+        booth = await factories.booth(session, fair_row=fair, status="approved")
+        await factories.vacancy(
+            session,
+            booth_row=booth,
+            title="Perawat Luar Negeri",
+            kbji_code="2221",
+            openings_male=0,
+            openings_female=4,
+            openings_either=3,
+            age_min=21,
+            age_max=40,
+            experience_years=2,
+            education_min="D3",
+            salary_min=None,
+            salary_max=None,
+            work_regency_code="JP",
+            employment_type="pkwtt",
+            deadline=datetime(2027, 1, 15).date(),
+            verification="pending",
+        )
+    client = await _signed_in(app, "saya@disnaker.test")
+    page = (await client.get("/organiser/fairs/bursa-uji/queue")).text
+    card = page[page.index("Perawat Luar Negeri") :]
+    card = card[: card.index("</li>")]
+    for text in (
+        "21 to 40 years",
+        "Women: 4",
+        "Men or women: 3",
+        "Professionals (KBJI 2221)",
+        "Permanent (PKWTT)",
+        "15 January 2027",
+        "Negotiable",
+        "Japan",
+        "2 years",
+    ):
+        assert text in card, text
+    assert "Men: " not in card  # no openings for men: not shown as zero
+    # The factory's vacancy: Indonesian labels from the same filters.
+    client.cookies.set("lang", "id")
+    indonesian = (await client.get("/organiser/fairs/bursa-uji/queue")).text
+    assert "Kontrak (PKWT)" in indonesian and "Diploma III" in indonesian
+    assert "Jepang" in indonesian and "Dapat dinegosiasikan" in indonesian
+    assert "18 sampai 35 tahun" in indonesian and "21 sampai 40 tahun" in indonesian
