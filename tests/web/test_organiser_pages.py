@@ -600,3 +600,79 @@ async def test_queue_shows_every_field_a_vacancy_is_verified_on(
     assert "Kontrak (PKWT)" in indonesian and "Diploma III" in indonesian
     assert "Jepang" in indonesian and "Dapat dinegosiasikan" in indonesian
     assert "18 sampai 35 tahun" in indonesian and "21 sampai 40 tahun" in indonesian
+
+
+async def test_companies_search_filters_and_table(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        for name, nib, kbli, regency in (
+            ("CV Roti Manis", "8120000000001", "10710", "12.71"),
+            ("PT Bengkel Jaya", "8120000000002", "45201", "12.09"),
+        ):
+            section = "C" if kbli.startswith("1") else "G"
+            await factories.booth(
+                session,
+                fair_row=fair,
+                company_row=await factories.company(
+                    session,
+                    name=name,
+                    nib=nib,
+                    kbli=kbli,
+                    kbli_section=section,
+                    regency_code=regency,
+                ),
+                status="requested",
+            )
+    client = await _signed_in(app, "saya@disnaker.test")
+    page = await client.get("/organiser/companies")
+    assert '<table class="screening companies">' in page.text
+    assert 'class="table-wrap"' in page.text and '<th scope="col">NIB</th>' in page.text
+    assert "Status in your office" in page.text and page.text.count("<details") == 3
+    by_name = (await client.get("/organiser/companies?q=roti")).text
+    assert "CV Roti Manis" in by_name and "PT Bengkel Jaya" not in by_name
+    by_nib = (await client.get("/organiser/companies?q=8120000000002")).text
+    assert "PT Bengkel Jaya" in by_nib and "CV Roti Manis" not in by_nib
+    by_section = (await client.get("/organiser/companies?kbli=c")).text
+    assert "CV Roti Manis" in by_section and "PT Bengkel Jaya" not in by_section
+    by_code = (await client.get("/organiser/companies?kbli=452")).text
+    assert "PT Bengkel Jaya" in by_code and "CV Roti Manis" not in by_code
+    by_regency = (await client.get("/organiser/companies?regency=12.71")).text
+    assert "CV Roti Manis" in by_regency and "PT Bengkel Jaya" not in by_regency
+    assert '<option value="12.71" selected>' in by_regency
+    # A bad filter is named and dropped; the page still lists.
+    bad = await client.get("/organiser/companies?kbli=10.7&regency=99.99&status=maybe")
+    assert bad.status_code == 200 and 'id="f-kbli-error"' in bad.text
+    assert 'id="f-regency-error"' in bad.text and 'id="f-status-error"' in bad.text
+    assert "CV Roti Manis" in bad.text and "PT Bengkel Jaya" in bad.text
+    # A decision from a filtered list comes back to the same filters.
+    path = f"/organiser/companies/{ids['company']}/decision?q=sawit&status=pending"
+    decided = await _post(client, path, {"decision": "approve"}, "/organiser/companies")
+    assert decided.status_code == 303
+    assert decided.headers["location"] == "/organiser/companies?done=saved&q=sawit&status=pending"
+    verified = (await client.get("/organiser/companies?status=verified")).text
+    pending = (await client.get("/organiser/companies?status=pending")).text
+    assert "PT Sawit Baru" in verified and "PT Sawit Baru" not in pending
+
+
+async def test_companies_pages_keep_the_filters(
+    app: Starlette, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobfair.services import companies as companies_service
+
+    monkeypatch.setattr(companies_service, "COMPANIES_PAGE", 1)
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        await factories.booth(
+            session,
+            fair_row=fair,
+            company_row=await factories.company(session, name="PT Sawit Lama"),
+        )
+    client = await _signed_in(app, "saya@disnaker.test")
+    first = (await client.get("/organiser/companies?q=sawit")).text
+    assert 'href="?q=sawit&amp;page=2"' in first
+    second = (await client.get("/organiser/companies?q=sawit&page=2")).text
+    assert 'href="?q=sawit"' in second and "Next" not in second
