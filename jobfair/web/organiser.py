@@ -617,6 +617,8 @@ async def audit_page(request: Request) -> Response:
                 for key in ("actor", "action", "object_type", "object_id", "date_from", "date_to")
             },
             "zone": audit.AUDIT_ZONE,
+            "actions": audit.action_choices(),
+            "action_codes": audit.ACTION_LABELS,
         },
         fragment="partials/organiser/audit_table.html",
     )
