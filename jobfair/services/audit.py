@@ -15,8 +15,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, fi
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.i18n import gettext
-from jobfair.models import AuditLog, Fair, User
+from jobfair.i18n import N_, gettext
+from jobfair.models import AuditLog, Booth, Company, Fair, User, Vacancy
+from jobfair.models.companies import is_public_booth
+from jobfair.models.vacancies import is_public
 from jobfair.services import authority
 from jobfair.services.formats import normalise_email, text
 from jobfair.services.numbers import whole_number
@@ -24,6 +26,80 @@ from jobfair.services.numbers import whole_number
 AUDIT_PAGE = 50
 # The audit viewer's dates and times are in WIB: one zone for a log spanning offices.
 AUDIT_ZONE = "Asia/Jakarta"
+
+
+# What each recorded action is called in the viewer's language: the one mapping. Every
+# code passed to ``record`` anywhere in jobfair/ has an entry (tests/services/test_audit).
+ACTION_LABELS: dict[str, str] = {
+    "api_token.created": N_("API token created"),
+    "api_token.revoked": N_("API token revoked"),
+    "applicant.deleted": N_("Job seeker account deleted"),
+    "applicant.profile_updated": N_("Job seeker profile updated"),
+    "applicant.registered": N_("Job seeker registered"),
+    "applicant.registration_refused": N_("Job seeker registration refused"),
+    "application.draft_discarded": N_("Staged decisions discarded"),
+    "application.status_staged": N_("Application decision staged"),
+    "applications.export_started": N_("Applications export started"),
+    "applications.exported": N_("Applications exported"),
+    "booth.approved": N_("Booth approved"),
+    "booth.changes_approved": N_("Booth changes accepted"),
+    "booth.changes_rejected": N_("Booth changes turned down"),
+    "booth.logo_uploaded": N_("Booth logo uploaded"),
+    "booth.rejected": N_("Booth rejected"),
+    "booth.requested": N_("Booth requested"),
+    "booth.updated": N_("Booth updated"),
+    "company.invited": N_("Recruiter invited"),
+    "company.joined": N_("Recruiter joined the company"),
+    "company.registered": N_("Company registered"),
+    "company.registration_refused": N_("Company registration with a known e-mail refused"),
+    "company.rejected": N_("Company rejected"),
+    "company.updated": N_("Company details updated"),
+    "company.verified": N_("Company verified"),
+    "cv.uploaded": N_("CV uploaded"),
+    "cv.viewed": N_("CV viewed"),
+    "decisions.released": N_("Decisions sent to applicants"),
+    "decisions.undone": N_("Sent decisions undone"),
+    "fair.cancelled": N_("Fair cancelled"),
+    "fair.closed_early": N_("Fair closed early"),
+    "fair.created": N_("Fair created"),
+    "fair.deadline_closed": N_("Decision deadline passed"),
+    "fair.deadline_moved": N_("Decision deadline moved"),
+    "fair.extended": N_("Fair extended"),
+    "fair.loaded": N_("Fair loaded from its definition file"),
+    "fair.published": N_("Fair published"),
+    "fair.updated": N_("Fair updated"),
+    "mail.retried": N_("Failed e-mail sent again"),
+    "network.trusted": N_("Network trusted"),
+    "network.untrusted": N_("Network no longer trusted"),
+    "placement.confirmed": N_("Hire confirmed"),
+    "placement.denied": N_("Hire denied"),
+    "report.requested": N_("Report requested"),
+    "user.created": N_("Account created"),
+    "user.disabled": N_("Account disabled"),
+    "user.enabled": N_("Account enabled"),
+    "user.invited": N_("Organiser invited"),
+    "user.password_reset": N_("Password reset"),
+    "user.password_reset_requested": N_("Password reset requested"),
+    "user.signed_in": N_("Signed in"),
+    "vacancy.closed": N_("Vacancy closed"),
+    "vacancy.created": N_("Vacancy created"),
+    "vacancy.rejected": N_("Vacancy rejected"),
+    "vacancy.updated": N_("Vacancy updated"),
+    "vacancy.verified": N_("Vacancy verified"),
+}
+
+
+def action_label(code: str) -> str:
+    """The action's name in the current language; an unknown (old) code as it is."""
+    message = ACTION_LABELS.get(code)
+    return gettext(message) if message else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """``(code, label)`` of every known action, by label, for the viewer's filter."""
+    return sorted(
+        ((code, action_label(code)) for code in ACTION_LABELS), key=lambda pair: pair[1].casefold()
+    )
 
 
 def record(
@@ -164,10 +240,29 @@ class AuditFilters(BaseModel):
 
 
 @dataclass(frozen=True)
+class AuditObject:
+    """What an entry is about, named for a person: ``fair_slug`` with ``company_slug``
+    or ``vacancy_id`` says where it can be opened (a booth or a vacancy only while the
+    public sees it); ``nib`` finds a company in the console's list."""
+
+    name: str
+    fair_slug: str | None = None
+    company_slug: str | None = None
+    vacancy_id: int | None = None
+    nib: str | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
 class AuditRow:
     entry: AuditLog
     actor_email: str | None
     fair_slug: str | None
+    object: AuditObject | None = None
+
+    @property
+    def label(self) -> str:
+        return action_label(self.entry.action)
 
 
 def _audit_scope(user: User) -> Any:
@@ -205,7 +300,10 @@ async def audit_entries(
         query = query.where(AuditLog.actor_user_id == actor_id)
     elif filters.actor:
         query = query.where(actor.c.email == normalise_email(filters.actor))
-    if filters.action:
+    if filters.action in ACTION_LABELS:
+        query = query.where(AuditLog.action == filters.action)
+    elif filters.action:
+        # A prefix such as "fair." (older links and bookmarks).
         query = query.where(AuditLog.action.startswith(filters.action, autoescape=True))
     if filters.object_type:
         query = query.where(AuditLog.object_type == filters.object_type)
@@ -224,4 +322,66 @@ async def audit_entries(
         .offset((filters.page - 1) * AUDIT_PAGE)
     )
     rows = [AuditRow(entry, email, slug) for entry, email, slug in found]
-    return rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE
+    more = len(rows) > AUDIT_PAGE
+    rows = rows[:AUDIT_PAGE]
+    objects = await _objects(session, [row.entry for row in rows])
+    return [
+        AuditRow(
+            row.entry,
+            row.actor_email,
+            row.fair_slug,
+            objects.get((row.entry.object_type, row.entry.object_id)),
+        )
+        for row in rows
+    ], more
+
+
+async def _objects(
+    session: AsyncSession, entries: list[AuditLog]
+) -> dict[tuple[str, int | None], AuditObject]:
+    """The names (and where to open them) of the objects of ``entries``, one query per
+    kind; an object since deleted has none."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.object_id is not None:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    found: dict[tuple[str, int | None], AuditObject] = {}
+    if ids := wanted.get("fair"):
+        for fair_id, name, slug in await session.execute(
+            select(Fair.id, Fair.name, Fair.slug).where(Fair.id.in_(ids))
+        ):
+            found[("fair", fair_id)] = AuditObject(name, fair_slug=slug)
+    if ids := wanted.get("company"):
+        for company_id, name, nib in await session.execute(
+            select(Company.id, Company.name, Company.nib).where(Company.id.in_(ids))
+        ):
+            found[("company", company_id)] = AuditObject(name, nib=nib)
+    if ids := wanted.get("booth"):
+        for booth_id, company, slug, fair_name, fair_slug, public in await session.execute(
+            select(Booth.id, Company.name, Company.slug, Fair.name, Fair.slug, is_public_booth())
+            .join(Company, Company.id == Booth.company_id)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .where(Booth.id.in_(ids))
+        ):
+            found[("booth", booth_id)] = AuditObject(
+                f"{company} · {fair_name}",
+                fair_slug=fair_slug if public else None,
+                company_slug=slug if public else None,
+            )
+    if ids := wanted.get("vacancy"):
+        for vacancy_id, title, fair_slug, public in await session.execute(
+            select(Vacancy.id, Vacancy.title, Fair.slug, is_public())
+            .join(Fair, Fair.id == Vacancy.fair_id)
+            .where(Vacancy.id.in_(ids))
+        ):
+            found[("vacancy", vacancy_id)] = AuditObject(
+                title,
+                fair_slug=fair_slug if public else None,
+                vacancy_id=vacancy_id if public else None,
+            )
+    if ids := wanted.get("user"):
+        for user_id, email in await session.execute(
+            select(User.id, User.email).where(User.id.in_(ids))
+        ):
+            found[("user", user_id)] = AuditObject(email, user_id=user_id)
+    return found

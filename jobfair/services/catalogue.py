@@ -25,7 +25,7 @@ MAX_KEYWORD = 100
 SECTION_LETTERS = frozenset(section.letter for section in KBLI_SECTIONS)
 
 
-def _words(value: Any) -> Any:
+def keyword(value: Any) -> Any:
     """A keyword with its inner runs of spaces made one."""
     value = blank_to_none(value)
     return " ".join(value.split()) if isinstance(value, str) else value
@@ -41,7 +41,7 @@ def _regency(value: str | None) -> str | None:
     return value
 
 
-def _kbli(value: str | None) -> str | None:
+def kbli_code_or_section(value: str | None) -> str | None:
     if value is None or value in SECTION_LETTERS or (value.isdigit() and 1 <= len(value) <= 5):
         return value
     raise ValueError("not a KBLI section or code prefix")
@@ -59,7 +59,7 @@ class CatalogueFilters(FilterSet):
     a 5-digit code; ``regency`` the work regency. Codes are read in any case.
     """
 
-    q: Annotated[str | None, BeforeValidator(_words)] = Field(
+    q: Annotated[str | None, BeforeValidator(keyword)] = Field(
         default=None,
         max_length=MAX_KEYWORD,
         description="keyword in title, skills, description or company name",
@@ -78,7 +78,9 @@ class CatalogueFilters(FilterSet):
             json_schema_extra={"pattern": r"^(\d{2}\.\d{2}|[A-Za-z]{2})$"},
         )
     )
-    kbli: Annotated[str | None, BeforeValidator(upper_code), AfterValidator(_kbli)] = Field(
+    kbli: Annotated[
+        str | None, BeforeValidator(upper_code), AfterValidator(kbli_code_or_section)
+    ] = Field(
         default=None,
         description="KBLI section letter or leading digits of a KBLI code",
         json_schema_extra={"pattern": r"^([A-Ua-u]|\d{1,5})$"},

@@ -14,10 +14,11 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import Select, exists, func, literal, select
+from pydantic import AfterValidator, BeforeValidator, Field
+from sqlalchemy import Select, exists, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,6 +47,8 @@ from jobfair.models.companies import (
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyStatus, VacancyVerification
 from jobfair.reference.kbli import kbli_section
+from jobfair.reference.regions import is_regency
+from jobfair.schemas.base import FieldMessage
 from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
 from jobfair.services.accounts import check_email, normalise_email
@@ -56,6 +59,7 @@ from jobfair.services.auth import (
     tell_registration_attempt,
 )
 from jobfair.services.authority import organiser_may
+from jobfair.services.catalogue import MAX_KEYWORD, kbli_code_or_section, keyword
 from jobfair.services.errors import (
     Conflict,
     NotFound,
@@ -65,9 +69,11 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.filters import FilterSet, blank_to_none, upper_code
 from jobfair.services.formats import REASON_MAX
 from jobfair.services.identity import hash_password, token_hash
 from jobfair.services.mail import queue_mail
+from jobfair.services.numbers import whole_number
 from jobfair.services.screening import membership
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -922,6 +928,76 @@ def _status_in_office(office_id: Any) -> Any:
     )
 
 
+def _company_regency(value: str | None) -> str | None:
+    if value is None or is_regency(value):
+        return value
+    raise ValueError("not a regency")
+
+
+def _page(value: Any) -> int:
+    """A page number never fails: anything but 1…99,999 is the first page."""
+    return whole_number(str(value or ""), minimum=1, maximum=99_999) or 1
+
+
+VerificationStatus = Literal[tuple(s.value for s in CompanyVerification)]  # type: ignore[valid-type]
+
+
+class CompanyFilters(FilterSet):
+    """The console's company list: a keyword in the name or the NIB, the status in the
+    viewer's office, a KBLI section letter or leading digits of a code, the company's
+    regency, and the page."""
+
+    q: Annotated[str | None, BeforeValidator(keyword)] = Field(default=None, max_length=MAX_KEYWORD)
+    status: Annotated[VerificationStatus | None, BeforeValidator(blank_to_none)] = None
+    kbli: Annotated[
+        str | None, BeforeValidator(upper_code), AfterValidator(kbli_code_or_section)
+    ] = None
+    regency: Annotated[
+        str | None, BeforeValidator(blank_to_none), AfterValidator(_company_regency)
+    ] = None
+    page: Annotated[int, BeforeValidator(_page)] = 1
+
+    messages: ClassVar = {
+        "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": MAX_KEYWORD}),
+        "status": FieldMessage(N_("Unknown choice.")),
+        "kbli": FieldMessage(N_("Give a KBLI section letter A–U or 1 to 5 digits of a KBLI code.")),
+        "regency": FieldMessage(N_("Choose a regency or a city from the list.")),
+    }
+
+    def as_params(self, page: int | None = None) -> dict[str, str]:
+        """The filters as query values (empty ones left out), on ``page`` if given."""
+        params = {
+            name: str(value) for name, value in self.model_dump(exclude={"page"}).items() if value
+        }
+        number = self.page if page is None else page
+        if number > 1:
+            params["page"] = str(number)
+        return params
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.kbli or self.regency)
+
+
+def _company_conditions(filters: CompanyFilters) -> list[Any]:
+    conditions: list[Any] = []
+    if filters.q:
+        conditions.append(
+            or_(
+                func.lower(Company.name).contains(filters.q.lower(), autoescape=True),
+                Company.nib.startswith(filters.q, autoescape=True),
+            )
+        )
+    if filters.kbli:
+        if filters.kbli.isdigit():
+            conditions.append(Company.kbli.startswith(filters.kbli, autoescape=True))
+        else:
+            conditions.append(Company.kbli_section == filters.kbli)
+    if filters.regency:
+        conditions.append(Company.regency_code == filters.regency)
+    return conditions
+
+
 def company_query(user: User, status: str | None) -> Select[tuple[Company]]:
     """Companies ``user`` may see: an organiser those that asked for a booth in one of
     the office's fairs, an admin every company. ``status`` is the company's status in
@@ -950,16 +1026,24 @@ def company_query(user: User, status: str | None) -> Select[tuple[Company]]:
 
 
 async def list_companies(
-    session: AsyncSession, user: User, status: str | None, page: int = 1
+    session: AsyncSession,
+    user: User,
+    status: str | None = None,
+    page: int = 1,
+    *,
+    filters: CompanyFilters | None = None,
 ) -> tuple[list[CompanyRow], bool]:
     """One page of visible companies, newest first, each with its booths in the visible
     fairs and the decisions of the viewer's office (an admin: of each office those
-    fairs belong to); and whether another page follows."""
-    if status not in {None, *(s.value for s in CompanyVerification)}:
-        status = None
+    fairs belong to); and whether another page follows. ``filters`` (the console's
+    search) wins over ``status`` and ``page``."""
+    if filters is None:
+        filters, _errors = CompanyFilters.parse_lenient({"status": status or "", "page": page})
+    page = filters.page
     found = list(
         await session.scalars(
-            company_query(user, status)
+            company_query(user, filters.status)
+            .where(*_company_conditions(filters))
             .order_by(Company.created_at.desc(), Company.id.desc())
             .limit(COMPANIES_PAGE + 1)
             .offset((page - 1) * COMPANIES_PAGE)
@@ -981,6 +1065,12 @@ async def list_companies(
         for company_id, decisions in (await _decisions(session, offices)).items():
             rows[company_id].decisions = decisions
     return list(rows.values()), more
+
+
+async def company_regencies(session: AsyncSession, user: User) -> list[str]:
+    """The regencies of the companies ``user`` may see: the choices of the filter."""
+    visible = company_query(user, None).subquery()
+    return list(await session.scalars(select(visible.c.regency_code).distinct()))
 
 
 async def _decisions(

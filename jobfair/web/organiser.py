@@ -32,6 +32,7 @@ from jobfair.web.auth import checked_form, require
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
 from jobfair.web.notices import notice_query, notice_text
+from jobfair.web.templating import regency_name
 
 STAFF = (Role.ORGANISER, Role.ADMIN)
 # Notices after a redirect, by the ``done`` query value (never free text in the URL).
@@ -382,30 +383,31 @@ async def decide(request: Request) -> Response:
 # --------------------------------------------------------------------- companies
 
 
-def _company_status(request: Request) -> str | None:
-    status = request.query_params.get("status", "")
-    return status if status in {s.value for s in CompanyVerification} else None
+def _company_filters(request: Request) -> tuple[companies.CompanyFilters, dict[str, str]]:
+    return companies.CompanyFilters.parse_lenient(request.query_params)
 
 
 async def _companies_page(
     request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
 ) -> Response:
     signed_in = _staff(request)
-    status = _company_status(request)
-    page = _page_number(request)
+    filters, filter_errors = _company_filters(request)
     async with _ctx(request).read() as session:
-        rows, more = await companies.list_companies(session, signed_in.user, status, page)
+        rows, more = await companies.list_companies(session, signed_in.user, filters=filters)
+        regencies = await companies.company_regencies(session, signed_in.user)
     return render(
         request,
         "pages/organiser/companies.html",
         {
             "rows": rows,
             "more": more,
-            "page": page,
-            "status": status or "",
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "regencies": sorted(regencies, key=regency_name),
             "statuses": [s.value for s in CompanyVerification],
             "errors": errors or {},
             "notice": _done(request),
+            "is_admin": authority.is_admin(signed_in.user),
         },
         status_code=status_code,
     )
@@ -438,9 +440,9 @@ async def company_decide(request: Request) -> Response:
         field = f"reason-{company_id}-{office_id or signed_in.user.office_id}"
         errors = {field: error.fields.get("reason", error.message)}
         return await _companies_page(request, errors=errors, status_code=422)
-    status = _company_status(request)
-    query = {"done": "saved", **({"status": status} if status else {})}
-    return see_other(request, "organiser:companies", query)
+    # Back to the same search, filters and page (the form's action carries them).
+    filters, _errors = _company_filters(request)
+    return see_other(request, "organiser:companies", {"done": "saved", **filters.as_params()})
 
 
 # ------------------------------------------------------------------------- users
@@ -622,6 +624,8 @@ async def audit_page(request: Request) -> Response:
                 for key in ("actor", "action", "object_type", "object_id", "date_from", "date_to")
             },
             "zone": audit.AUDIT_ZONE,
+            "actions": audit.action_choices(),
+            "action_codes": audit.ACTION_LABELS,
         },
         fragment="partials/organiser/audit_table.html",
     )

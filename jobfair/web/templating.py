@@ -48,6 +48,12 @@ EMPLOYMENT_TYPE_LABELS = {
     "paruh_waktu": N_("Part-time"),
     "kemitraan": N_("Partnership"),
 }
+# A company's status in a labour office (models.companies.CompanyVerification).
+VERIFICATION_LABELS = {
+    "pending": N_("Waiting for verification"),
+    "verified": N_("Verified"),
+    "rejected": N_("Rejected"),
+}
 PHASE_LABELS = {
     "draft": N_("Draft"),
     "cancelled": N_("Cancelled"),
@@ -107,6 +113,10 @@ def country_choices() -> tuple[tuple[str, str], ...]:
 
 def employment_label(code: str) -> str:
     return i18n.gettext(EMPLOYMENT_TYPE_LABELS.get(code, code))
+
+
+def verification_label(status: str) -> str:
+    return i18n.gettext(VERIFICATION_LABELS.get(status, status))
 
 
 def phase_label(phase: str) -> str:
@@ -246,6 +256,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         work_location_name=work_location_name,
         employment_label=employment_label,
         phase_label=phase_label,
+        verification_label=verification_label,
         initials=initials,
         local_datetime=local_datetime,
         long_date=long_date,

@@ -509,8 +509,9 @@ async def test_audit_viewer(app: Starlette, ctx: AppContext) -> None:
     stranger = await _signed_in(app, "lain@disnaker.test")
     page = await client.get("/organiser/audit?action=fair.")
     assert page.status_code == 200 and "fair.cancelled" in page.text
-    assert "saya@disnaker.test" in page.text
-    assert "user.signed_in" not in page.text
+    results = page.text[page.text.index('id="audit-results"') :]
+    assert "saya@disnaker.test" in results
+    assert "user.signed_in" not in results
     fragment = await client.get("/organiser/audit?action=user.", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="audit-results">')
     assert "user.signed_in" in fragment.text
@@ -521,9 +522,10 @@ async def test_audit_viewer(app: Starlette, ctx: AppContext) -> None:
     bad = await client.get("/organiser/audit?date_from=kemarin&actor=siapa")
     assert bad.status_code == 200 and 'id="date_from-error"' in bad.text
     assert 'id="actor-error"' in bad.text
-    others = await stranger.get("/organiser/audit")
-    assert "fair.cancelled" not in others.text and "saya@disnaker.test" not in others.text
-    assert "lain@disnaker.test" in others.text  # their own sign-in
+    others = (await stranger.get("/organiser/audit")).text
+    others = others[others.index('id="audit-results"') :]
+    assert "fair.cancelled" not in others and "saya@disnaker.test" not in others
+    assert "lain@disnaker.test" in others  # their own sign-in
 
 
 @pytest.mark.parametrize("kind", ["booths", "vacancies"])
@@ -548,3 +550,166 @@ async def test_queue_moved_but_still_answers(app: Starlette, ctx: AppContext, ki
         data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
     )
     assert unknown.status_code == 404
+
+
+async def test_queue_shows_every_field_a_vacancy_is_verified_on(
+    app: Starlette, ctx: AppContext
+) -> None:
+    await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-uji"))
+        assert fair is not None
+        booth = await factories.booth(session, fair_row=fair, status="approved")
+        await factories.vacancy(
+            session,
+            booth_row=booth,
+            title="Perawat Luar Negeri",
+            kbji_code="2221",
+            openings_male=0,
+            openings_female=4,
+            openings_either=3,
+            age_min=21,
+            age_max=40,
+            experience_years=2,
+            education_min="D3",
+            salary_min=None,
+            salary_max=None,
+            work_regency_code="JP",
+            employment_type="pkwtt",
+            deadline=datetime(2027, 1, 15).date(),
+            verification="pending",
+        )
+    client = await _signed_in(app, "saya@disnaker.test")
+    page = (await client.get("/organiser/fairs/bursa-uji/queue")).text
+    card = page[page.index("Perawat Luar Negeri") :]
+    card = card[: card.index("</li>")]
+    for text in (
+        "21 to 40 years",
+        "Women: 4",
+        "Men or women: 3",
+        "Professionals (KBJI 2221)",
+        "Permanent (PKWTT)",
+        "15 January 2027",
+        "Negotiable",
+        "Japan",
+        "2 years",
+    ):
+        assert text in card, text
+    assert "Men: " not in card  # no openings for men: not shown as zero
+    # The factory's vacancy: Indonesian labels from the same filters.
+    client.cookies.set("lang", "id")
+    indonesian = (await client.get("/organiser/fairs/bursa-uji/queue")).text
+    assert "Kontrak (PKWT)" in indonesian and "Diploma III" in indonesian
+    assert "Jepang" in indonesian and "Dapat dinegosiasikan" in indonesian
+    assert "18 sampai 35 tahun" in indonesian and "21 sampai 40 tahun" in indonesian
+
+
+async def test_companies_search_filters_and_table(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        for name, nib, kbli, regency in (
+            ("CV Roti Manis", "8120000000001", "10710", "12.71"),
+            ("PT Bengkel Jaya", "8120000000002", "45201", "12.09"),
+        ):
+            section = "C" if kbli.startswith("1") else "G"
+            await factories.booth(
+                session,
+                fair_row=fair,
+                company_row=await factories.company(
+                    session,
+                    name=name,
+                    nib=nib,
+                    kbli=kbli,
+                    kbli_section=section,
+                    regency_code=regency,
+                ),
+                status="requested",
+            )
+    client = await _signed_in(app, "saya@disnaker.test")
+    page = await client.get("/organiser/companies")
+    assert '<table class="screening companies">' in page.text
+    assert 'class="table-wrap"' in page.text and '<th scope="col">NIB</th>' in page.text
+    assert "Status in your office" in page.text and page.text.count("<details") == 3
+    by_name = (await client.get("/organiser/companies?q=roti")).text
+    assert "CV Roti Manis" in by_name and "PT Bengkel Jaya" not in by_name
+    by_nib = (await client.get("/organiser/companies?q=8120000000002")).text
+    assert "PT Bengkel Jaya" in by_nib and "CV Roti Manis" not in by_nib
+    by_section = (await client.get("/organiser/companies?kbli=c")).text
+    assert "CV Roti Manis" in by_section and "PT Bengkel Jaya" not in by_section
+    by_code = (await client.get("/organiser/companies?kbli=452")).text
+    assert "PT Bengkel Jaya" in by_code and "CV Roti Manis" not in by_code
+    by_regency = (await client.get("/organiser/companies?regency=12.71")).text
+    assert "CV Roti Manis" in by_regency and "PT Bengkel Jaya" not in by_regency
+    assert '<option value="12.71" selected>' in by_regency
+    # A bad filter is named and dropped; the page still lists.
+    bad = await client.get("/organiser/companies?kbli=10.7&regency=99.99&status=maybe")
+    assert bad.status_code == 200 and 'id="f-kbli-error"' in bad.text
+    assert 'id="f-regency-error"' in bad.text and 'id="f-status-error"' in bad.text
+    assert "CV Roti Manis" in bad.text and "PT Bengkel Jaya" in bad.text
+    # A decision from a filtered list comes back to the same filters.
+    path = f"/organiser/companies/{ids['company']}/decision?q=sawit&status=pending"
+    decided = await _post(client, path, {"decision": "approve"}, "/organiser/companies")
+    assert decided.status_code == 303
+    assert decided.headers["location"] == "/organiser/companies?done=saved&q=sawit&status=pending"
+    verified = (await client.get("/organiser/companies?status=verified")).text
+    pending = (await client.get("/organiser/companies?status=pending")).text
+    assert "PT Sawit Baru" in verified and "PT Sawit Baru" not in pending
+
+
+async def test_companies_pages_keep_the_filters(
+    app: Starlette, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobfair.services import companies as companies_service
+
+    monkeypatch.setattr(companies_service, "COMPANIES_PAGE", 1)
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        await factories.booth(
+            session,
+            fair_row=fair,
+            company_row=await factories.company(session, name="PT Sawit Lama"),
+        )
+    client = await _signed_in(app, "saya@disnaker.test")
+    first = (await client.get("/organiser/companies?q=sawit")).text
+    assert 'href="?q=sawit&amp;page=2"' in first
+    second = (await client.get("/organiser/companies?q=sawit&page=2")).text
+    assert 'href="?q=sawit"' in second and "Next" not in second
+
+
+async def test_audit_log_speaks_the_users_language(app: Starlette, ctx: AppContext) -> None:
+    ids = await _world(ctx)
+    client = await _signed_in(app, "saya@disnaker.test")
+    async with ctx.read() as session:
+        vacancy_id = await session.scalar(select(Vacancy.id))
+    queue = await client.get("/organiser/fairs/bursa-uji/queue")
+    await client.post(
+        f"/organiser/fairs/bursa-uji/vacancies/{vacancy_id}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(queue.text)},
+    )
+    path = f"/organiser/companies/{ids['company']}/decision"
+    await _post(client, path, {"decision": "reject", "reason": "NIB palsu"}, "/organiser")
+    page = await client.get("/organiser/audit")
+    results = page.text[page.text.index('id="audit-results"') :]
+    assert "Vacancy verified" in results and "Company rejected" in results
+    assert "Signed in" in results
+    # The object by name, with a link: the company to its row in the console's list.
+    assert '<a href="/organiser/companies?q=' in results and ">PT Sawit Baru</a>" in results
+    # The action filter is a list of the known actions, by label.
+    assert '<select id="action" name="action">' in page.text
+    assert '<option value="vacancy.verified">Vacancy verified</option>' in page.text
+    only = await client.get("/organiser/audit?action=vacancy.verified")
+    only_results = only.text[only.text.index('id="audit-results"') :]
+    assert "Vacancy verified" in only_results and "Company rejected" not in only_results
+    assert '<option value="vacancy.verified" selected>' in only.text
+    # An older link's prefix still filters, and is kept as a choice.
+    prefix = await client.get("/organiser/audit?action=company.")
+    prefix_results = prefix.text[prefix.text.index('id="audit-results"') :]
+    assert "Company rejected" in prefix_results and "Vacancy verified" not in prefix_results
+    assert '<option value="company." selected>Starting with company.</option>' in prefix.text
+    client.cookies.set("lang", "id")
+    indonesian = (await client.get("/organiser/audit")).text
+    assert "Lowongan diverifikasi" in indonesian and "Perusahaan ditolak" in indonesian
