@@ -10,6 +10,7 @@ pages (404, 403, 500) too; and neither they nor the logs contain a NIK or a pass
 
 from __future__ import annotations
 
+import json
 import logging
 from html.parser import HTMLParser
 
@@ -54,6 +55,7 @@ class PageAudit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self._in_script = False
+        self._in_data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name.lower() for name, _value in attrs}
@@ -65,6 +67,12 @@ class PageAudit(HTMLParser):
         if tag == "style":
             self.problems.append("<style> element")
         if tag == "script":
+            kind = dict(attrs).get("type") or ""
+            if kind == "application/ld+json":
+                # A data block (a vacancy's JobPosting), never run: its body must be
+                # JSON, which handle_data checks.
+                self._in_data_block = True
+                return
             self._in_script = True
             if "src" not in names:
                 self.problems.append("<script> without src")
@@ -76,8 +84,15 @@ class PageAudit(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._in_script = False
+            self._in_data_block = False
 
     def handle_data(self, data: str) -> None:
+        if self._in_data_block:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append("an ld+json block that is not JSON")
+            return
         if self._in_script and data.strip():
             self.problems.append("inline <script> body")
 

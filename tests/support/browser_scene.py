@@ -182,9 +182,16 @@ def watch(context: BrowserContext, problems: list[str]) -> None:
     context.on("weberror", lambda error: problems.append(f"page error: {error.error}"))
 
 
-def wait_until_live(page: Page) -> None:
-    """Wait for the first websocket frame of the page (a page of a watched context)."""
-    page.wait_for_function("window.__liveFrames > 0")
+def wait_until_live(page: Page, timeout: float = 30.0) -> None:
+    """Wait for the first websocket frame of the page (a page of a watched context).
+    Polled from here: ``wait_for_function`` evaluates its predicate with ``eval`` in the
+    page, which the CSP (no 'unsafe-eval') refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("window.__liveFrames || 0"):
+        assert time.monotonic() < deadline, "no live frame arrived"
+        page.wait_for_timeout(100)
 
 
 def sign_in(page: Page, base: str, login: str) -> None:

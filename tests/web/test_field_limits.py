@@ -18,7 +18,11 @@ from jobfair.services.formats import EMAIL_MAX, PHONE_TYPED_MAX
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # A literal is allowed where the length is a format's, not a rule's: a regency code
 # (``12.09``) and the free skills box, which the vacancy rules split and check per skill.
-FORMAT_LENGTHS = {('name="regency"', "5"), ('name="skills"', "3000")}
+FORMAT_LENGTHS = {
+    ('name="regency"', "5"),
+    ('name="skills"', "3000"),
+    ('name="kbli"', "5"),  # a KBLI code or its section letter
+}
 # The same in the ``input`` macro's calls: digits of a year, a percent, a cap, a code,
 # an amount, an NPWP written with its dots and dashes, an address range.
 MACRO_FORMAT_LENGTHS = {
