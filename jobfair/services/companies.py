@@ -563,11 +563,8 @@ async def store_logo(
         old = None
     _say_on_booth(booth, {"logo_file": name}, now)
 
-    async def remove_old() -> None:
-        if old:
-            await asyncio.to_thread((folder / old).unlink, missing_ok=True)
-
-    after_commit(session, remove_old)
+    if old:
+        _remove_logo_after_commit(session, folder, old)
     audit.record(
         session,
         "booth.logo_uploaded",
@@ -577,6 +574,28 @@ async def store_logo(
         fair_id=booth.fair_id,
     )
     return booth
+
+
+def _remove_logo_after_commit(session: AsyncSession, folder: Path, name: str) -> None:
+    """Delete a logo file nobody shows any more, once the change that dropped it is
+    committed (a rolled-back change keeps its file)."""
+
+    async def remove() -> None:
+        await asyncio.to_thread((folder / name).unlink, missing_ok=True)
+
+    after_commit(session, remove)
+
+
+async def _office_booth(
+    session: AsyncSession, organiser: User, booth_id: int
+) -> tuple[Booth, Fair]:
+    """A booth and its fair for an organiser of the fair's office (else not found)."""
+    booth = await session.get(Booth, booth_id)
+    fair = await session.get(Fair, booth.fair_id) if booth else None
+    if booth is None or fair is None:
+        raise NotFound(gettext("We could not find that page."))
+    organiser_may(organiser, fair)
+    return booth, fair
 
 
 def _decision_reason(approve: bool, reason: str | None) -> str | None:
@@ -614,11 +633,7 @@ async def decide_booth(
     required to reject); approving also verifies the company for that office when the
     office has not decided yet. A company the office rejected is verified again first
     (on the companies page): approving its booth would not put it on show."""
-    booth = await session.get(Booth, booth_id)
-    fair = await session.get(Fair, booth.fair_id) if booth else None
-    if booth is None or fair is None:
-        raise NotFound(gettext("We could not find that page."))
-    organiser_may(organiser, fair)
+    booth, fair = await _office_booth(session, organiser, booth_id)
     reason = _decision_reason(approve, reason)
     if approve:
         decision = await office_verification(session, booth.company_id, fair.office_id)
@@ -656,11 +671,9 @@ async def decide_booth_changes(
     """An organiser of the fair's office accepts a booth's waiting edits (they go on
     show) or turns them down with a reason (they are dropped; the approved content
     stays). Either way the file of a logo nobody shows any more is removed."""
-    booth = await session.get(Booth, booth_id)
-    fair = await session.get(Fair, booth.fair_id) if booth else None
-    if booth is None or fair is None or not booth.pending_changes:
+    booth, fair = await _office_booth(session, organiser, booth_id)
+    if not booth.pending_changes:
         raise NotFound(gettext("We could not find that page."))
-    organiser_may(organiser, fair)
     reason = _decision_reason(approve, reason)
     pending = dict(booth.pending_changes)
     unused = booth.logo_file if approve else pending.get("logo_file")
@@ -668,12 +681,7 @@ async def decide_booth_changes(
         for field, value in pending.items():
             setattr(booth, field, value)
     if "logo_file" in pending and unused and uploads_dir is not None:
-        folder = uploads_dir / "logos"
-
-        async def remove_unused() -> None:
-            await asyncio.to_thread((folder / unused).unlink, missing_ok=True)
-
-        after_commit(session, remove_unused)
+        _remove_logo_after_commit(session, uploads_dir / "logos", unused)
     booth.pending_changes = None
     booth.changes_submitted_at = None
     booth.changes_reason = None if approve else reason
