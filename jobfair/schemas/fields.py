@@ -12,8 +12,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from jobfair.schemas.problems import refuse
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.auth import normalise_phone
-from jobfair.services.formats import is_http_url
+from jobfair.services.formats import is_http_url, normalise_phone
 
 
 def _stripped(value: Any) -> Any:

@@ -47,7 +47,6 @@ from jobfair.models.companies import (
 from jobfair.models.fairs import FairPhase, FairStatus
 from jobfair.models.vacancies import VacancyStatus, VacancyVerification
 from jobfair.reference.kbli import kbli_section
-from jobfair.reference.regions import is_regency
 from jobfair.schemas.base import FieldMessage
 from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
@@ -69,7 +68,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from jobfair.services.filters import FilterSet, blank_to_none, upper_code
+from jobfair.services.filters import FilterSet, blank_to_none, known_regency, upper_code
 from jobfair.services.formats import REASON_MAX
 from jobfair.services.identity import hash_password, token_hash
 from jobfair.services.mail import queue_mail
@@ -936,12 +935,6 @@ def _status_in_office(office_id: Any) -> Any:
     )
 
 
-def _company_regency(value: str | None) -> str | None:
-    if value is None or is_regency(value):
-        return value
-    raise ValueError("not a regency")
-
-
 def _page(value: Any) -> int:
     """A page number never fails: anything but 1…99,999 is the first page."""
     return whole_number(str(value or ""), minimum=1, maximum=99_999) or 1
@@ -961,7 +954,7 @@ class CompanyFilters(FilterSet):
         str | None, BeforeValidator(upper_code), AfterValidator(kbli_code_or_section)
     ] = None
     regency: Annotated[
-        str | None, BeforeValidator(blank_to_none), AfterValidator(_company_regency)
+        str | None, BeforeValidator(blank_to_none), AfterValidator(known_regency)
     ] = None
     page: Annotated[int, BeforeValidator(_page)] = 1
 

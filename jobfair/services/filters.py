@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from jobfair.i18n import gettext
+from jobfair.reference.regions import is_regency
 from jobfair.schemas.base import INVALID, FieldMessage
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.numbers import whole_number
@@ -46,6 +47,13 @@ def whole(value: Any) -> Any:
 
 # A whole number from the query: "12", never "1e2", "1_0", "+5" or "５".
 WholeNumber = Annotated[int, BeforeValidator(whole)]
+
+
+def known_regency(value: str | None) -> str | None:
+    """A regency filter: a Kemendagri regency code of the reference list, or none."""
+    if value is None or is_regency(value):
+        return value
+    raise ValueError("not a regency")
 
 
 def upper_code(value: Any) -> Any:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy import (
     Integer,
     Select,
     String,
     Text,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +50,7 @@ from jobfair.models import (
     ApplicationNote,
     Booth,
     Company,
+    Cv,
     Fair,
     Notification,
     Outbox,
@@ -68,6 +71,7 @@ from jobfair.models.applications import (
     ApplicationStatus,
     PlacementConfirmation,
     company_access_ended,
+    gives_company_access,
     is_answerable,
     is_answered,
     is_hire_confirmed,
@@ -75,15 +79,16 @@ from jobfair.models.applications import (
     is_waiting,
     transition_refusal,
 )
+from jobfair.models.applications import ORDER as STATUS_ORDER
 from jobfair.models.companies import company_reaches
 from jobfair.models.fairs import is_local
-from jobfair.reference.education import EDUCATION_CODES
+from jobfair.reference.education import EDUCATION_CODES, EDUCATION_LEVELS
 from jobfair.reference.regions import REGENCY_CODE_LENGTH
 from jobfair.schemas.base import FieldMessage
 from jobfair.services import audit
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none, whole
+from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none, known_regency, whole
 from jobfair.services.formats import REASON_MAX
 from jobfair.services.numbers import MAX_ID, whole_number
 
@@ -119,7 +124,10 @@ async def membership(session: AsyncSession, user: User) -> Membership:
 # --------------------------------------------------------------------- filters
 
 
-SORTS = ("submitted", "-submitted", "name", "education", "status")
+# The columns the table sorts by: each ascending as named, descending with a leading
+# "-" ("-submitted" is newest first). The keys are the only sorts accepted (SortKey).
+SORT_KEYS = ("submitted", "name", "vacancy", "education", "age", "rating", "status")
+SORTS = tuple(key for name in SORT_KEYS for key in (name, f"-{name}"))
 StatusCode = Literal[tuple(status.value for status in ApplicationStatus)]  # type: ignore[valid-type]
 EducationLevel = Literal[tuple(sorted(EDUCATION_CODES))]  # type: ignore[valid-type]
 SortKey = Literal[SORTS]  # type: ignore[valid-type]
@@ -160,10 +168,12 @@ class ScreeningFilters(FilterSet):
     education: Annotated[EducationLevel | None, BeforeValidator(blank_to_none)] = Field(
         default=None, description="applicant's education"
     )
-    regency: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
+    regency: Annotated[
+        str | None, BeforeValidator(blank_to_none), AfterValidator(known_regency)
+    ] = Field(
         default=None,
         max_length=REGENCY_CODE_LENGTH,
-        description="applicant's KTP regency, e.g. 12.09",
+        description="applicant's KTP regency, a Kemendagri code such as 12.09",
     )
     locality: Annotated[Literal["local", "nonlocal"] | None, BeforeValidator(blank_to_none)] = (
         Field(default=None, description="KTP regency among the fair's hosts")
@@ -192,9 +202,7 @@ class ScreeningFilters(FilterSet):
         "status": FieldMessage(N_("Unknown status.")),
         "vacancy": FieldMessage(N_("Unknown vacancy.")),
         "education": FieldMessage(N_("Choose your highest education from the list.")),
-        "regency": FieldMessage(
-            N_("At most %(limit)s characters."), {"limit": REGENCY_CODE_LENGTH}
-        ),
+        "regency": FieldMessage(N_("Choose a regency or a city from the list.")),
         "locality": FieldMessage(N_("Unknown choice.")),
         "disability": FieldMessage(N_("Unknown choice.")),
         "q": FieldMessage(N_("At most %(limit)s characters."), {"limit": MAX_KEYWORD}),
@@ -215,10 +223,22 @@ class ScreeningFilters(FilterSet):
         }
         return {key: value for key, value in values.items() if value}
 
+    def list_params(self, page: int | None = None) -> dict[str, str]:
+        """The table's address query: the filters and sort, and the page unless it is
+        the first (``page`` instead of this one's). What links back to the table keep."""
+        number = self.page if page is None else page
+        return {**self.as_params(), **({"page": str(number)} if number > 1 else {})}
+
 
 def _conditions(company_id: int, filters: ScreeningFilters) -> list[Any]:
+    """The one predicate of the table: its rows, its status counts, its export, the
+    bulk change of every matching application and the next/previous links."""
     # The company's applicants in the fairs whose office has not rejected it.
-    conditions: list[Any] = [company_reaches(company_id)]
+    return [company_reaches(company_id), *_filter_conditions(filters)]
+
+
+def _filter_conditions(filters: ScreeningFilters) -> list[Any]:
+    conditions: list[Any] = []
     if filters.status:
         conditions.append(Application.status == filters.status)
     if filters.vacancy_id:
@@ -283,6 +303,12 @@ class Row:
     domicile_regency_code: str
     has_disability: bool
     is_local: bool
+    # The fair's zone: times are shown as its wall time (``local_datetime``).
+    fair_timezone: str = "Asia/Jakarta"
+    # A current CV the company may open (none once the applicant withdrew).
+    has_cv: bool = False
+    # After a released hire: the applicant's answer (PlacementConfirmation), else None.
+    hire_confirmation: str | None = None
 
 
 @dataclass
@@ -295,13 +321,39 @@ class Page:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-_SORT_COLUMNS = {
-    "submitted": (Application.submitted_at.asc(), Application.id.asc()),
-    "-submitted": (Application.submitted_at.desc(), Application.id.desc()),
-    "name": (User.full_name.asc(), Application.id.asc()),
-    "education": (Applicant.education_level.asc(), Application.id.asc()),
-    "status": (Application.status.asc(), Application.id.asc()),
-}
+def _sort_column(name: str) -> Any:
+    """The column a sort key orders by, ascending: codes by their rank, not spelling."""
+    return {
+        "submitted": Application.submitted_at,
+        "name": func.lower(func.coalesce(User.full_name, "")),
+        "vacancy": func.lower(Vacancy.title),
+        "education": case(
+            {level.code: level.rank for level in EDUCATION_LEVELS},
+            value=Applicant.education_level,
+            else_=0,
+        ),
+        "age": Applicant.birth_date,
+        "rating": Application.rating,
+        "status": case(
+            {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
+            value=Application.status,
+            else_=len(STATUS_ORDER),
+        ),
+    }[name]
+
+
+def order_by(sort: str) -> tuple[Any, ...]:
+    """``ORDER BY`` of a sort key (one of :data:`SORTS`): its column, unrated last either
+    way, then the id, so equal values keep one order on every page and in the
+    next/previous links."""
+    name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    # Age ascending is the youngest first: the latest birth date.
+    column = _sort_column(name)
+    column = column.desc() if descending != (name == "age") else column.asc()
+    if name == "rating":
+        column = column.nulls_last()
+    return (column, Application.id.desc() if descending else Application.id.asc())
 
 
 def _row_columns() -> tuple[Any, ...]:
@@ -324,6 +376,14 @@ def _row_columns() -> tuple[Any, ...]:
         Applicant.domicile_regency_code,
         Applicant.has_disability,
         local.label("is_local"),
+        select(Fair.timezone).where(Fair.id == Application.fair_id).scalar_subquery(),
+        and_(
+            exists().where(Cv.applicant_id == Applicant.id, Cv.is_current),
+            gives_company_access(Application.status),
+        ).label("has_cv"),
+        select(Placement.confirmation)
+        .where(Placement.application_id == Application.id)
+        .scalar_subquery(),
     )
 
 
@@ -346,18 +406,78 @@ async def list_applications(
     if only_ids is not None:
         query = query.where(Application.id.in_(only_ids))
     rows = await session.execute(
-        query.order_by(*_SORT_COLUMNS[filters.sort]).limit(page_size).offset((page - 1) * page_size)
+        query.order_by(*order_by(filters.sort)).limit(page_size).offset((page - 1) * page_size)
     )
-    counts = dict(
-        (
-            await session.execute(
-                _matching(
-                    member.company_id, ScreeningFilters(), Application.status, func.count()
-                ).group_by(Application.status)
-            )
-        ).all()
-    )
+    counts = await status_counts(session, member.company_id, filters)
     return Page([Row(*row) for row in rows], total, page, pages, filters, counts)
+
+
+async def status_counts(
+    session: AsyncSession, company_id: int, filters: ScreeningFilters
+) -> dict[str, int]:
+    """Applications per status under every filter but the status itself: what each
+    choice of the status filter would list, with the other filters as they are."""
+    others = filters.model_copy(update={"status": None})
+    rows = await session.execute(
+        _matching(company_id, others, Application.status, func.count()).group_by(Application.status)
+    )
+    return {status: int(count) for status, count in rows}
+
+
+async def regency_choices(session: AsyncSession, user: User) -> list[str]:
+    """The KTP regencies of the company's applicants: the choices of the regency filter
+    (a picker of the regencies that occur, not all of Indonesia's 514)."""
+    member = await membership(session, user)
+    query = _matching(member.company_id, ScreeningFilters(), Applicant.ktp_regency_code)
+    return sorted(set(await session.scalars(query.distinct())))
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Where one application sits in the table's order under its filters."""
+
+    previous_id: int | None
+    next_id: int | None
+    position: int  # 1-based; 0 when it is not in the list
+    total: int
+    page: int  # the table page it is on
+
+
+async def neighbours(
+    session: AsyncSession, user: User, application_id: int, filters: ScreeningFilters
+) -> Neighbours:
+    """The applications before and after ``application_id`` in the table's order (its
+    filters and sort). The application itself stays in the order even when it no
+    longer matches (staged out of a status filter), so "next" goes on from it."""
+    member = await membership(session, user)
+    order = order_by(filters.sort)
+    # company_reaches (in _matching) always holds; the filters for every row but this.
+    others = _filter_conditions(filters)
+    ranked = (
+        _matching(
+            member.company_id,
+            ScreeningFilters(),
+            Application.id.label("id"),
+            func.lag(Application.id).over(order_by=order).label("previous_id"),
+            func.lead(Application.id).over(order_by=order).label("next_id"),
+            func.row_number().over(order_by=order).label("position"),
+            func.count().over().label("total"),
+        )
+        .where(or_(and_(true(), *others), Application.id == application_id))
+        .subquery()
+    )
+    row = (
+        await session.execute(
+            select(ranked.c.previous_id, ranked.c.next_id, ranked.c.position, ranked.c.total).where(
+                ranked.c.id == application_id
+            )
+        )
+    ).first()
+    if row is None:
+        return Neighbours(None, None, 0, 0, 1)
+    previous_id, next_id, position, total = row
+    page = (int(position) - 1) // PAGE_SIZE + 1
+    return Neighbours(previous_id, next_id, int(position), int(total), page)
 
 
 async def export_rows(
@@ -365,7 +485,7 @@ async def export_rows(
 ) -> list[Row]:
     rows = await session.execute(
         _matching(company_id, filters, *_row_columns())
-        .order_by(*_SORT_COLUMNS[filters.sort])
+        .order_by(*order_by(filters.sort))
         .limit(limit)
         .offset(offset)
     )
@@ -410,11 +530,11 @@ class Detail:
     disability_kinds: list[str]
     # The applicant withdrew: contacts and CV are no longer shown (the page says why).
     access_ended: bool = False
+    # A released hire and the applicant's answer to it (confirmed, denied or pending).
+    placement: Placement | None = None
 
 
 async def application_detail(session: AsyncSession, user: User, application_id: int) -> Detail:
-    from jobfair.models import Cv
-
     application = await company_application(session, user, application_id)
     applicant = await session.get(Applicant, application.applicant_id)
     assert applicant is not None
@@ -455,6 +575,9 @@ async def application_detail(session: AsyncSession, user: User, application_id: 
         notes=notes,
         events=events,
         disability_kinds=[k for k in applicant.disability_kinds.split(",") if k],
+        placement=await session.scalar(
+            select(Placement).where(Placement.application_id == application.id)
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
+from jobfair.web.middleware import FRAMEABLE_BY_SELF
 
 # Multipart overhead allowed on top of the CV itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -163,16 +164,20 @@ async def cv_upload(request: Request) -> Response:
     return see_other(request, "me:home", {"cv": "1"})
 
 
-def cv_response(cv_file: applicants.CvFile) -> Response:
+def cv_response(cv_file: applicants.CvFile, *, inline: bool = False) -> Response:
+    """The CV as a download, or ``inline`` for the preview frame of this site's pages
+    (the only answer that may be framed, and only by this site)."""
     if not cv_file.path.is_file():
         raise NotFound("cv file missing")
     response = FileResponse(
         cv_file.path,
         media_type="application/pdf",
         filename=cv_file.filename,
-        content_disposition_type="attachment",
+        content_disposition_type="inline" if inline else "attachment",
     )
     response.headers["Cache-Control"] = "private, no-store"
+    if inline:
+        response.headers.update(FRAMEABLE_BY_SELF)
     return response
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from jobfair.context import AppContext
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.models import Booth, Fair, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ORDER as STATUS_ORDER
@@ -44,6 +44,7 @@ from jobfair.web.htmx import render
 from jobfair.web.links import path_for, see_other
 from jobfair.web.live import page_counters
 from jobfair.web.notices import notice_query, notice_text
+from jobfair.web.templating import regency_name
 
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
 
@@ -414,6 +415,7 @@ async def applications_page(request: Request) -> Response:
         company = await companies.my_company(session, signed_in.user)
         staged, scheduled = await screening.pending_count(session, company.id)
         booths = await companies.my_booths(session, signed_in.user)
+        regencies = await screening.regency_choices(session, signed_in.user)
         vacancies = []
         for booth, _fair in booths:
             _b, items = await companies.booth_vacancies(session, signed_in.user, booth.id)
@@ -425,6 +427,10 @@ async def applications_page(request: Request) -> Response:
             "page": page,
             "filters": filters,
             "filter_errors": filter_errors,
+            "regencies": sorted(regencies, key=regency_name),
+            "sort_columns": SORT_COLUMNS,
+            # Where the table's forms come back to: its filters, sort and page.
+            "back": _table_address(request, filters, page.page),
             "vacancies": vacancies,
             "staged": staged,
             "scheduled": scheduled,
@@ -437,10 +443,29 @@ async def applications_page(request: Request) -> Response:
     )
 
 
-def _back(form: FormData) -> str:
-    """Where the table form came from (its filters and page), never off the company side."""
+# The table's sortable columns: (sort key, header), in the table's order.
+SORT_COLUMNS = {
+    "name": N_("Name"),
+    "vacancy": N_("Vacancy"),
+    "submitted": N_("Applied"),
+    "education": N_("Education"),
+    "age": N_("Age"),
+    "rating": N_("Rating"),
+    "status": N_("Status"),
+}
+
+
+def _table_address(request: Request, filters: ScreeningFilters, page: int | None = None) -> str:
+    """The table with these filters, sort and page: where its forms come back to."""
+    query = urlencode(filters.list_params(page))
+    return path_for(request, "company:applications") + (f"?{query}" if query else "")
+
+
+def _back(form: FormData, default: str = "/company/applications") -> str:
+    """Where the form came from (the table's filters, sort and page, or an application
+    page with the table's query), never off the company side."""
     back = str(form.get("back", ""))
-    return back if back.startswith("/company/") else "/company/applications"
+    return back if back.startswith("/company/") and not back.startswith("//") else default
 
 
 def _with_notice(back: str, key: str, **values: int) -> RedirectResponse:
@@ -537,25 +562,29 @@ async def discard_from_form(request: Request) -> Response:
 
 
 async def release(request: Request) -> Response:
+    """ "Send decisions": back to the table as it was (filters, sort, page)."""
     signed_in = require(request, Role.RECRUITER)
-    await checked_form(request)
+    form = await checked_form(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await screening.release(session, signed_in.user, ctx.now())
-    return see_other(request, "company:applications")
+    return RedirectResponse(_back(form), status_code=303)
 
 
 async def undo(request: Request) -> Response:
     signed_in = require(request, Role.RECRUITER)
-    await checked_form(request)
+    form = await checked_form(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await screening.undo_release(session, signed_in.user, ctx.now())
-    return see_other(request, "company:applications")
+    return RedirectResponse(_back(form), status_code=303)
 
 
 async def application_page(request: Request) -> Response:
+    """One application; its query is the table's (filters and sort), which gives the
+    previous and next applicant in the table's order and the way back to its page."""
     signed_in = require(request, Role.RECRUITER)
+    filters, _errors = _filters(request)
     ctx = _ctx(request)
     application_id = request.path_params["application_id"]
     async with ctx.read() as session:
@@ -565,12 +594,25 @@ async def application_page(request: Request) -> Response:
         if not page.rows:
             raise NotFound(gettext("We could not find that application."))
         detail = await screening.application_detail(session, signed_in.user, application_id)
+        around = await screening.neighbours(session, signed_in.user, application_id, filters)
+        staged, scheduled = await screening.pending_count(
+            session, (await screening.membership(session, signed_in.user)).company_id
+        )
+    query = urlencode(filters.as_params())
     return render(
         request,
         "pages/company/application.html",
         {
             "row": page.rows[0],
             "detail": detail,
+            "around": around,
+            # The table's query for the next/previous links; the table on this one's page.
+            "list_query": f"?{query}" if query else "",
+            "table": _table_address(request, filters, around.page),
+            # Its forms come back here, the table's query kept.
+            "back": request.url.path + (f"?{query}" if query else ""),
+            "staged": staged,
+            "scheduled": scheduled,
             "statuses": PIPELINE,
             "result": notice_text(request),
             "today": ctx.now().date(),
@@ -591,7 +633,11 @@ async def application_note(request: Request) -> Response:
             await screening.add_note(
                 session, signed_in.user, application_id, str(form.get("note", "")), ctx.now()
             )
-    return see_other(request, "company:application", application_id=application_id)
+    # Back to the page with the table's query it was opened with (next/previous).
+    return RedirectResponse(
+        _back(form, path_for(request, "company:application", application_id=application_id)),
+        status_code=303,
+    )
 
 
 async def application_cv(request: Request) -> Response:
@@ -604,7 +650,8 @@ async def application_cv(request: Request) -> Response:
         cv_file = await applicants.open_cv(
             session, signed_in.user, application.applicant_id, ctx.settings.uploads_dir, ctx.now()
         )
-    return cv_response(cv_file)
+    # ?view=inline: the preview frame of the application page; otherwise a download.
+    return cv_response(cv_file, inline=request.query_params.get("view") == "inline")
 
 
 # ------------------------------------------------------------------------ exports

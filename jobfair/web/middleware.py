@@ -24,11 +24,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
+        # Frames of this site only: the CV preview of a recruiter's application page.
+        "frame-src 'self'",
         "frame-ancestors 'none'",
         "base-uri 'self'",
         "form-action 'self'",
     )
 )
+# The one answer a page of this site may frame: a CV shown in that preview.
+FRAMEABLE_BY_SELF = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    ),
+    "X-Frame-Options": "SAMEORIGIN",
+}
 
 
 class LocaleMiddleware:
