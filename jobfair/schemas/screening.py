@@ -49,7 +49,9 @@ class CompanyApplicationPage(ResponseModel):
     total: int
     page: int
     pages: int
-    counts: dict[str, int] = Field(description="applications per status, before the filters")
+    counts: dict[str, int] = Field(
+        description="applications per status under every filter but the status"
+    )
 
 
 # The list's filters are the service's own model: one home for the page and the API.
