@@ -465,7 +465,7 @@ def _back(form: FormData, default: str = "/company/applications") -> str:
     """Where the form came from (the table's filters, sort and page, or an application
     page with the table's query), never off the company side."""
     back = str(form.get("back", ""))
-    return back if back.startswith("/company/") and not back.startswith("//") else default
+    return back if back.startswith("/company/") else default
 
 
 def _with_notice(back: str, key: str, **values: int) -> RedirectResponse:
