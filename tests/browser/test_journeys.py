@@ -105,9 +105,11 @@ def test_register_apply_screen_and_hear_back(
     sign_in(desk, scene.base, RECRUITER_EMAIL)
     desk.goto(scene.url("/company/applications"))
     expect(desk.get_by_text("2 applications")).to_be_visible()
-    desk.get_by_role("link", name="Budi Santoso").click()
+    desk.get_by_role("link", name="Budi Santoso", exact=True).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("Budi Santoso")
-    expect(desk.get_by_role("link", name="Open the CV (PDF)")).to_be_visible()
+    # The CV shown on the page, with its download beside it.
+    expect(desk.get_by_role("link", name="Download the CV (PDF)")).to_be_visible()
+    expect(desk.locator("iframe[title='The CV of Budi Santoso (PDF)']")).to_be_attached()
     desk.select_option("#status", decision)
     desk.fill("#decision-note", "Terima kasih sudah melamar di PT Kebun Asahan.")
     desk.get_by_role("button", name="Stage", exact=True).click()
