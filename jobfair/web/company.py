@@ -427,7 +427,8 @@ async def applications_page(request: Request) -> Response:
             "page": page,
             "filters": filters,
             "filter_errors": filter_errors,
-            "regencies": sorted(regencies, key=regency_name),
+            # A chosen regency stays choosable though nobody from it applied (any more).
+            "regencies": sorted({*regencies, *filter(None, [filters.regency])}, key=regency_name),
             "sort_columns": SORT_COLUMNS,
             # Where the table's forms come back to: its filters, sort and page.
             "back": _table_address(request, filters, page.page),

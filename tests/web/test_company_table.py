@@ -98,6 +98,10 @@ def _names(html: str) -> list[str]:
     return re.findall(r'<a href="/company/applications/\d+[^"]*">([^<]+)</a>', body)
 
 
+def _names_or_none(html: str) -> list[str]:
+    return _names(html) if "<tbody>" in html else []
+
+
 @pytest.fixture
 async def recruiter(client: httpx.AsyncClient, ctx: AppContext) -> dict[str, int]:
     ids = await _world(ctx)
@@ -200,6 +204,11 @@ async def test_the_regency_filter_is_a_picker_of_the_applicants_regencies(
     chosen = await client.get("/company/applications?regency=12.71")
     assert _names(chosen.text) == ["Budi"]
     assert '<option value="12.71" selected>' in chosen.text
+    # A regency nobody applied from stays chosen, with no rows.
+    elsewhere = await client.get("/company/applications?regency=11.01")
+    assert (
+        '<option value="11.01" selected>' in elsewhere.text and _names_or_none(elsewhere.text) == []
+    )
     # A code that is no regency is dropped and said, never a 500 nor an empty table.
     for bad in ("99.99", "12.7", "x" * 40, "12.09'--"):
         refused = await client.get("/company/applications", params={"regency": bad})
