@@ -34,6 +34,7 @@ from jobfair.schemas.codes import (
     WorkLocation,
 )
 from jobfair.schemas.fields import (
+    ContactPhone,
     Email,
     HttpUrl,
     Phone,
@@ -150,14 +151,17 @@ class BoothInput(_Form):
     description: Description = ""
     video_url: HttpUrl | None = None
     contact_email: Email | None = None
-    contact_phone: Phone | None = None
+    contact_phone: ContactPhone | None = None
 
     messages: ClassVar = {
         "description": _DESCRIPTION,
         "video_url": FieldMessage(N_("Enter an address starting with https://")),
         "contact_email": FieldMessage(N_("Enter a valid e-mail address.")),
         "contact_phone": FieldMessage(
-            N_("Enter an Indonesian mobile number such as 0812 3456 7890.")
+            N_(
+                "Enter a mobile number such as 0812 3456 7890, or a landline with its "
+                "area code such as (021) 555 1234."
+            )
         ),
     }
 

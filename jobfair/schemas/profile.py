@@ -32,7 +32,7 @@ from jobfair.services.accounts import (
     normalise_email,
     password_problem,
 )
-from jobfair.services.auth import normalise_phone
+from jobfair.services.formats import normalise_phone
 from jobfair.services.requirements import EXPERIENCE_MAX
 
 AK1_MAX = 24

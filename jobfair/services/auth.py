@@ -23,6 +23,7 @@ from jobfair.services.accounts import (
     password_problem,
 )
 from jobfair.services.errors import NotFound, Unauthorized, ValidationFailed
+from jobfair.services.formats import normalise_phone
 from jobfair.services.identity import hash_password, token_hash, verify_password
 from jobfair.services.mail import queue_mail
 
@@ -63,16 +64,6 @@ async def find_login(session: AsyncSession, login: str) -> User | None:
         return await session.scalar(select(User).where(User.email == normalise_email(login)))
     phone = normalise_phone(login)
     return await session.scalar(select(User).where(User.phone == phone)) if phone else None
-
-
-def normalise_phone(phone: str) -> str | None:
-    """Indonesian mobile numbers as ``+62…``: accepts 08…, 628…, +628…, spaces, dashes."""
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+").lstrip("+")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.startswith("628") or not 10 <= len(digits) <= 15 or not digits.isdigit():
-        return None
-    return "+" + digits
 
 
 def login_key(login: str) -> str:

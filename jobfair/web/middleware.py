@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
 from jobfair.services.errors import PayloadTooLarge
+from jobfair.services.videos import FRAME_ORIGINS
 
 LOCALE_COOKIE = "lang"
 
@@ -23,6 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "connect-src 'self'",
         "font-src 'self'",
+        # Only the privacy-enhanced video players of booths may be framed.
+        "frame-src " + " ".join(FRAME_ORIGINS),
         "object-src 'none'",
         "frame-ancestors 'none'",
         "base-uri 'self'",

@@ -32,8 +32,15 @@ from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX
 from jobfair.schemas.profile import AK1_MAX, FORM_LIMITS
 from jobfair.services.accounts import FULL_NAME_MAX, MAX_PASSWORD
 from jobfair.services.catalogue import MAX_KEYWORD
-from jobfair.services.formats import EMAIL_MAX, PHONE_TYPED_MAX, REASON_MAX, URL_MAX
+from jobfair.services.formats import (
+    EMAIL_MAX,
+    PHONE_TYPED_MAX,
+    REASON_MAX,
+    URL_MAX,
+    phone_links,
+)
 from jobfair.services.screening import MAX_NOTE
+from jobfair.services.videos import video_embed
 from jobfair.stats.definitions import FIGURES
 from jobfair.web.auth import template_globals
 
@@ -263,6 +270,8 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         number=number,
         rupiah=rupiah,
         salary_range=salary_range,
+        phone_links=phone_links,
+        video_embed=video_embed,
     )
     env.globals.update(
         provinces=regions.provinces,
