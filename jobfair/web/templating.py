@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from jobfair import i18n
@@ -41,7 +42,9 @@ from jobfair.services.formats import (
 )
 from jobfair.services.screening import MAX_NOTE
 from jobfair.services.videos import video_embed
+from jobfair.stats.charts import per_minute_chart
 from jobfair.stats.definitions import FIGURES
+from jobfair.stats.present import Presenter
 from jobfair.web.auth import template_globals
 
 HTMX_VERSION = "4.0.1"
@@ -204,6 +207,12 @@ def age(birth_date: date | None, today: date) -> str:
     return str(age_on(birth_date, today))
 
 
+def live_chart(per_minute: list[int]) -> Markup:
+    """The live dashboard's per-minute chart as SVG, in the current locale."""
+    chart = per_minute_chart(per_minute, Presenter.of(i18n.current_locale()))
+    return Markup(chart.svg())  # noqa: S704 - built from escaped parts
+
+
 def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -278,6 +287,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         regencies_of=regions.regencies,
         countries=country_choices,
         disability_kinds=disability.DISABILITY_KINDS,
+        live_chart=live_chart,
         # Every screen that shows a shared figure names it and defines it from here.
         figures=FIGURES,
         # The booth's reviewed fields (models.companies.BOOTH_CONTENT), by their labels.
