@@ -92,8 +92,9 @@ def sector_label(letter: str) -> str:
 
 
 def kbji_label(code: str) -> str:
+    """The name of the most precise group of the list a code falls in."""
     try:
-        return _pick(kbji.kbji_major_group(code))
+        return _pick(kbji.kbji_group(code))
     except ValueError:
         return code
 
@@ -262,6 +263,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         locale_names=i18n.LOCALE_NAMES,
         education_levels=education.EDUCATION_LEVELS,
         kbli_sections=kbli.KBLI_SECTIONS,
+        kbji_groups=kbji.KBJI_GROUPS,
     )
     env.filters.update(
         education_label=education_label,
@@ -309,6 +311,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
             "reason": REASON_MAX,
             "url": URL_MAX,
             "phone": PHONE_TYPED_MAX,
+            "kbji": kbji.KBJI_TYPED_MAX,
             "title": TITLE_MAX,
             "full_name": FULL_NAME_MAX,
             "fair_slug": FAIR_SLUG_MAX,
@@ -316,4 +319,5 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
+    env.tests.update(kbji_code=kbji.is_valid_kbji)
     return Jinja2Templates(env=env, context_processors=[template_globals])
