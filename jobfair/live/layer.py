@@ -59,6 +59,8 @@ class Subscriber:
     # The signed-in user whose session opened the socket (None: anonymous); their
     # sockets close when their sessions end.
     user_id: int | None = None
+    # The order of the organiser's company table (the page's ``?sort=``).
+    sort: live_service.CompanySort = field(default_factory=live_service.CompanySort)
     pending: dict[str, str] = field(default_factory=dict)
     busy: bool = False
     # When the frame being sent was handed over (0: none); the sweeper drops the client
@@ -477,9 +479,9 @@ class LiveLayer:
         if not subscribers:
             return
         data = await self.organiser_data(fair_id)
-        cache: dict[tuple[str, str], dict[str, str]] = {}
+        cache: dict[tuple[str, str, live_service.CompanySort], dict[str, str]] = {}
         for subscriber in subscribers:
-            key = (subscriber.fmt, subscriber.locale)
+            key = (subscriber.fmt, subscriber.locale, subscriber.sort)
             if key not in cache:
                 cache[key] = self.organiser_frames(subscriber, data)
             self._push(subscriber, cache[key])
@@ -553,13 +555,16 @@ class LiveLayer:
 
     def organiser_frames(self, subscriber: Subscriber, data: dict[str, Any]) -> dict[str, str]:
         channel = f"organiser:{subscriber.fair_id}"
+        data = {**data, "companies": subscriber.sort.apply(data["companies"])}
         if subscriber.fmt == "json":
             body = {key: value for key, value in data.items() if key != "fair_id"}
             return {channel: _json_frame(channel, body)}
         assert self.render is not None
         return {
             "html": self.render(
-                "organiser", {**data, "fair_slug": subscriber.fair_slug}, subscriber.locale
+                "organiser",
+                {**data, "fair_slug": subscriber.fair_slug, "sort": subscriber.sort},
+                subscriber.locale,
             )
         }
 

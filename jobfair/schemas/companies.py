@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from jobfair.i18n import N_
+from jobfair.reference.kbji import kbji_code_of
 from jobfair.reference.nik import MAX_AGE, MIN_AGE
 from jobfair.schemas.base import FieldMessage
 from jobfair.schemas.codes import (
@@ -34,6 +35,7 @@ from jobfair.schemas.codes import (
     WorkLocation,
 )
 from jobfair.schemas.fields import (
+    ContactPhone,
     Email,
     HttpUrl,
     Phone,
@@ -150,14 +152,17 @@ class BoothInput(_Form):
     description: Description = ""
     video_url: HttpUrl | None = None
     contact_email: Email | None = None
-    contact_phone: Phone | None = None
+    contact_phone: ContactPhone | None = None
 
     messages: ClassVar = {
         "description": _DESCRIPTION,
         "video_url": FieldMessage(N_("Enter an address starting with https://")),
         "contact_email": FieldMessage(N_("Enter a valid e-mail address.")),
         "contact_phone": FieldMessage(
-            N_("Enter an Indonesian mobile number such as 0812 3456 7890.")
+            N_(
+                "Enter a mobile number such as 0812 3456 7890, or a landline with its "
+                "area code such as (021) 555 1234."
+            )
         ),
     }
 
@@ -243,10 +248,15 @@ _AGE = FieldMessage(N_("Enter an age from %(low)s to %(high)s."), {"low": MIN_AG
 _SALARY = FieldMessage(N_("Enter an amount in rupiah per month, digits only."))
 
 
+def _kbji_typed(value: Any) -> Any:
+    return kbji_code_of(value) if isinstance(value, str) else value
+
+
 class VacancyInput(_Form, VacancyRules):
     """A vacancy as the company's form writes it."""
 
-    kbji_code: KbjiCode
+    # Chosen from the list by name, or typed as a code (reference.kbji.kbji_code_of).
+    kbji_code: Annotated[KbjiCode, BeforeValidator(_kbji_typed)]
     skills: Annotated[tuple[Skill, ...], BeforeValidator(_lines)] = Field(
         default=(), max_length=SKILLS_MAX
     )
@@ -258,7 +268,7 @@ class VacancyInput(_Form, VacancyRules):
             {"least": TITLE_MIN, "limit": TITLE_MAX},
         ),
         "kbji_code": FieldMessage(
-            N_("Enter the KBJI 2014 code of the occupation (1 to 6 digits).")
+            N_("Choose the occupation from the list, or enter its KBJI 2014 code (1 to 6 digits).")
         ),
         "openings_male": _NUMBER,
         "openings_female": _NUMBER,

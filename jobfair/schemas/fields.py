@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from jobfair.schemas.problems import refuse
 from jobfair.services.accounts import check_email, normalise_email
-from jobfair.services.formats import is_http_url, normalise_phone
+from jobfair.services.formats import is_http_url, normalise_contact_phone, normalise_phone
 
 
 def _stripped(value: Any) -> Any:
@@ -74,10 +74,19 @@ def _phone(value: str) -> str:
     return normalised
 
 
+def _contact_phone(value: str) -> str:
+    normalised = normalise_contact_phone(value)
+    if normalised is None:
+        raise refuse("phone", f"{value!r} is not an Indonesian mobile or landline number")
+    return normalised
+
+
 HttpUrl = Annotated[str, BeforeValidator(_stripped), AfterValidator(_http_url)]
 Email = Annotated[str, BeforeValidator(_stripped), AfterValidator(_email)]
 # Stored as +62…; a form may write 0812 3456 7890.
 Phone = Annotated[str, BeforeValidator(_stripped), AfterValidator(_phone)]
+# A number to call a company on: a mobile number or a landline with its area code.
+ContactPhone = Annotated[str, BeforeValidator(_stripped), AfterValidator(_contact_phone)]
 
 
 # ------------------------------------------------------------------ form text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Integer, and_, cast, exists, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +26,7 @@ from jobfair.services.catalogue import find_booth
 from jobfair.services.errors import PermissionDenied
 from jobfair.services.fairs import fair_counts, get_fair
 
-# How far back the per-minute counts reach (the "last hour" counter and the sparkline).
+# How far back the per-minute counts reach (the "last hour" counter and the chart).
 MINUTES_KEPT = 60
 
 
@@ -141,6 +142,57 @@ class OrganiserTable:
 
 
 IDLE_VACANCIES_SHOWN = 50
+
+
+# ------------------------------------------------------------ the company table's order
+
+# The columns the organiser's company table sorts by (the ``?sort=`` values; a leading
+# ``-`` reverses), each with the row value it compares. Anything else: the default.
+COMPANY_SORT_KEYS = ("name", "applications", "unreviewed", "answered", "recruiters_online")
+_SORT_VALUES = {
+    "name": lambda row: str(row["name"]).casefold(),
+    "applications": lambda row: row["applications"],
+    "unreviewed": lambda row: row["unreviewed"],
+    "answered": lambda row: row["share_answered"],
+    "recruiters_online": lambda row: row["recruiters_online"],
+}
+
+
+@dataclass(frozen=True)
+class CompanySort:
+    """How the company table is ordered; ``param`` is its ``?sort=`` value."""
+
+    key: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, raw: str | None) -> CompanySort:
+        """The order a ``?sort=`` value names; an unknown one is the default order."""
+        text = (raw or "").strip()
+        key = text.removeprefix("-")
+        if key not in COMPANY_SORT_KEYS:
+            return cls()
+        return cls(key, text.startswith("-"))
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    def toggled(self, key: str) -> CompanySort:
+        """The order a click on ``key``'s heading asks for: the other way round when
+        the table is sorted by it already, else names A–Z and figures largest first."""
+        if key == self.key:
+            return CompanySort(key, not self.descending)
+        return CompanySort(key, key != "name")
+
+    def apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` in this order; rows without a value (no share answered yet) last,
+        ties by name."""
+        value = _SORT_VALUES[self.key]
+        by_name = sorted(rows, key=_SORT_VALUES["name"])
+        known = [row for row in by_name if value(row) is not None]
+        unknown = [row for row in by_name if value(row) is None]
+        return sorted(known, key=value, reverse=self.descending) + unknown
 
 
 async def organiser_table(session: AsyncSession, fair_id: int) -> OrganiserTable:

@@ -371,6 +371,69 @@ def report_charts(report: Mapping[str, Any], p: Presenter) -> dict[str, Chart]:
     return charts
 
 
+# ------------------------------------------------------------------ the live dashboard
+
+LIVE_WIDTH = 400.0
+LIVE_HEIGHT = 180.0
+# Every how many minutes the live chart's time axis has a label.
+LIVE_LABEL_EVERY = 10
+
+
+def minutes_ago_label(ago: int, p: Presenter) -> str:
+    return p._(N_("now")) if ago == 0 else p._(N_("%(minutes)s min ago")) % {"minutes": ago}
+
+
+def per_minute_chart(per_minute: Sequence[int], p: Presenter) -> Chart:
+    """The live dashboard's applications per minute, oldest first, the last bar the
+    current minute: a bar a minute, the count axis from 0 to a round maximum, the time
+    axis labelled every :data:`LIVE_LABEL_EVERY` minutes. Drawn smaller than the
+    report's charts (it sits in a column beside the counters) but never below 300 px on
+    the page: the stylesheet stretches it to the column."""
+    width, height = LIVE_WIDTH, LIVE_HEIGHT
+    left, right, top, bottom = 48.0, 12.0, 12.0, 36.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = len(per_minute)
+    label = p._(N_("Applications"))
+    categories = [minutes_ago_label(count - 1 - index, p) for index in range(count)]
+    title = p._(N_("Applications per minute, last %(minutes)s minutes")) % {"minutes": count}
+    chart = Chart(
+        "per-minute",
+        title,
+        _desc(p, categories, [Series("total", label, [float(n) for n in per_minute])]),
+        width,
+        height,
+    )
+    # Counts are whole: ticks a whole, round step apart, up to four of them above 0.
+    peak = max(per_minute, default=0)
+    step = max(1, math.ceil(nice_max(peak / 4)))
+    top_value = float(step * max(2, math.ceil(peak / step)))
+    base = top + plot_h
+    for value in range(0, int(top_value) + 1, step):
+        y = base - plot_h * value / top_value
+        chart.shapes.append(Line(left, y, left + plot_w, y, GRID, "chart-grid"))
+        chart.shapes.append(Text(left - 6, y + 4, p.number(value), "end", 12, "chart-tick"))
+    slot = plot_w / max(count, 1)
+    for index, value in enumerate(per_minute):
+        bar_h = plot_h * value / top_value
+        x = left + slot * index
+        chart.shapes.append(
+            Rect(x + 1, base - bar_h, max(slot - 2, 1), bar_h, COLOURS["total"], "chart-bar")
+        )
+        ago = count - 1 - index
+        if ago % LIVE_LABEL_EVERY == 0:
+            anchor = "end" if ago == 0 else "middle"
+            at = x + slot if ago == 0 else x + slot / 2
+            tick = x + slot / 2
+            chart.shapes.append(Line(tick, base, tick, base + 4, INK, "chart-axis"))
+            chart.shapes.append(
+                Text(at, base + 18, categories[index], anchor, 12, "chart-category")
+            )
+    chart.shapes.append(Line(left, base, left + plot_w, base, INK, "chart-axis"))
+    chart.shapes.append(Line(left, top, left, base, INK, "chart-axis"))
+    chart.shapes.append(Text(14, top + plot_h / 2, label, "middle", 12, "chart-axis-label", True))
+    return chart
+
+
 # ------------------------------------------------------------------ SVG
 
 

@@ -142,6 +142,7 @@ async def _serve_socket(
         organiser=target.organiser,
         recruiter=target.recruiter,
         user_id=user_id,
+        sort=live_service.CompanySort.parse(params.get("sort")),
         # Updates wait while the first snapshot goes out, so they cannot overtake it.
         busy=True,
     )
@@ -212,6 +213,8 @@ async def organiser_dashboard(request: Request) -> Response:
         fair = await live_service.get_fair(session, target.fair_slug, public=False)
     assert ctx.live is not None
     data = await ctx.live.organiser_data(target.fair_id)
+    # The socket's frames keep the page's order: its address carries the same ?sort=.
+    sort = live_service.CompanySort.parse(request.query_params.get("sort"))
     return render(
         request,
         "pages/organiser/live.html",
@@ -221,5 +224,7 @@ async def organiser_dashboard(request: Request) -> Response:
             "oob": False,
             "fair_slug": fair.slug,
             **data,
+            "companies": sort.apply(data["companies"]),
+            "sort": sort,
         },
     )

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
 from jobfair.services.errors import PayloadTooLarge
+from jobfair.services.videos import FRAME_ORIGINS
 
 LOCALE_COOKIE = "lang"
 
@@ -23,9 +24,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "connect-src 'self'",
         "font-src 'self'",
+        # Framed here: this site (the CV preview of a recruiter's application page) and
+        # the privacy-enhanced video players of booths, nothing else.
+        "frame-src 'self' " + " ".join(FRAME_ORIGINS),
         "object-src 'none'",
-        # Frames of this site only: the CV preview of a recruiter's application page.
-        "frame-src 'self'",
         "frame-ancestors 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from jobfair import i18n
@@ -37,10 +38,13 @@ from jobfair.services.formats import (
     PHONE_TYPED_MAX,
     REASON_MAX,
     URL_MAX,
-    whatsapp_url,
+    phone_links,
 )
 from jobfair.services.screening import MAX_NOTE
+from jobfair.services.videos import video_embed
+from jobfair.stats.charts import per_minute_chart
 from jobfair.stats.definitions import FIGURES
+from jobfair.stats.present import Presenter
 from jobfair.web.auth import template_globals
 
 HTMX_VERSION = "4.0.1"
@@ -88,8 +92,9 @@ def sector_label(letter: str) -> str:
 
 
 def kbji_label(code: str) -> str:
+    """The name of the most precise group of the list a code falls in."""
     try:
-        return _pick(kbji.kbji_major_group(code))
+        return _pick(kbji.kbji_group(code))
     except ValueError:
         return code
 
@@ -203,6 +208,12 @@ def age(birth_date: date | None, today: date) -> str:
     return str(age_on(birth_date, today))
 
 
+def live_chart(per_minute: list[int]) -> Markup:
+    """The live dashboard's per-minute chart as SVG, in the current locale."""
+    chart = per_minute_chart(per_minute, Presenter.of(i18n.current_locale()))
+    return Markup(chart.svg())  # noqa: S704 - built from escaped parts
+
+
 def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -252,6 +263,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         locale_names=i18n.LOCALE_NAMES,
         education_levels=education.EDUCATION_LEVELS,
         kbli_sections=kbli.KBLI_SECTIONS,
+        kbji_groups=kbji.KBJI_GROUPS,
     )
     env.filters.update(
         education_label=education_label,
@@ -269,13 +281,15 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         number=number,
         rupiah=rupiah,
         salary_range=salary_range,
-        whatsapp_url=whatsapp_url,
+        phone_links=phone_links,
+        video_embed=video_embed,
     )
     env.globals.update(
         provinces=regions.provinces,
         regencies_of=regions.regencies,
         countries=country_choices,
         disability_kinds=disability.DISABILITY_KINDS,
+        live_chart=live_chart,
         # Every screen that shows a shared figure names it and defines it from here.
         figures=FIGURES,
         # The booth's reviewed fields (models.companies.BOOTH_CONTENT), by their labels.
@@ -297,6 +311,7 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
             "reason": REASON_MAX,
             "url": URL_MAX,
             "phone": PHONE_TYPED_MAX,
+            "kbji": kbji.KBJI_TYPED_MAX,
             "title": TITLE_MAX,
             "full_name": FULL_NAME_MAX,
             "fair_slug": FAIR_SLUG_MAX,
@@ -304,4 +319,5 @@ def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
         },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)
+    env.tests.update(kbji_code=kbji.is_valid_kbji)
     return Jinja2Templates(env=env, context_processors=[template_globals])

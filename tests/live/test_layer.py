@@ -268,6 +268,27 @@ async def test_the_organiser_frame_holds_the_per_company_table(
     assert frame["per_minute"][-1] == 2
 
 
+async def test_each_organiser_gets_the_company_table_in_their_order(
+    ctx: AppContext, client: httpx.AsyncClient
+) -> None:
+    world = await _world(ctx)
+    fair, booth, other = world["fair"], world["booth"], world["other_booth"]
+    assert (await _apply(client, world["tokens"][0], world["vacancies"][0])).status_code == 201
+    by_name, by_count, rising = Recorder(), Recorder(), Recorder()
+    most = live_service.CompanySort.parse("-applications")
+    fewest = live_service.CompanySort.parse("applications")
+    await _connected(ctx, by_name, fair, fmt="json", organiser=True)
+    await _connected(ctx, by_count, fair, fmt="json", organiser=True, sort=most)
+    await _connected(ctx, rising, fair, fmt="html", organiser=True, sort=fewest)
+    order = [row["booth_id"] for row in by_count.json()[0]["companies"]]
+    assert order == [booth.id, other.id]
+    names = [row["name"] for row in by_name.json()[0]["companies"]]
+    assert names == sorted(names, key=str.casefold)
+    # An HTML frame: the headings link the next order and the socket keeps this one.
+    assert 'aria-sort="ascending"' in rising.frames[0]
+    assert f"/organiser/fairs/{fair.slug}/live?sort=-applications" in rising.frames[0]
+
+
 async def test_a_slow_client_is_dropped_without_holding_up_the_others(
     ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -634,3 +634,58 @@ async def test_a_vacancy_abroad_on_the_form(client: httpx.AsyncClient, ctx: AppC
     async with ctx.read() as session:
         row = await session.get(Vacancy, vacancy_id)
         assert row is not None and row.work_regency_code == "12.09"
+
+
+async def test_the_occupation_is_chosen_by_name(client: httpx.AsyncClient, ctx: AppContext) -> None:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        company = await factories.company(session)
+        booth = await factories.booth(session, fair_row=fair, company_row=company)
+        recruiter = await factories.recruiter(session, company_row=company)
+        booth_id, email = booth.id, recruiter.email
+    client.cookies.set("lang", "en")
+    await sign_in(client, email, factories.PASSWORD)
+    form = await client.get(f"/company/booths/{booth_id}/vacancies/new")
+    # The list of KBJI groups by name, as a datalist the field uses (no script needed).
+    field = form.text.split('<input id="kbji_code"')[1].split(">")[0]
+    assert 'list="kbji-groups"' in field and 'inputmode="numeric"' not in field
+    assert '<option value="81">81 · Stationary plant and machine operators</option>' in form.text
+    assert '<option value="9">9 · Elementary occupations</option>' in form.text
+    assert "js/kbji.js" in form.text
+    vacancy = {
+        "title": "Operator Mesin",
+        "openings_either": "3",
+        "education_min": "SMK",
+        "employment_type": "pkwt",
+        "work_province": "12",
+        "work_regency_code": "12.09",
+        "csrf_token": csrf_of(form.text),
+    }
+    path = f"/company/booths/{booth_id}/vacancies"
+    for typed in ("operator", "9999999", "81a", "<b>81</b>"):
+        bad = await client.post(path, data={**vacancy, "kbji_code": typed})
+        assert bad.status_code == 422, typed
+        assert 'id="kbji_code-error"' in bad.text
+        assert "Choose the occupation from the list" in bad.text
+        assert (
+            'aria-invalid="true" aria-describedby="kbji_code-hint kbji_code-name kbji_code-error"'
+            in bad.text
+        )
+    assert "&lt;b&gt;81&lt;/b&gt;" in bad.text  # kept as typed, escaped
+    # A group's whole name (when no option was picked) is its code.
+    saved = await client.post(path, data={**vacancy, "kbji_code": "Assemblers"})
+    assert saved.status_code == 303
+    async with ctx.read() as session:
+        row = await session.scalar(select(Vacancy).where(Vacancy.booth_id == booth_id))
+        assert row is not None and row.kbji_code == "82"
+        vacancy_id = row.id
+    edit = await client.get(f"/company/vacancies/{vacancy_id}")
+    assert 'value="82"' in edit.text and "Occupation: Assemblers" in edit.text
+    # A precise code is kept and named by its group, in Indonesian too.
+    precise = await client.post(
+        f"/company/vacancies/{vacancy_id}",
+        data={**vacancy, "kbji_code": "8160", "csrf_token": csrf_of(edit.text)},
+    )
+    assert precise.status_code == 303
+    edit = await client.get(f"/company/vacancies/{vacancy_id}?lang=id")
+    assert "Jabatan: Operator mesin dan instalasi tetap (KBJI 8160)" in edit.text

@@ -33,7 +33,6 @@ MACRO_FORMAT_LENGTHS = {
     ("nik", "20"),  # 16 digits, written with spaces or dots between groups
     ("nib", "20"),
     ("kbli", "5"),
-    ("kbji_code", "6"),
     ("salary_min", "12"),
     ("salary_max", "12"),
     ("cidr", "43"),  # the longest IPv6 range written out

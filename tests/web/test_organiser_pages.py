@@ -587,7 +587,7 @@ async def test_queue_shows_every_field_a_vacancy_is_verified_on(
         "21 to 40 years",
         "Women: 4",
         "Men or women: 3",
-        "Professionals (KBJI 2221)",
+        "Health professionals (KBJI 2221)",  # named by its sub-major group
         "Permanent (PKWTT)",
         "15 January 2027",
         "Negotiable",

@@ -7,9 +7,11 @@ import re
 
 import httpx
 import pytest
+from sqlalchemy import select, update
 from support.catalogue_data import build_fair
 
 from jobfair.context import AppContext
+from jobfair.models import Booth, Company
 
 
 async def test_fair_list_page(client: httpx.AsyncClient, ctx: AppContext) -> None:
@@ -220,3 +222,50 @@ async def test_vacancy_openings_are_a_list_and_apply_comes_first(
     # The apply area comes before the facts and the long description.
     assert html.index('id="apply-title"') < html.index('class="facts"')
     assert html.index('id="apply-title"') < html.index("Panjang.")
+
+
+async def _set_booth(ctx: AppContext, company_slug: str, **values: str | None) -> None:
+    """Give a booth its (approved) contact details and video."""
+    async with ctx.unit_of_work() as session:
+        company_id = await session.scalar(select(Company.id).where(Company.slug == company_slug))
+        await session.execute(update(Booth).where(Booth.company_id == company_id).values(**values))
+
+
+async def test_booth_page_links_the_contact_numbers(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    await _set_booth(ctx, "pt-bank", contact_phone="+6281234567890")
+    html = (await client.get("/fairs/bursa-asahan/booths/pt-bank")).text
+    assert '<a href="tel:+6281234567890">0812-3456-7890</a>' in html
+    assert 'href="https://wa.me/6281234567890"' in html and "WhatsApp" in html
+    await _set_booth(ctx, "pt-bank", contact_phone="+622518312345")
+    html = (await client.get("/fairs/bursa-asahan/booths/pt-bank?lang=en")).text
+    assert '<a href="tel:+622518312345">(0251) 8312345</a>' in html
+    assert "wa.me" not in html  # a landline has no WhatsApp
+
+
+async def test_booth_video_is_embedded_from_youtube_and_vimeo_only(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    await build_fair(ctx)
+    await _set_booth(ctx, "pt-bank", video_url="https://youtu.be/dQw4w9WgXcQ")
+    response = await client.get("/fairs/bursa-asahan/booths/pt-bank")
+    frame = re.search(r"<iframe [^>]*>", response.text)
+    assert frame is not None
+    tag = frame.group(0)
+    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in tag
+    assert 'loading="lazy"' in tag and 'title="Video PT Bank Rakyat Asahan"' in tag
+    assert 'href="https://youtu.be/dQw4w9WgXcQ"' in response.text  # and the link to it
+    csp = response.headers["content-security-policy"]
+    assert "frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com;" in csp
+
+    await _set_booth(ctx, "pt-bank", video_url="https://vimeo.com/76979871")
+    html = (await client.get("/fairs/bursa-asahan/booths/pt-bank?lang=en")).text
+    assert 'src="https://player.vimeo.com/video/76979871?dnt=1"' in html
+    assert 'title="Video of PT Bank Rakyat Asahan"' in html and "Watch on Vimeo" in html
+
+    await _set_booth(ctx, "pt-bank", video_url="https://video.example/promo")
+    html = (await client.get("/fairs/bursa-asahan/booths/pt-bank?lang=en")).text
+    assert "<iframe" not in html
+    assert '<a href="https://video.example/promo" rel="noopener nofollow">' in html
