@@ -114,6 +114,12 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             methods=["POST"],
             name="me:notifications_read",
         ),
+        Route(
+            "/me/notifications/{notification_id:int}/read",
+            applicant.notification_read,
+            methods=["POST"],
+            name="me:notification_read",
+        ),
         Route("/me/data", applicant.my_data, name="me:data"),
         Route(
             "/me/applications/{application_id:int}/placement",

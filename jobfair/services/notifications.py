@@ -55,6 +55,9 @@ INTROS = {
 }
 
 
+WITH_MESSAGE = N_("The company sent you a message with it.")
+
+
 def status_words(status: str) -> str:
     words = STATUS_WORDS.get(status)
     return gettext(words) if words else status
@@ -68,6 +71,9 @@ class DecisionItem:
     vacancy: str
     company: str
     status: str
+    # The company wrote a message with the decision: it is read on the application's
+    # page, which the notification links to (the e-mail carries it in full).
+    message: bool = False
 
     @property
     def title(self) -> str:
@@ -92,6 +98,7 @@ def decisions_row(
                     "vacancy": item.vacancy,
                     "company": item.company,
                     "status": item.status,
+                    "message": item.message,
                 }
                 for item in items
             ],
@@ -112,6 +119,7 @@ class Line:
     title: str
     outcome: str
     application_id: int | None = None
+    message: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,7 @@ def _decisions(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
             ).title,
             outcome=status_words(str(item.get("status", ""))),
             application_id=item.get("application_id"),
+            message=bool(item.get("message")),
         )
         for item in params.get("items", [])
     )

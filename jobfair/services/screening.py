@@ -966,6 +966,7 @@ async def _tell_applicants(
                 vacancy=names.get(app.id, ("", ""))[0],
                 company=names.get(app.id, ("", ""))[1],
                 status=event.to_status,
+                message=bool(event.note),
             )
             for event, app in items
         ]

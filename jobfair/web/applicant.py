@@ -16,14 +16,21 @@ from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import ProfileUpdate
-from jobfair.services import applicants, applications, catalogue, fairs, job_posting
+from jobfair.services import (
+    applicants,
+    applications,
+    catalogue,
+    fairs,
+    job_posting,
+    notifications,
+)
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
 from jobfair.web.htmx import render
-from jobfair.web.links import see_other
+from jobfair.web.links import absolute_link, see_other
 
 # Multipart overhead allowed on top of the CV itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -43,7 +50,6 @@ async def _home(
         cv = await applicants.current_cv(session, applicant.id)
         views = await applicants.cv_views(session, applicant.id, limit=20)
         mine = await applications.my_applications(session, signed_in.user)
-        unread = await applications.unread_count(session, signed_in.user.id)
     return render(
         request,
         "pages/me/home.html",
@@ -54,7 +60,8 @@ async def _home(
             "views": views,
             "applications": mine[:5],
             "application_total": len(mine),
-            "unread": unread,
+            # Counted with the session lookup, as the header's badge is.
+            "unread": signed_in.unread,
             "welcome": request.query_params.get("welcome") == "1",
             "cv_saved": request.query_params.get("cv") == "1",
             "cv_error": cv_error,
@@ -253,17 +260,29 @@ async def withdraw(request: Request) -> Response:
 async def notifications_page(request: Request) -> Response:
     signed_in = require(request)
     async with _ctx(request).read() as session:
-        rows = await applications.notifications(session, signed_in.user)
+        rows = await notifications.inbox(session, signed_in.user)
     return render(request, "pages/me/notifications.html", {"notifications": rows})
 
 
 async def notifications_read(request: Request) -> Response:
+    """Mark every notification read (GET never changes state, so opening the page does
+    not: the badge goes when the user says so, here or per notification)."""
     signed_in = require(request)
     await checked_form(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        await applications.mark_read(session, signed_in.user, ctx.now())
+        await notifications.mark_read(session, signed_in.user, ctx.now())
     return see_other(request, "me:notifications")
+
+
+async def notification_read(request: Request) -> Response:
+    signed_in = require(request)
+    await checked_form(request)
+    ctx = _ctx(request)
+    notification_id = request.path_params["notification_id"]
+    async with ctx.unit_of_work() as session:
+        await notifications.mark_read(session, signed_in.user, ctx.now(), notification_id)
+    return see_other(request, "me:notifications", fragment=f"notification-{notification_id}")
 
 
 async def my_data(request: Request) -> Response:
@@ -345,7 +364,7 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
                     cv = await applicants.current_cv(session, applicant.id)
                     warnings = applications.apply_warnings(cv)
     # Shared links and search engines need the absolute address, not the path.
-    share_url = ctx.link_for("public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
+    share_url = absolute_link(request, "public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
     return render(
         request,
         "pages/public/vacancy.html",
