@@ -3,6 +3,7 @@ and the apply button of a vacancy page."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import quote
@@ -27,10 +28,12 @@ from jobfair.services import (
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
+from jobfair.web import personal_data
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
 from jobfair.web.htmx import render
 from jobfair.web.links import absolute_link, see_other
+from jobfair.web.templating import long_date
 
 # Multipart overhead allowed on top of the CV itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -285,19 +288,48 @@ async def notification_read(request: Request) -> Response:
     return see_other(request, "me:notifications", fragment=f"notification-{notification_id}")
 
 
-async def my_data(request: Request) -> Response:
+async def _my_data(request: Request) -> dict[str, Any]:
     signed_in = require(request, Role.APPLICANT)
     ctx = _ctx(request)
     async with ctx.read() as session:
-        data = await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+        return await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
+
+
+# Personal data (the NIK among it): kept by no cache, the browser's own included.
+_PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+async def my_data(request: Request) -> Response:
+    body = json.dumps(await _my_data(request), ensure_ascii=False, indent=2)
     return Response(
         body,
         media_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="data-saya.json"',
-            "Cache-Control": "private, no-store",
-        },
+        headers={"Content-Disposition": 'attachment; filename="data-saya.json"', **_PRIVATE},
+    )
+
+
+async def my_data_page(request: Request) -> Response:
+    parts = personal_data.sections(await _my_data(request))
+    response = render(request, "pages/me/data.html", {"parts": parts})
+    response.headers.update(_PRIVATE)
+    return response
+
+
+async def my_data_pdf(request: Request) -> Response:
+    data = await _my_data(request)
+    title = gettext("My data")
+    subtitle = gettext(
+        "Everything this platform holds about %(name)s, on %(day)s.",
+        name=data["account"]["full_name"],
+        day=long_date(_ctx(request).now().date()),
+    )
+    body = await asyncio.to_thread(
+        personal_data.to_pdf, personal_data.sections(data), title, subtitle
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="data-saya.pdf"', **_PRIVATE},
     )
 
 
