@@ -113,7 +113,7 @@ async def test_unread_badge_counts_down_as_notifications_are_read(
     page = await client.get("/me?lang=id")
     assert _badge(page.text) == "3"
     # Screen readers hear the count in words, in the page's language.
-    assert '<span class="visually-hidden">, 3 notifikasi belum dibaca</span>' in page.text
+    assert '<span class="visually-hidden">(3 notifikasi belum dibaca)</span>' in page.text
     english = await client.get("/fairs/bursa-kabar?lang=en")
     assert _badge(english.text) == "3" and "3 unread notifications" in english.text
     inbox = await client.get("/me/notifications")
