@@ -160,7 +160,12 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
             entries=[
                 Part(
                     f"{note.get('subject', '')} · {_when(note.get('created_at'))}",
-                    [Item(gettext("Read"), _when(note.get("read_at")))],
+                    [
+                        Item(
+                            gettext("Read"),
+                            _when(note["read_at"]) if note.get("read_at") else gettext("Not yet"),
+                        )
+                    ],
                     lines=str(note.get("body", "")).splitlines(),
                 )
                 for note in data.get("notifications", [])
@@ -182,15 +187,17 @@ def _application(one: Mapping[str, Any]) -> Part:
             EMPTY if rating is None else ngettext("%(num)s star", "%(num)s stars", int(rating)),
         ),
     ]
+    # The timeline and the company's notes, each line under its time.
     items += [
         Item(
-            f"{status_label(str(event.get('status', '')))} · {_when(event.get('at'))}",
-            _text(event.get("note")),
+            _when(event.get("at")),
+            status_label(str(event.get("status", "")))
+            + (f": {event['note']}" if event.get("note") else ""),
         )
         for event in one.get("timeline", [])
     ]
     items += [
-        Item(f"{gettext('Note by the company')} · {_when(note.get('written_at'))}", note["body"])
+        Item(_when(note.get("written_at")), f"{gettext('Note by the company')}: {note['body']}")
         for note in one.get("recruiter_notes", [])
     ]
     return Part(f"{one.get('vacancy', '')} — {one.get('company', '')}", items)
