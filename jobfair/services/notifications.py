@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select, update
+from sqlalchemy import ScalarSelect, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -106,6 +106,12 @@ def decisions_row(
         "link": link,
         "created_at": now,
     }
+
+
+async def write(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Write notifications made by :func:`decisions_row`, in one statement."""
+    if rows:
+        await session.execute(insert(Notification), rows)
 
 
 # ------------------------------------------------------------------ reading

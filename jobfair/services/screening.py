@@ -49,7 +49,6 @@ from jobfair.models import (
     Booth,
     Company,
     Fair,
-    Notification,
     Outbox,
     Placement,
     Recruiter,
@@ -1013,8 +1012,7 @@ async def _tell_applicants(
             }
         )
     # Written in bulk: thousands of decisions released at once stay a few statements.
-    if rows:
-        await session.execute(insert(Notification), rows)
+    await notifications.write(session, rows)
     if mails:
         already = set(
             await session.scalars(
