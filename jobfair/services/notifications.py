@@ -127,6 +127,11 @@ class Line:
     application_id: int | None = None
     message: bool = False
 
+    @property
+    def about_message(self) -> str:
+        """That a message came with the decision (read on the application's page)."""
+        return gettext(WITH_MESSAGE) if self.message else ""
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -148,7 +153,9 @@ class Shown:
     def text(self) -> str:
         """The plain text (the JSON API, the data download)."""
         lines = [
-            f"• {line.title}: {line.outcome}" if line.title else line.outcome for line in self.lines
+            (f"• {line.title}: {line.outcome}" if line.title else line.outcome)
+            + (f" {line.about_message}" if line.message else "")
+            for line in self.lines
         ]
         return "\n".join([self.intro, *lines] if self.intro else lines)
 

@@ -92,8 +92,17 @@ async def test_the_notification_is_not_the_mail_body(
     assert row.body is None and row.kind == "decisions"
     page = (await client.get("/me/notifications?lang=id")).text
     assert NOTE not in page and "http://" not in page.split("<main", 1)[1]
-    api = (await client.get("/api/v1/me/notifications?lang=en")).text
-    assert NOTE not in api
+    login = {"email": factories.registration()["email"], "password": factories.PASSWORD}
+    token = (await client.post("/api/v1/tokens", json=login)).json()["token"]
+    api = await client.get(
+        "/api/v1/me/notifications?lang=en", headers={"Authorization": f"Bearer {token}"}
+    )
+    (note,) = api.json()["notifications"]
+    assert note["subject"] == "News about your applications"
+    assert note["link"] == "/me/applications"
+    assert "• Mandor Panen — PT Sawit Makmur: You are on the shortlist." in note["body"]
+    assert "The company sent you a message with it." in note["body"]
+    assert NOTE not in note["body"]
 
 
 def _badge(html: str) -> str | None:
