@@ -298,6 +298,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    settings = settings.served_at(args.host, args.port)
     if args.upgrade:
         asyncio.run(_upgrade(settings))
     _serve(settings, args.host, args.port)
@@ -342,11 +343,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    settings = settings.served_at(args.host, args.port)
     logins = asyncio.run(prepare_demo(settings))
     print(f"Demo fair ready. Sign in with (password for all: {logins.password}):")
     for role, email in logins.users.items():
         print(f"  {role:<10} {email}")
-    print(f"Fair page: http://{args.host}:{args.port}/fairs/{logins.fair_slug}")
+    print(f"Fair page: {settings.base_url}/fairs/{logins.fair_slug}")
     if args.no_serve:
         return 0
     _serve(settings, args.host, args.port)

@@ -78,9 +78,5 @@ class AppContext:
             raise RuntimeError(f"no route table in this process to find {name!r}")
         return self.paths(name, **params)
 
-    def link_for(self, name: str, /, **params: Any) -> str:
-        """The absolute link (``base_url`` and path) for e-mails."""
-        return self.settings.base_url.rstrip("/") + self.path_for(name, **params)
-
     async def close(self) -> None:
         await self.engine.dispose()

@@ -114,7 +114,15 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             methods=["POST"],
             name="me:notifications_read",
         ),
+        Route(
+            "/me/notifications/{notification_id:int}/read",
+            applicant.notification_read,
+            methods=["POST"],
+            name="me:notification_read",
+        ),
         Route("/me/data", applicant.my_data, name="me:data"),
+        Route("/me/data/page", applicant.my_data_page, name="me:data_page"),
+        Route("/me/data/pdf", applicant.my_data_pdf, name="me:data_pdf"),
         Route(
             "/me/applications/{application_id:int}/placement",
             company.placement_answer,

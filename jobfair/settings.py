@@ -42,6 +42,9 @@ _NOT_FROM_ENVIRONMENT = frozenset({"templates_dir", "static_dir", "events_dir"})
 _KEYS = ("secret_key", "nik_key")
 
 _HTTP_URL = TypeAdapter(HttpUrl)
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+# Addresses a server listens on that no browser can be sent to: links name this machine.
+_ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104 - names, not a bind
 # Names that logging and uvicorn both accept: ``jobfair serve`` hands the level to both.
 LogLevel = Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
 
@@ -100,7 +103,9 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", repr=False)
     nik_key: str = Field(default="", repr=False)
     environment: str = Field(default="development", min_length=1)
-    base_url: str = "http://127.0.0.1:8000"
+    # Where absolute links (e-mails, share links) point. Outside development it is the
+    # public address and nothing else is ever used (see jobfair.web.links.site_url).
+    base_url: str = DEFAULT_BASE_URL
     default_locale: str = i18n.DEFAULT_LOCALE
     data_dir: Path = PROJECT_ROOT / "var"
     templates_dir: Path = PROJECT_ROOT / "templates"
@@ -248,6 +253,20 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """The settings of a development server listening on ``host:port``: with the
+        default base URL, links point where this server is, so ``jobfair demo --port
+        8123`` mails ``:8123`` links and not dead ``:8000`` ones. A base URL that was set
+        (JOBFAIR_BASE_URL), and every setting outside development, stay as they are:
+        there the public address is known and the listening socket (behind a proxy) is
+        not it."""
+        if not self.is_development or self.base_url != DEFAULT_BASE_URL:
+            return self
+        name = "127.0.0.1" if host in _ANY_ADDRESS else host
+        if ":" in name:  # an IPv6 address is bracketed in a URL
+            name = f"[{name.strip('[]')}]"
+        return self.with_overrides(base_url=f"http://{name}:{port}")
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some values changed, validated like the original."""

@@ -1,6 +1,6 @@
 """Links by route name, never by string: a handler redirects with ``see_other`` (a route
 name from ``jobfair.routes``) and a service builds no path of the app at all — its
-caller hands it the link (``AppContext.path_for`` / ``link_for``)."""
+caller hands it the link (``AppContext.path_for``, ``jobfair.web.links.absolute_link``)."""
 
 from __future__ import annotations
 

@@ -54,13 +54,20 @@ class Outbox(Base):
 
 
 class Notification(Base):
+    """An in-app message. It stores what happened (``kind`` and ``params``, see
+    jobfair.services.notifications) and is worded when shown, in the reader's language
+    of the moment. ``subject`` and ``body`` hold the finished text of rows written
+    before kinds existed (migration 0014); new rows leave them empty."""
+
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(60))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

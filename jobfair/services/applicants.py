@@ -38,7 +38,6 @@ from jobfair.models import (
     Cv,
     CvView,
     Fair,
-    Notification,
     Recruiter,
     User,
     Vacancy,
@@ -47,7 +46,7 @@ from jobfair.models.accounts import Role
 from jobfair.models.applications import gives_company_access
 from jobfair.models.companies import company_reaches
 from jobfair.schemas.profile import ProfileUpdate, Registration
-from jobfair.services import audit
+from jobfair.services import audit, notifications
 from jobfair.services.auth import revoke_everything, tell_registration_attempt
 from jobfair.services.errors import (
     Conflict,
@@ -598,9 +597,8 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         notes_by_application.setdefault(application_id, []).append(
             {"body": body, "written_at": written_at.isoformat()}
         )
-    notifications = await session.scalars(
-        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    )
+    # Worded in the language of the request, like the inbox.
+    inbox = await notifications.everything_of(session, user.id)
     views = await cv_views(session, applicant.id, limit=10_000)
     return {
         "account": {
@@ -658,11 +656,11 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         "notifications": [
             {
                 "subject": n.subject,
-                "body": n.body,
+                "body": n.text,
                 "created_at": n.created_at.isoformat(),
                 "read_at": n.read_at.isoformat() if n.read_at else None,
             }
-            for n in notifications
+            for n in inbox
         ],
     }
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
@@ -26,7 +26,6 @@ from jobfair.models import (
     Company,
     Cv,
     Fair,
-    Notification,
     Placement,
     User,
     Vacancy,
@@ -485,50 +484,6 @@ async def applied_vacancy_status(
         )
     ).first()
     return (row[0], row[1]) if row else None
-
-
-# ------------------------------------------------------------------ notifications
-
-
-async def notify(
-    session: AsyncSession, user_id: int, subject: str, body: str, link: str | None, now: datetime
-) -> Notification:
-    row = Notification(user_id=user_id, subject=subject[:300], body=body, link=link, created_at=now)
-    session.add(row)
-    return row
-
-
-async def notifications(session: AsyncSession, user: User, limit: int = 50) -> list[Notification]:
-    return list(
-        await session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-async def unread_count(session: AsyncSession, user_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
-
-
-async def mark_read(
-    session: AsyncSession, user: User, now: datetime, notification_id: int | None = None
-) -> None:
-    query = update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
-    if notification_id is not None:
-        query = query.where(Notification.id == notification_id)
-    await session.execute(query.values(read_at=now))
 
 
 async def placement_of(session: AsyncSession, user: User, application_id: int) -> Placement | None:

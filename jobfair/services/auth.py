@@ -17,7 +17,7 @@ from jobfair import i18n
 from jobfair.db.base import utcnow
 from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
-from jobfair.services import audit
+from jobfair.services import audit, notifications
 from jobfair.services.accounts import (
     normalise_email,
     password_problem,
@@ -52,6 +52,8 @@ class SignedIn:
     user: User
     session_row: UserSession | None = None
     api_token: ApiToken | None = None
+    # Unread notifications when the session was looked up (the header's badge).
+    unread: int = 0
 
     @property
     def csrf_token(self) -> str | None:
@@ -122,19 +124,19 @@ async def resolve_session(session: AsyncSession, raw: str, now: datetime) -> Sig
     revoked or its user disabled."""
     found = (
         await session.execute(
-            select(UserSession, User)
+            select(UserSession, User, notifications.unread_of(User.id))
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == token_hash(raw))
         )
     ).first()
     if found is None:
         return None
-    row, user = found
+    row, user, unread = found
     if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
         return None
     if row.created_at + SESSION_ABSOLUTE <= now:
         return None
-    return SignedIn(user=user, session_row=row)
+    return SignedIn(user=user, session_row=row, unread=unread or 0)
 
 
 async def touch_session(session: AsyncSession, session_id: int, now: datetime) -> None:

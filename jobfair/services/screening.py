@@ -52,7 +52,6 @@ from jobfair.models import (
     Company,
     Cv,
     Fair,
-    Notification,
     Outbox,
     Placement,
     Recruiter,
@@ -85,7 +84,7 @@ from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES, EDUCATION_LEVELS
 from jobfair.reference.regions import REGENCY_CODE_LENGTH
 from jobfair.schemas.base import FieldMessage
-from jobfair.services import audit
+from jobfair.services import audit, notifications
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none, known_regency, whole
@@ -997,26 +996,6 @@ async def undo_release(session: AsyncSession, user: User, now: datetime) -> int:
 # ---------------------------------------------------------------------- delivery
 
 
-STATUS_WORDS = {
-    S.REVIEWED: N_("Your application has been seen by the company."),
-    S.SHORTLISTED: N_("You are on the shortlist."),
-    S.INTERVIEW: N_("You are invited to an interview; the company will contact you."),
-    S.OFFERED: N_("The company offers you the job."),
-    S.HIRED: N_("You are hired. Please confirm it in your account."),
-    S.REJECTED: N_("You were not selected this time."),
-    S.UNANSWERED: N_("The company did not answer before the fair's decision deadline."),
-    S.UNDECIDED: N_(
-        "The company did not give a final decision before the fair's decision deadline; "
-        "this application is closed."
-    ),
-}
-
-
-def _status_words(status: str) -> str:
-    words = STATUS_WORDS.get(status)
-    return gettext(words) if words else status
-
-
 async def deliver_due(
     session: AsyncSession,
     now: datetime,
@@ -1072,12 +1051,14 @@ async def _tell_applicants(
     *,
     base_url: str,
     applications_path: str,
-    intro: str = N_("Companies have answered your applications:"),
+    intro: str = "answered",
 ) -> None:
-    """One in-app message and one e-mail per applicant, in the applicant's language."""
+    """One in-app notification and one e-mail per applicant. The notification stores
+    the decisions and is worded when read (services.notifications); the e-mail is
+    written now, in the applicant's language."""
     application_ids = [app.id for items in per_applicant.values() for _e, app in items]
-    titles = {
-        app_id: f"{title} — {company}"
+    names = {
+        app_id: (title, company)
         for app_id, title, company in await session.execute(
             select(Application.id, Vacancy.title, Company.name)
             .join(Vacancy, Vacancy.id == Application.vacancy_id)
@@ -1095,27 +1076,42 @@ async def _tell_applicants(
             )
         ).all()
     )
-    notifications: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     mails: list[dict[str, Any]] = []
     for applicant_id, items in per_applicant.items():
         user = users.get(applicant_id)
         if user is None:  # an anonymised applicant: nobody to tell
             continue
+        decisions = [
+            notifications.DecisionItem(
+                application_id=app.id,
+                vacancy=names.get(app.id, ("", ""))[0],
+                company=names.get(app.id, ("", ""))[1],
+                status=event.to_status,
+                message=bool(event.note),
+            )
+            for event, app in items
+        ]
+        rows.append(
+            notifications.decisions_row(user.id, intro, decisions, applications_path or None, now)
+        )
+        if not user.email:
+            continue
         with i18n.using(user.locale):
             lines = [
-                f"• {titles.get(app.id, '')}: {_status_words(event.to_status)}"
+                f"• {decision.title}: {notifications.status_words(decision.status)}"
                 # The recruiter's message with the decision travels with it.
                 + (
                     "\n  " + gettext("Message from the company") + ": " + event.note
                     if event.note
                     else ""
                 )
-                for event, app in items
+                for decision, (event, _app) in zip(decisions, items, strict=True)
             ]
             subject = gettext("News about your applications")
             body = "\n".join(
                 [
-                    gettext(intro),
+                    gettext(notifications.INTROS[intro]),
                     "",
                     *lines,
                     "",
@@ -1125,32 +1121,21 @@ async def _tell_applicants(
                     ),
                 ]
             )
-        notifications.append(
+        first_event = min(event.id for event, _app in items)
+        mails.append(
             {
+                "dedupe_key": f"decisions:{applicant_id}:{first_event}",
                 "user_id": user.id,
+                "to_address": user.email,
                 "subject": subject,
-                "body": body,
-                "link": applications_path or None,
+                "template": "text",
+                "payload": {"body": body},
                 "created_at": now,
+                "attempts": 0,
             }
         )
-        if user.email:
-            first_event = min(event.id for event, _app in items)
-            mails.append(
-                {
-                    "dedupe_key": f"decisions:{applicant_id}:{first_event}",
-                    "user_id": user.id,
-                    "to_address": user.email,
-                    "subject": subject,
-                    "template": "text",
-                    "payload": {"body": body},
-                    "created_at": now,
-                    "attempts": 0,
-                }
-            )
     # Written in bulk: thousands of decisions released at once stay a few statements.
-    if notifications:
-        await session.execute(insert(Notification), notifications)
+    await notifications.write(session, rows)
     if mails:
         already = set(
             await session.scalars(
@@ -1220,7 +1205,7 @@ async def close_unanswered(
         now,
         base_url=base_url,
         applications_path=applications_path,
-        intro=N_("The fair's decision deadline has passed. Your open applications are closed:"),
+        intro="deadline",
     )
     audit.record(
         session,

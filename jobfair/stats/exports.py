@@ -311,7 +311,7 @@ def to_csv_zip(
 FONT, FONT_BOLD = "JobfairSans", "JobfairSans-Bold"
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Bitstream Vera, shipped inside reportlab: a TrueType font (embedded, with a
     Unicode map so the text can be searched and copied), no system fonts needed."""
     import reportlab
@@ -346,7 +346,7 @@ def to_pdf(
         TableStyle,
     )
 
-    _register_fonts()
+    register_fonts()
     p = Presenter.of(locale)
     fair = report.get("fair", {})
     base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11)

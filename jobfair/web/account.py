@@ -29,7 +29,7 @@ from jobfair.web.auth import (
     sign_out,
 )
 from jobfair.web.htmx import render
-from jobfair.web.links import path_for, see_other
+from jobfair.web.links import absolute_link, path_for, see_other
 from jobfair.web.notices import notice_query, notice_text
 
 
@@ -126,7 +126,7 @@ async def forgot_submit(request: Request) -> Response:
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
         await auth.request_password_reset(
-            session, email, ctx.now(), reset_page=ctx.link_for("account:reset")
+            session, email, ctx.now(), reset_page=absolute_link(request, "account:reset")
         )
     # The same answer whether or not the address is registered.
     return render(request, "pages/account/forgot.html", {"sent": True, "email": email})

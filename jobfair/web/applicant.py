@@ -3,6 +3,7 @@ and the apply button of a vacancy page."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import quote
@@ -16,15 +17,24 @@ from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import ProfileUpdate
-from jobfair.services import applicants, applications, catalogue, fairs, job_posting
+from jobfair.services import (
+    applicants,
+    applications,
+    catalogue,
+    fairs,
+    job_posting,
+    notifications,
+)
 from jobfair.services.applicants import CV_MAX_BYTES
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
+from jobfair.web import personal_data
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
 from jobfair.web.htmx import render
-from jobfair.web.links import see_other
+from jobfair.web.links import absolute_link, see_other
 from jobfair.web.middleware import FRAMEABLE_BY_SELF
+from jobfair.web.templating import long_date
 
 # Multipart overhead allowed on top of the CV itself before the body is refused unread.
 UPLOAD_SLACK = 64 * 1024
@@ -44,7 +54,6 @@ async def _home(
         cv = await applicants.current_cv(session, applicant.id)
         views = await applicants.cv_views(session, applicant.id, limit=20)
         mine = await applications.my_applications(session, signed_in.user)
-        unread = await applications.unread_count(session, signed_in.user.id)
     return render(
         request,
         "pages/me/home.html",
@@ -55,7 +64,8 @@ async def _home(
             "views": views,
             "applications": mine[:5],
             "application_total": len(mine),
-            "unread": unread,
+            # Counted with the session lookup, as the header's badge is.
+            "unread": signed_in.unread,
             "welcome": request.query_params.get("welcome") == "1",
             "cv_saved": request.query_params.get("cv") == "1",
             "cv_error": cv_error,
@@ -258,32 +268,73 @@ async def withdraw(request: Request) -> Response:
 async def notifications_page(request: Request) -> Response:
     signed_in = require(request)
     async with _ctx(request).read() as session:
-        rows = await applications.notifications(session, signed_in.user)
+        rows = await notifications.inbox(session, signed_in.user)
     return render(request, "pages/me/notifications.html", {"notifications": rows})
 
 
 async def notifications_read(request: Request) -> Response:
+    """Mark every notification read (GET never changes state, so opening the page does
+    not: the badge goes when the user says so, here or per notification)."""
     signed_in = require(request)
     await checked_form(request)
     ctx = _ctx(request)
     async with ctx.unit_of_work() as session:
-        await applications.mark_read(session, signed_in.user, ctx.now())
+        await notifications.mark_read(session, signed_in.user, ctx.now())
     return see_other(request, "me:notifications")
 
 
-async def my_data(request: Request) -> Response:
+async def notification_read(request: Request) -> Response:
+    signed_in = require(request)
+    await checked_form(request)
+    ctx = _ctx(request)
+    notification_id = request.path_params["notification_id"]
+    async with ctx.unit_of_work() as session:
+        await notifications.mark_read(session, signed_in.user, ctx.now(), notification_id)
+    return see_other(request, "me:notifications", fragment=f"notification-{notification_id}")
+
+
+async def _my_data(request: Request) -> dict[str, Any]:
     signed_in = require(request, Role.APPLICANT)
     ctx = _ctx(request)
     async with ctx.read() as session:
-        data = await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+        return await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
+
+
+# Personal data (the NIK among it): kept by no cache, the browser's own included.
+_PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+async def my_data(request: Request) -> Response:
+    body = json.dumps(await _my_data(request), ensure_ascii=False, indent=2)
     return Response(
         body,
         media_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="data-saya.json"',
-            "Cache-Control": "private, no-store",
-        },
+        headers={"Content-Disposition": 'attachment; filename="data-saya.json"', **_PRIVATE},
+    )
+
+
+async def my_data_page(request: Request) -> Response:
+    parts = personal_data.sections(await _my_data(request))
+    response = render(request, "pages/me/data.html", {"parts": parts})
+    response.headers.update(_PRIVATE)
+    return response
+
+
+async def my_data_pdf(request: Request) -> Response:
+    data = await _my_data(request)
+    title = gettext("My data")
+    subtitle = gettext(
+        "Everything this platform holds about %(name)s, on %(day)s.",
+        name=data["account"]["full_name"],
+        day=long_date(_ctx(request).now().date()),
+    )
+    body = await asyncio.to_thread(
+        personal_data.to_pdf, personal_data.sections(data), title, subtitle
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="data-saya.pdf"', **_PRIVATE},
     )
 
 
@@ -350,7 +401,7 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
                     cv = await applicants.current_cv(session, applicant.id)
                     warnings = applications.apply_warnings(cv)
     # Shared links and search engines need the absolute address, not the path.
-    share_url = ctx.link_for("public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
+    share_url = absolute_link(request, "public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
     return render(
         request,
         "pages/public/vacancy.html",

@@ -41,7 +41,7 @@ from jobfair.web.auth import (
     sign_in,
 )
 from jobfair.web.htmx import render
-from jobfair.web.links import path_for, see_other
+from jobfair.web.links import absolute_link, path_for, see_other
 from jobfair.web.live import page_counters
 from jobfair.web.notices import notice_query, notice_text
 from jobfair.web.templating import regency_name
@@ -745,7 +745,7 @@ async def team_invite(request: Request) -> Response:
                 signed_in.user,
                 str(form.get("email", "")),
                 ctx.now(),
-                join_page=ctx.link_for("company:join"),
+                join_page=absolute_link(request, "company:join"),
             )
     except (ValidationFailed, DomainError) as error:
         if error.status in (403, 404):

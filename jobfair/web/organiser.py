@@ -30,7 +30,7 @@ from jobfair.services.numbers import whole_number
 from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
 from jobfair.web.htmx import render
-from jobfair.web.links import see_other
+from jobfair.web.links import absolute_link, see_other
 from jobfair.web.notices import notice_query, notice_text
 from jobfair.web.templating import regency_name
 
@@ -501,7 +501,7 @@ async def user_create(request: Request) -> Response:
                 values,
                 str(form.get("password", "")),
                 ctx.now(),
-                reset_page=ctx.link_for("account:reset"),
+                reset_page=absolute_link(request, "account:reset"),
             )
     except DomainError as error:
         if error.status == 404:

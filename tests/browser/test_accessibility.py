@@ -87,6 +87,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/applications", None),
             (f"/me/applications/{scene.application_id}", None),
             ("/me/notifications", None),
+            ("/me/data/page", None),
             ("/me/profile", None),
             (f"{fair}/vacancies/{scene.vacancy_ids[1]}", None),
         ],

@@ -30,7 +30,7 @@ from support.live_server import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
-# What the applicant is told, per decision (screening.STATUS_WORDS, English).
+# What the applicant is told, per decision (notifications.STATUS_WORDS, English).
 TOLD = {
     "shortlisted": ("Shortlisted", "You are on the shortlist."),
     "rejected": ("Not selected", "You were not selected this time."),

@@ -33,6 +33,7 @@ NOT_PAGES = {
     "/regions/regencies": "an htmx fragment of <option>s",
     "/me/cv": "the PDF",
     "/me/data": "the JSON download",
+    "/me/data/pdf": "the PDF of the data page",
     "/media/logos/{name}": "an image",
     "/organiser/fairs/{slug}/report.{kind}": "a PDF, XLSX or CSV file",
     "/company/exports": "a CSV or XLSX download",

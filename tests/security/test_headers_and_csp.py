@@ -37,6 +37,7 @@ from jobfair.settings import Settings
 NOT_PAGES = {
     "GET /me/cv": "the CV as a PDF attachment",
     "GET /me/data": "the data download (JSON attachment)",
+    "GET /me/data/pdf": "the data download (PDF attachment)",
     "GET /company/exports": "the export file (CSV/XLSX) or a redirect to its progress",
     "GET /company/exports/{job_id:int}/download": "the export file",
     "GET /company/applications/{application_id:int}/cv": "the CV as a PDF attachment",

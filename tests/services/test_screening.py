@@ -23,7 +23,7 @@ from jobfair.models import (
     Placement,
     User,
 )
-from jobfair.services import applications, screening
+from jobfair.services import applications, notifications, screening
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.screening import ScreeningFilters, StageForm
 
@@ -136,7 +136,8 @@ async def test_stage_is_private_until_released_then_one_message_per_applicant(
         )
     # One message summarising both decisions, not one per decision.
     assert len(notes) == 1 and len(mails) == 1
-    assert notes[0].body.count("•") == 2
+    assert len(notifications.shown(notes[0]).lines) == 2
+    assert mails[0].payload["body"].count("•") == 2
     assert events == 1  # the replaced staged decision is gone; only "interview" remains
 
 
@@ -166,7 +167,11 @@ async def test_the_message_with_a_decision_reaches_the_applicant(
         )
         mail = await session.scalar(select(Outbox))
     assert [(entry.status, entry.note) for entry in timeline] == [("interview", message)]
-    assert notice is not None and message in notice.body
+    # The notification says a message came and links to the application that shows
+    # it; the e-mail, which leaves the site, carries it.
+    assert notice is not None
+    line = notifications.shown(notice).lines[0]
+    assert line.message and line.application_id == first and message not in line.outcome
     assert mail is not None and message in str(mail.payload.get("body"))
 
 
@@ -407,9 +412,9 @@ async def test_the_deadline_tells_answered_applicants_the_truth(
         assert released[rejected] == "rejected" and released[withdrawn] == "withdrawn"
         assert released[shortlisted] == "undecided" and released[interview] == "undecided"
         assert released[seen] == "unanswered" and released[untouched] == "unanswered"
-        bodies = list(
+        rows = list(
             await session.scalars(
-                select(Notification.body)
+                select(Notification)
                 .where(Notification.created_at == deadline)
                 .order_by(Notification.id)
             )
@@ -418,6 +423,7 @@ async def test_the_deadline_tells_answered_applicants_the_truth(
         record = await screening.responsiveness(session, company_id)
         table = await live.organiser_table(session, world.fair_id)
     i18n.set_locale("en")
+    bodies = [notifications.shown(row).text for row in rows]
     # Applicant 1 (shortlisted + seen) gets one message naming both outcomes.
     assert any(
         "did not give a final decision" in body and "did not answer" in body for body in bodies

@@ -29,6 +29,7 @@ from jobfair.services.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from jobfair.services.notifications import inbox
 from jobfair.services.numbers import whole_number
 from jobfair.web.api import serializers
 from jobfair.web.api.bodies import json_body, parse, read
@@ -222,5 +223,5 @@ async def withdraw(request: Request) -> JSONResponse:
 async def notifications(request: Request) -> JSONResponse:
     signed_in = require(request)
     async with _ctx(request).read() as session:
-        rows = await applications.notifications(session, signed_in.user)
+        rows = await inbox(session, signed_in.user)
     return respond(NotificationList(notifications=[serializers.notification(n) for n in rows]))

@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
-from jobfair.models import Applicant, Company, Cv, Fair, Notification, User, Vacancy
+from jobfair.models import Applicant, Company, Cv, Fair, User, Vacancy
 from jobfair.schemas import accounts, applications, catalogue, screening
+from jobfair.services import notifications
 from jobfair.services.applications import MyApplication, Submitted, TimelineEntry
 from jobfair.services.catalogue import BoothCard
 from jobfair.services.fairs import FairCounts
@@ -181,11 +182,11 @@ def my_application_detail(
     )
 
 
-def notification(row: Notification) -> applications.Notification:
+def notification(row: notifications.Shown) -> applications.Notification:
     return applications.Notification(
         id=row.id,
         subject=row.subject,
-        body=row.body,
+        body=row.text,
         link=row.link,
         created_at=row.created_at,
         read_at=row.read_at,
