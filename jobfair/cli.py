@@ -265,7 +265,7 @@ async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     body = await asyncio.to_thread(exports.export, data, args.format, args.lang)
-    output = args.output or exports.filename(data, args.format)
+    output = args.output or exports.filename(data, args.format, args.lang)
     if output == "-":
         sys.stdout.buffer.write(body)
         return 0
@@ -446,7 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_export.add_argument(
         "--output",
         "-o",
-        help="file to write, - for standard output (default: <fair>-report-v<N>.<ext>)",
+        help="file to write, - for standard output (default: <fair>-laporan-v<N>.<ext>, "
+        "<fair>-report-v<N>.<ext> with --lang en)",
     )
     report_export.add_argument(
         "--version", type=int, metavar="N", help="the report version (default: the newest)"

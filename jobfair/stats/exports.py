@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jobfair.i18n import N_
+from jobfair.services import times
 from jobfair.services.exports import _safe as formula_safe
 from jobfair.stats.charts import report_charts
 from jobfair.stats.official import Layout, layouts
@@ -34,12 +35,17 @@ FORMATS = {
 EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "csv": "zip", "zip": "zip"}
 
 
-def filename(report: Mapping[str, Any], kind: str) -> str:
-    """``<fair slug>-report-v<version>.<ext>``, safe for a Content-Disposition header."""
+# The file name's word for "report", by locale (a file name: lower case, no spaces).
+REPORT_WORD = {"id": "laporan", "en": "report"}
+
+
+def filename(report: Mapping[str, Any], kind: str, locale: str = "id") -> str:
+    """``<fair slug>-laporan-v<version>.<ext>`` (``-report-`` in English), safe for a
+    Content-Disposition header."""
     slug = re.sub(r"[^a-z0-9-]+", "-", str(report.get("fair", {}).get("slug", "fair")).lower())
-    return (
-        f"{slug.strip('-') or 'fair'}-report-v{int(report.get('version') or 0)}.{EXTENSIONS[kind]}"
-    )
+    word = REPORT_WORD.get(Presenter.of(locale).locale, REPORT_WORD["id"])
+    version = int(report.get("version") or 0)
+    return f"{slug.strip('-') or 'fair'}-{word}-v{version}.{EXTENSIONS[kind]}"
 
 
 PROVISIONAL = N_(
@@ -49,13 +55,16 @@ PROVISIONAL = N_(
 
 def _about(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str]]:
     fair = report.get("fair", {})
-    timezone = fair.get("timezone") or "Asia/Jakarta"
+    timezone = fair.get("timezone") or times.DEFAULT_TIMEZONE
     return [
         (p._(N_("Fair")), str(fair.get("name", ""))),
         (p._(N_("Organiser")), str(fair.get("office", ""))),
         (p._(N_("Period")), p.period(report)),
         (p._(N_("Report version")), str(report.get("version", ""))),
-        (p._(N_("Compiled at")), f"{p.moment(report.get('compiled_at'), timezone)} ({timezone})"),
+        (
+            times.with_zone(p._(N_("Compiled at")), timezone),
+            p.moment(report.get("compiled_at"), timezone),
+        ),
     ]
 
 

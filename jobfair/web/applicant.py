@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
@@ -22,6 +22,7 @@ from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, Vali
 from jobfair.services.numbers import whole_number
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
+from jobfair.web.downloads import download, file_download
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
 
@@ -166,14 +167,7 @@ async def cv_upload(request: Request) -> Response:
 def cv_response(cv_file: applicants.CvFile) -> Response:
     if not cv_file.path.is_file():
         raise NotFound("cv file missing")
-    response = FileResponse(
-        cv_file.path,
-        media_type="application/pdf",
-        filename=cv_file.filename,
-        content_disposition_type="attachment",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(cv_file.path, "application/pdf", cv_file.filename)
 
 
 async def cv_download(request: Request) -> Response:
@@ -272,14 +266,7 @@ async def my_data(request: Request) -> Response:
     async with ctx.read() as session:
         data = await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        media_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="data-saya.json"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download(body, "application/json", gettext("my-data") + ".json")
 
 
 async def delete_page(request: Request) -> Response:

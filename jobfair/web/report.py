@@ -22,6 +22,7 @@ from jobfair.stats.charts import report_charts
 from jobfair.stats.official import layouts
 from jobfair.stats.present import Presenter
 from jobfair.web.auth import require
+from jobfair.web.downloads import download
 from jobfair.web.htmx import render
 from jobfair.web.notices import notice_text
 
@@ -85,13 +86,8 @@ async def report_download(request: Request) -> Response:
     data = read.report.data
     # Building a PDF takes a few hundred milliseconds of CPU: off the event loop.
     body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale())
-    return Response(
-        body,
-        media_type=exports.FORMATS[kind],
-        headers={
-            "Content-Disposition": f'attachment; filename="{exports.filename(data, kind)}"',
-            "Cache-Control": "private, no-store",
-        },
+    return download(
+        body, exports.FORMATS[kind], exports.filename(data, kind, i18n.current_locale())
     )
 
 

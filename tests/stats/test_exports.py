@@ -260,7 +260,9 @@ def test_pdf_in_indonesian_and_reproducible() -> None:
 
 def test_filenames() -> None:
     report = sample()
-    assert exports.filename(report, "pdf") == "asahan-2026-report-v3.pdf"
-    assert exports.filename(report, "csv") == "asahan-2026-report-v3.zip"
+    # Indonesian by default, as the export's labels; English in the English export.
+    assert exports.filename(report, "pdf") == "asahan-2026-laporan-v3.pdf"
+    assert exports.filename(report, "csv") == "asahan-2026-laporan-v3.zip"
+    assert exports.filename(report, "pdf", "en") == "asahan-2026-report-v3.pdf"
     report["fair"]["slug"] = 'x"; evil\r\n'
-    assert exports.filename(report, "xlsx") == "x-evil-report-v3.xlsx"
+    assert exports.filename(report, "xlsx") == "x-evil-laporan-v3.xlsx"
