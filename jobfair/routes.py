@@ -316,6 +316,11 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         ),
         Route("/organiser/fairs/{slug}/report", report.report_page, name="organiser:report"),
         Route(
+            "/organiser/fairs/{slug}/report/status",
+            report.report_status,
+            name="organiser:report_status",
+        ),
+        Route(
             "/organiser/fairs/{slug}/report.{kind}",
             report.report_download,
             name="organiser:report_download",

@@ -23,7 +23,7 @@ from jobfair.stats.official import layouts
 from jobfair.stats.present import Presenter
 from jobfair.web.auth import require
 from jobfair.web.downloads import download
-from jobfair.web.htmx import render
+from jobfair.web.htmx import is_fragment_request, render
 from jobfair.web.notices import notice_text
 
 DOWNLOADS = ("pdf", "xlsx", "zip")
@@ -61,19 +61,44 @@ def report_context(data: dict[str, Any], locale: str) -> dict[str, Any]:
     }
 
 
-async def report_page(request: Request) -> Response:
-    read = await _read(request)
+def _page_context(request: Request, read: reports.ReportRead) -> dict[str, Any]:
     context: dict[str, Any] = {
         "fair": read.fair,
         "row": read.report,
         "versions": read.versions,
         "latest_version": read.latest_version,
         "downloads": DOWNLOADS,
+        "compiling": read.compiling,
+        "ready": False,
         "result": notice_text(request),
     }
     if read.report is not None:
         context.update(report_context(read.report.data, i18n.current_locale()))
-    return render(request, "pages/organiser/report.html", context)
+    return context
+
+
+async def report_page(request: Request) -> Response:
+    read = await _read(request)
+    return render(request, "pages/organiser/report.html", _page_context(request, read))
+
+
+async def report_status(request: Request) -> Response:
+    """The page's polled part (``hx-get`` every few seconds while a compile runs): no
+    content (htmx keeps the page as it is and asks again) while the request is pending,
+    then the newest report without the polling trigger, which ends the polling. Without
+    htmx: the whole page."""
+    read = await _read(request)
+    if read.compiling and is_fragment_request(request):
+        return Response(status_code=204, headers={"Vary": "HX-Request"})
+    context = _page_context(request, read)
+    # Reached by the polling: say that the version on show is the new one.
+    context["ready"] = is_fragment_request(request)
+    return render(
+        request,
+        "pages/organiser/report.html",
+        context,
+        fragment="partials/organiser/report_body.html",
+    )
 
 
 async def report_download(request: Request) -> Response:
