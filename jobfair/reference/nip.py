@@ -46,8 +46,12 @@ class NipInfo:
 
     @property
     def grouped(self) -> str:
-        """As printed under a signature: ``19800512 200501 1 002``."""
-        return f"{self.nip[:8]} {self.nip[8:14]} {self.nip[14]} {self.nip[15:]}"
+        return grouped(self.nip)
+
+
+def grouped(nip: str) -> str:
+    """18 digits as printed under a signature: ``19800512 200501 1 002``."""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == NIP_LENGTH else nip
 
 
 def _date(year: int, month: int, day: int) -> date | None:

@@ -10,7 +10,7 @@ header can name it once ("Dikirim (WIT, UTC+9)").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -61,6 +61,13 @@ def local_datetime(
         locale=locale,
     )
     return f"{text} {abbreviation(timezone)}"
+
+
+def local_date(moment: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
+    """The calendar day of ``moment`` in ``timezone`` (a naive moment is UTC)."""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def export_datetime(moment: datetime | None, timezone: str = DEFAULT_TIMEZONE) -> str:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models.accounts import Role
-from jobfair.services import reports
+from jobfair.services import offices, reports
 from jobfair.services.errors import NotFound
 from jobfair.services.numbers import whole_number
 from jobfair.stats import exports
@@ -109,8 +109,9 @@ async def report_download(request: Request) -> Response:
     if read.report is None:
         raise NotFound(i18n.gettext("We could not find that page."))
     data = read.report.data
+    letterhead = offices.letterhead(read.fair.office, _ctx(request).settings.uploads_dir)
     # Building a PDF takes a few hundred milliseconds of CPU: off the event loop.
-    body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale())
+    body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale(), letterhead)
     return download(
         body, exports.FORMATS[kind], exports.filename(data, kind, i18n.current_locale())
     )
