@@ -45,6 +45,8 @@ def test_the_report_appears_without_a_reload(
     notice = page.locator("#report-compiling")
     expect(notice).to_contain_text("The report is being compiled.")
     assert page.locator("#report-body").get_attribute("hx-trigger") == "every 3s"
+    # No second "compile" offer while the first version is being compiled.
+    expect(page.get_by_role("button", name="Compile the report")).to_have_count(0)
     page.evaluate("window.__stillThisPage = true")
     # A poll or two while pending changes nothing.
     page.wait_for_timeout(3500)
