@@ -247,6 +247,8 @@ async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from jobfair.context import AppContext
+    from jobfair.models import Fair
+    from jobfair.services import offices
     from jobfair.services.errors import NotFound
     from jobfair.services.reports import stored_report
     from jobfair.stats import exports
@@ -256,6 +258,9 @@ async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
         async with ctx.read() as session:
             report = await stored_report(session, args.slug, args.version)
             data, version = report.data, report.version
+            # The PDF carries the office's letterhead and signer, as from the page.
+            fair = await session.get(Fair, report.fair_id)
+            letterhead = offices.letterhead(fair.office, ctx.settings.uploads_dir) if fair else None
     except NotFound as error:
         print(error.message, file=sys.stderr)
         return 1
@@ -264,8 +269,8 @@ async def _report_export(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await ctx.close()
-    body = await asyncio.to_thread(exports.export, data, args.format, args.lang)
-    output = args.output or exports.filename(data, args.format)
+    body = await asyncio.to_thread(exports.export, data, args.format, args.lang, letterhead)
+    output = args.output or exports.filename(data, args.format, args.lang)
     if output == "-":
         sys.stdout.buffer.write(body)
         return 0
@@ -448,7 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_export.add_argument(
         "--output",
         "-o",
-        help="file to write, - for standard output (default: <fair>-report-v<N>.<ext>)",
+        help="file to write, - for standard output (default: <fair>-laporan-v<N>.<ext>, "
+        "<fair>-report-v<N>.<ext> with --lang en)",
     )
     report_export.add_argument(
         "--version", type=int, metavar="N", help="the report version (default: the newest)"

@@ -16,6 +16,7 @@ from jobfair.web import (
     company,
     health,
     live,
+    office,
     organiser,
     public,
     report,
@@ -309,6 +310,13 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="organiser:network_remove",
         ),
         Route("/organiser/audit", organiser.audit_page, name="organiser:audit"),
+        Route("/organiser/office", office.office_page, name="organiser:office"),
+        Route(
+            "/organiser/office",
+            office.office_update,
+            methods=["POST"],
+            name="organiser:office_update",
+        ),
         Route("/organiser/mail", organiser.mail_page, name="organiser:mail"),
         Route(
             "/organiser/mail/{outbox_id:int}/retry",
@@ -323,6 +331,11 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="organiser:report_compile",
         ),
         Route("/organiser/fairs/{slug}/report", report.report_page, name="organiser:report"),
+        Route(
+            "/organiser/fairs/{slug}/report/status",
+            report.report_status,
+            name="organiser:report_status",
+        ),
         Route(
             "/organiser/fairs/{slug}/report.{kind}",
             report.report_download,

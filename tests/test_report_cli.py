@@ -57,8 +57,8 @@ def _store(reports: int) -> None:
 def test_export_each_format(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _store(reports=2)
     assert cli.main(["report", "export", "asahan-2026", "--format", "pdf"]) == 0
-    assert "wrote asahan-2026-report-v2.pdf (report version 2" in capsys.readouterr().out
-    pdf = (cli_env / "asahan-2026-report-v2.pdf").read_bytes()
+    assert "wrote asahan-2026-laporan-v2.pdf (report version 2" in capsys.readouterr().out
+    pdf = (cli_env / "asahan-2026-laporan-v2.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "2.002" in text  # the newest version, Indonesian by default

@@ -191,10 +191,19 @@ def take(base: str, playwright: Any, lang: str) -> None:
     def applicant(page: Any) -> None:
         page.goto(f"{base}/me/applications")
         save(phone_shot(page), "my-applications.png")
+        page.goto(f"{base}/me/notifications")
+        save(phone_shot(page), "notifications.png")
+        page.goto(f"{base}/me/data/page")
+        save(phone_shot(page), "my-data.png")
 
     def recruiter(page: Any) -> None:
-        page.goto(f"{base}/company/applications")
+        page.goto(f"{base}/company/applications?sort=-applied")
         save(bytes(page.screenshot()), "company-applications.png")
+        # The first applicant of that table: next/previous, contact links, CV preview.
+        first = page.locator("table a[href*='/company/applications/']").first
+        first.click()
+        page.wait_for_load_state()
+        save(bytes(page.screenshot()), "company-application.png")
 
     def organiser(page: Any) -> None:
         page.goto(f"{base}/organiser/fairs/{FAIR}/live")
@@ -205,6 +214,8 @@ def take(base: str, playwright: Any, lang: str) -> None:
         save(bytes(page.screenshot()), "organiser-live.png")
         page.goto(f"{base}/organiser/fairs/{FAIR}/report")
         save(bytes(page.screenshot()), "report.png")
+        page.goto(f"{base}/organiser/office")
+        save(bytes(page.screenshot()), "office-settings.png")
 
     person(PHONE, None, visitor)
     person(PHONE, APPLICANT, applicant)

@@ -43,6 +43,15 @@ class LabourOffice(Base):
     province_code: Mapped[str | None] = mapped_column(String(2))
     regency_code: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The report's letterhead and signature block, set by the office's organisers
+    # (services.offices); None until set.
+    address: Mapped[str | None] = mapped_column(Text)
+    # A file under uploads/logos, stored as booth logos are (services.companies).
+    logo_file: Mapped[str | None] = mapped_column(String(100))
+    signing_place: Mapped[str | None] = mapped_column(String(100))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_nip: Mapped[str | None] = mapped_column(String(18))  # the 18 digits
+    signer_position: Mapped[str | None] = mapped_column(String(200))
 
 
 class Fair(Base):

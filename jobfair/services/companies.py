@@ -546,15 +546,8 @@ async def store_logo(
     now: datetime,
 ) -> Booth:
     booth = await company_booth(session, user, booth_id)
-    extension = await asyncio.to_thread(check_logo, data)
+    name = await save_logo(data, uploads_dir)
     folder = uploads_dir / "logos"
-    name = f"{secrets.token_hex(16)}.{extension}"
-
-    def write() -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-
-    await asyncio.to_thread(write)
     # The file this one replaces: the waiting one of an approved booth (the approved
     # logo stays on show until the office accepts the new one), else the current one.
     old = booth_shown(booth)["logo_file"]
@@ -563,7 +556,7 @@ async def store_logo(
     _say_on_booth(booth, {"logo_file": name}, now)
 
     if old:
-        _remove_logo_after_commit(session, folder, old)
+        remove_logo_after_commit(session, folder, old)
     audit.record(
         session,
         "booth.logo_uploaded",
@@ -575,7 +568,23 @@ async def store_logo(
     return booth
 
 
-def _remove_logo_after_commit(session: AsyncSession, folder: Path, name: str) -> None:
+async def save_logo(data: bytes, uploads_dir: Path) -> str:
+    """Check a logo (:func:`check_logo`) and store it under ``uploads/logos`` with a
+    random name, which it returns: booths' and labour offices' logos alike, served by
+    ``media:logo``."""
+    extension = await asyncio.to_thread(check_logo, data)
+    folder = uploads_dir / "logos"
+    name = f"{secrets.token_hex(16)}.{extension}"
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    await asyncio.to_thread(write)
+    return name
+
+
+def remove_logo_after_commit(session: AsyncSession, folder: Path, name: str) -> None:
     """Delete a logo file nobody shows any more, once the change that dropped it is
     committed (a rolled-back change keeps its file)."""
 
@@ -680,7 +689,7 @@ async def decide_booth_changes(
         for field, value in pending.items():
             setattr(booth, field, value)
     if "logo_file" in pending and unused and uploads_dir is not None:
-        _remove_logo_after_commit(session, uploads_dir / "logos", unused)
+        remove_logo_after_commit(session, uploads_dir / "logos", unused)
     booth.pending_changes = None
     booth.changes_submitted_at = None
     booth.changes_reason = None if approve else reason

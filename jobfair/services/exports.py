@@ -29,13 +29,14 @@ from jobfair.models.applications import status_label
 from jobfair.models.companies import CompanyVerification
 from jobfair.reference.nik import age_on
 from jobfair.reference.regions import regency
-from jobfair.services import audit
+from jobfair.services import audit, times
 from jobfair.services.errors import NotFound, ValidationFailed
 from jobfair.services.screening import (
     Row,
     ScreeningFilters,
     count_matching,
     export_rows,
+    matching_timezones,
     membership,
 )
 
@@ -47,10 +48,11 @@ FORMATS = {
 }
 
 
-def headers() -> list[str]:
+def headers(timezone: str = times.DEFAULT_TIMEZONE) -> list[str]:
+    """The columns; the time column names its zone ("Dikirim (WIT, UTC+9)")."""
     return [
         gettext("Application"),
-        gettext("Sent"),
+        times.with_zone(gettext("Submitted"), timezone),
         gettext("Vacancy"),
         gettext("Name"),
         gettext("Sex"),
@@ -79,13 +81,13 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def row_values(row: Row, today: date) -> list[Any]:
+def row_values(row: Row, today: date, timezone: str = times.DEFAULT_TIMEZONE) -> list[Any]:
     yes, no = gettext("yes"), gettext("no")
     return [
         _safe(v)
         for v in (
             row.id,
-            row.submitted_at.strftime("%Y-%m-%d %H:%M UTC"),
+            times.export_datetime(row.submitted_at, timezone),
             row.vacancy_title,
             row.full_name,
             row.sex,
@@ -101,19 +103,19 @@ def row_values(row: Row, today: date) -> list[Any]:
     ]
 
 
-def write_csv(rows: Iterable[list[Any]]) -> bytes:
+def write_csv(rows: Iterable[list[Any]], timezone: str = times.DEFAULT_TIMEZONE) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers())
+    writer.writerow(headers(timezone))
     writer.writerows(rows)
     # A BOM so Excel opens UTF-8 names (Ñ, é, Arabic-script names) correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(rows: Iterable[list[Any]]) -> bytes:
+def write_xlsx(rows: Iterable[list[Any]], timezone: str = times.DEFAULT_TIMEZONE) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(gettext("Applications"))
-    sheet.append(headers())
+    sheet.append(headers(timezone))
     for values in rows:
         sheet.append(values)
     buffer = io.BytesIO()
@@ -139,8 +141,10 @@ async def export_now(
     if total > INLINE_LIMIT:
         return None
     rows = await export_rows(session, member.company_id, filters, offset=0, limit=INLINE_LIMIT)
-    values = [row_values(row, today) for row in rows]
-    data = await asyncio.to_thread(write_csv if file_format == "csv" else write_xlsx, values)
+    zone = times.common_zone(await matching_timezones(session, member.company_id, filters))
+    values = [row_values(row, today, zone) for row in rows]
+    write = write_csv if file_format == "csv" else write_xlsx
+    data = await asyncio.to_thread(write, values, zone)
     audit.record(
         session,
         "applications.exported",
@@ -205,8 +209,11 @@ def export_path(uploads_dir: Path, job: ExportJob) -> Path | None:
     return uploads_dir / "exports" / job.storage_name if job.storage_name else None
 
 
-def export_filename(job: ExportJob) -> str:
-    return f"pelamar-{job.id}.{job.file_format}"
+def export_filename(file_format: str, job_id: int | None = None) -> str:
+    """``pelamar.csv`` (``applicants.csv`` in English), ``pelamar-12.xlsx`` for job 12."""
+    # A file name: lower case, no spaces.
+    stem = gettext("applicants")
+    return f"{stem}-{job_id}.{file_format}" if job_id else f"{stem}.{file_format}"
 
 
 async def build(
@@ -219,12 +226,13 @@ async def build(
             return
         filters = ScreeningFilters.parse(dict(job.filters))
         company_id, file_format = job.company_id, job.file_format
+        zone = times.common_zone(await matching_timezones(session, company_id, filters))
     values: list[list[Any]] = []
     offset = 0
     while True:
         async with ctx_reader() as session:
             rows = await export_rows(session, company_id, filters, offset=offset, limit=CHUNK)
-        values.extend(row_values(row, today) for row in rows)
+        values.extend(row_values(row, today, zone) for row in rows)
         offset += len(rows)
         async with ctx_writer() as session:
             current = await session.get(ExportJob, job_id)
@@ -232,7 +240,8 @@ async def build(
                 current.status, current.done = "running", offset
         if len(rows) < CHUNK:
             break
-    data = await asyncio.to_thread(write_csv if file_format == "csv" else write_xlsx, values)
+    write = write_csv if file_format == "csv" else write_xlsx
+    data = await asyncio.to_thread(write, values, zone)
     name = f"{secrets.token_hex(16)}.{file_format}"
     folder = uploads_dir / "exports"
 

@@ -48,6 +48,9 @@ class ReportRead:
     fair: Fair
     report: FairReport | None
     versions: list[tuple[int, datetime]] = field(default_factory=list)
+    # A request of the fair is still waiting for its version: the page says so and
+    # polls until it is written.
+    compiling: bool = False
 
     @property
     def latest_version(self) -> int | None:
@@ -107,6 +110,7 @@ async def latest_report(
     """The newest report of the fair (or ``version``) for an organiser of its office or
     an admin; anyone else, an unknown fair or an unknown version: NotFound."""
     fair = await scoped_fair(session, user, slug)
+    compiling = await compile_pending(session, fair.id)
     versions = [
         (number, compiled_at)
         for number, compiled_at in await session.execute(
@@ -118,14 +122,20 @@ async def latest_report(
     if not versions:
         if version is not None:
             raise NotFound(gettext("We could not find that page."))
-        return ReportRead(fair, None, [])
+        return ReportRead(fair, None, [], compiling)
     wanted = versions[0][0] if version is None else version
     report = await session.scalar(
         select(FairReport).where(FairReport.fair_id == fair.id, FairReport.version == wanted)
     )
     if report is None:
         raise NotFound(gettext("We could not find that page."))
-    return ReportRead(fair, report, versions)
+    return ReportRead(fair, report, versions, compiling)
+
+
+async def compile_pending(session: AsyncSession, fair_id: int) -> bool:
+    """Whether a request for a new version of the fair's report is still pending."""
+    pending = exists().where(ReportRequest.fair_id == fair_id, ReportRequest.compiled_at.is_(None))
+    return bool(await session.scalar(select(pending)))
 
 
 async def has_report(session: AsyncSession, fair_id: int) -> bool:

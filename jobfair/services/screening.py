@@ -491,6 +491,14 @@ async def export_rows(
     return [Row(*row) for row in rows]
 
 
+async def matching_timezones(
+    session: AsyncSession, company_id: int, filters: ScreeningFilters
+) -> list[str]:
+    """The time zones of the fairs the matching applications were sent to."""
+    query = _matching(company_id, filters, Fair.timezone).join(Fair, Fair.id == Booth.fair_id)
+    return list(await session.scalars(query.distinct()))
+
+
 async def count_matching(session: AsyncSession, company_id: int, filters: ScreeningFilters) -> int:
     return await session.scalar(_matching(company_id, filters, func.count())) or 0
 

@@ -15,11 +15,13 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from jobfair.i18n import N_
+from jobfair.services import times
 from jobfair.services.exports import _safe as formula_safe
 from jobfair.stats.charts import report_charts
 from jobfair.stats.official import Layout, layouts
@@ -34,12 +36,33 @@ FORMATS = {
 EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "csv": "zip", "zip": "zip"}
 
 
-def filename(report: Mapping[str, Any], kind: str) -> str:
-    """``<fair slug>-report-v<version>.<ext>``, safe for a Content-Disposition header."""
+# The file name's word for "report", by locale (a file name: lower case, no spaces).
+REPORT_WORD = {"id": "laporan", "en": "report"}
+
+
+def filename(report: Mapping[str, Any], kind: str, locale: str = "id") -> str:
+    """``<fair slug>-laporan-v<version>.<ext>`` (``-report-`` in English), safe for a
+    Content-Disposition header."""
     slug = re.sub(r"[^a-z0-9-]+", "-", str(report.get("fair", {}).get("slug", "fair")).lower())
-    return (
-        f"{slug.strip('-') or 'fair'}-report-v{int(report.get('version') or 0)}.{EXTENSIONS[kind]}"
-    )
+    word = REPORT_WORD.get(Presenter.of(locale).locale, REPORT_WORD["id"])
+    version = int(report.get("version") or 0)
+    return f"{slug.strip('-') or 'fair'}-{word}-v{version}.{EXTENSIONS[kind]}"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What the PDF prints of the office that signs the report: the letterhead (name,
+    logo, address) and the signature block (place, date, rank or position, name, NIP).
+    Office settings, read when the file is made (``services.offices.letterhead``); a
+    field left unset is left out."""
+
+    office: str
+    address: str | None = None
+    logo_path: Path | None = None
+    signing_place: str | None = None
+    signer_name: str | None = None
+    signer_nip: str | None = None  # grouped as printed: 19800512 200501 1 002
+    signer_position: str | None = None
 
 
 PROVISIONAL = N_(
@@ -49,13 +72,16 @@ PROVISIONAL = N_(
 
 def _about(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str]]:
     fair = report.get("fair", {})
-    timezone = fair.get("timezone") or "Asia/Jakarta"
+    timezone = fair.get("timezone") or times.DEFAULT_TIMEZONE
     return [
         (p._(N_("Fair")), str(fair.get("name", ""))),
         (p._(N_("Organiser")), str(fair.get("office", ""))),
         (p._(N_("Period")), p.period(report)),
         (p._(N_("Report version")), str(report.get("version", ""))),
-        (p._(N_("Compiled at")), f"{p.moment(report.get('compiled_at'), timezone)} ({timezone})"),
+        (
+            times.with_zone(p._(N_("Compiled at")), timezone),
+            p.moment(report.get("compiled_at"), timezone),
+        ),
     ]
 
 
@@ -76,12 +102,45 @@ def _definitions(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str
 # ------------------------------------------------------------------ XLSX
 
 
+# A spreadsheet's sheet name holds at most 31 characters: each table's own short
+# title, translated (the Indonesian ones are written to fit as well).
+SHEET_NAME_MAX = 31
+SHEET_TITLES: dict[str, str] = {
+    "sex_age": N_("Sex and age"),
+    "education": N_("Education"),
+    "locality": N_("Local and non-local"),
+    "disability": N_("Disability"),
+    "disability_kinds": N_("Kinds of disability"),
+    "ak1": N_("AK-I card"),
+    "funnel": N_("Application to hire"),
+    "by_day": N_("Applications by day"),
+    "companies": N_("Companies"),
+    "vacancies": N_("Vacancies"),
+    "formality_suspects": N_("Vacancies without decision"),
+    "kbli_sections": N_("By sector (KBLI)"),
+    "kbji_groups": N_("By occupation (KBJI)"),
+    "local_hires": N_("Local hires"),
+    "ipk_iii_1": N_("IPK III-1 data"),
+    "ipk_iii_8": N_("IPK III-8 data"),
+}
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut between words (a single word
+    longer than that is cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut.rstrip(" :;,-·(") or text[:limit]
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")[:31] or "Sheet"
+    clean = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")
+    name = _shorten(clean, SHEET_NAME_MAX) or "Sheet"
     candidate, n = name, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _shorten(name, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
     used.add(candidate.lower())
     return candidate
 
@@ -152,7 +211,9 @@ def to_xlsx(
 
     for item in report.get("tables", []):
         columns = item.get("columns", [])
-        sheet = book.create_sheet(_sheet_name(p._(item.get("title")) or item["key"], used))
+        short = SHEET_TITLES.get(item["key"])
+        title = p._(short) if short else p._(item.get("title")) or item["key"]
+        sheet = book.create_sheet(_sheet_name(title, used))
         sheet["A1"] = p._(item.get("title"))
         sheet["A1"].font = title_font
         sheet["A2"] = p._(item.get("definition"))
@@ -327,10 +388,15 @@ def register_fonts() -> None:
 
 
 def to_pdf(
-    report: Mapping[str, Any], locale: str = "id", titles: Mapping[str, str] | None = None
+    report: Mapping[str, Any],
+    locale: str = "id",
+    titles: Mapping[str, str] | None = None,
+    letterhead: Letterhead | None = None,
 ) -> bytes:
     """The report as on the page: headline, charts, every table, the official layouts,
-    the definitions. A4 landscape, so the wide tables fit."""
+    the definitions. A4 landscape, so the wide tables fit. With a ``letterhead``, the
+    first page opens with the office's letterhead and the last closes with the signing
+    officer's block."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -378,7 +444,10 @@ def to_pdf(
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ]
     )
-    story: list[Any] = [para(fair.get("name", ""), h1), Spacer(1, 2 * mm)]
+    story: list[Any] = []
+    if letterhead is not None:
+        story += _letterhead(letterhead, para, base)
+    story += [para(fair.get("name", ""), h1), Spacer(1, 2 * mm)]
     about = " · ".join(f"{label}: {value}" for label, value in _about(report, p)[1:])
     story += [para(about, small), Spacer(1, 4 * mm)]
     if report.get("provisional"):
@@ -481,6 +550,9 @@ def to_pdf(
         table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.white)]))
         story.append(table)
 
+    if letterhead is not None and letterhead.signer_name:
+        story.append(_signature(report, letterhead, p, para, base))
+
     footer = f"{fair.get('name', '')} · {p._(N_('Report version'))} {report.get('version', '')}"
 
     def decorate(canvas: Any, doc: Any) -> None:
@@ -507,6 +579,79 @@ def to_pdf(
     )
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
+
+
+def _letterhead(letterhead: Letterhead, para: Any, base: Any) -> list[Any]:
+    """The office's name (and address) beside its logo, over a rule."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import HRFlowable, Image, Spacer, Table, TableStyle
+
+    name = ParagraphStyle("office", parent=base, fontName=FONT_BOLD, fontSize=14, leading=17)
+    text: list[Any] = [para(letterhead.office, name)]
+    for line in (letterhead.address or "").splitlines():
+        if line.strip():
+            text.append(para(line.strip(), base))
+    cells: list[Any] = [text]
+    widths = [267 * mm]
+    if letterhead.logo_path is not None:
+        try:
+            # Read now: reportlab opens the file only while building, too late to skip.
+            ImageReader(str(letterhead.logo_path)).getSize()
+        except (OSError, ValueError):  # a file gone or unreadable: the letterhead without it
+            pass
+        else:
+            # Fitted into a 20 mm square, its proportions kept.
+            logo = Image(str(letterhead.logo_path), 20 * mm, 20 * mm, kind="proportional")
+            cells, widths = [logo, text], [24 * mm, 243 * mm]
+    table = Table([cells], colWidths=widths, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    rule = HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=2, spaceAfter=0)
+    return [table, rule, Spacer(1, 5 * mm)]
+
+
+def signing_date(report: Mapping[str, Any], p: Presenter) -> str:
+    """The date under the signature: the day the version was compiled, in the fair's
+    zone (so the same version always gives the same file)."""
+    from babel.dates import format_date
+
+    timezone = report.get("fair", {}).get("timezone") or times.DEFAULT_TIMEZONE
+    try:
+        compiled = datetime.fromisoformat(str(report.get("compiled_at")))
+    except ValueError:
+        return ""
+    return format_date(times.local_date(compiled, timezone), "d MMMM y", locale=p.locale)
+
+
+def _signature(
+    report: Mapping[str, Any], letterhead: Letterhead, p: Presenter, para: Any, base: Any
+) -> Any:
+    """Place and date, rank or position, room to sign, name and NIP: on the right."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer, Table
+
+    bold = ParagraphStyle("signer", parent=base, fontName=FONT_BOLD)
+    place_date = ", ".join(
+        part for part in (letterhead.signing_place, signing_date(report, p)) if part
+    )
+    lines: list[Any] = [para(place_date, base)]
+    if letterhead.signer_position:
+        lines.append(para(letterhead.signer_position, base))
+    lines += [Spacer(1, 18 * mm), para(letterhead.signer_name, bold)]
+    if letterhead.signer_nip:
+        lines.append(para(f"NIP {letterhead.signer_nip}", base))
+    block = Table([["", lines]], colWidths=[177 * mm, 90 * mm], hAlign="LEFT")
+    return KeepTogether([Spacer(1, 8 * mm), block])
 
 
 def _xml(text: str) -> str:
@@ -610,6 +755,14 @@ def _official_table(layout: Layout, para: Any, cell: Any, cell_bold: Any, grid: 
 EXPORTERS = {"pdf": to_pdf, "xlsx": to_xlsx, "csv": to_csv_zip, "zip": to_csv_zip}
 
 
-def export(report: Mapping[str, Any], kind: str, locale: str = "id") -> bytes:
-    """``kind`` one of pdf, xlsx, csv (a zip of CSV files)."""
+def export(
+    report: Mapping[str, Any],
+    kind: str,
+    locale: str = "id",
+    letterhead: Letterhead | None = None,
+) -> bytes:
+    """``kind`` one of pdf, xlsx, csv (a zip of CSV files); the ``letterhead`` goes on
+    the PDF only."""
+    if kind == "pdf":
+        return to_pdf(report, locale, letterhead=letterhead)
     return EXPORTERS[kind](report, locale)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from jobfair import i18n
 from jobfair.i18n import N_
 from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
+from jobfair.services import times
 from jobfair.stats.definitions import IPK_EDUCATION_ROWS
 
 # Row values of text columns that are words stored as codes or message ids.
@@ -75,14 +76,16 @@ class Presenter:
             return self._(str(value))
         return format_date(parsed, "EEE d MMM y", locale=self.locale)
 
-    def moment(self, value: str | None, timezone: str = "Asia/Jakarta") -> str:
+    def moment(self, value: str | None, timezone: str = times.DEFAULT_TIMEZONE) -> str:
+        """A stored ISO time as the screens show it, in ``timezone`` (its abbreviation
+        after it): the rule of :mod:`jobfair.services.times`."""
         if not value:
             return "–"
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return format_datetime(parsed, "d MMMM y, HH:mm", tzinfo=timezone, locale=self.locale)
+        return times.local_datetime(parsed, timezone, self.locale)
 
     # ----------------------------------------------------------------- codes
 

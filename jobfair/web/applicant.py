@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
@@ -31,6 +31,7 @@ from jobfair.services.numbers import whole_number
 from jobfair.web import personal_data
 from jobfair.web.account import _form_values, region_choices
 from jobfair.web.auth import checked_form, current, limit, limited_confirmation, require, sign_out
+from jobfair.web.downloads import download, file_download
 from jobfair.web.htmx import render
 from jobfair.web.links import absolute_link, see_other
 from jobfair.web.middleware import FRAMEABLE_BY_SELF
@@ -179,13 +180,7 @@ def cv_response(cv_file: applicants.CvFile, *, inline: bool = False) -> Response
     (the only answer that may be framed, and only by this site)."""
     if not cv_file.path.is_file():
         raise NotFound("cv file missing")
-    response = FileResponse(
-        cv_file.path,
-        media_type="application/pdf",
-        filename=cv_file.filename,
-        content_disposition_type="inline" if inline else "attachment",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
+    response = file_download(cv_file.path, "application/pdf", cv_file.filename, inline=inline)
     if inline:
         response.headers.update(FRAMEABLE_BY_SELF)
     return response
@@ -300,23 +295,16 @@ async def _my_data(request: Request) -> dict[str, Any]:
         return await applicants.export_my_data(session, signed_in.user, ctx.nik_vault)
 
 
-# Personal data (the NIK among it): kept by no cache, the browser's own included.
-_PRIVATE = {"Cache-Control": "private, no-store"}
-
-
 async def my_data(request: Request) -> Response:
     body = json.dumps(await _my_data(request), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="data-saya.json"', **_PRIVATE},
-    )
+    return download(body, "application/json", gettext("my-data") + ".json")
 
 
 async def my_data_page(request: Request) -> Response:
     parts = personal_data.sections(await _my_data(request))
     response = render(request, "pages/me/data.html", {"parts": parts})
-    response.headers.update(_PRIVATE)
+    # Personal data (the NIK among it): kept by no cache, the browser's own included.
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -331,11 +319,7 @@ async def my_data_pdf(request: Request) -> Response:
     body = await asyncio.to_thread(
         personal_data.to_pdf, personal_data.sections(data), title, subtitle
     )
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="data-saya.pdf"', **_PRIVATE},
-    )
+    return download(body, "application/pdf", gettext("my-data") + ".pdf")
 
 
 async def delete_page(request: Request) -> Response:

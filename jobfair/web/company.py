@@ -40,6 +40,7 @@ from jobfair.web.auth import (
     require,
     sign_in,
 )
+from jobfair.web.downloads import download, file_download
 from jobfair.web.htmx import render
 from jobfair.web.links import absolute_link, path_for, see_other
 from jobfair.web.live import page_counters
@@ -672,14 +673,7 @@ async def export(request: Request) -> Response:
             job_id = job.id
     if built is not None:
         data, _rows = built
-        return Response(
-            data,
-            media_type=exports.FORMATS[file_format],
-            headers={
-                "Content-Disposition": f'attachment; filename="pelamar.{file_format}"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return download(data, exports.FORMATS[file_format], exports.export_filename(file_format))
     return see_other(request, "company:export_job", job_id=job_id)
 
 
@@ -703,14 +697,9 @@ async def export_download(request: Request) -> Response:
     path = exports.export_path(ctx.settings.uploads_dir, job)
     if path is None or not path.is_file():
         raise NotFound(gettext("We could not find that page."))
-    response = FileResponse(
-        path,
-        media_type=exports.FORMATS[job.file_format],
-        filename=exports.export_filename(job),
-        content_disposition_type="attachment",
+    return file_download(
+        path, exports.FORMATS[job.file_format], exports.export_filename(job.file_format, job.id)
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------- team

@@ -28,7 +28,6 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "reason_needed": (N_("Say why, so the company can correct it."), ()),
     "not_saved": (N_("Not saved. Please check the form."), ()),
     "company_rejected_here": (REJECTED_HERE, ()),
-    "compiling": (N_("The report is being compiled; reload the page in a moment."), ()),
     "report_unpublished": (N_("Only a published fair has a report."), ()),
     "company_registered": (
         N_(

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models.accounts import Role
-from jobfair.services import reports
+from jobfair.services import offices, reports
 from jobfair.services.errors import NotFound
 from jobfair.services.numbers import whole_number
 from jobfair.stats import exports
@@ -22,7 +22,8 @@ from jobfair.stats.charts import report_charts
 from jobfair.stats.official import layouts
 from jobfair.stats.present import Presenter
 from jobfair.web.auth import require
-from jobfair.web.htmx import render
+from jobfair.web.downloads import download
+from jobfair.web.htmx import is_fragment_request, render
 from jobfair.web.notices import notice_text
 
 DOWNLOADS = ("pdf", "xlsx", "zip")
@@ -60,19 +61,44 @@ def report_context(data: dict[str, Any], locale: str) -> dict[str, Any]:
     }
 
 
-async def report_page(request: Request) -> Response:
-    read = await _read(request)
+def _page_context(request: Request, read: reports.ReportRead) -> dict[str, Any]:
     context: dict[str, Any] = {
         "fair": read.fair,
         "row": read.report,
         "versions": read.versions,
         "latest_version": read.latest_version,
         "downloads": DOWNLOADS,
+        "compiling": read.compiling,
+        "ready": False,
         "result": notice_text(request),
     }
     if read.report is not None:
         context.update(report_context(read.report.data, i18n.current_locale()))
-    return render(request, "pages/organiser/report.html", context)
+    return context
+
+
+async def report_page(request: Request) -> Response:
+    read = await _read(request)
+    return render(request, "pages/organiser/report.html", _page_context(request, read))
+
+
+async def report_status(request: Request) -> Response:
+    """The page's polled part (``hx-get`` every few seconds while a compile runs): no
+    content (htmx keeps the page as it is and asks again) while the request is pending,
+    then the newest report without the polling trigger, which ends the polling. Without
+    htmx: the whole page."""
+    read = await _read(request)
+    if read.compiling and is_fragment_request(request):
+        return Response(status_code=204, headers={"Vary": "HX-Request"})
+    context = _page_context(request, read)
+    # Reached by the polling: say that the version on show is the new one.
+    context["ready"] = is_fragment_request(request)
+    return render(
+        request,
+        "pages/organiser/report.html",
+        context,
+        fragment="partials/organiser/report_body.html",
+    )
 
 
 async def report_download(request: Request) -> Response:
@@ -83,15 +109,11 @@ async def report_download(request: Request) -> Response:
     if read.report is None:
         raise NotFound(i18n.gettext("We could not find that page."))
     data = read.report.data
+    letterhead = offices.letterhead(read.fair.office, _ctx(request).settings.uploads_dir)
     # Building a PDF takes a few hundred milliseconds of CPU: off the event loop.
-    body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale())
-    return Response(
-        body,
-        media_type=exports.FORMATS[kind],
-        headers={
-            "Content-Disposition": f'attachment; filename="{exports.filename(data, kind)}"',
-            "Cache-Control": "private, no-store",
-        },
+    body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale(), letterhead)
+    return download(
+        body, exports.FORMATS[kind], exports.filename(data, kind, i18n.current_locale())
     )
 
 

@@ -1,7 +1,8 @@
 """The organiser's "compile the report again" button: queue the task, back to the report.
 
 The report page itself lives with the report views; this module only handles the POST
-(``organiser:report_compile``), so a form works without JavaScript.
+(``organiser:report_compile``), so a form works without JavaScript. The page's
+polled part is ``organiser:report_status`` (in the report views).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ async def compile_report(request: Request) -> Response:
     await checked_form(request)
     ctx: AppContext = request.app.state.ctx
     slug = request.path_params["slug"]
+    target = request.url_for("organiser:report", slug=slug).path
     try:
         async with ctx.unit_of_work() as session:
             await reports.request_compile(session, signed_in.user, slug, ctx.now())
-        key = "compiling"
     except Conflict:
-        key = "report_unpublished"
-    target = request.url_for("organiser:report", slug=slug).path
-    return RedirectResponse(f"{target}?{urlencode(notice_query(key))}", status_code=303)
+        query = urlencode(notice_query("report_unpublished"))
+        return RedirectResponse(f"{target}?{query}", status_code=303)
+    # The page itself says the report is being compiled while the request is pending
+    # (and, with JavaScript, shows the new version when it is written).
+    return RedirectResponse(target, status_code=303)

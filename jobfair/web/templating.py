@@ -4,13 +4,13 @@ locale, reference-data labels, and static URLs with cache-busting versions."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
@@ -41,6 +41,7 @@ from jobfair.services.formats import (
     phone_links,
 )
 from jobfair.services.screening import MAX_NOTE
+from jobfair.services.times import local_datetime
 from jobfair.services.videos import video_embed
 from jobfair.stats.charts import per_minute_chart
 from jobfair.stats.definitions import FIGURES
@@ -132,21 +133,6 @@ def verification_label(status: str) -> str:
 
 def phase_label(phase: str) -> str:
     return i18n.gettext(PHASE_LABELS.get(phase, phase))
-
-
-def local_datetime(moment: datetime | None, timezone: str = "Asia/Jakarta") -> str:
-    """Wall time in ``timezone`` with its Indonesian abbreviation (WIB/WITA/WIT)."""
-    if moment is None:
-        return ""
-    from jobfair.models.fairs import TIMEZONE_ABBREVIATIONS
-
-    text = format_datetime(
-        moment,
-        "d MMMM y, HH.mm" if i18n.current_locale() == "id" else "d MMMM y, HH:mm",
-        tzinfo=timezone,
-        locale=i18n.current_locale(),
-    )
-    return f"{text} {TIMEZONE_ABBREVIATIONS.get(timezone, timezone)}"
 
 
 def long_date(day: date | None) -> str:

@@ -102,6 +102,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"{organiser}/live", None),
             (f"{organiser}/queue", None),
             (f"{organiser}/report", None),
+            ("/organiser/office", None),
         ],
     }
 

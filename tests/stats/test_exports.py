@@ -24,10 +24,16 @@ def _book(locale: str = "en", **kwargs: object) -> Any:
 def test_xlsx_sheets() -> None:
     names = _book("en").sheetnames
     assert names[:4] == ["Summary", "Definitions", "IPK III-1", "IPK III-8"]
-    assert "Applicants by sex and age group" in names
+    # Each table's own short title, never a long one cut at 31 characters.
+    assert "Sex and age" in names and "Vacancies without decision" in names
     assert len(names) == 4 + len(sample()["tables"])
     assert all(len(name) <= 31 for name in names)
-    assert _book("id").sheetnames[:2] == ["Ringkasan", "Definisi"]
+    indonesian = _book("id").sheetnames
+    assert indonesian[:2] == ["Ringkasan", "Definisi"]
+    assert "Jenis kelamin dan umur" in indonesian and "Penyerapan tenaga kerja lokal" in indonesian
+    assert all(len(name) <= 31 for name in indonesian)
+    # Every table has a short title, in both languages.
+    assert {item["key"] for item in sample()["tables"]} <= set(exports.SHEET_TITLES)
 
 
 def test_xlsx_summary_and_definitions() -> None:
@@ -147,12 +153,12 @@ def test_xlsx_official_titles_are_configurable() -> None:
 
 def test_xlsx_tables() -> None:
     book = _book("en")
-    sheet = book["Applicants by sex and age group"]
+    sheet = book["Sex and age"]
     assert sheet["A1"].value == "Applicants by sex and age group"
     assert [cell.value for cell in sheet[4]] == ["Age group", "Men (L)", "Women (P)", "Total"]
     assert [cell.value for cell in sheet[5]] == ["15–19", 30, 34, 64]
     assert [cell.value for cell in sheet[10]] == ["Total", 170, 186, 356]
-    education = book["Applicants by education level"]
+    education = book["Education"]
     assert [cell.value for cell in education[7]] == ["Senior secondary school", 48, 41, 89]
     companies = next(book[name] for name in book.sheetnames if book[name]["A4"].value == "Company")
     names = [row[0].value for row in companies.iter_rows(min_row=5)]
@@ -260,7 +266,9 @@ def test_pdf_in_indonesian_and_reproducible() -> None:
 
 def test_filenames() -> None:
     report = sample()
-    assert exports.filename(report, "pdf") == "asahan-2026-report-v3.pdf"
-    assert exports.filename(report, "csv") == "asahan-2026-report-v3.zip"
+    # Indonesian by default, as the export's labels; English in the English export.
+    assert exports.filename(report, "pdf") == "asahan-2026-laporan-v3.pdf"
+    assert exports.filename(report, "csv") == "asahan-2026-laporan-v3.zip"
+    assert exports.filename(report, "pdf", "en") == "asahan-2026-report-v3.pdf"
     report["fair"]["slug"] = 'x"; evil\r\n'
-    assert exports.filename(report, "xlsx") == "x-evil-report-v3.xlsx"
+    assert exports.filename(report, "xlsx") == "x-evil-laporan-v3.xlsx"

@@ -161,7 +161,8 @@ async def test_downloads(
     assert response.headers["content-type"].startswith(content_type)
     assert response.content.startswith(magic)
     disposition = response.headers["content-disposition"]
-    assert disposition == f'attachment; filename="bursa-asahan-report-v1.{kind}"'
+    name = f"bursa-asahan-report-v1.{kind}"  # the English export (the client reads English)
+    assert disposition == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     assert "private" in response.headers["cache-control"]
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(response.content))
