@@ -394,20 +394,37 @@ def _too_many() -> RateLimited:
     return RateLimited(i18n.gettext("Too many attempts. Please wait a few minutes and try again."))
 
 
-async def limited_sign_in(request: Request, login: str, attempt: Callable[[], Awaitable[T]]) -> T:
+async def limited_sign_in(
+    request: Request,
+    login: str,
+    password: str,
+    attempt: Callable[[auth.LoginCheck], Awaitable[T]],
+) -> T:
     """Run a sign-in ``attempt`` under the sign-in limits: per client address (every
     try), and per account, keyed on the account however its login is spelled and
     counting failed tries only, so signing in as someone else ten times with their
-    password locks nobody out, while guessing it is stopped."""
+    password locks nobody out, while guessing it is stopped.
+
+    The password is checked by :func:`check_login` before ``attempt`` opens its unit
+    of work (where :func:`jobfair.services.auth.authenticate` trusts the check)."""
     await limit(request, "login:address")
     limits: RateLimits = request.app.state.rate_limits
     key = auth.login_key(login)
     await limits.check("login:account", key)
     try:
-        return await attempt()
+        return await attempt(await check_login(request.app.state.ctx, login, password))
     except Unauthorized:
         await limits.hit("login:account", key)
         raise
+
+
+async def check_login(ctx: AppContext, login: str, password: str) -> auth.LoginCheck:
+    """A login and password checked with no write transaction open: the account's hash
+    is read in a read-only transaction, then argon2 runs in a worker thread, so a burst
+    of sign-ins neither blocks the event loop nor holds the write lock."""
+    async with ctx.read() as session:
+        user_id, stored = await auth.login_hash(session, login)
+    return auth.LoginCheck(user_id, await ctx.passwords.check(stored, password))
 
 
 async def limited_confirmation(
