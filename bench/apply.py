@@ -64,6 +64,7 @@ from jobfair.models import (
     Company,
     Fair,
     LabourOffice,
+    OfficeVerification,
     User,
     Vacancy,
 )
@@ -124,10 +125,13 @@ async def populate(url: str, groups: dict[str, int]) -> Population:
             kbli_section="C",
             employer_type=24,
             regency_code="12.09",
-            verification="verified",
         )
         session.add_all([fair, company])
         await session.flush()
+        # Verification is each labour office's decision on the company.
+        session.add(
+            OfficeVerification(company_id=company.id, office_id=office.id, status="verified")
+        )
         booth = Booth(fair_id=fair.id, company_id=company.id, status="approved")
         session.add(booth)
         await session.flush()
@@ -187,13 +191,22 @@ async def populate(url: str, groups: dict[str, int]) -> Population:
             session.add_all(applicants)
             group = []
             for user, applicant in zip(users, applicants, strict=True):
-                token, raw_session, csrf_cookie = (secrets.token_urlsafe(24) for _ in range(3))
-                session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name="bench"))
+                token, raw_session, csrf_cookie, session_csrf = (
+                    secrets.token_urlsafe(24) for _ in range(4)
+                )
+                session.add(
+                    ApiToken(
+                        token_hash=token_hash(token),
+                        user_id=user.id,
+                        name="bench",
+                        expires_at=now + timedelta(days=90),
+                    )
+                )
                 session.add(
                     UserSession(
                         token_hash=token_hash(raw_session),
                         user_id=user.id,
-                        csrf_token=secrets.token_urlsafe(24),
+                        csrf_token=session_csrf,
                         created_at=now,
                         last_seen_at=now,
                         expires_at=now + SESSION_LIFETIME,
@@ -203,7 +216,9 @@ async def populate(url: str, groups: dict[str, int]) -> Population:
                     f"{SESSION_COOKIE}={signer.sign(raw_session).decode()}; "
                     f"{CSRF_COOKIE}={csrf_cookie}"
                 )
-                group.append((user, applicant, token, cookie, csrf_for(SECRET_KEY, csrf_cookie)))
+                # The form token binds the CSRF cookie to the session's own secret.
+                csrf = csrf_for(SECRET_KEY, csrf_cookie, session_csrf)
+                group.append((user, applicant, token, cookie, csrf))
             await session.flush()
             people[target] = [
                 Person(user.id, applicant.id, token, cookie, csrf)

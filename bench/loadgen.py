@@ -53,12 +53,15 @@ def jobfair_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
 
 
 @contextmanager
-def server(command: Sequence[str], env: dict[str, str], ready_path: str) -> Iterator[str]:
-    """Run ``command`` (which must listen on the port in ``{port}``); yields the base URL
-    once ``ready_path`` answers 200."""
+def server(
+    command: Sequence[str], env: dict[str, str], ready_path: str, *, cwd: Path = ROOT
+) -> Iterator[str]:
+    """Run ``command`` (which must listen on the port in ``{port}``) in ``cwd`` (another
+    checkout runs that checkout's code); yields the base URL once ``ready_path``
+    answers 200."""
     port = free_port()
     argv = [part.replace("{port}", str(port)) for part in command]
-    process = subprocess.Popen(argv, env=env, cwd=ROOT)  # noqa: S603 - our own commands
+    process = subprocess.Popen(argv, env=env, cwd=cwd)  # noqa: S603 - our own commands
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -98,6 +101,7 @@ class Call:
     expect: int
     headers: dict[str, str] = field(default_factory=dict)
     data: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
 
 
 @dataclass
@@ -155,7 +159,7 @@ async def drive(
             started = time.perf_counter()
             try:
                 response = await client.request(
-                    call.method, call.path, headers=call.headers, data=call.data
+                    call.method, call.path, headers=call.headers, data=call.data, json=call.json
                 )
                 status: int | str = response.status_code
             except httpx.TransportError as error:

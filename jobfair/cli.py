@@ -137,12 +137,13 @@ async def _users_create(settings: Settings, args: argparse.Namespace) -> int:
     await _upgrade(settings)
     ctx = AppContext.create(settings)
     try:
+        password = await accounts.NewPassword.of(ctx.passwords, args.password)
         async with ctx.unit_of_work() as session:
             user = await accounts.create_user(
                 session,
                 role=args.role,
                 email=args.email,
-                password=args.password,
+                password=password,
                 full_name=args.name or args.email.split("@")[0],
                 company_slug=args.company,
                 office_slug=args.office,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobfair.db.engine import create_engine, create_sessionmakers
 from jobfair.db.uow import SessionMaker, UnitOfWork
-from jobfair.services.identity import NikVault
+from jobfair.services.identity import NikVault, Passwords
 from jobfair.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class AppContext:
     writer: SessionMaker
     reader: SessionMaker
     nik_vault: NikVault
+    # Hashes and verifies passwords off the loop; callers use it before a unit of work.
+    passwords: Passwords
     clock: Callable[[], datetime] = field(default=system_clock)
     # Set by the lifespan (web) or left unset (CLI commands that enqueue nothing).
     tasks: TaskRunner | Any = None
@@ -55,6 +57,7 @@ class AppContext:
             writer=writer,
             reader=reader,
             nik_vault=NikVault(settings.nik_key),
+            passwords=Passwords.from_settings(settings),
             clock=clock or system_clock,
             write_lock=asyncio.Lock() if settings.is_sqlite else None,
         )

@@ -39,7 +39,7 @@ from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, PlacementConfirmation
 from jobfair.reference.regions import districts
 from jobfair.services import accounts, requirements
-from jobfair.services.identity import NikVault, hash_password
+from jobfair.services.identity import NikVault
 from jobfair.settings import Settings
 
 DEMO_PASSWORD = "bursakerja"  # noqa: S105 - the public demo login, printed on start
@@ -243,11 +243,10 @@ async def _ensure_staff(session: AsyncSession, fair: Fair, password_hash: str) -
                 session,
                 role=role,
                 email=email,
-                password="",
+                password=accounts.NewPassword.hashed(password_hash),
                 full_name=name,
                 company_slug=company,
                 office_slug=office,
-                password_hash=password_hash,
             )
 
 
@@ -431,7 +430,7 @@ async def prepare_demo(settings: Settings, *, now: datetime | None = None) -> De
         await upgrade(ctx.engine)
         fair_file = parse_fair_file(settings.events_dir / DEMO_FILE)
         shift = demo_window_shift(fair_file.fair.opens_at, fair_file.fair.timezone, now)
-        password_hash = hash_password(DEMO_PASSWORD)
+        password_hash = await ctx.passwords.hash(DEMO_PASSWORD)
         async with ctx.unit_of_work() as session:
             await load_fair_file(session, fair_file, shift=shift, now=now)
         async with ctx.unit_of_work() as session:

@@ -131,6 +131,16 @@ class Settings(BaseSettings):
     live_sockets_per_address: int = Field(default=200, ge=1)
     # An API token stops working this many days after it was created.
     api_token_days: int = Field(default=90, ge=1, le=3650)
+    # Password hashing, argon2id. The defaults are the OWASP Password Storage Cheat
+    # Sheet's first argon2id configuration, m = 19 MiB (19,456 KiB), t = 2, p = 1, rather
+    # than RFC 9106's second recommended option, 64 MiB, t = 3, p = 4 (argon2-cffi's
+    # default, ~300 ms of CPU a hash here): OWASP sizes it for a server that hashes many
+    # sign-ins at once, and with p = 1 a hash keeps to one core, so (cores - 1) hashes run
+    # side by side while a core stays with the event loop. A hash made with other values
+    # is upgraded at its owner's next sign-in.
+    argon2_time_cost: int = Field(default=2, ge=1, le=100)
+    argon2_memory_cost: int = Field(default=19_456, ge=8, le=4 * 1024 * 1024)  # KiB
+    argon2_parallelism: int = Field(default=1, ge=1, le=64)
 
     @classmethod
     def settings_customise_sources(
@@ -221,6 +231,16 @@ class Settings(BaseSettings):
     @classmethod
     def _log_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _argon2_memory(self) -> Settings:
+        # argon2 needs 8 KiB per lane.
+        if self.argon2_memory_cost < 8 * self.argon2_parallelism:
+            raise ValueError(
+                f"{env_name('argon2_memory_cost')} must be at least 8 KiB per lane "
+                f"(8 × {env_name('argon2_parallelism')})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _keys_outside_development(self) -> Settings:

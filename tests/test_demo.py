@@ -14,7 +14,6 @@ from jobfair.context import AppContext
 from jobfair.demo import APPLICANTS, APPLICATIONS, DEMO_USERS, prepare_demo
 from jobfair.models import Applicant, Application, Fair, Placement, User
 from jobfair.reference.nik import parse_nik
-from jobfair.services.identity import verify_password
 from jobfair.settings import Settings
 
 NOW = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
@@ -83,7 +82,7 @@ async def test_demo_population_is_valid_and_deterministic(
         assert await session.scalar(select(func.count()).select_from(Placement))
         users = {u.email: u for u in await session.scalars(select(User))}
         for email in DEMO_USERS.values():
-            assert verify_password(users[email].password_hash, "bursakerja")
+            assert (await ctx.passwords.check(users[email].password_hash, "bursakerja")).valid
 
 
 async def test_demo_runs_twice(demo_settings: Settings, ctx: AppContext) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from jobfair.services.identity import Passwords
 from jobfair.settings import PROJECT_ROOT, Settings, SettingsError, env_name
 
 
@@ -244,7 +245,7 @@ def test_overrides_keep_the_other_values(tmp_path: Path) -> None:
 def _readme_table() -> dict[str, str]:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `(JOBFAIR_[A-Z_]+)` \| (.*?) \|", section, flags=re.MULTILINE)
+    rows = re.findall(r"^\| `(JOBFAIR_[A-Z0-9_]+)` \| (.*?) \|", section, flags=re.MULTILINE)
     return dict(rows)
 
 
@@ -282,3 +283,50 @@ def test_mail_retry_days_are_read_and_bounded(tmp_path: Path) -> None:
     for bad in ("0", "61", "two", "1.5"):
         with pytest.raises(SettingsError, match="JOBFAIR_MAIL_RETRY_DAYS"):
             Settings.from_env({**env, "JOBFAIR_MAIL_RETRY_DAYS": bad})
+
+
+def test_argon2_parameters_default_to_owasp_and_are_read(tmp_path: Path) -> None:
+    env = {"JOBFAIR_DATA_DIR": str(tmp_path)}
+    default = Settings.from_env(env)
+    # OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
+    assert (default.argon2_memory_cost, default.argon2_time_cost) == (19 * 1024, 2)
+    assert default.argon2_parallelism == 1
+    chosen = Settings.from_env(
+        {
+            **env,
+            "JOBFAIR_ARGON2_TIME_COST": "3",
+            "JOBFAIR_ARGON2_MEMORY_COST": "65536",
+            "JOBFAIR_ARGON2_PARALLELISM": "4",
+        }
+    )
+    assert (chosen.argon2_time_cost, chosen.argon2_memory_cost, chosen.argon2_parallelism) == (
+        3,
+        65536,
+        4,
+    )
+    hashed = Passwords.from_settings(chosen).hash_now("kopi tubruk pagi hari")
+    assert hashed.startswith("$argon2id$") and "m=65536,t=3,p=4" in hashed
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("JOBFAIR_ARGON2_TIME_COST", "0"),
+        ("JOBFAIR_ARGON2_TIME_COST", "two"),
+        ("JOBFAIR_ARGON2_MEMORY_COST", "4"),
+        ("JOBFAIR_ARGON2_PARALLELISM", "0"),
+    ],
+)
+def test_bad_argon2_parameters_are_named(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({"JOBFAIR_DATA_DIR": str(tmp_path), name: value})
+
+
+def test_argon2_memory_must_cover_every_lane(tmp_path: Path) -> None:
+    env = {
+        "JOBFAIR_DATA_DIR": str(tmp_path),
+        "JOBFAIR_ARGON2_MEMORY_COST": "16",
+        "JOBFAIR_ARGON2_PARALLELISM": "4",
+    }
+    with pytest.raises(SettingsError, match="JOBFAIR_ARGON2_MEMORY_COST"):
+        Settings.from_env(env)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 from jobfair.db.uow import SessionMaker
 
@@ -25,8 +26,25 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            database_url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
+            database_url,
+            connect_args={"timeout": 30},
+            hide_parameters=True,
+            # The pool's own rollback on return is replaced by _sqlite_reset.
+            pool_reset_on_return=None,
+            **kwargs,
         )
+
+        @event.listens_for(engine.sync_engine, "reset")
+        def _sqlite_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+            # The pool rolls back every connection it gets back, after a commit too: on
+            # aiosqlite a hop to the connection's thread and back on every request.
+            # SQLite says whether a transaction is open (a plain attribute read, no
+            # hop), so only a connection still in one is rolled back; a connection
+            # closed mid-transaction was already rolled back by SQLAlchemy itself.
+            if not state.asyncio_safe:
+                return  # being discarded outside the event loop: nothing to await
+            if dbapi_connection.driver_connection.in_transaction:
+                dbapi_connection.rollback()
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,8 +77,12 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
                 connection.exec_driver_sql("BEGIN")
 
         return engine
-    # hide_parameters: SQL errors must not carry personal data into logs.
-    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    # hide_parameters: SQL errors must not carry personal data into logs. No pre-ping:
+    # it was a round trip on every checkout (6 of an apply's ~16). A connection the
+    # server dropped fails its request instead, which answers 503 with Retry-After
+    # (web.errors); the failure invalidates the pool's older connections, so the next
+    # request gets a fresh one.
+    return create_async_engine(database_url, hide_parameters=True, **kwargs)
 
 
 def create_sessionmakers(engine: AsyncEngine) -> tuple[SessionMaker, SessionMaker]:

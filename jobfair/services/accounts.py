@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from jobfair.models.companies import RecruiterRole
 from jobfair.services import audit
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 from jobfair.services.formats import is_email, normalise_email
-from jobfair.services.identity import hash_password
+from jobfair.services.identity import NO_PASSWORD, Passwords
 
 # The field limits of every account, whatever its role (one home: the forms, the JSON
 # models and the services read them here).
@@ -61,11 +62,39 @@ def password_problem(password: str) -> tuple[str, dict[str, object]] | None:
 
 def check_password(password: str) -> str | None:
     """:func:`password_problem` in English, for the command line."""
-    problem = password_problem(password)
-    if problem is None:
-        return None
     with i18n.using("en"):
-        return i18n.gettext(problem[0], **problem[1])
+        return NewPassword(password_problem(password), None).error()
+
+
+@dataclass(frozen=True)
+class NewPassword:
+    """A password someone chose, checked against the rule and, when it passes, hashed:
+    both before the unit of work that stores it, so no transaction waits on argon2.
+    ``hash`` is None exactly when ``problem`` is set."""
+
+    problem: tuple[str, dict[str, object]] | None
+    hash: str | None
+
+    @classmethod
+    async def of(cls, passwords: Passwords, password: str) -> NewPassword:
+        problem = password_problem(password)
+        return cls(problem, None if problem else await passwords.hash(password))
+
+    @classmethod
+    def hashed(cls, password_hash: str) -> NewPassword:
+        """One hash made already (the demo gives all its people one)."""
+        return cls(None, password_hash)
+
+    @property
+    def stored(self) -> str:
+        """The hash to store; only for a password without a problem."""
+        if self.hash is None:
+            raise ValueError("an unacceptable password has no hash to store")
+        return self.hash
+
+    def error(self) -> str | None:
+        """The problem in the user's language."""
+        return None if self.problem is None else i18n.gettext(self.problem[0], **self.problem[1])
 
 
 async def email_taken(session: AsyncSession, email: str) -> bool:
@@ -79,25 +108,25 @@ async def create_user(
     *,
     role: str,
     email: str,
-    password: str,
+    password: NewPassword,
     full_name: str,
     company_slug: str | None = None,
     office_slug: str | None = None,
     actor_user_id: int | None = None,
-    password_hash: str | None = None,
+    no_password: bool = False,
 ) -> User:
     """Create a user; a recruiter joins ``company_slug``, an organiser ``office_slug``.
-
-    ``password_hash`` lets bulk creators (the demo) reuse one argon2 hash.
-    """
+    With ``no_password`` the account has none until its owner chooses one (an
+    invitation): ``password`` is not used."""
     fields: dict[str, str] = {}
     if role not in {r.value for r in Role}:
         fields["role"] = "one of " + ", ".join(r.value for r in Role)
     email = normalise_email(email)
     if problem := check_email(email):
         fields["email"] = problem
-    if password_hash is None and (problem := check_password(password)):
-        fields["password"] = problem
+    if not no_password and password.problem is not None:
+        with i18n.using("en"):
+            fields["password"] = password.error() or ""
     full_name = " ".join(full_name.split())
     # Not FULL_NAME_MIN: the CLI names an account after its e-mail's local part by
     # default, which may be one letter; what people type on a form has the minimum.
@@ -128,7 +157,7 @@ async def create_user(
 
     user = User(
         email=email,
-        password_hash=password_hash or hash_password(password),
+        password_hash=NO_PASSWORD if no_password else password.stored,
         role=role,
         full_name=full_name,
         office_id=office_id,

@@ -58,7 +58,7 @@ from jobfair.services.errors import (
     WrongPassword,
 )
 from jobfair.services.formats import mask_email, mask_phone
-from jobfair.services.identity import NikVault, hash_password, verify_password
+from jobfair.services.identity import NikVault, PasswordCheck
 from jobfair.services.mail import queue_mail
 
 CV_MAX_BYTES = 2 * 1024 * 1024
@@ -102,15 +102,15 @@ async def _owners_of(session: AsyncSession, values: Registration, fingerprint: s
 
 
 async def register_applicant(
-    session: AsyncSession, values: Registration, vault: NikVault, now: datetime
+    session: AsyncSession, values: Registration, password_hash: str, vault: NikVault, now: datetime
 ) -> User | None:
     """Create an applicant account from a parsed registration. When its NIK, e-mail or
     phone is registered already, no account is made, the owner is told by mail and
     None is returned: the caller answers as for a new account, so the registration
-    form tells nobody whose NIK or address is on the platform (ASVS 5.0 V6.3)."""
+    form tells nobody whose NIK or address is on the platform (ASVS 5.0 V6.3).
+    ``password_hash`` is the registration's password, hashed before the unit of work
+    (for known details too, so the answer takes as long as for new ones)."""
     fingerprint = vault.fingerprint(values.nik)
-    # Hashed either way, so the answer takes as long for a known NIK as for a new one.
-    password_hash = hash_password(values.password)
     owners = await _owners_of(session, values, fingerprint)
     if owners:
         await tell_registration_attempt(session, owners, now)
@@ -235,11 +235,16 @@ async def _tell_contact_changed(
 
 
 async def update_profile(
-    session: AsyncSession, user: User, values: ProfileUpdate, now: datetime
+    session: AsyncSession,
+    user: User,
+    values: ProfileUpdate,
+    password: PasswordCheck,
+    now: datetime,
 ) -> Applicant:
     """Change the editable part of a profile (NIK, sex, birth date and KTP regency come
     from the KTP and stay). Only the fields the request gave change. A new e-mail or
-    phone needs the current password, and the old address is told."""
+    phone needs the current password (``values.current_password``, checked as
+    ``password`` before the unit of work), and the old address is told."""
     user = await _attached(session, user)
     applicant = await applicant_of(session, user)
     given = values.changes
@@ -250,7 +255,7 @@ async def update_profile(
         raise ValidationFailed(gettext("Please check the form."), fields={"email": message})
     old_email, old_phone = user.email, user.phone
     contact_changed = (email, phone) != (old_email, old_phone)
-    if contact_changed and not verify_password(user.password_hash, values.current_password or ""):
+    if contact_changed and not password.holds_for(user.password_hash):
         raise WrongPassword(
             gettext("Please check the form."),
             fields={"current_password": gettext(CONTACT_PASSWORD)},
@@ -666,12 +671,13 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
 
 
 async def delete_account(
-    session: AsyncSession, user: User, password: str, uploads_dir: Path, now: datetime
+    session: AsyncSession, user: User, password: PasswordCheck, uploads_dir: Path, now: datetime
 ) -> None:
     """Erase the applicant's personal data and account; applications stay, anonymised,
-    so the statistics of past fairs stay right. The CV files go after commit."""
+    so the statistics of past fairs stay right. The CV files go after commit.
+    ``password`` is the typed password, checked before the unit of work."""
     user = await _attached(session, user)
-    if not verify_password(user.password_hash, password or ""):
+    if not password.holds_for(user.password_hash):
         message = gettext("The password is wrong.")
         raise ValidationFailed(message, fields={"password": message})
     applicant = await applicant_of(session, user)

@@ -19,12 +19,13 @@ from jobfair.live import signals
 from jobfair.models import ApiToken, PasswordReset, User, UserSession
 from jobfair.services import audit, notifications
 from jobfair.services.accounts import (
+    NewPassword,
     normalise_email,
     password_problem,
 )
 from jobfair.services.errors import NotFound, Unauthorized, ValidationFailed
 from jobfair.services.formats import normalise_phone
-from jobfair.services.identity import hash_password, token_hash, verify_password
+from jobfair.services.identity import PasswordCheck, token_hash
 from jobfair.services.mail import queue_mail
 
 SESSION_LIFETIME = timedelta(days=14)
@@ -38,9 +39,6 @@ RESET_LIFETIME = timedelta(hours=1)
 # the invitation e-mails say so.
 INVITATION_DAYS = 7
 INVITATION_LIFETIME = timedelta(days=INVITATION_DAYS)
-# Verified against when no user matches, so a wrong e-mail costs as long as a wrong
-# password and the timing does not tell which accounts exist.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 def new_token() -> str:
@@ -78,13 +76,31 @@ def login_key(login: str) -> str:
     return normalise_phone(login) or login.lower()
 
 
-async def authenticate(session: AsyncSession, login: str, password: str) -> User:
-    """The active user with this e-mail or phone and password, else :class:`Unauthorized`
-    with one message for every reason."""
+@dataclass(frozen=True)
+class LoginCheck:
+    """A typed login and password checked before the sign-in's unit of work: the
+    account it names (None when none does) and the password's check against its hash."""
+
+    user_id: int | None
+    password: PasswordCheck
+
+
+async def login_hash(session: AsyncSession, login: str) -> tuple[int | None, str | None]:
+    """The id and password hash of the account a login names, or (None, None): read
+    before the password is checked, outside the sign-in's write."""
     user = await find_login(session, login) if login.strip() else None
-    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.is_active:
+    return (user.id, user.password_hash) if user is not None else (None, None)
+
+
+async def authenticate(session: AsyncSession, check: LoginCheck) -> User:
+    """The active user a :class:`LoginCheck` found with the right password, else
+    :class:`Unauthorized` with one message for every reason. A password changed since
+    the check voids it; an upgraded hash (newer argon2 parameters) is saved."""
+    user = await session.get(User, check.user_id) if check.user_id is not None else None
+    if user is None or not check.password.holds_for(user.password_hash) or not user.is_active:
         raise Unauthorized(i18n.gettext("The e-mail, phone number or password is wrong."))
+    if check.password.upgraded is not None:
+        user.password_hash = check.password.upgraded
     return user
 
 
@@ -345,14 +361,16 @@ async def check_reset_token(session: AsyncSession, raw: str, now: datetime) -> P
     return reset
 
 
-async def reset_password(session: AsyncSession, raw: str, password: str, now: datetime) -> User:
+async def reset_password(
+    session: AsyncSession, raw: str, password: NewPassword, now: datetime
+) -> User:
     reset = await check_reset_token(session, raw, now)
-    if message := password_error(password):
+    if message := password.error():
         raise ValidationFailed(i18n.gettext("Please check the form."), fields={"password": message})
     user = await session.get(User, reset.user_id)
     if user is None or not user.is_active:
         raise NotFound(i18n.gettext("This link is invalid or has expired. Ask for a new one."))
-    user.password_hash = hash_password(password)
+    user.password_hash = password.stored
     reset.used_at = now
     # Every other reset link of the user dies with this one.
     await session.execute(

@@ -50,11 +50,10 @@ from jobfair.reference.kbli import kbli_section
 from jobfair.schemas.base import FieldMessage
 from jobfair.schemas.companies import BoothInput, CompanyInput, CompanyRegistration, VacancyInput
 from jobfair.services import audit, authority
-from jobfair.services.accounts import check_email, normalise_email
+from jobfair.services.accounts import NewPassword, check_email, normalise_email
 from jobfair.services.auth import (
     INVITATION_DAYS,
     INVITATION_LIFETIME,
-    password_error,
     tell_registration_attempt,
 )
 from jobfair.services.authority import organiser_may
@@ -70,7 +69,7 @@ from jobfair.services.errors import (
 )
 from jobfair.services.filters import FilterSet, blank_to_none, known_regency, upper_code
 from jobfair.services.formats import REASON_MAX
-from jobfair.services.identity import hash_password, token_hash
+from jobfair.services.identity import token_hash
 from jobfair.services.mail import queue_mail
 from jobfair.services.numbers import whole_number
 from jobfair.services.screening import membership
@@ -95,17 +94,17 @@ NIB_TAKEN = N_("A company with this NIB is already registered; ask its owner to 
 
 
 async def register_company(
-    session: AsyncSession, registration: CompanyRegistration, now: datetime
+    session: AsyncSession, registration: CompanyRegistration, password_hash: str, now: datetime
 ) -> User | None:
     """A company and its first recruiter (the owner). Each labour office verifies it
     for its own fairs (see ``models.companies``). A NIB on the platform is said (a
     company's NIB is public, and its owner invites the newcomer); an e-mail address
     already on an account is not: no company is made, the address's owner is mailed
-    and None is returned, and the caller answers as for a new company."""
+    and None is returned, and the caller answers as for a new company.
+    ``password_hash`` is the registration's password, hashed before the unit of work
+    (for a known address too, so it takes as long as a new one)."""
     values = registration.model_dump(exclude={"email", "password"})
     email = registration.email
-    # Hashed either way, so a known address takes as long as a new one.
-    password_hash = hash_password(registration.password)
     if await session.scalar(
         select(func.count()).select_from(Company).where(Company.nib == values["nib"])
     ):
@@ -338,14 +337,14 @@ async def invitation_for(
 
 
 async def accept_invitation(
-    session: AsyncSession, raw: str, full_name: str, password: str, now: datetime
+    session: AsyncSession, raw: str, full_name: str, password: NewPassword, now: datetime
 ) -> User:
     invitation, company = await invitation_for(session, raw, now)
     errors = {}
     full_name = " ".join((full_name or "").split())
     if not 2 <= len(full_name) <= 200:
         errors["full_name"] = gettext("Enter your full name as on your KTP.")
-    if message := password_error(password or ""):
+    if message := password.error():
         errors["password"] = message
     if errors:
         raise ValidationFailed(gettext("Please check the form."), fields=errors)
@@ -355,7 +354,7 @@ async def accept_invitation(
         raise Conflict(gettext("This is already registered. Sign in, or reset your password."))
     user = User(
         email=invitation.email,
-        password_hash=hash_password(password),
+        password_hash=password.stored,
         role=Role.RECRUITER,
         full_name=full_name,
         created_at=now,

@@ -1,11 +1,25 @@
-"""Secrets handling for accounts and personal data: password hashes (argon2) and the
-NIK vault (encryption at rest, keyed hash for uniqueness, masked display)."""
+"""Secrets handling for accounts and personal data: password hashes (argon2id) and the
+NIK vault (encryption at rest, keyed hash for uniqueness, masked display).
+
+Hashing a password costs tens of milliseconds of CPU on purpose. :class:`Passwords` does
+it in worker threads (argon2-cffi releases the GIL), never on the event loop, and its
+callers do it before any unit of work: a sign-in burst must not stall every page, nor
+hold SQLite's write lock (and ``BEGIN IMMEDIATE``) or a PostgreSQL transaction while
+argon2 runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,18 +27,110 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from jobfair.reference.nik import mask_nik
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from jobfair.settings import Settings
+
+T = TypeVar("T")
+
+# What an account without a password (an invited organiser until they choose one)
+# stores: no argon2 hash, so nothing verifies against it.
+NO_PASSWORD = "!"  # noqa: S105 - a marker no password matches, not a password
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
+def hashing_slots() -> int:
+    """How many hashes may run at once: one core is left to the event loop."""
     try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A typed password checked against a stored hash, before the unit of work that acts
+    on it. ``upgraded`` is a new hash of the same password when ``stored`` was made with
+    older parameters (saved at the next sign-in)."""
+
+    stored: str | None
+    valid: bool
+    upgraded: str | None = None
+
+    def holds_for(self, stored: str | None) -> bool:
+        """Whether the check still stands for the hash the account has now (a password
+        changed in the meantime voids it)."""
+        return self.valid and stored is not None and stored == self.stored
+
+
+class Passwords:
+    """argon2id hashing and verification off the event loop, at most
+    :func:`hashing_slots` at a time (the others wait on a semaphore, not in a thread
+    pool's queue, so a request that gives up never spends a hash)."""
+
+    def __init__(
+        self, *, time_cost: int, memory_cost: int, parallelism: int, slots: int | None = None
+    ) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
+        self._slots = asyncio.Semaphore(slots or hashing_slots())
+        self._dummy: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Passwords:
+        return cls(
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_cost,
+            parallelism=settings.argon2_parallelism,
+        )
+
+    def hash_now(self, password: str) -> str:
+        """Blocking: for scripts and tests, never in a request."""
+        return self._hasher.hash(password)
+
+    async def hash(self, password: str) -> str:
+        return await self._off_loop(self._hash, password)
+
+    async def check(self, stored: str | None, password: str | None) -> PasswordCheck:
+        """Check ``password`` against ``stored``. An unknown account (``stored`` None) or
+        one without a password is checked against a dummy hash, so the time taken does
+        not tell which accounts exist; no password typed (None) checks nothing."""
+        if password is None:
+            return PasswordCheck(stored, valid=False)
+        dummy = await self.prepare()
+        valid = await self._off_loop(self._verify, stored, password, dummy)
+        upgraded = None
+        if valid and stored is not None and self._hasher.check_needs_rehash(stored):
+            upgraded = await self.hash(password)
+        return PasswordCheck(stored, valid, upgraded)
+
+    async def prepare(self) -> str:
+        """The dummy hash, made at the first check with this process's parameters (so
+        verifying it costs what a real one does)."""
+        if self._dummy is None:
+            self._dummy = await self.hash(secrets.token_urlsafe(16))
+        return self._dummy
+
+    def _hash(self, password: str) -> str:
+        # Runs in a worker thread.
+        return self._hasher.hash(password)
+
+    def _verify(self, stored: str | None, password: str, dummy: str) -> bool:
+        # Runs in a worker thread.
+        if stored is not None:
+            try:
+                return self._hasher.verify(stored, password)
+            except VerificationError:
+                return False
+            except InvalidHashError:
+                pass  # no password (NO_PASSWORD): spend the dummy's time below
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            self._hasher.verify(dummy, password)
         return False
+
+    async def _off_loop(self, work: Callable[..., T], *args: object) -> T:
+        async with self._slots:
+            return await asyncio.to_thread(work, *args)
 
 
 def _derive(secret: str, purpose: str) -> bytes:

@@ -7,7 +7,6 @@ of their office, admins are managed by admins.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from jobfair.schemas.fields import Email, form_blanks
 from jobfair.schemas.fields import text as text_of
 from jobfair.schemas.problems import parse
 from jobfair.services import accounts, audit, auth, authority
+from jobfair.services.accounts import NewPassword
 from jobfair.services.authority import STAFF_ROLES
 from jobfair.services.errors import Conflict, PermissionDenied, ValidationFailed
 from jobfair.services.filters import WholeNumber
@@ -81,7 +81,7 @@ async def add_staff(
     session: AsyncSession,
     user: User,
     values: Mapping[str, Any],
-    password: str,
+    password: NewPassword,
     now: datetime,
     *,
     reset_page: str,
@@ -106,7 +106,7 @@ async def add_staff(
     if office is None and wants_office and "office" not in errors:
         errors["office"] = StaffForm.messages["office"].translated()
     invite = form.mode == "invite" if form else values.get("mode") == "invite"
-    if not invite and (message := auth.password_error(password)):
+    if not invite and (message := password.error()):
         errors["password"] = message
     if errors or form is None:
         raise ValidationFailed(gettext("Please check the form."), fields=errors)
@@ -117,8 +117,9 @@ async def add_staff(
             session,
             role=role,
             email=email,
-            # An invited user's first password is one nobody knows.
-            password=secrets.token_urlsafe(24) if invite else password,
+            password=password,
+            # An invited user has no password until they choose one.
+            no_password=invite,
             full_name=full_name,
             office_slug=office_slug,
             actor_user_id=user.id,

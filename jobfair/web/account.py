@@ -15,6 +15,7 @@ from jobfair.reference import regions
 from jobfair.schemas.problems import parse
 from jobfair.schemas.profile import Registration
 from jobfair.services import applicants, auth
+from jobfair.services.accounts import NewPassword
 from jobfair.services.errors import DomainError, NotFound
 from jobfair.services.formats import normalise_email
 from jobfair.web.auth import (
@@ -79,16 +80,16 @@ async def login_submit(request: Request) -> Response:
     next_path = safe_next(str(form.get("next", "")), "")
     ctx = _ctx(request)
 
-    async def attempt() -> tuple[str, str]:
+    async def attempt(check: auth.LoginCheck) -> tuple[str, str]:
         async with ctx.unit_of_work() as session:
-            user = await auth.authenticate(session, login, password)
+            user = await auth.authenticate(session, check)
             raw, _row = await auth.start_session(
                 session, user, ctx.now(), replacing=request_auth(request).session_token
             )
             return raw, user.role
 
     try:
-        raw, role = await limited_sign_in(request, login, attempt)
+        raw, role = await limited_sign_in(request, login, password, attempt)
     except DomainError as error:
         return render(
             request,
@@ -157,8 +158,10 @@ async def reset_submit(request: Request) -> Response:
     password = str(form.get("password", ""))
     ctx = _ctx(request)
     try:
+        # Hashed before the unit of work (when the password passes the rule).
+        new_password = await NewPassword.of(ctx.passwords, password)
         async with ctx.unit_of_work() as session:
-            await auth.reset_password(session, raw, password, ctx.now())
+            await auth.reset_password(session, raw, new_password, ctx.now())
     except DomainError as error:
         return render(
             request,
@@ -234,9 +237,12 @@ async def register_submit(request: Request) -> Response:
             "register:identity",
             applicants.registration_identities(registration, ctx.nik_vault),
         )
+        password_hash = await ctx.passwords.hash(registration.password)
         async with ctx.unit_of_work() as session:
             # None when the details were registered already: the answer is the same.
-            await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
+            await applicants.register_applicant(
+                session, registration, password_hash, ctx.nik_vault, ctx.now()
+            )
     except DomainError as error:
         errors = error.fields or {"form": error.message}
         return render(

@@ -138,8 +138,13 @@ async def profile_submit(request: Request) -> Response:
         )
 
         async def save() -> None:
+            password = await ctx.passwords.check(
+                signed_in.user.password_hash, changes.current_password
+            )
             async with ctx.unit_of_work() as session:
-                await applicants.update_profile(session, signed_in.user, changes, ctx.now())
+                await applicants.update_profile(
+                    session, signed_in.user, changes, password, ctx.now()
+                )
 
         await limited_confirmation(request, signed_in.user, save)
     except DomainError as error:
@@ -332,11 +337,14 @@ async def delete_submit(request: Request) -> Response:
     form = await checked_form(request)
     ctx = _ctx(request)
     try:
+        password = await ctx.passwords.check(
+            signed_in.user.password_hash, str(form.get("password", ""))
+        )
         async with ctx.unit_of_work() as session:
             await applicants.delete_account(
                 session,
                 signed_in.user,
-                str(form.get("password", "")),
+                password,
                 ctx.settings.uploads_dir,
                 ctx.now(),
             )

@@ -25,6 +25,7 @@ from jobfair.reference.employer_types import EMPLOYER_TYPES
 from jobfair.schemas.companies import BoothInput, CompanyRegistration, VacancyInput
 from jobfair.schemas.problems import parse
 from jobfair.services import applicants, auth, companies, exports, screening
+from jobfair.services.accounts import NewPassword
 from jobfair.services.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.services.screening import ScreeningFilters, StageForm
@@ -97,9 +98,10 @@ async def register_submit(request: Request) -> Response:
             "register:identity",
             [f"email:{registration.email}", f"nib:{registration.nib}"],
         )
+        password_hash = await ctx.passwords.hash(registration.password)
         async with ctx.unit_of_work() as session:
             # None when the address has an account already: the answer is the same.
-            await companies.register_company(session, registration, ctx.now())
+            await companies.register_company(session, registration, password_hash, ctx.now())
     except DomainError as error:
         errors = dict(error.fields or {"form": error.message})
         if "regency_code" in errors:
@@ -775,13 +777,11 @@ async def join_submit(request: Request) -> Response:
     ctx = _ctx(request)
     token = JOIN_TOKEN.read(request)
     try:
+        # Hashed before the unit of work (when the password passes the rule).
+        password = await NewPassword.of(ctx.passwords, str(form.get("password", "")))
         async with ctx.unit_of_work() as session:
             user = await companies.accept_invitation(
-                session,
-                token,
-                str(form.get("full_name", "")),
-                str(form.get("password", "")),
-                ctx.now(),
+                session, token, str(form.get("full_name", "")), password, ctx.now()
             )
             raw, _row = await auth.start_session(
                 session, user, ctx.now(), replacing=request_auth(request).session_token

@@ -23,6 +23,7 @@ from jobfair.models.companies import CompanyVerification
 from jobfair.models.fairs import FAIR_TIMEZONES, TIMEZONE_ABBREVIATIONS, FairStatus
 from jobfair.reference import regions
 from jobfair.services import audit, authority, companies, fairs, mail, networks, staff
+from jobfair.services.accounts import NewPassword
 from jobfair.services.audit import AuditFilters
 from jobfair.services.auth import INVITATION_DAYS, SignedIn
 from jobfair.services.errors import DomainError, NotFound, ValidationFailed
@@ -494,12 +495,14 @@ async def user_create(request: Request) -> Response:
     values = _values(form)
     ctx = _ctx(request)
     try:
+        # Hashed before the unit of work (when the password passes the rule).
+        password = await NewPassword.of(ctx.passwords, str(form.get("password", "")))
         async with ctx.unit_of_work() as session:
             await staff.add_staff(
                 session,
                 signed_in.user,
                 values,
-                str(form.get("password", "")),
+                password,
                 ctx.now(),
                 reset_page=absolute_link(request, "account:reset"),
             )

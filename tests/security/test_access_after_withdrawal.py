@@ -8,12 +8,12 @@ import httpx
 from sqlalchemy import select
 from support import factories
 from support.browsing import sign_in
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import Application, User
 from jobfair.services import applicants as applicant_service
 from jobfair.services import applications
-from jobfair.services.identity import hash_password
 
 
 async def _world(ctx: AppContext) -> dict[str, int]:

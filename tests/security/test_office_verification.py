@@ -16,13 +16,13 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 from support import factories
 from support.browsing import csrf_of, sign_in
+from support.factories import hash_password
 
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models import Booth, Company, LabourOffice, OfficeVerification, User
 from jobfair.services import applicants, applications, auth, catalogue, companies, fairs, screening
 from jobfair.services.errors import Conflict, NotFound
-from jobfair.services.identity import hash_password
 
 REASON = "NIB tidak terdaftar di OSS"
 

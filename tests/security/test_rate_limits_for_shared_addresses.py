@@ -17,14 +17,19 @@ from support.security_world import password_hash
 
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, TrustedNetwork, User
-from jobfair.services import applicants, networks
+from jobfair.services import networks
+from jobfair.services.identity import Passwords
 from jobfair.web import auth as web_auth
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Limits are under test, not argon2."""
-    monkeypatch.setattr(applicants, "hash_password", lambda password: "fast:" + password)
+
+    async def fast(passwords: Passwords, password: str) -> str:
+        return "fast:" + password
+
+    monkeypatch.setattr(Passwords, "hash", fast)
 
 
 def _client(app: Starlette, address: str) -> httpx.AsyncClient:

@@ -20,6 +20,7 @@ from jobfair.app import create_app
 from jobfair.context import AppContext
 from jobfair.models import User
 from jobfair.services import auth
+from jobfair.services.identity import Passwords
 from jobfair.settings import Settings
 from jobfair.web.auth import LIMITS, SESSION_COOKIE, session_signer
 
@@ -45,7 +46,11 @@ def limiter_clock(monkeypatch: pytest.MonkeyPatch) -> type[FakeTime]:
 def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sessions and limits are under test here, not argon2 (0.3 s a verification)."""
     monkeypatch.setattr(
-        auth, "verify_password", lambda hashed, password: password == factories.PASSWORD
+        Passwords,
+        "_verify",
+        lambda passwords, stored, password, dummy: (
+            stored is not None and password == factories.PASSWORD
+        ),
     )
 
 

@@ -53,7 +53,7 @@ async def test_staff_accounts_refuse_common_passwords_too(ctx: AppContext) -> No
                     session,
                     role="organiser",
                     email="petugas@disnaker.test",
-                    password="iloveyou",
+                    password=factories.new_password("iloveyou"),
                     full_name="Petugas",
                     office_slug=office.slug,
                 )

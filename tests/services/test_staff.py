@@ -18,6 +18,7 @@ from jobfair.context import AppContext
 from jobfair.models import LabourOffice, Outbox, PasswordReset, User
 from jobfair.services import accounts, auth, staff
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.web.auth import check_login
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +35,12 @@ async def test_add_organisers_with_a_password_or_an_invitation(ctx: AppContext) 
     values = {"full_name": "Rina Petugas", "email": "Rina@Disnaker.test", "mode": "password"}
     async with ctx.unit_of_work() as session:
         created = await staff.add_staff(
-            session, me, values, factories.PASSWORD, NOW, reset_page="http://x/password/reset"
+            session, me, values, factories.new_password(), NOW, reset_page="http://x/password/reset"
         )
         created_id = created.id
-    async with ctx.read() as session:
-        user = await auth.authenticate(session, "rina@disnaker.test", factories.PASSWORD)
+    check = await check_login(ctx, "rina@disnaker.test", factories.PASSWORD)
+    async with ctx.unit_of_work() as session:
+        user = await auth.authenticate(session, check)
         assert user.id == created_id and user.role == "organiser"
         assert user.office_id == ids["office"]
     async with ctx.unit_of_work() as session:
@@ -46,7 +48,7 @@ async def test_add_organisers_with_a_password_or_an_invitation(ctx: AppContext) 
             session,
             me,
             {"full_name": "Andi", "email": "andi@disnaker.test", "mode": "invite"},
-            "",
+            factories.new_password(""),
             NOW,
             reset_page="http://jobfair.test/password/reset",
         )
@@ -76,7 +78,7 @@ async def test_the_invitation_mail_states_the_lifetime_the_link_has(
             session,
             me,
             {"full_name": "Andi", "email": "andi@disnaker.test", "mode": "invite"},
-            "",
+            factories.new_password(""),
             NOW,
             reset_page="http://jobfair.test/password/reset",
         )
@@ -97,13 +99,14 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
     me = await _user(ctx, ids["me"])
     admin = await _user(ctx, ids["admin"])
     good = {"full_name": "Rina", "email": "rina@disnaker.test", "mode": "password"}
+    given = factories.new_password()
     async with ctx.unit_of_work() as session:
         with pytest.raises(ValidationFailed) as caught:
             await staff.add_staff(
                 session,
                 me,
                 {**good, "email": "bukan-email", "full_name": ""},
-                "pendek",
+                factories.new_password("pendek"),
                 NOW,
                 reset_page="http://x/password/reset",
             )
@@ -115,7 +118,7 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
                     session,
                     me,
                     {**good, "full_name": name},
-                    factories.PASSWORD,
+                    given,
                     NOW,
                     reset_page="x",
                 )
@@ -123,28 +126,28 @@ async def test_adding_organisers_refuses_bad_input(ctx: AppContext) -> None:
         for field, value in (("role", "superuser"), ("mode", "sms"), ("email", "a@b")):
             with pytest.raises(ValidationFailed) as bad:
                 await staff.add_staff(
-                    session, me, {**good, field: value}, factories.PASSWORD, NOW, reset_page="x"
+                    session, me, {**good, field: value}, given, NOW, reset_page="x"
                 )
             assert field in bad.value.fields
         with pytest.raises(PermissionDenied):
             await staff.add_staff(
-                session, me, {**good, "role": "admin"}, factories.PASSWORD, NOW, reset_page="x"
+                session, me, {**good, "role": "admin"}, given, NOW, reset_page="x"
             )
         with pytest.raises(ValidationFailed) as no_office:
-            await staff.add_staff(session, admin, good, factories.PASSWORD, NOW, reset_page="x")
+            await staff.add_staff(session, admin, good, given, NOW, reset_page="x")
         assert "office" in no_office.value.fields
     async with ctx.unit_of_work() as session:
-        await staff.add_staff(session, me, good, factories.PASSWORD, NOW, reset_page="x")
+        await staff.add_staff(session, me, good, given, NOW, reset_page="x")
     async with ctx.unit_of_work() as session:
         with pytest.raises(Conflict) as taken:
-            await staff.add_staff(session, me, good, factories.PASSWORD, NOW, reset_page="x")
+            await staff.add_staff(session, me, good, given, NOW, reset_page="x")
         assert "email" in taken.value.fields
     async with ctx.unit_of_work() as session:
         new_admin = await staff.add_staff(
             session,
             admin,
             {**good, "email": "boss@disnaker.test", "role": "admin"},
-            factories.PASSWORD,
+            given,
             NOW,
             reset_page="x",
         )

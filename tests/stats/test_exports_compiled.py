@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from support import factories
 from support.browsing import sign_in
+from support.factories import hash_password
 from test_compile import NOW, compiled
 
 from jobfair.context import AppContext
 from jobfair.models import Fair, User
-from jobfair.services.identity import hash_password
 from jobfair.stats import compile as stats
 from jobfair.stats import exports
 from jobfair.stats.charts import report_charts

@@ -18,10 +18,10 @@ from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
 from jobfair.models import User
 from jobfair.services import auth, screening
-from jobfair.services.identity import hash_password
 from jobfair.settings import Settings
 from jobfair.worker.tasks import deliver_decisions
 from support import factories
+from support.factories import hash_password
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -26,13 +26,30 @@ from jobfair.models.accounts import Role
 from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
-from jobfair.services.identity import NikVault
+from jobfair.services.accounts import NewPassword, password_problem
+from jobfair.services.identity import NikVault, Passwords
 from jobfair.settings import Settings
 
 _sequence = itertools.count(1)
 
 # An API token made by a test lives as long as the setting's default says.
 TOKEN_LIFETIME = timedelta(days=Settings.model_fields["api_token_days"].default)
+
+
+PASSWORD = "rahasia-sekali"
+# Hashes as the app does with the default settings (so no sign-in upgrades them).
+_PASSWORDS = Passwords.from_settings(Settings())
+
+
+def hash_password(password: str) -> str:
+    """A password hash made here and now (blocking), for rows a test writes itself."""
+    return _PASSWORDS.hash_now(password)
+
+
+def new_password(password: str = PASSWORD) -> NewPassword:
+    """What a handler hands a service for a chosen password (hashed when acceptable)."""
+    problem = password_problem(password)
+    return NewPassword(problem, None if problem else hash_password(password))
 
 
 def _next() -> int:
@@ -244,7 +261,6 @@ async def application(
 # 15 Aug 2003 (+40 on the day), both registered in Kabupaten Asahan (12.09).
 MAN_NIK = "1209011508990001"
 WOMAN_NIK = "1209015508030002"
-PASSWORD = "rahasia-sekali"
 
 
 def registration(**overrides: Any) -> dict[str, Any]:
@@ -289,7 +305,6 @@ def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
 async def recruiter(session: AsyncSession, *, company_row: Company, **overrides: Any) -> User:
     """A recruiter user who is a member (owner) of ``company_row``."""
     from jobfair.models import Recruiter
-    from jobfair.services.identity import hash_password
 
     n = _next()
     values: dict[str, Any] = {
@@ -312,8 +327,6 @@ async def organiser(
 ) -> User:
     """An organiser of ``office_row`` (a new office when none is given) who can sign in
     with :data:`PASSWORD`; ``role="admin"`` makes an admin."""
-    from jobfair.services.identity import hash_password
-
     n = _next()
     office_row = office_row or await office(session)
     values: dict[str, Any] = {

@@ -34,10 +34,10 @@ from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.services import applicants, auth, companies, exports
-from jobfair.services.identity import hash_password
 from jobfair.stats.compile import compile_fair_report
 from jobfair.web.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_for, session_signer
 from support import factories
+from support.factories import hash_password
 
 # The roles of the matrix: who owns the objects ("applicant", "recruiter", "organiser")
 # and who must be kept out ("other_…", "anonymous", and the admin outside the office).

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from support import factories
 from support.browsing import REGISTERED, csrf_of, form_token, register, sign_in
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, AuditLog, Outbox, User, UserSession
 from jobfair.services import auth
-from jobfair.services.identity import hash_password
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from support import factories
 from support.browsing import csrf_of, sign_in
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import (
@@ -33,7 +34,6 @@ from jobfair.models import (
     Vacancy,
 )
 from jobfair.services import companies, exports, screening
-from jobfair.services.identity import hash_password
 from jobfair.worker.tasks import deliver_decisions
 
 

@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from support import factories
 from support.browsing import csrf_of, sign_in
+from support.factories import hash_password
 from support.report_sample import sample
 
 from jobfair.context import AppContext
 from jobfair.models import FairReport, User
-from jobfair.services.identity import hash_password
 
 CLOSED_OPENS = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)  # closes 8 October: before the clock
 

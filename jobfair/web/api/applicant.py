@@ -56,9 +56,9 @@ async def create_token(request: Request) -> JSONResponse:
     login = body.identifier[:254]
     ctx = _ctx(request)
 
-    async def attempt() -> Token:
+    async def attempt(check: auth.LoginCheck) -> Token:
         async with ctx.unit_of_work() as session:
-            user = await auth.authenticate(session, login, body.password[:200])
+            user = await auth.authenticate(session, check)
             raw, row = await auth.create_api_token(
                 session,
                 user,
@@ -68,7 +68,7 @@ async def create_token(request: Request) -> JSONResponse:
             )
             return Token(token=raw, id=row.id, role=user.role)
 
-    return respond(await limited_sign_in(request, login, attempt), 201)
+    return respond(await limited_sign_in(request, login, body.password[:200], attempt), 201)
 
 
 async def revoke_token(request: Request) -> Response:
@@ -94,9 +94,12 @@ async def register(request: Request) -> JSONResponse:
         "register:identity",
         applicants.registration_identities(registration, ctx.nik_vault),
     )
+    password_hash = await ctx.passwords.hash(registration.password)
     async with ctx.unit_of_work() as session:
         # None when the details were registered already: the answer is the same.
-        await applicants.register_applicant(session, registration, ctx.nik_vault, ctx.now())
+        await applicants.register_applicant(
+            session, registration, password_hash, ctx.nik_vault, ctx.now()
+        )
     return respond(RegistrationReceived(), 201)
 
 
@@ -117,8 +120,11 @@ async def update_me(request: Request) -> JSONResponse:
     ctx = _ctx(request)
 
     async def save() -> Any:
+        password = await ctx.passwords.check(signed_in.user.password_hash, changes.current_password)
         async with ctx.unit_of_work() as session:
-            applicant = await applicants.update_profile(session, signed_in.user, changes, ctx.now())
+            applicant = await applicants.update_profile(
+                session, signed_in.user, changes, password, ctx.now()
+            )
             cv = await applicants.current_cv(session, applicant.id)
             user = await session.get(User, signed_in.user.id)
             return serializers.profile(user, applicant, cv)
@@ -130,9 +136,10 @@ async def delete_me(request: Request) -> Response:
     signed_in = require(request, Role.APPLICANT)
     body = await read(request, DeleteAccount)
     ctx = _ctx(request)
+    password = await ctx.passwords.check(signed_in.user.password_hash, body.password)
     async with ctx.unit_of_work() as session:
         await applicants.delete_account(
-            session, signed_in.user, body.password, ctx.settings.uploads_dir, ctx.now()
+            session, signed_in.user, password, ctx.settings.uploads_dir, ctx.now()
         )
     return Response(status_code=204)
 

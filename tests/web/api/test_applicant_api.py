@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from support import factories
 from support.api_contract import conforms
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Application, ApplicationEvent, Cv, Fair, User
@@ -20,7 +21,6 @@ from jobfair.models.applications import ApplicationStatus
 from jobfair.models.fairs import FairStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.schemas.accounts import MyData
-from jobfair.services.identity import hash_password
 
 
 async def _register(client: httpx.AsyncClient, **changes: Any) -> httpx.Response:
@@ -395,7 +395,7 @@ async def test_recruiter_tokens_cannot_apply(client: httpx.AsyncClient, ctx: App
             session,
             role="organiser",
             email="org@example.test",
-            password=factories.PASSWORD,
+            password=factories.new_password(),
             full_name="Petugas",
             office_slug=(await session.get(Fair, ids["fair"])).office.slug,  # type: ignore[union-attr]
         )

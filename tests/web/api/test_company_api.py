@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from support import factories
 from support.api_contract import conforms
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import CvView, Notification, User
 from jobfair.services import screening
-from jobfair.services.identity import hash_password
 from jobfair.worker.tasks import deliver_decisions
 
 

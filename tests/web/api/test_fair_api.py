@@ -11,12 +11,12 @@ from sqlalchemy import select
 from support import factories
 from support.api_contract import conforms
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, Fair, User
 from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairStatus
-from jobfair.services.identity import hash_password
 
 CLOSE = "/api/v1/fairs/{slug}/close"
 DEADLINE = "/api/v1/fairs/{slug}/deadline"

@@ -15,13 +15,13 @@ from support import factories
 from support.api_contract import conforms
 from support.browsing import csrf_of, sign_in
 from support.clock import Clock
+from support.factories import hash_password
 
 from jobfair.context import AppContext
 from jobfair.models import AuditLog, FairReport, ReportRequest, User
 from jobfair.models.accounts import Role
 from jobfair.models.fairs import FairStatus
 from jobfair.services import reports
-from jobfair.services.identity import hash_password
 from jobfair.worker.registry import run_task
 from jobfair.worker.report import REQUEST_GRACE
 from jobfair.worker.runner import ArqRunner
