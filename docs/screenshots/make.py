@@ -137,6 +137,34 @@ def apply_as_demo_applicant(base: str, count: int) -> int:
     return sent
 
 
+def apply_to_company(base: str, company_slug: str) -> None:
+    """One application of the demo applicant to a vacancy of that company (if it can)."""
+    token = _api(base, "/tokens", {"email": APPLICANT, "password": PASSWORD})["token"]
+    vacancies = _api(base, f"/fairs/{FAIR}/vacancies?per_page=50")["vacancies"]
+    for vacancy in vacancies:
+        if vacancy["company"]["slug"] != company_slug:
+            continue
+        if _api(base, f"/vacancies/{vacancy['id']}/applications", {}, token) is not None:
+            return
+
+
+def _cv_file() -> dict[str, Any]:
+    """A one-page PDF CV, made with reportlab."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 18)
+    pdf.drawString(72, 770, "Curriculum Vitae")
+    pdf.setFont("Helvetica", 11)
+    for number, line in enumerate(("Pelamar Demo", "SMK Teknik Mesin, 2022", "Operator")):
+        pdf.drawString(72, 740 - 18 * number, line)
+    pdf.showPage()
+    pdf.save()
+    return {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": buffer.getvalue()}
+
+
 def phone_shot(page: Any, max_height: int = PHONE_MAX_HEIGHT) -> bytes:
     """The top of the page, at most ``max_height`` CSS pixels tall."""
     height = page.evaluate("document.documentElement.scrollHeight")
@@ -189,18 +217,25 @@ def take(base: str, playwright: Any, lang: str) -> None:
         save(phone_shot(page), "register.png")
 
     def applicant(page: Any) -> None:
+        # A CV and an application to the recruiter's company, for the CV preview shot.
+        page.goto(f"{base}/me")
+        page.set_input_files("#file", files=[_cv_file()])
+        with page.expect_navigation():
+            page.locator("form[enctype] button[type=submit]").click()
+        apply_to_company(base, BOOTH)
         page.goto(f"{base}/me/applications")
         save(phone_shot(page), "my-applications.png")
-        page.goto(f"{base}/me/notifications")
-        save(phone_shot(page), "notifications.png")
         page.goto(f"{base}/me/data/page")
         save(phone_shot(page), "my-data.png")
 
     def recruiter(page: Any) -> None:
-        page.goto(f"{base}/company/applications?sort=-applied")
+        page.goto(f"{base}/company/applications?sort=-submitted")
         save(bytes(page.screenshot()), "company-applications.png")
-        # The first applicant of that table: next/previous, contact links, CV preview.
-        first = page.locator("table a[href*='/company/applications/']").first
+        # An applicant of that table with a CV: next/previous, contact links, CV preview.
+        rows = page.locator("table tbody tr")
+        with_cv = rows.filter(has=page.locator("a[href$='/cv']"))
+        row = with_cv.first if with_cv.count() else rows.first
+        first = row.locator("a[href*='/company/applications/']").first
         first.click()
         page.wait_for_load_state()
         save(bytes(page.screenshot()), "company-application.png")
