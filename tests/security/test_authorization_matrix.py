@@ -129,6 +129,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "POST /api/v1/me/applications/{application_id:int}/placement": Rule(
         APPLICANT, {"application_id": "application_hired_api"}, json={"confirm": True}
     ),
+    "POST /me/notifications/{notification_id:int}/read": Rule(
+        APPLICANT, {"notification_id": "notification_a"}, form={}
+    ),
     "DELETE /api/v1/tokens/{token_id:int}": Rule(APPLICANT, {"token_id": "spare_token_a"}),
     "POST /account/tokens/{token_id:int}/revoke": Rule(
         APPLICANT, {"token_id": "spare_token_page_a"}, form={}
@@ -229,6 +232,7 @@ EXPECTATIONS: dict[str, Rule] = {
     # the post-event report (compiled for the office's closed fair)
     "POST /organiser/fairs/{slug}/report/compile": Rule(OFFICE, {"slug": "fair_closed"}, form={}),
     "GET /organiser/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),
+    "GET /organiser/fairs/{slug}/report/status": Rule(OFFICE, {"slug": "fair_closed"}),
     "GET /organiser/fairs/{slug}/report.{kind}": Rule(
         OFFICE, {"slug": "fair_closed", "kind": "=xlsx"}
     ),

@@ -27,7 +27,14 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
-from jobfair.models import OfficeVerification, Outbox, Recruiter, TrustedNetwork, User
+from jobfair.models import (
+    Notification,
+    OfficeVerification,
+    Outbox,
+    Recruiter,
+    TrustedNetwork,
+    User,
+)
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
 from jobfair.models.companies import BoothStatus, CompanyVerification
@@ -408,6 +415,11 @@ async def build_world(app: Starlette) -> World:
                     session, user, "spare page", lifetime=factories.TOKEN_LIFETIME
                 )
                 owned["spare_token_page_a"] = page_row.id
+                # A notification of applicant A: the object of the mark-as-read route.
+                notification = Notification(user_id=user.id, subject="Keputusan", body="x")
+                session.add(notification)
+                await session.flush()
+                owned["notification_a"] = notification.id
         csrf_cookie = secrets.token_urlsafe(24)
         world.actors[role] = Actor(
             role=role,

@@ -73,7 +73,7 @@ async def test_data_pdf_holds_the_same_data_as_the_json(
     pdf = await client.get("/me/data/pdf?lang=en")
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.headers["content-disposition"].startswith('attachment; filename="data-saya.pdf"')
+    assert pdf.headers["content-disposition"].startswith('attachment; filename="my-data.pdf"')
     assert pdf.headers["cache-control"] == "private, no-store"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     exported = json.loads((await client.get("/me/data")).text)

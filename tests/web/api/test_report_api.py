@@ -168,7 +168,7 @@ async def test_the_organiser_button_queues_and_returns_to_the_report(
     assert refused.status_code == 403
     response = await client.post(target, data={"csrf_token": token})
     assert response.status_code == 303
-    assert response.headers["location"].startswith(f"/organiser/fairs/{setup.slug}/report?")
+    assert response.headers["location"].split("?")[0] == f"/organiser/fairs/{setup.slug}/report"
     await ctx.tasks.drain()
     async with ctx.read() as session:
         versions = list(await session.scalars(select(FairReport.version)))
