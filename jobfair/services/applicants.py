@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,8 @@ from jobfair.services.identity import NikVault, PasswordCheck
 from jobfair.services.mail import queue_mail
 
 CV_MAX_BYTES = 2 * 1024 * 1024
+# Openings of one CV by one recruiter within this window count as one view.
+CV_VIEW_REPEAT_WINDOW = timedelta(hours=1)
 # After a PDF's last ``%%EOF`` only white space and comment lines may follow. Anything
 # else (an HTML page, a ZIP archive) makes the file a polyglot that another program
 # would open as something other than the PDF that was checked.
@@ -518,15 +520,28 @@ async def open_cv(
     if cv is None:
         raise NotFound(gettext("No CV has been uploaded."))
     if company_id is not None:
-        session.add(
-            CvView(
-                cv_id=cv.id,
-                applicant_id=applicant.id,
-                viewer_user_id=viewer.id,
-                company_id=company_id,
-                viewed_at=now,
+        # The applicant's "who viewed my CV" list shows one line per recruiter and CV
+        # per hour: paging through applicants with the inline preview would otherwise
+        # write a view at every page load. The audit log still records every opening.
+        seen_recently = await session.scalar(
+            select(CvView.id)
+            .where(
+                CvView.cv_id == cv.id,
+                CvView.viewer_user_id == viewer.id,
+                CvView.viewed_at > now - CV_VIEW_REPEAT_WINDOW,
             )
+            .limit(1)
         )
+        if seen_recently is None:
+            session.add(
+                CvView(
+                    cv_id=cv.id,
+                    applicant_id=applicant.id,
+                    viewer_user_id=viewer.id,
+                    company_id=company_id,
+                    viewed_at=now,
+                )
+            )
         audit.record(
             session,
             "cv.viewed",

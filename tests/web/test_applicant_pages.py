@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from support.browsing import csrf_of, register_and_sign_in
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Application, CvView, Notification, Recruiter, User
 from jobfair.models.accounts import Role
+from jobfair.models.audit import AuditLog
 from jobfair.services import applicants
 from jobfair.services.errors import NotFound
 
@@ -250,6 +252,21 @@ async def test_cv_views_by_companies_are_recorded_and_shown(
         assert await session.scalar(select(func.count()).select_from(CvView)) == 1
     page = await client.get("/me")
     assert "PT Sawit Makmur" in page.text
+    # Opened again within the hour (paging with the inline preview): still one view for
+    # the applicant, every opening in the audit log; after the hour, a second view.
+    for later in (timedelta(minutes=5), timedelta(minutes=59), applicants.CV_VIEW_REPEAT_WINDOW):
+        async with ctx.unit_of_work() as session:
+            user = await session.get(User, recruiter.id)
+            assert user is not None
+            await applicants.open_cv(
+                session, user, applicant_id, ctx.settings.uploads_dir, ctx.now() + later
+            )
+    async with ctx.read() as session:
+        views = list(await session.scalars(select(CvView.viewed_at).order_by(CvView.id)))
+        openings = await session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "cv.viewed")
+        )
+    assert len(views) == 2 and openings == 4
 
 
 async def test_notifications_inbox(client: httpx.AsyncClient, ctx: AppContext) -> None:
