@@ -31,6 +31,7 @@ from jobfair.models import (
     Booth,
     Company,
     Fair,
+    LabourOffice,
     Placement,
     User,
     Vacancy,
@@ -250,6 +251,24 @@ async def _ensure_staff(session: AsyncSession, fair: Fair, password_hash: str) -
             )
 
 
+# The demo office's letterhead and signing officer, so the report PDF shows both; made
+# up (the NIP passes reference.nip: born 12 May 1980, appointed January 2005, male).
+DEMO_LETTERHEAD = {
+    "address": "Jl. Contoh No. 1, Kisaran 21200\nTelepon (0623) 000000",
+    "signing_place": "Kisaran",
+    "signer_position": "Kepala Dinas (contoh)",
+    "signer_name": "Pejabat Demo, S.E.",
+    "signer_nip": "198005122005011002",
+}
+
+
+def _demo_letterhead(office: LabourOffice) -> None:
+    """Fill the demo office's letterhead where its organisers have not set it."""
+    for name, value in DEMO_LETTERHEAD.items():
+        if getattr(office, name) is None:
+            setattr(office, name, value)
+
+
 async def _population(
     session: AsyncSession, fair: Fair, vault: NikVault, password_hash: str, now: datetime
 ) -> None:
@@ -437,6 +456,7 @@ async def prepare_demo(settings: Settings, *, now: datetime | None = None) -> De
             fair = await session.scalar(select(Fair).where(Fair.slug == fair_file.fair.slug))
             assert fair is not None
             await _ensure_staff(session, fair, password_hash)
+            _demo_letterhead(fair.office)
             populated = await session.scalar(
                 select(func.count()).select_from(User).where(User.email == DEMO_USERS["applicant"])
             )
