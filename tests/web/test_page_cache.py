@@ -4,12 +4,15 @@ changes; signed-in people always get their own; the CSRF token is each visitor's
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 from support import factories
 from support.browsing import sign_in
 from support.catalogue_data import build_fair
@@ -18,7 +21,7 @@ from support.clock import Clock
 from jobfair.context import AppContext
 from jobfair.models import Company, Vacancy
 from jobfair.services import companies
-from jobfair.web.auth import CSRF_COOKIE, csrf_for
+from jobfair.web.auth import CSRF_COOKIE, RequestAuth, csrf_for
 from jobfair.web.page_cache import PageCache
 
 FAIR = "/fairs/bursa-asahan"
@@ -255,3 +258,63 @@ async def test_pages_follow_the_clock(
     clock.advance(timedelta(days=30))  # past its closing: never served
     await client.get(FAIR)
     assert cache.renders == renders + 2
+
+
+def _request(app: Starlette, csrf: str = "t") -> Request:
+    auth = RequestAuth(
+        signed_in=None, session_token=None, via_bearer=False, csrf_cookie="c", csrf_token=csrf
+    )
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/fairs/x",
+        "query_string": b"",
+        "headers": [],
+        "state": {"auth": auth},
+        "app": app,
+    }
+    return Request(scope)
+
+
+async def test_concurrent_misses_wait_for_one_render(app: Starlette) -> None:
+    """Eight visitors miss at once while the render is held: one render, eight answers,
+    each with its own token."""
+    cache = PageCache(entries=10, seconds=30)
+    gate = asyncio.Event()
+    later = datetime.now(UTC) + timedelta(days=1)
+    fair = SimpleNamespace(
+        id=1,
+        local=lambda moment: moment,
+        registration_opens_at=later,
+        opens_at=later,
+        closes_at=later,
+    )
+    calls = 0
+
+    async def handler(request: Request) -> Response:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        token = request.state.auth.csrf_token
+        response = HTMLResponse(f"<p>page {token}</p>")
+        response.context = {"fair": fair}  # type: ignore[attr-defined]
+        return response
+
+    tasks = [asyncio.create_task(cache.serve(_request(app, f"t{n}"), handler)) for n in range(8)]
+    await asyncio.sleep(0.05)
+    assert calls == 1
+    gate.set()
+    answers = await asyncio.gather(*tasks)
+    assert calls == 1 and cache.renders == 1
+    assert [answer.body for answer in answers] == [f"<p>page t{n}</p>".encode() for n in range(8)]
+    # A bump while a render runs: that render is not stored nor handed to later waiters.
+    gate.clear()
+    cache.bump(1)
+    first = asyncio.create_task(cache.serve(_request(app), handler))
+    await asyncio.sleep(0.01)
+    cache.bump(1)
+    gate.set()
+    await first
+    before = calls
+    await cache.serve(_request(app), handler)
+    assert calls == before + 1
