@@ -36,13 +36,12 @@ _TABLES = frozenset(model.__tablename__ for model in _FAIR_OF)  # type: ignore[a
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     fair_ids: set[int | None] = set()
-    for row in (*session.new, *session.dirty, *session.deleted):
+    # session.dirty is computed from the identity map on each access: read it once.
+    dirty = [row for row in session.dirty if type(row) in _FAIR_OF and session.is_modified(row)]
+    for row in (*session.new, *dirty, *session.deleted):
         fair_of = _FAIR_OF.get(type(row))
-        if fair_of is None:
-            continue
-        if row in session.dirty and not session.is_modified(row):
-            continue
-        fair_ids.add(fair_of(row))
+        if fair_of is not None:
+            fair_ids.add(fair_of(row))
     for fair_id in fair_ids:
         signal_after_commit(session, ContentChanged(fair_id))  # type: ignore[arg-type]
 
