@@ -2,7 +2,7 @@
 
 Every write goes through the unit of work and every ORM write through a flush, so one
 ``before_flush`` hook is the single place that notices a fair, booth, company, office,
-report or vacancy row being added, changed or deleted; it files a
+office decision on a company, report or vacancy row being added, changed or deleted; it files a
 :class:`~jobfair.live.signals.ContentChanged` per fair, which the unit of work hands on
 only after the commit (and drops on rollback). No service has to remember to say so.
 Bulk ``UPDATE``/``DELETE`` statements on those tables do not flush objects; the
@@ -19,7 +19,16 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from jobfair.db.uow import signal_after_commit
 from jobfair.live.signals import ContentChanged
-from jobfair.models import Booth, Company, Fair, FairHostRegency, FairReport, LabourOffice, Vacancy
+from jobfair.models import (
+    Booth,
+    Company,
+    Fair,
+    FairHostRegency,
+    FairReport,
+    LabourOffice,
+    OfficeVerification,
+    Vacancy,
+)
 
 # The rows a public page shows, and the fair each belongs to (None: any fair).
 _FAIR_OF: dict[type, Callable[[Any], int | None]] = {
@@ -29,6 +38,8 @@ _FAIR_OF: dict[type, Callable[[Any], int | None]] = {
     Vacancy: lambda row: row.fair_id,
     FairReport: lambda row: row.fair_id,
     Company: lambda _row: None,
+    # An office rejecting a company hides its booths in that office's fairs.
+    OfficeVerification: lambda _row: None,
     LabourOffice: lambda _row: None,
 }
 _TABLES = frozenset(model.__tablename__ for model in _FAIR_OF)  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from support.catalogue_data import build_fair
 from support.clock import Clock
 
 from jobfair.context import AppContext
-from jobfair.models import Company, Vacancy
+from jobfair.models import Company, Fair, Vacancy
 from jobfair.services import companies
 from jobfair.web.auth import CSRF_COOKIE, RequestAuth, csrf_for
 from jobfair.web.page_cache import PageCache
@@ -318,3 +318,17 @@ async def test_concurrent_misses_wait_for_one_render(app: Starlette) -> None:
     before = calls
     await cache.serve(_request(app), handler)
     assert calls == before + 1
+
+
+async def test_an_office_rejecting_a_company_hides_its_booth_at_once(
+    app: Starlette, client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    """A decision on a company is not a fair's row; it still reaches the fair's pages."""
+    await build_fair(ctx)
+    assert "PT Sawit Makmur" in (await client.get(FAIR)).text
+    async with ctx.unit_of_work() as session:
+        company = await session.scalar(select(Company).where(Company.slug == "pt-sawit"))
+        fair = await session.scalar(select(Fair).where(Fair.slug == "bursa-asahan"))
+        assert company is not None and fair is not None
+        await factories.office_decision(session, company, fair.office_id, "rejected")
+    assert "PT Sawit Makmur" not in (await client.get(FAIR)).text
