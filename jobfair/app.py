@@ -51,8 +51,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
         await ctx.live.start()
         ctx.tasks = await start_task_runner(ctx)
-        app.state.page_cache.clock = ctx.now
-        ctx.listeners.append(app.state.page_cache.listen)
+        page_cache: PageCache = app.state.page_cache
+        page_cache.clock = ctx.now
+        ctx.listeners.append(page_cache.listen)
+        if settings.redis_url:
+            await page_cache.share_through_redis(settings.redis_url, settings.redis_namespace)
         app.state.rate_limits = RateLimits.create(settings.redis_url)
 
         async def load_trusted() -> tuple[Network, ...]:
@@ -64,6 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             yield
         finally:
             await ctx.tasks.close()
+            await page_cache.close()
             await ctx.live.close()
             await ctx.close()
 

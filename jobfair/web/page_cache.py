@@ -22,8 +22,13 @@ applications; another web process's writes are not heard here): past it, and up 
 twice it, the entry is served while one re-render runs (stale-while-revalidate); older
 ones are rendered afresh. Concurrent misses of one key wait for one render.
 
-Memory per process, bounded (``page_cache_entries``); with several web processes each
-keeps its own, and another process's writes reach it only through the time to live.
+Memory per process, bounded (``page_cache_entries``). With Redis configured the bumps
+are shared: each is published on a pub/sub channel of its own (a
+:class:`~jobfair.live.hub.RedisHub` under ``{namespace}:pages:``) and every other web
+process bumps the same fair, so two processes invalidate together (within the
+publish's latency). Pub/sub is lossy: on (re)subscribing a process bumps every fair.
+Writes made by a separate arq worker process are not published (it keeps no cache and
+does not announce them): those reach the pages through the time to live.
 
 Answers carry a weak ``ETag`` (the body's hash with the visitor's token) and
 ``Cache-Control: private, max-age=0, must-revalidate``: the browser revalidates and
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -46,14 +52,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from jobfair import i18n
+from jobfair.live.hub import Hub
 from jobfair.live.signals import ContentChanged, FairChanged
 from jobfair.models import Fair
 from jobfair.web.auth import RequestAuth
 from jobfair.web.htmx import is_fragment_request
 
+logger = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 Key = tuple[str, str, str, bool]
 
+# "Every fair" on the shared channel (fair ids start at 1).
+ANY_FAIR = 0
 # A longer query is not a page anyone links to: it is rendered, never stored.
 MAX_QUERY_BYTES = 512
 CACHE_CONTROL = "private, max-age=0, must-revalidate"
@@ -87,14 +97,54 @@ class PageCache:
         self._any_fair = 0  # the sequence number of the last "every fair" bump
         self._fair: dict[int, int] = {}
         self.renders = 0  # for tests and the benchmark
+        self._hub: Hub | None = None
+        self._redis: Any = None
 
     # ------------------------------------------------------------- invalidation
 
     def listen(self, signals: list[Any]) -> None:
         """A committed transaction's signals (AppContext.listeners)."""
+        bumped: set[int] = set()
         for signal in signals:
             if isinstance(signal, ContentChanged | FairChanged):
                 self.bump(signal.fair_id)
+                bumped.add(ANY_FAIR if signal.fair_id is None else signal.fair_id)
+        if bumped and self._hub is not None:
+            task = asyncio.create_task(self._share(bumped))
+            self._refreshing.add(task)
+            task.add_done_callback(self._refreshing.discard)
+
+    async def connect(self, hub: Hub) -> None:
+        """Share bumps with the other web processes through ``hub``."""
+        self._hub = hub
+        await hub.start(self._heard, lambda: self.bump(None))
+
+    async def share_through_redis(self, redis_url: str, namespace: str) -> None:
+        """Share bumps with the web processes using the same Redis and namespace."""
+        from redis.asyncio import Redis
+
+        from jobfair.live.hub import RedisHub
+
+        self._redis = Redis.from_url(redis_url, socket_connect_timeout=0.5)
+        await self.connect(RedisHub(self._redis, prefix=f"{namespace}:pages:"))
+
+    async def close(self) -> None:
+        if self._hub is not None:
+            await self._hub.close()
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def _share(self, fair_ids: set[int]) -> None:
+        assert self._hub is not None
+        try:
+            await self._hub.publish(fair_ids)
+        except Exception as exc:
+            # The other processes fall back on the time to live.
+            logger.warning("page cache could not share a change (%s)", type(exc).__name__)
+
+    def _heard(self, fair_ids: list[int]) -> None:
+        for fair_id in fair_ids:
+            self.bump(None if fair_id == ANY_FAIR else fair_id)
 
     def bump(self, fair_id: int | None) -> None:
         self._seq += 1

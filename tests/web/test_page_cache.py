@@ -4,6 +4,7 @@ changes; signed-in people always get their own; the CSRF token is each visitor's
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -19,6 +20,7 @@ from support.catalogue_data import build_fair
 from support.clock import Clock
 
 from jobfair.context import AppContext
+from jobfair.live.signals import ContentChanged
 from jobfair.models import Company, Fair, Vacancy
 from jobfair.services import companies
 from jobfair.web.auth import CSRF_COOKIE, RequestAuth, csrf_for
@@ -253,8 +255,12 @@ async def test_pages_follow_the_clock(
     assert cache.renders == renders  # fresh
     clock.advance(cache.ttl)
     await client.get(FAIR)  # stale: served, and one re-render in the background
-    await asyncio.sleep(0.2)
+    async with asyncio.timeout(10):
+        while cache.renders == renders:  # noqa: ASYNC110 - the background task renders
+            await asyncio.sleep(0.02)
     assert cache.renders == renders + 1
+    while cache._pending:  # noqa: ASYNC110 - its entry is stored when it ends
+        await asyncio.sleep(0.02)
     clock.advance(timedelta(days=30))  # past its closing: never served
     await client.get(FAIR)
     assert cache.renders == renders + 2
@@ -332,3 +338,30 @@ async def test_an_office_rejecting_a_company_hides_its_booth_at_once(
         assert company is not None and fair is not None
         await factories.office_decision(session, company, fair.office_id, "rejected")
     assert "PT Sawit Makmur" not in (await client.get(FAIR)).text
+
+
+@pytest.mark.redis
+async def test_two_processes_invalidate_together(redis_url: str) -> None:
+    """A bump in one web process reaches another's cache through Redis."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    one, two = PageCache(entries=10, seconds=30), PageCache(entries=10, seconds=30)
+    await one.share_through_redis(redis_url, prefix)
+    await two.share_through_redis(redis_url, prefix)
+    try:
+        for cache in (one, two):
+            assert cache._hub is not None
+            async with asyncio.timeout(5):
+                await cache._hub.connected.wait()  # type: ignore[attr-defined]
+        assert two._fair.get(7) is None
+        one.listen([ContentChanged(7)])
+        async with asyncio.timeout(5):
+            while two._fair.get(7) is None:  # noqa: ASYNC110 - the hub's task bumps it
+                await asyncio.sleep(0.02)
+        any_before = one._any_fair
+        two.listen([ContentChanged(None)])
+        async with asyncio.timeout(5):
+            while one._any_fair == any_before:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+    finally:
+        await one.close()
+        await two.close()
