@@ -18,7 +18,7 @@ never served. What moves with the clock is not signalled: an entry is never serv
 past the fair's next opening or closing time nor past midnight in the fair's timezone
 (vacancy deadlines are dates). A short time to live (on the application's clock) is the
 safety net for the rest (the counters a page shows before its socket connects move with
-applications; another web process's writes are not heard here): past it, and up to
+applications; without Redis, another web process's writes are not heard here): past it, and up to
 twice it, the entry is served while one re-render runs (stale-while-revalidate); older
 ones are rendered afresh. Concurrent misses of one key wait for one render.
 
