@@ -1,6 +1,7 @@
 """Benchmark (DESIGN §11 "pages"): the public booth list (``/fairs/{slug}``) and vacancy
-search (``/fairs/{slug}/vacancies?q=...``) against a bare Starlette + Jinja page doing
-one query over the same database, and the bytes a first visit of the fair page
+search (``/fairs/{slug}/vacancies?q=...``), served from the public page cache
+(``cached``) and rendered every time (``uncached``), against a bare Starlette + Jinja
+page doing one query over the same database, and the bytes a first visit of the fair page
 transfers (target ≤ 60 KB compressed; target rps ≥ 0.5× the bare page).
 
 Both servers are uvicorn processes on loopback serving the demo fair (37 booths, 97
@@ -222,16 +223,24 @@ async def run_backend(args: argparse.Namespace, postgres: str | None, tmp: Path)
         await analyze(url)
         paths = {"booths": f"/fairs/{slug}", "search": f"/fairs/{slug}/vacancies?q={QUERY}"}
         bare_command = [sys.executable, __file__, "--serve-bare", url, "--port", "{port}"]
+        # The same product twice: with its public page cache (the default) and without
+        # (JOBFAIR_PAGE_CACHE_ENTRIES=0), beside the bare page, in one run.
+        uncached_env = {**env, "JOBFAIR_PAGE_CACHE_ENTRIES": "0"}
         best: dict[tuple[str, str], Result] = {}
-        with server(uvicorn_command("jobfair.app:asgi"), env, "/healthz") as product:
+        product_command = uvicorn_command("jobfair.app:asgi")
+        with (
+            server(product_command, env, "/healthz") as cached,
+            server(product_command, uncached_env, "/healthz") as uncached,
+        ):
             if postgres is None:
-                print(json.dumps(await first_visit(product, paths["booths"])), flush=True)
+                print(json.dumps(await first_visit(cached, paths["booths"])), flush=True)
             with server(bare_command, env, "/healthz") as bare:
-                # Alternate product and bare per round, so drift in the machine's load
-                # falls on both; report each side's best round.
+                targets = (("bare", bare), ("uncached", uncached), ("cached", cached))
+                # Alternate the targets per round, so drift in the machine's load falls
+                # on all; report each one's best round.
                 for _round in range(args.rounds):
                     for page, path in paths.items():
-                        for target, base_url in (("bare", bare), ("jobfair", product)):
+                        for target, base_url in targets:
                             calls = [Call("GET", path, 200)] * (args.requests + 50)
                             result = await drive(
                                 base_url,
@@ -247,7 +256,7 @@ async def run_backend(args: argparse.Namespace, postgres: str | None, tmp: Path)
                                 best[key] = result
         for page, path in paths.items():
             bare_rps = best[(page, "bare")].rps
-            for target in ("bare", "jobfair"):
+            for target, _base_url in targets:
                 result = best[(page, target)]
                 line = {
                     "bench": "pages",

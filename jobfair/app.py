@@ -27,6 +27,7 @@ from jobfair.web.middleware import (
     RequestHygieneMiddleware,
     SecurityHeadersMiddleware,
 )
+from jobfair.web.page_cache import PageCache
 from jobfair.web.templating import create_templates
 from jobfair.worker.runner import start_task_runner
 
@@ -50,6 +51,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
         await ctx.live.start()
         ctx.tasks = await start_task_runner(ctx)
+        page_cache: PageCache = app.state.page_cache
+        page_cache.clock = ctx.now
+        ctx.listeners.append(page_cache.listen)
+        if settings.redis_url:
+            await page_cache.share_through_redis(settings.redis_url, settings.redis_namespace)
         app.state.rate_limits = RateLimits.create(settings.redis_url)
 
         async def load_trusted() -> tuple[Network, ...]:
@@ -61,6 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             yield
         finally:
             await ctx.tasks.close()
+            await page_cache.close()
             await ctx.live.close()
             await ctx.close()
 
@@ -85,7 +92,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     redact_access_log()
     app.state.anonymous_sockets = AnonymousSockets(settings.live_sockets_per_address)
-    app.state.templates = create_templates(settings.templates_dir, settings.static_dir)
+    app.state.templates = create_templates(
+        settings.templates_dir, settings.static_dir, auto_reload=settings.is_development
+    )
+    app.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_seconds)
     return app
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobfair.db.engine import create_engine, create_sessionmakers
 from jobfair.db.uow import SessionMaker, UnitOfWork
+from jobfair.live.content import watch_content
 from jobfair.services.identity import NikVault, Passwords
 from jobfair.settings import Settings
 
@@ -44,11 +45,16 @@ class AppContext:
     # where the table is built (the web app, the worker). Services never import routes or
     # write paths: their callers hand them links made here.
     paths: Callable[..., str] | None = None
+    # Other listeners of committed signals besides the live layer (the web process's
+    # public page cache); each must return at once, like LiveLayer.submit.
+    listeners: list[Callable[[list[Any]], None]] = field(default_factory=list)
 
     @classmethod
     def create(
         cls, settings: Settings, *, clock: Callable[[], datetime] | None = None
     ) -> AppContext:
+        # Every flush of a row a public page shows says so after its commit.
+        watch_content()
         engine = create_engine(settings.database_url)
         writer, reader = create_sessionmakers(engine)
         return cls(
@@ -65,8 +71,13 @@ class AppContext:
     def unit_of_work(self) -> UnitOfWork:
         """A writing transaction: commits, then runs the after-commit effects."""
         enqueue = self.tasks.enqueue if self.tasks is not None else None
-        publish = self.live.submit if self.live is not None else None
-        return UnitOfWork(self.writer, enqueue, publish, write_lock=self.write_lock)
+        return UnitOfWork(self.writer, enqueue, self._publish, write_lock=self.write_lock)
+
+    def _publish(self, signals: list[Any]) -> None:
+        if self.live is not None:
+            self.live.submit(signals)
+        for listener in self.listeners:
+            listener(signals)
 
     def read(self) -> UnitOfWork:
         """A read-only transaction (never takes SQLite's write lock)."""

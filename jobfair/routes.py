@@ -29,6 +29,7 @@ from jobfair.web.api import openapi
 from jobfair.web.api import organiser as api_organiser
 from jobfair.web.api import public as api_public
 from jobfair.web.api import reports as api_reports
+from jobfair.web.page_cache import cached
 
 
 class IdConvertor(IntegerConvertor):
@@ -51,12 +52,13 @@ def route_paths(static_dir: Path) -> Callable[..., str]:
 def build_routes(static_dir: Path) -> list[BaseRoute]:
     return [
         Route("/", public.fair_list, name="public:fairs"),
-        Route("/fairs/{slug}", public.fair_page, name="public:fair"),
-        Route("/fairs/{slug}/booths/{company}", public.booth_page, name="public:booth"),
-        Route("/fairs/{slug}/vacancies", public.vacancy_search, name="public:vacancies"),
+        # The public pages anonymous visitors get from the page cache (web/page_cache.py).
+        Route("/fairs/{slug}", cached(public.fair_page), name="public:fair"),
+        Route("/fairs/{slug}/booths/{company}", cached(public.booth_page), name="public:booth"),
+        Route("/fairs/{slug}/vacancies", cached(public.vacancy_search), name="public:vacancies"),
         Route(
             "/fairs/{slug}/vacancies/{vacancy_id:int}",
-            applicant.vacancy_page,
+            cached(applicant.vacancy_page),
             name="public:vacancy",
         ),
         Route(

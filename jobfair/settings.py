@@ -131,6 +131,13 @@ class Settings(BaseSettings):
     live_sockets_per_address: int = Field(default=200, ge=1)
     # An API token stops working this many days after it was created.
     api_token_days: int = Field(default=90, ge=1, le=3650)
+    # The public page cache (jobfair.web.page_cache): how many rendered pages a web
+    # process keeps (0 turns it off), and after how many seconds one is re-rendered
+    # even if nothing said it changed (the fair's phase moves with the clock, the
+    # counters it shows before its socket connects move with applications, and without
+    # Redis another web process's writes are not heard here).
+    page_cache_entries: int = Field(default=2_000, ge=0, le=1_000_000)
+    page_cache_seconds: float = Field(default=30.0, ge=0, le=3_600)
     # Password hashing, argon2id. The defaults are the OWASP Password Storage Cheat
     # Sheet's first argon2id configuration, m = 19 MiB (19,456 KiB), t = 2, p = 1, rather
     # than RFC 9106's second recommended option, 64 MiB, t = 3, p = 4 (argon2-cffi's

@@ -4,7 +4,10 @@ Two signals cover every counter change: ``Applied`` is the hot path (a new appli
 counted by increments; ``FairChanged`` says "something else about this fair changed"
 (a withdrawal, released decisions, a hire confirmed, a booth approved) and makes the
 live layer re-read that fair's counters from the database, the truth. ``SignedOut``
-closes a user's sockets once their sessions have ended.
+closes a user's sockets once their sessions have ended. ``ContentChanged`` says what a
+public page shows changed (a fair, booth, company or vacancy row): no service sends it
+by hand, :mod:`jobfair.live.content` derives it from every flush, and the public page
+cache (``jobfair.web.page_cache``) drops that fair's pages on it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ class Applied:
 @dataclass(frozen=True)
 class FairChanged:
     fair_id: int
+
+
+@dataclass(frozen=True)
+class ContentChanged:
+    """A row a public page shows was written; ``fair_id`` None means "any fair" (a
+    company or an office, shown in every fair it takes part in)."""
+
+    fair_id: int | None
 
 
 @dataclass(frozen=True)

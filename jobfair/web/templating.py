@@ -200,8 +200,13 @@ def live_chart(per_minute: list[int]) -> Markup:
     return Markup(chart.svg())  # noqa: S704 - built from escaped parts
 
 
-def create_templates(templates_dir: Path, static_dir: Path) -> Jinja2Templates:
+def create_templates(
+    templates_dir: Path, static_dir: Path, *, auto_reload: bool = True
+) -> Jinja2Templates:
     env = jinja2.Environment(
+        # Outside development templates never change under a running process: checking
+        # every template file's mtime on each render is wasted work.
+        auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=jinja2.select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
