@@ -21,6 +21,7 @@ from jobfair.web.templating import (
     long_date,
     number,
     regency_name,
+    sex_label,
 )
 
 EMPTY = "—"
@@ -64,7 +65,7 @@ def _text(value: Any) -> str:
 
 
 def _sex(code: str | None) -> str:
-    return {"L": gettext("Male"), "P": gettext("Female")}.get(code or "", _text(code))
+    return sex_label(code) if code else EMPTY
 
 
 def _role(code: str) -> str:

@@ -181,6 +181,15 @@ def status_label(code: str) -> str:
     return applications_model.status_label(code)
 
 
+def sex_label(code: str | None) -> str:
+    """``L``/``P`` (as on the KTP) in the reader's words; anything else as it is."""
+    if code == "L":
+        return i18n.gettext("Male")
+    if code == "P":
+        return i18n.gettext("Female")
+    return code or ""
+
+
 def disability_label(code: str) -> str:
     for kind in disability.DISABILITY_KINDS:
         if kind.code == code:
@@ -258,6 +267,7 @@ def create_templates(
     )
     env.filters.update(
         education_label=education_label,
+        sex_label=sex_label,
         sector_label=sector_label,
         kbji_label=kbji_label,
         employer_type_label=employer_type_label,
