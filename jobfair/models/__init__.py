@@ -17,6 +17,13 @@ from jobfair.models.companies import (
     OfficeVerification,
     Recruiter,
 )
+from jobfair.models.drives import (
+    DirectPlacement,
+    Drive,
+    DriveFair,
+    DrivePartner,
+    DriveRegency,
+)
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
 from jobfair.models.reports import FairReport, ReportRequest
@@ -34,6 +41,11 @@ __all__ = [
     "CompanyInvitation",
     "Cv",
     "CvView",
+    "DirectPlacement",
+    "Drive",
+    "DriveFair",
+    "DrivePartner",
+    "DriveRegency",
     "ExportJob",
     "Fair",
     "FairHostRegency",

@@ -179,9 +179,26 @@ def _decisions(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
     return gettext("News about your applications"), gettext(intro), lines
 
 
+# The kind that asks the applicant to confirm a hire reported against a hiring drive
+# outside any fair (services.drives); its link opens the answer page.
+DIRECT_PLACEMENT = "direct_placement"
+
+
+def _direct_placement(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
+    line = Line(
+        title=f"{params.get('job', '')} — {params.get('company', '')}",
+        outcome=gettext(
+            "The company reports that it hired you. Please confirm it in your account."
+        ),
+    )
+    intro = gettext("A hire for %(drive)s:", drive=str(params.get("drive", "")))
+    return gettext("Please confirm your hire"), intro, (line,)
+
+
 # kind → its wording: (subject, intro, lines) from the stored params.
 WORDING: dict[str, Callable[[Mapping[str, Any]], tuple[str, str, tuple[Line, ...]]]] = {
     DECISIONS: _decisions,
+    DIRECT_PLACEMENT: _direct_placement,
 }
 
 

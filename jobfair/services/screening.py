@@ -1288,6 +1288,32 @@ async def responsiveness(session: AsyncSession, company_id: int) -> Responsivene
 # ------------------------------------------------------------------ placements
 
 
+class Answerable(Protocol):
+    """A reported hire the applicant answers: a fair's ``Placement`` or a drive's
+    ``DirectPlacement``."""
+
+    confirmation: str
+    confirmed_at: datetime | None
+    denial_reason: str | None
+
+
+def answer_placement(
+    placement: Answerable, confirm: bool, now: datetime, reason: str | None = None
+) -> None:
+    """The one rule of an applicant's answer to a reported hire, wherever it was made:
+    answered once, from pending; a denial may say why (at most ``REASON_MAX``)."""
+    if placement.confirmation != PlacementConfirmation.PENDING:
+        raise Conflict(gettext("You have already answered this."))
+    if reason is not None and len(reason) > REASON_MAX:
+        message = gettext("At most %(limit)s characters.", limit=REASON_MAX)
+        raise ValidationFailed(message, fields={"reason": message})
+    placement.confirmation = (
+        PlacementConfirmation.CONFIRMED if confirm else PlacementConfirmation.DENIED
+    )
+    placement.confirmed_at = now
+    placement.denial_reason = None if confirm else (reason or None)
+
+
 async def decide_placement(
     session: AsyncSession,
     user: User,
@@ -1305,16 +1331,7 @@ async def decide_placement(
     )
     if placement is None:
         raise NotFound(gettext("We could not find that application."))
-    if placement.confirmation != PlacementConfirmation.PENDING:
-        raise Conflict(gettext("You have already answered this."))
-    if reason is not None and len(reason) > REASON_MAX:
-        message = gettext("At most %(limit)s characters.", limit=REASON_MAX)
-        raise ValidationFailed(message, fields={"reason": message})
-    placement.confirmation = (
-        PlacementConfirmation.CONFIRMED if confirm else PlacementConfirmation.DENIED
-    )
-    placement.confirmed_at = now
-    placement.denial_reason = None if confirm else (reason or None)
+    answer_placement(placement, confirm, now, reason)
     audit.record(
         session,
         "placement.confirmed" if confirm else "placement.denied",
