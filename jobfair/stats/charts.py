@@ -361,6 +361,21 @@ CHARTS = {
 }
 
 
+def drive_weeks_chart(weeks: Sequence[tuple[int, int]], p: Presenter) -> Chart:
+    """A hiring drive's people placed per week (``(week number, placed)``), as the
+    report's bars: the drive's page (services.drives.Progress.weeks)."""
+    label = p._(N_("People placed"))
+    return vertical_bars(
+        "drive_weeks",
+        p._(N_("People placed per week")),
+        [p._(N_("W%(week)s")) % {"week": number} for number, _placed in weeks],
+        [Series("total", label, [float(placed) for _number, placed in weeks])],
+        p,
+        x_label=p._(N_("Week of the drive")),
+        y_label=label,
+    )
+
+
 def report_charts(report: Mapping[str, Any], p: Presenter) -> dict[str, Chart]:
     """The charts the report has data for, by table key."""
     charts = {}
