@@ -129,6 +129,39 @@ EXPECTATIONS: dict[str, Rule] = {
     "POST /api/v1/me/applications/{application_id:int}/placement": Rule(
         APPLICANT, {"application_id": "application_hired_api"}, json={"confirm": True}
     ),
+    # hiring drives: the applicant's answer to a direct placement
+    "GET /me/placements/{placement_id:int}": Rule(
+        APPLICANT, {"placement_id": "direct_placement_a"}
+    ),
+    "POST /me/placements/{placement_id:int}": Rule(
+        APPLICANT, {"placement_id": "direct_placement_answer"}, form={"confirm": "1"}
+    ),
+    # a partner company's report (an empty form: past the partner check, 422)
+    "GET /company/drives/{drive_id:int}/placements": Rule(RECRUITER, {"drive_id": "drive_a"}),
+    "POST /company/drives/{drive_id:int}/placements": Rule(
+        RECRUITER, {"drive_id": "drive_a"}, form={}, owner_also=frozenset({422})
+    ),
+    # the office's drive (fair and company ids are not known to the table: an empty
+    # form is refused past the scope check with 422)
+    "GET /organiser/drives/{drive_id:int}": Rule(OFFICE, {"drive_id": "drive_a"}),
+    "GET /organiser/drives/{drive_id:int}/edit": Rule(OFFICE, {"drive_id": "drive_a"}),
+    "POST /organiser/drives/{drive_id:int}/edit": Rule(
+        OFFICE,
+        {"drive_id": "drive_a"},
+        form={
+            "name": "Gerakan Asahan Bekerja",
+            "first_day": "2026-11-01",
+            "last_day": "2026-12-31",
+            "target": "120",
+            "regency_codes": "12.09",
+        },
+    ),
+    "POST /organiser/drives/{drive_id:int}/fairs": Rule(
+        OFFICE, {"drive_id": "drive_a"}, form={}, owner_also=frozenset({422})
+    ),
+    "POST /organiser/drives/{drive_id:int}/partners": Rule(
+        OFFICE, {"drive_id": "drive_a"}, form={}, owner_also=frozenset({422})
+    ),
     "POST /me/notifications/{notification_id:int}/read": Rule(
         APPLICANT, {"notification_id": "notification_a"}, form={}
     ),

@@ -28,6 +28,11 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
 from jobfair.models import (
+    DirectPlacement,
+    Drive,
+    DriveFair,
+    DrivePartner,
+    DriveRegency,
     Notification,
     OfficeVerification,
     Outbox,
@@ -375,6 +380,41 @@ async def build_world(app: Starlette) -> World:
                 **{name: row.id for name, row in application.items()},
             }
         )
+        # Office A's hiring drive: fair A linked, company A a partner, and two direct
+        # placements of applicant A (one to read, one to answer).
+        drive_a = Drive(
+            office_id=office_a.id,
+            name="Gerakan Asahan Bekerja",
+            first_day=date(2026, 11, 1),
+            last_day=date(2026, 12, 31),
+            target=100,
+            created_at=now,
+            updated_at=now,
+        )
+        drive_a.regencies = [DriveRegency(regency_code="12.09")]
+        session.add(drive_a)
+        await session.flush()
+        session.add(DriveFair(drive_id=drive_a.id, fair_id=fair_a.id))
+        for partner in (company_a, company_c):
+            session.add(DrivePartner(drive_id=drive_a.id, company_id=partner.id, added_at=now))
+        direct = {
+            name: DirectPlacement(
+                drive_id=drive_a.id,
+                company_id=partner.id,
+                applicant_id=applicant_a.id,
+                reported_at=now,
+                start_date=date(2026, 11, 9),
+                job_title="Operator gudang",
+            )
+            for name, partner in (
+                ("direct_placement_a", company_a),
+                ("direct_placement_answer", company_c),
+            )
+        }
+        session.add_all(direct.values())
+        await session.flush()
+        owned["drive_a"] = drive_a.id
+        owned.update({name: row.id for name, row in direct.items()})
         user_ids = {role: user.id for role, user in users.items()}
         emails = {role: user.email for role, user in users.items()}
     await exports.build(
