@@ -89,12 +89,15 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/notifications", None),
             ("/me/data/page", None),
             ("/me/profile", None),
+            (f"/me/placements/{scene.direct_placement_id}", None),
             (f"{fair}/vacancies/{scene.vacancy_ids[1]}", None),
         ],
         RECRUITER_EMAIL: [
             ("/company", None),
             ("/company/applications", _open_filters),
             (f"/company/applications/{scene.application_id}", None),
+            ("/company/drives", None),
+            (f"/company/drives/{scene.drive_id}/placements", None),
         ],
         ORGANISER_EMAIL: [
             ("/organiser", None),
@@ -103,6 +106,9 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"{organiser}/queue", None),
             (f"{organiser}/report", None),
             ("/organiser/office", None),
+            ("/organiser/drives", None),
+            ("/organiser/drives/new", None),
+            (f"/organiser/drives/{scene.drive_id}", None),
         ],
     }
 

@@ -64,6 +64,8 @@ def _fill(path: str, scene: Scene) -> str:
         "booth_id": str(scene.booth_id),
         "vacancy_id": str(scene.vacancy_ids[0]),
         "application_id": str(scene.application_id),
+        "drive_id": str(scene.drive_id),
+        "placement_id": str(scene.direct_placement_id),
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "0"), path)
 

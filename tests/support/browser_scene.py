@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
-from jobfair.models import User
+from jobfair.models import DirectPlacement, Drive, DriveFair, DrivePartner, DriveRegency, User
 from jobfair.services import auth, screening
 from jobfair.settings import Settings
 from jobfair.worker.tasks import deliver_decisions
@@ -76,6 +76,8 @@ class Scene:
     vacancy_ids: list[int]  # "Mandor Panen", "Krani Timbang"
     application_id: int  # Siti's application to "Mandor Panen"
     applicant_tokens: list[str]  # API tokens of applicants with no application yet
+    drive_id: int  # the office's hiring drive: the fair linked, the company a partner
+    direct_placement_id: int  # the company's direct placement of Siti, unanswered
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -132,6 +134,30 @@ async def build_scene(settings: Settings) -> dict[str, Any]:
             application = await factories.application(
                 session, vacancy_row=vacancies[0], applicant_row=siti
             )
+            drive = Drive(
+                office_id=office.id,
+                name="Gerakan Asahan Bekerja",
+                first_day=(now - timedelta(days=7)).date(),
+                last_day=(now + timedelta(days=53)).date(),
+                target=3000,
+                created_at=now,
+                updated_at=now,
+            )
+            drive.regencies = [DriveRegency(regency_code="12.09")]
+            session.add(drive)
+            await session.flush()
+            session.add(DriveFair(drive_id=drive.id, fair_id=fair.id))
+            session.add(DrivePartner(drive_id=drive.id, company_id=company.id, added_at=now))
+            direct = DirectPlacement(
+                drive_id=drive.id,
+                company_id=company.id,
+                applicant_id=siti.id,
+                reported_at=now,
+                start_date=now.date(),
+                job_title="Mandor Panen",
+            )
+            session.add(direct)
+            await session.flush()
             tokens = []
             for _ in range(2):
                 person = await factories.applicant(session, vault=ctx.nik_vault)
@@ -149,6 +175,8 @@ async def build_scene(settings: Settings) -> dict[str, Any]:
                 "vacancy_ids": [row.id for row in vacancies],
                 "application_id": application.id,
                 "applicant_tokens": tokens,
+                "drive_id": drive.id,
+                "direct_placement_id": direct.id,
             }
     finally:
         await ctx.close()
