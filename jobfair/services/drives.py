@@ -493,8 +493,10 @@ async def _ask_to_confirm(
                     "company": company.name,
                     "job": placement.job_title,
                     "drive": drive.name,
+                    "link": link,
                 },
-                "link": link,
+                # The line links to the answer page; "see all my applications" does not fit.
+                "link": None,
                 "created_at": now,
             }
         ],

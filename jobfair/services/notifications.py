@@ -126,6 +126,8 @@ class Line:
     outcome: str
     application_id: int | None = None
     message: bool = False
+    # A page of its own to open (a drive's direct placement), when not an application.
+    link: str | None = None
 
     @property
     def about_message(self) -> str:
@@ -190,6 +192,7 @@ def _direct_placement(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, 
         outcome=gettext(
             "The company reports that it hired you. Please confirm it in your account."
         ),
+        link=str(params["link"]) if params.get("link") else None,
     )
     intro = gettext("A hire for %(drive)s:", drive=str(params.get("drive", "")))
     return gettext("Please confirm your hire"), intro, (line,)

@@ -284,7 +284,8 @@ async def test_direct_placement_asks_the_applicant_and_answers_once(
     async with ctx.read() as session:
         note = await session.scalar(select(Notification).where(Notification.user_id == person.id))
         assert note is not None and note.kind == notifications.DIRECT_PLACEMENT
-        assert note.link == f"/me/placements/{placement_id}"
+        assert note.params is not None
+        assert note.params["link"] == f"/me/placements/{placement_id}"
         shown = notifications.shown(note)
         assert "PT P2" in shown.text
         mail = await session.scalar(select(Outbox).where(Outbox.user_id == person.id))
