@@ -433,6 +433,11 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                     methods=["POST"],
                     name="fair_deadline",
                 ),
+                Route(
+                    "/drives/{drive_id:int}/progress",
+                    api_organiser.drive_progress,
+                    name="drive_progress",
+                ),
                 Route("/tokens", api_applicant.create_token, methods=["POST"], name="tokens"),
                 Route(
                     "/tokens/{token_id:int}",

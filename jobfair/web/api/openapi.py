@@ -48,6 +48,7 @@ from jobfair.schemas.catalogue import (
     VacancyPage,
     VacancyQuery,
 )
+from jobfair.schemas.drives import DriveProgress
 from jobfair.schemas.errors import Error
 from jobfair.schemas.fairs import DeadlineMove, FairWindow
 from jobfair.schemas.reports import CompileQueued, Report, ReportQuery
@@ -164,6 +165,16 @@ OPERATIONS: tuple[Op, ...] = (
         200,
         FairWindow,
         (404, 409),
+        auth=True,
+    ),
+    Op(
+        "GET",
+        "/drives/{drive_id}/progress",
+        "getDriveProgress",
+        "A hiring drive's progress: people placed (each once), local, per week and partner",
+        200,
+        DriveProgress,
+        (404,),
         auth=True,
     ),
     Op(
