@@ -48,6 +48,7 @@ from jobfair.schemas.problems import field_messages
 from jobfair.services import audit, authority, mail, notifications
 from jobfair.services.applicants import applicant_of
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.formats import EMAIL_MAX
 from jobfair.services.numbers import whole_number
 from jobfair.services.periods import MAX_DAYS, Period
 from jobfair.services.screening import answer_placement, membership
@@ -56,6 +57,8 @@ from jobfair.services.times import common_zone, local_date
 NAME_MAX = 200
 JOB_TITLE_MAX = 200
 TARGET_MAX = 1_000_000
+# The target as typed, with its thousands separators ("1.000.000").
+TARGET_TYPED_MAX = len(f"{TARGET_MAX:,}")
 REGENCIES_MAX = 100
 # The notification kind that asks an applicant to confirm a direct placement.
 DIRECT_PLACEMENT = notifications.DIRECT_PLACEMENT
@@ -94,7 +97,8 @@ class PlacementReport(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    who: str = Field(min_length=1, max_length=320)
+    # A NIK (16 digits) or an e-mail address.
+    who: str = Field(min_length=1, max_length=EMAIL_MAX)
     job_title: str = Field(min_length=1, max_length=JOB_TITLE_MAX)
     start_date: date
 
