@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.i18n import N_, gettext
-from jobfair.models import AuditLog, Booth, Company, Fair, User, Vacancy
+from jobfair.models import AuditLog, Booth, Company, DirectPlacement, Drive, Fair, User, Vacancy
 from jobfair.models.companies import is_public_booth
 from jobfair.models.vacancies import is_public
 from jobfair.services import authority
@@ -274,12 +274,20 @@ class AuditRow:
 
 
 def _audit_scope(user: User) -> Any:
-    """What an organiser may read: entries of the office's fairs, and entries with no
-    fair by or about the office's own staff."""
+    """What an organiser may read: entries of the office's fairs, entries with no
+    fair by or about the office's own staff, and those about the office's hiring drives
+    and their direct placements (reported by companies, answered by applicants)."""
     office_fairs = select(Fair.id).where(Fair.office_id == user.office_id)
     office_staff = select(User.id).where(User.office_id == user.office_id)
+    office_drives = select(Drive.id).where(Drive.office_id == user.office_id)
+    drive_placements = select(DirectPlacement.id).where(DirectPlacement.drive_id.in_(office_drives))
     return or_(
         AuditLog.fair_id.in_(office_fairs),
+        and_(AuditLog.object_type == "drive", AuditLog.object_id.in_(office_drives)),
+        and_(
+            AuditLog.object_type == "direct_placement",
+            AuditLog.object_id.in_(drive_placements),
+        ),
         and_(
             AuditLog.fair_id.is_(None),
             or_(

@@ -26,7 +26,9 @@ from jobfair.models import (
     User,
 )
 from jobfair.models.applications import ApplicationStatus
+from jobfair.services import audit as audit_service
 from jobfair.services import drives, notifications
+from jobfair.services.audit import AuditFilters
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 LOCAL = "12.09"  # Kabupaten Asahan: the drive's locality rule
@@ -314,6 +316,15 @@ async def test_direct_placement_asks_the_applicant_and_answers_once(
     async with ctx.read() as session:
         row = await session.get(DirectPlacement, placement_id)
         assert row is not None and row.confirmation == "confirmed"
+        # The office's audit log shows the company's report and the applicant's answer.
+        organiser = await session.get(User, world.organiser_id)
+        stranger = await session.get(User, world.other_organiser_id)
+        assert organiser is not None and stranger is not None
+        seen, _more = await audit_service.audit_entries(session, organiser, AuditFilters())
+        actions = {entry.entry.action for entry in seen}
+        assert {"drive.placement_reported", "placement.confirmed", "drive.created"} <= actions
+        hidden, _more = await audit_service.audit_entries(session, stranger, AuditFilters())
+        assert not {entry.entry.action for entry in hidden} & actions
 
 
 async def test_direct_placement_by_nik(ctx: AppContext) -> None:
