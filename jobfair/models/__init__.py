@@ -19,6 +19,7 @@ from jobfair.models.companies import (
 )
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
+from jobfair.models.office_reports import OfficeReport, OfficeReportRequest
 from jobfair.models.reports import FairReport, ReportRequest
 from jobfair.models.vacancies import Vacancy
 
@@ -40,6 +41,8 @@ __all__ = [
     "FairReport",
     "LabourOffice",
     "Notification",
+    "OfficeReport",
+    "OfficeReportRequest",
     "OfficeVerification",
     "Outbox",
     "PasswordReset",
