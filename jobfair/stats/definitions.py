@@ -340,6 +340,12 @@ TABLES: dict[str, tuple[str, str]] = {
 # changes between the period's first and last instant, so carried forward = carried
 # over + registered − placed − removed holds in every row by construction.
 
+CARRIED_OVER_MEN = N_("Carried over, men (L)")
+CARRIED_OVER_WOMEN = N_("Carried over, women (P)")
+REGISTERED_MEN = N_("Registered, men (L)")
+REGISTERED_WOMEN = N_("Registered, women (P)")
+REMOVED_MEN = N_("Removed, men (L)")
+REMOVED_WOMEN = N_("Removed, women (P)")
 CARRIED_OVER = N_("Carried over")
 REGISTERED = N_("Registered")
 PLACED = N_("Placed")
@@ -400,8 +406,17 @@ _OPENING_RULE = N_(
 )
 
 OFFICE_TABLES: dict[str, tuple[str, str]] = {
-    "ipk_iii_1": (N_("IPK III/1: job seekers by age group, and openings"), _SEEKER_RULE),
-    "ipk_iii_1_openings": (N_("IPK III/1: openings"), _OPENING_RULE),
+    "ipk_iii_1": (
+        N_("IPK III/1: job seekers by age group, and openings"),
+        N_(
+            "Job seekers (people who applied at a fair of the office) by age at the end "
+            "of the period and sex, and openings of the verified vacancies by the sex "
+            "asked for, each through the period: carried over (in the stock at its "
+            "start), registered, placed, removed, carried forward (in the stock at its "
+            "end). The rules of each stage are those of IPK III/2 (job seekers) and IPK "
+            "III/4 (openings)."
+        ),
+    ),
     "ipk_iii_2": (N_("IPK III/2: job seekers by education"), _SEEKER_RULE),
     "ipk_iii_4": (N_("IPK III/4: openings by education"), _OPENING_RULE),
     "ipk_iii_5": (N_("IPK III/5: openings by occupation (KBJI)"), _OPENING_RULE),

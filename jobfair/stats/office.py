@@ -251,16 +251,17 @@ def office_statements(scope: OfficeScope) -> dict[str, Select[Any]]:
 
 def _stock_columns(first: dict[str, Any]) -> list[dict[str, Any]]:
     labels = {
-        "carried_over": d.CARRIED_OVER,
-        "registered": d.REGISTERED,
-        "placed": d.PLACED,
-        "removed": d.REMOVED,
-        "carried_forward": d.CARRIED_FORWARD,
+        "carried_over": (d.CARRIED_OVER_MEN, d.CARRIED_OVER_WOMEN),
+        "registered": (d.REGISTERED_MEN, d.REGISTERED_WOMEN),
+        "placed": (d.PLACED_MEN, d.PLACED_WOMEN),
+        "removed": (d.REMOVED_MEN, d.REMOVED_WOMEN),
+        "carried_forward": (d.FORWARD_MEN, d.FORWARD_WOMEN),
     }
     columns = [first]
     for stage in STAGE_KEYS:
-        columns.append(_column(f"{stage}_L", d.MEN, "int", group=labels[stage]))
-        columns.append(_column(f"{stage}_P", d.WOMEN, "int", group=labels[stage]))
+        men, women = labels[stage]
+        columns.append(_column(f"{stage}_L", men, "int"))
+        columns.append(_column(f"{stage}_P", women, "int"))
     return columns
 
 
