@@ -39,10 +39,12 @@ class PeriodQuery(RequestModel):
 PERIOD_FIELDS = ("kind", "year", "number", "start", "end")
 
 
-def period_from(values: Mapping[str, Any]) -> periods.Period:
-    """The period named by form or query ``values`` (empty fields are absent), or a
-    domain error naming the field."""
+def period_from(values: Mapping[str, Any]) -> periods.Period | None:
+    """The period named by form or query ``values`` (empty fields are absent); None
+    when they name none (no ``kind``); a domain error naming the field otherwise."""
     data = {name: values[name] for name in PERIOD_FIELDS if values.get(name) not in (None, "")}
+    if not data:
+        return None
     return parse(PeriodQuery, data, strict=False).period()
 
 

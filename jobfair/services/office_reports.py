@@ -64,6 +64,22 @@ async def office_timezone(session: AsyncSession, office_id: int) -> str:
     return times.common_zone(zones)
 
 
+def default_period(timezone: str, now: datetime) -> Period:
+    """The period shown and compiled when none is named: the current quarter (the
+    office files IPK III quarterly most often) in the office's zone."""
+    return Period.containing(PeriodKind.QUARTER, times.local_date(now, timezone))
+
+
+async def resolve_period(
+    session: AsyncSession, user: User, office_id: int | None, period: Period | None, now: datetime
+) -> Period:
+    """``period``, or the office's :func:`default_period` when none was named."""
+    if period is not None:
+        return period
+    office = await scoped_office(session, user, office_id)
+    return default_period(await office_timezone(session, office.id), now)
+
+
 def period_of(row: OfficeReportRequest | OfficeReport) -> Period:
     kind = PeriodKind(row.period_kind)
     if kind is PeriodKind.CUSTOM:

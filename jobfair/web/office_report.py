@@ -8,7 +8,6 @@ office only."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from jobfair.context import AppContext
 from jobfair.i18n import N_
 from jobfair.models.accounts import Role
 from jobfair.schemas.office_reports import PERIOD_FIELDS, period_from, period_query
-from jobfair.services import office_reports, offices, times
+from jobfair.services import office_reports, offices
 from jobfair.services.errors import NotFound, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.services.periods import Period, PeriodKind
@@ -50,10 +49,6 @@ def _version(request: Request) -> int | None:
     return whole_number(request.query_params.get("version", ""), minimum=1, maximum=999_999)
 
 
-def _today(request: Request, timezone: str) -> date:
-    return times.local_date(_ctx(request).now(), timezone)
-
-
 def _values(period: Period) -> dict[str, str]:
     values = period_query(period)
     values.setdefault("number", "1")
@@ -63,12 +58,13 @@ def _values(period: Period) -> dict[str, str]:
 
 
 async def _read(request: Request, period: Period | None) -> office_reports.OfficeReportRead:
+    """The office's statistics over ``period`` (None: the current quarter)."""
     signed_in = require(request, Role.ORGANISER)
-    async with _ctx(request).read() as session:
-        if period is None:
-            office = await office_reports.scoped_office(session, signed_in.user, None)
-            zone = await office_reports.office_timezone(session, office.id)
-            period = Period.containing(PeriodKind.QUARTER, _today(request, zone))
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        period = await office_reports.resolve_period(
+            session, signed_in.user, None, period, ctx.now()
+        )
         return await office_reports.latest_report(
             session, signed_in.user, None, period, _version(request)
         )
@@ -97,29 +93,27 @@ def _context(request: Request, read: office_reports.OfficeReportRead) -> dict[st
 
 
 async def office_report_page(request: Request) -> Response:
-    period: Period | None = None
-    if request.query_params.get("kind"):
-        try:
-            period = period_from(request.query_params)
-        except ValidationFailed as error:
-            signed_in = require(request, Role.ORGANISER)
-            async with _ctx(request).read() as session:
-                office = await office_reports.scoped_office(session, signed_in.user, None)
-            values = {k: request.query_params.get(k, "") for k in PERIOD_FIELDS}
-            return render(
-                request,
-                PAGE,
-                {
-                    "office": office,
-                    "period": None,
-                    "values": values,
-                    "errors": error.fields or {"kind": error.message},
-                    "kinds": KINDS,
-                    "row": None,
-                    "compiling": False,
-                },
-                status_code=422,
-            )
+    try:
+        period = period_from(request.query_params)
+    except ValidationFailed as error:
+        signed_in = require(request, Role.ORGANISER)
+        async with _ctx(request).read() as session:
+            office = await office_reports.scoped_office(session, signed_in.user, None)
+        values = {k: request.query_params.get(k, "") for k in PERIOD_FIELDS}
+        return render(
+            request,
+            PAGE,
+            {
+                "office": office,
+                "period": None,
+                "values": values,
+                "errors": error.fields or {"kind": error.message},
+                "kinds": KINDS,
+                "row": None,
+                "compiling": False,
+            },
+            status_code=422,
+        )
     read = await _read(request, period)
     return render(request, PAGE, _context(request, read))
 
@@ -139,8 +133,10 @@ async def office_report_compile(request: Request) -> Response:
     signed_in = require(request, Role.ORGANISER)
     form = await checked_form(request)
     ctx = _ctx(request)
-    period = period_from(form)
     async with ctx.unit_of_work() as session:
+        period = await office_reports.resolve_period(
+            session, signed_in.user, None, period_from(form), ctx.now()
+        )
         await office_reports.request_compile(session, signed_in.user, None, period, ctx.now())
     target = request.url_for("organiser:office_report").path
     return RedirectResponse(f"{target}?{urlencode(period_query(period))}", status_code=303)
