@@ -103,6 +103,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"{organiser}/queue", None),
             (f"{organiser}/report", None),
             ("/organiser/office", None),
+            ("/organiser/office/statistics", None),
         ],
     }
 
