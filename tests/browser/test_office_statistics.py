@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,16 @@ def test_pick_a_period_and_download_the_ipk_workbook(scene: Scene, pw: Any) -> N
     }
     assert any("IPK III/1" in text for text in cells)
     assert any("IPK III/8" in text for text in cells)
-    url = page.url
+    # The period's address (after the compile's redirect), in each language.
+    url = re.sub(r"[&?]lang=\w+", "", page.url)
+    assert "kind=quarter" in url
     for viewport in ("phone", "desktop"):
         for lang in ("id", "en"):
             view = browser.new_context(**VIEWPORTS[viewport])
             other = view.new_page()
             sign_in(other, scene.base, ORGANISER_EMAIL)
-            other.goto(url.replace("lang=en", f"lang={lang}"))
+            other.goto(f"{url}&lang={lang}")
+            expect(other.locator("html")).to_have_attribute("lang", lang)
             width = other.evaluate("document.documentElement.scrollWidth")
             assert width <= VIEWPORTS[viewport]["viewport"]["width"], (viewport, lang, width)
             if SHOTS:
