@@ -398,7 +398,7 @@ def stock_flow_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
         [p._(label) for _stage, label in stages],
         series,
         p,
-        x_label=p._(N_("Stage")),
+        x_label=p._(N_("Stage of the stock-flow")),
         y_label=p._(N_("Job seekers")),
     )
 

@@ -9,9 +9,11 @@ official layouts (``stats.official``), charts and PDF/XLSX/CSV exports draw it.
 
 The stock-flow (``definitions.OFFICE_TABLES``) is computed from states at two instants,
 the period's start ``a`` and end ``b`` (UTC bounds of its whole days in the office's
-zone): a flow is a change of state between them, so carried forward = carried over +
-registered − placed − removed holds in every row by construction, and the SQL compares
-timestamps only with constants computed here (no date arithmetic in SQL).
+zone; ``b`` is the compile time for a period not yet over, so a decision deadline or a
+lapse still to come removes nothing yet): a flow is a change of state between them, so
+carried forward = carried over + registered − placed − removed holds in every row by
+construction, and the SQL compares timestamps only with constants computed here (no
+date arithmetic in SQL).
 """
 
 from __future__ import annotations
@@ -77,8 +79,11 @@ class OfficeScope:
     period: Period
     timezone: str
     opens: datetime  # a: the period's first instant (UTC)
-    closes: datetime  # b: the instant after its last day (UTC)
+    closes: datetime  # the instant after its last day (UTC)
     akl_scope: str
+    # b: the instant the stock is carried forward at — the period's end, or the compile
+    # time for a period not yet over (no deadline or lapse still to come counts yet).
+    until: datetime
 
     @property
     def utc_offset_hours(self) -> int:
@@ -127,7 +132,7 @@ def _seeker_states(people: Any, at: datetime) -> dict[str, ColumnElement[bool]]:
 def office_statements(scope: OfficeScope) -> dict[str, Select[Any]]:
     """Every aggregate statement of the office's statistics, by name (the bench runs
     them raw)."""
-    a, b = scope.opens, scope.closes
+    a, b = scope.opens, scope.until
     statements: dict[str, Select[Any]] = {}
     statements["fairs"] = (
         select(Fair.id, Fair.slug, Fair.name, Fair.timezone, Fair.opens_at, Fair.closes_at)
@@ -332,7 +337,7 @@ def _vacancy_flows(
     vacancy: Any, hires: dict[int, dict[str, tuple[int, int]]], scope: OfficeScope
 ) -> dict[str, dict[str, int]]:
     """One vacancy's openings through the period, per column L, P and either."""
-    a, b = scope.opens, scope.closes
+    a, b = scope.opens, scope.until
     opens, deadline = vacancy.opens_at, vacancy.decision_deadline
     own = hires.get(vacancy.id, {})
 
@@ -434,11 +439,14 @@ def _registrations_table(scope: OfficeScope, by_day: list[Any]) -> dict[str, Any
     )
 
 
-def office_scope(office_id: int, period: Period, timezone: str, akl_scope: str) -> OfficeScope:
+def office_scope(
+    office_id: int, period: Period, timezone: str, akl_scope: str, now: datetime
+) -> OfficeScope:
     if akl_scope not in d.AKL_SCOPES:
         raise ValueError(f"akl_scope must be one of {d.AKL_SCOPES}")
     opens, closes = period.utc_bounds(timezone)
-    return OfficeScope(office_id, period, timezone, opens, closes, akl_scope)
+    until = min(closes, max(opens, now))
+    return OfficeScope(office_id, period, timezone, opens, closes, akl_scope, until)
 
 
 async def build_office_report_data(
@@ -456,7 +464,7 @@ async def build_office_report_data(
         raise LookupError(f"no office {office_id}")
     zones = await session.scalars(select(Fair.timezone).where(Fair.id.in_(office_fairs(office_id))))
     timezone = times.common_zone(zones)
-    scope = office_scope(office_id, period, timezone, akl_scope)
+    scope = office_scope(office_id, period, timezone, akl_scope, now)
     statements = office_statements(scope)
     all_fairs = await _rows(session, statements["fairs"])
     seekers = await _rows(session, statements["seekers"])

@@ -146,3 +146,20 @@ async def test_a_month_counts_registrations_per_day(ctx: AppContext) -> None:
     data, _world = await compiled(ctx, Period.of("month", 2026, 10))
     rows = table(data, "registrations")["rows"]
     assert [(r["day"], r["total"]) for r in rows] == [("2026-10-01", 2), ("2026-10-02", 1)]
+
+
+async def test_a_period_not_yet_over_counts_up_to_now(ctx: AppContext) -> None:
+    """Compiled on 5 October: F1's deadline (16 Oct), P2's hire (10 Oct), P6's lapse
+    (2 Nov) and F2 (20 Dec) are still to come, so nothing is placed or removed yet."""
+    early = datetime(2026, 10, 5, 3, 0, tzinfo=UTC)
+    async with ctx.unit_of_work() as session:
+        world = await build_office_world(session)
+    async with ctx.read() as session:
+        data = await office_stats.build_office_report_data(session, world.office.id, Q4, early)
+    assert data["provisional"] is True
+    iii_1 = table(data, "ipk_iii_1")
+    assert flows(iii_1["totals"], "L") == (1, 1, 0, 0, 2)  # P1; P7
+    assert flows(iii_1["totals"], "P") == (2, 2, 0, 0, 4)  # P2, P6; P3, P10
+    openings = iii_1["rows"][5]
+    assert flows(openings, "L") == (2, 0, 0, 0, 2)
+    assert flows(openings, "P") == (1, 0, 0, 0, 1)
