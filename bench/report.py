@@ -47,8 +47,12 @@ from jobfair.context import AppContext
 from jobfair.db.base import Base
 from jobfair.models import Fair
 from jobfair.models.applications import ANSWERS
+from jobfair.models.office_reports import OfficeReportRequest
+from jobfair.services.periods import Period, PeriodKind
 from jobfair.settings import Settings
 from jobfair.stats.compile import fair_scope, report_statements
+from jobfair.stats.office import office_scope, office_statements
+from jobfair.worker.office_report import compile_office_request
 from jobfair.worker.report import compile_report
 
 SEED = 2026
@@ -182,8 +186,17 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, int]], k: int) -> l
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs], k=k)
 
 
-async def populate(url: str, applications: int) -> int:
-    """Bulk-insert one closed fair with about ``applications`` applications."""
+def fair_window(fair: int, fairs: int) -> tuple[datetime, datetime, datetime]:
+    """Opens, closes and decision deadline of fair ``fair`` (1-based) of ``fairs``: the
+    last one is the single fair's week; earlier ones every 18 days before it, so 20
+    fairs span 2026 (the office report's year)."""
+    opens = OPENS_AT - timedelta(days=18 * (fairs - fair))
+    return opens, opens + (CLOSES_AT - OPENS_AT), opens + (DEADLINE - OPENS_AT)
+
+
+async def populate(url: str, applications: int, fairs: int = 1) -> int:
+    """Bulk-insert ``fairs`` closed fairs of one office with about ``applications``
+    applications in all."""
     rng = random.Random(SEED)
     companies = max(20, applications // 500)
     vacancies_n = companies * 4
@@ -192,31 +205,41 @@ async def populate(url: str, applications: int) -> int:
     applicants_n = int(applications / 5.5)
     async with Writer(url) as out:
         await out.rows("labour_offices", ["id", "slug", "name"], [(1, "bench", "Disnaker")])
+        windows = {n: fair_window(n, fairs) for n in range(1, fairs + 1)}
         await out.rows(
             "fairs",
             ["id", "office_id", "slug", "name", "timezone", "registration_opens_at",
              "opens_at", "closes_at", "decision_deadline", "status", "local_hiring_target"],
-            [(1, 1, "bench", "Bursa Kerja", "Asia/Jakarta", OPENS_AT - timedelta(days=7),
-              OPENS_AT, CLOSES_AT, DEADLINE, "published", applications // 100)],
+            [(n, 1, "bench" if n == fairs else f"bench-{n}", f"Bursa Kerja {n}", "Asia/Jakarta",
+              opens - timedelta(days=7), opens, closes, deadline, "published",
+              applications // 100) for n, (opens, closes, deadline) in windows.items()],
         )  # fmt: skip
-        await out.rows("fair_host_regencies", ["fair_id", "regency_code"], [(1, HOST)])
+        await out.rows(
+            "fair_host_regencies",
+            ["fair_id", "regency_code"],
+            [(n, HOST) for n in range(1, fairs + 1)],
+        )
         kinds = [KBLI[n % len(KBLI)] for n in range(companies)]
         await out.rows(
             "companies",
             ["id", "slug", "name", "nib", "kbli", "kbli_section", "employer_type",
-             "regency_code", "verification"],
+             "regency_code"],
             [(n, f"pt-{n}", f"PT Bench {n}", f"{9200000000000 + n}", kinds[n - 1][1],
               kinds[n - 1][0], rng.choice((21, 22, 23, 24, 24, 24, 24, 25, 26)),
-              rng.choice((HOST, *NEAR)), "verified") for n in range(1, companies + 1)],
+              rng.choice((HOST, *NEAR))) for n in range(1, companies + 1)],
         )  # fmt: skip
+        # One booth per company and fair: booth (fair − 1) × companies + company.
         await out.rows(
             "booths",
             ["id", "fair_id", "company_id", "status"],
-            [(n, 1, n, "approved") for n in range(1, companies + 1)],
-        )
+            [((f - 1) * companies + n, f, n, "approved")
+             for f in range(1, fairs + 1) for n in range(1, companies + 1)],
+        )  # fmt: skip
         vacancy_rows = []
+        fair_of: dict[int, int] = {}
         for n in range(1, vacancies_n + 1):
-            booth = (n - 1) % companies + 1
+            fair_of[n] = (n - 1) % fairs + 1
+            booth = (fair_of[n] - 1) * companies + (n - 1) % companies + 1
             split = rng.random()
             male, female, either = (
                 (rng.randint(1, 5), 0, 0) if split < 0.3
@@ -224,8 +247,8 @@ async def populate(url: str, applications: int) -> int:
                 else (0, 0, rng.randint(1, 10))
             )  # fmt: skip
             vacancy_rows.append(
-                (n, booth, 1, f"Lowongan {n}", rng.choice(KBJI), male, female, either, "SMA",
-                 rng.choice((HOST, HOST, *NEAR, *FAR[:2])), "pkwt", "verified")
+                (n, booth, fair_of[n], f"Lowongan {n}", rng.choice(KBJI), male, female, either,
+                 "SMA", rng.choice((HOST, HOST, *NEAR, *FAR[:2])), "pkwt", "verified")
             )  # fmt: skip
         await out.rows(
             "vacancies",
@@ -279,7 +302,9 @@ async def populate(url: str, applications: int) -> int:
                 if app_id == applications:
                     break
                 app_id += 1
-                submitted = OPENS_AT + timedelta(seconds=window * rng.random() ** 1.3)
+                fair = fair_of[vacancy]
+                opens, _closes, deadline = windows[fair]
+                submitted = opens + timedelta(seconds=window * rng.random() ** 1.3)
                 steps, final = rng.choices(paths, weights=path_weights)[0]
                 at = submitted
                 first_decision = None
@@ -288,7 +313,7 @@ async def populate(url: str, applications: int) -> int:
                     at = at + timedelta(hours=rng.expovariate(1 / 40))
                     staged = step.startswith("staged:")
                     to = step.removeprefix("staged:")
-                    released = None if staged else (DEADLINE if to == "unanswered" else at)
+                    released = None if staged else (deadline if to == "unanswered" else at)
                     if staged:
                         status = to
                     if released and to in ANSWERED and first_decision is None:
@@ -296,7 +321,7 @@ async def populate(url: str, applications: int) -> int:
                     event_rows.append((app_id, to, at, released))
                 released_status = "submitted" if final in ("unanswered_none",) else final
                 application_rows.append(
-                    (app_id, vacancy, person, booth_of[vacancy], 1, status, released_status,
+                    (app_id, vacancy, person, booth_of[vacancy], fair, status, released_status,
                      submitted, first_decision)
                 )  # fmt: skip
                 if final == "hired":
@@ -304,7 +329,7 @@ async def populate(url: str, applications: int) -> int:
                     confirmation = (
                         "confirmed" if outcome < 0.7 else "pending" if outcome < 0.9 else "denied"
                     )
-                    placement_rows.append((app_id, 1, confirmation, at))
+                    placement_rows.append((app_id, fair, confirmation, at))
         await out.rows(
             "applications",
             ["id", "vacancy_id", "applicant_id", "booth_id", "fair_id", "status",
@@ -323,7 +348,7 @@ async def populate(url: str, applications: int) -> int:
     return app_id
 
 
-def raw_statements(url: str, scope: Any) -> list[tuple[str, tuple[Any, ...]]]:
+def raw_statements(url: str, statements: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
     """The report's statements as SQL text and positional parameters for the bare
     driver, exactly as SQLAlchemy would send them (same text, same bound values)."""
     from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
@@ -331,7 +356,7 @@ def raw_statements(url: str, scope: Any) -> list[tuple[str, tuple[Any, ...]]]:
 
     dialect = aiosqlite_dialect() if backend_of(url) == "sqlite" else asyncpg_dialect()
     out = []
-    for statement in report_statements(scope).values():
+    for statement in statements.values():
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         values = []
@@ -392,7 +417,7 @@ async def measure(postgres_url: str | None, size: int, repeat: int, directory: P
                 fair = await session.scalar(select(Fair))
                 assert fair is not None
                 scope = fair_scope(fair, "province", [HOST])
-            statements = raw_statements(url, scope)
+            statements = raw_statements(url, report_statements(scope))
             await run_raw(url, statements)  # warm the caches alike for both
             times: dict[str, list[float]] = {"compile": [], "raw": []}
             for _ in range(repeat):
@@ -426,18 +451,88 @@ async def measure(postgres_url: str | None, size: int, repeat: int, directory: P
         )
 
 
+async def measure_office(
+    postgres_url: str | None, size: int, repeat: int, directory: Path, fairs: int
+) -> None:
+    """The office statistics of 2026 (every fair) against their statements run raw."""
+    async with database(postgres_url, directory, f"office{size}") as url:
+        started = time.perf_counter()
+        applications = await populate(url, size, fairs)
+        built = time.perf_counter() - started
+        ctx = AppContext.create(
+            Settings(database_url=url, secret_key="bench", nik_key="bench", data_dir=directory),  # noqa: S106
+            clock=lambda: NOW,
+        )
+        year = Period.of(PeriodKind.YEAR, 2026)
+        try:
+            scope = office_scope(1, year, "Asia/Jakarta", "province", NOW)
+            statements = raw_statements(url, office_statements(scope))
+            await run_raw(url, statements)  # warm the caches alike for both
+            times: dict[str, list[float]] = {"compile": [], "raw": []}
+            for _ in range(repeat):
+                async with ctx.unit_of_work() as session:
+                    request = OfficeReportRequest(
+                        office_id=1,
+                        period_kind=str(year.kind),
+                        period_number=year.number,
+                        period_start=year.start,
+                        period_end=year.end,
+                        requested_at=NOW,
+                    )
+                    session.add(request)
+                    await session.flush()
+                    request_id = request.id
+                started = time.perf_counter()
+                report = await compile_office_request(ctx, request_id)
+                times["compile"].append(time.perf_counter() - started)
+                assert report is not None
+                started = time.perf_counter()
+                await run_raw(url, statements)
+                times["raw"].append(time.perf_counter() - started)
+        finally:
+            await ctx.close()
+        best = {name: min(values) for name, values in times.items()}
+        print(
+            json.dumps(
+                {
+                    "bench": "office_report",
+                    "backend": backend_of(url),
+                    "applications": applications,
+                    "fairs": fairs,
+                    "statements": len(statements),
+                    "build_s": round(built, 1),
+                    "compile_best_s": round(best["compile"], 3),
+                    "compile_median_s": round(statistics.median(times["compile"]), 3),
+                    "raw_best_s": round(best["raw"], 3),
+                    "raw_median_s": round(statistics.median(times["raw"]), 3),
+                    "ratio": round(best["compile"] / best["raw"], 2),
+                    "repeat": repeat,
+                }
+            ),
+            flush=True,
+        )
+
+
 async def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", help="also on a throw-away database of this server")
+    parser.add_argument(
+        "--office",
+        type=int,
+        metavar="FAIRS",
+        help="the office statistics of 2026 over this many fairs instead of one fair's report",
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="jobfair-report-bench-") as folder:
         for size in sizes:
-            await measure(None, size, args.repeat, Path(folder))
-            if args.postgres:
-                await measure(args.postgres, size, args.repeat, Path(folder))
+            for url in (None, args.postgres) if args.postgres else (None,):
+                if args.office:
+                    await measure_office(url, size, args.repeat, Path(folder), args.office)
+                else:
+                    await measure(url, size, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":

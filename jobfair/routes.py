@@ -18,6 +18,7 @@ from jobfair.web import (
     health,
     live,
     office,
+    office_report,
     organiser,
     public,
     report,
@@ -26,6 +27,7 @@ from jobfair.web import (
 )
 from jobfair.web.api import applicant as api_applicant
 from jobfair.web.api import company as api_company
+from jobfair.web.api import office_reports as api_office_reports
 from jobfair.web.api import openapi
 from jobfair.web.api import organiser as api_organiser
 from jobfair.web.api import public as api_public
@@ -375,6 +377,27 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             methods=["POST"],
             name="organiser:office_update",
         ),
+        Route(
+            "/organiser/office/statistics",
+            office_report.office_report_page,
+            name="organiser:office_report",
+        ),
+        Route(
+            "/organiser/office/statistics/compile",
+            office_report.office_report_compile,
+            methods=["POST"],
+            name="organiser:office_report_compile",
+        ),
+        Route(
+            "/organiser/office/statistics/status",
+            office_report.office_report_status,
+            name="organiser:office_report_status",
+        ),
+        Route(
+            "/organiser/office/statistics.{kind}",
+            office_report.office_report_download,
+            name="organiser:office_report_download",
+        ),
         Route("/organiser/mail", organiser.mail_page, name="organiser:mail"),
         Route(
             "/organiser/mail/{outbox_id:int}/retry",
@@ -415,6 +438,17 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
                 Route("/fairs/{slug}/booths", api_public.list_booths, name="booths"),
                 Route("/fairs/{slug}/vacancies", api_public.list_vacancies, name="vacancies"),
                 Route("/fairs/{slug}/report", api_reports.get_report, name="report"),
+                Route(
+                    "/offices/{office_id:int}/report",
+                    api_office_reports.get_report,
+                    name="office_report",
+                ),
+                Route(
+                    "/offices/{office_id:int}/report",
+                    api_office_reports.request_compile,
+                    methods=["POST"],
+                    name="office_report_compile",
+                ),
                 Route(
                     "/fairs/{slug}/report",
                     api_reports.request_compile,

@@ -26,6 +26,7 @@ from jobfair.models.drives import (
 )
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
+from jobfair.models.office_reports import OfficeReport, OfficeReportRequest
 from jobfair.models.reports import FairReport, ReportRequest
 from jobfair.models.vacancies import Vacancy
 
@@ -52,6 +53,8 @@ __all__ = [
     "FairReport",
     "LabourOffice",
     "Notification",
+    "OfficeReport",
+    "OfficeReportRequest",
     "OfficeVerification",
     "Outbox",
     "PasswordReset",

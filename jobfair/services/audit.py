@@ -77,6 +77,7 @@ ACTION_LABELS: dict[str, str] = {
     "fair.updated": N_("Fair updated"),
     "mail.retried": N_("Failed e-mail sent again"),
     "network.trusted": N_("Network trusted"),
+    "office.report_requested": N_("Office statistics requested"),
     "office.report_settings_updated": N_("Report letterhead and signer updated"),
     "network.untrusted": N_("Network no longer trusted"),
     "placement.confirmed": N_("Hire confirmed"),

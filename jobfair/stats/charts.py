@@ -353,11 +353,63 @@ def funnel_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
     )
 
 
+def registrations_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
+    """The office statistics' job seekers registered per month (or day), men and women."""
+    source = table(report, "registrations")
+    if source is None:
+        return None
+    rows, first = _categories(source, p)
+    series = [
+        Series(sex, _column_label(source, sex, p), [_number(row.get(sex)) for row in rows])
+        for sex in ("L", "P")
+    ]
+    return vertical_bars(
+        "registrations",
+        p._(source.get("title", "")),
+        [str(row.get(first, "")) for row in rows],
+        series,
+        p,
+        x_label=_column_label(source, first, p),
+        y_label=p._(N_("Job seekers")),
+    )
+
+
+def stock_flow_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
+    """The office statistics' job seekers through the period (IPK III/1's total row):
+    carried over, registered, placed, removed, carried forward, men and women."""
+    source = table(report, "ipk_iii_1")
+    if source is None or report.get("kind") != "office":
+        return None
+    totals = source.get("totals", {})
+    stages = [
+        ("carried_over", N_("Carried over")),
+        ("registered", N_("Registered")),
+        ("placed", N_("Placed")),
+        ("removed", N_("Removed")),
+        ("carried_forward", N_("Carried forward")),
+    ]
+    series = [
+        Series(sex, label, [_number(totals.get(f"{stage}_{sex}")) for stage, _ in stages])
+        for sex, label in (("L", p._(N_("Men (L)"))), ("P", p._(N_("Women (P)"))))
+    ]
+    return vertical_bars(
+        "ipk_iii_1",
+        p._(N_("Job seekers through the period")),
+        [p._(label) for _stage, label in stages],
+        series,
+        p,
+        x_label=p._(N_("Stage of the stock-flow")),
+        y_label=p._(N_("Job seekers")),
+    )
+
+
 CHARTS = {
     "sex_age": sex_age_chart,
     "education": education_chart,
     "by_day": by_day_chart,
     "funnel": funnel_chart,
+    "ipk_iii_1": stock_flow_chart,
+    "registrations": registrations_chart,
 }
 
 

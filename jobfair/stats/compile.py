@@ -198,11 +198,15 @@ class ReportScope:
 
     def age_cutoff(self, years: int) -> date:
         """Born on or before this date ⇔ at least ``years`` old at the period end."""
-        end = self.period_end
-        try:
-            return end.replace(year=end.year - years)
-        except ValueError:  # 29 February in a year without one
-            return end.replace(year=end.year - years, day=28)
+        return age_cutoff(self.period_end, years)
+
+
+def age_cutoff(end: date, years: int) -> date:
+    """Born on or before this date ⇔ at least ``years`` old on ``end``."""
+    try:
+        return end.replace(year=end.year - years)
+    except ValueError:  # 29 February in a year without one
+        return end.replace(year=end.year - years, day=28)
 
 
 def fair_scope(fair: Fair, akl_scope: str, host_regency_codes: list[str]) -> ReportScope:
@@ -235,8 +239,14 @@ def _is_local(regency: Any, scope: ReportScope) -> ColumnElement[int]:
 
 def _age_group(scope: ReportScope) -> ColumnElement[int]:
     """Index into :data:`AGE_GROUPS` of the applicant's age at the period end."""
+    return age_group_at(scope.period_end)
+
+
+def age_group_at(end: date) -> ColumnElement[int]:
+    """Index into :data:`AGE_GROUPS` of the applicant's age on ``end`` (the fair's and
+    the office's period end alike)."""
     whens = [
-        (Applicant.birth_date <= scope.age_cutoff(lower), index)
+        (Applicant.birth_date <= age_cutoff(end, lower), index)
         for index, (_label, lower) in reversed(list(enumerate(AGE_GROUPS)))
         if lower > 0
     ]
@@ -275,6 +285,20 @@ def staged_applications(scope: ReportScope) -> Any:
         .group_by(Application.id)
         .subquery("staged")
     )
+
+
+def placement_kind(akl_scope: str) -> ColumnElement[str]:
+    """AKL, AKAD or AKAN of a placement: its vacancy's work regency against the
+    applicant's KTP regency (same province, or same regency, as ``akl_scope`` says)."""
+    work = Vacancy.work_regency_code
+    ktp = Applicant.ktp_regency_code
+    same = (
+        func.substr(work, 1, 2) == func.substr(ktp, 1, 2)
+        if akl_scope == "province"
+        else work == ktp
+    )
+    # Indonesian regency codes are "PP.KK"; any other work location is abroad.
+    return case((~work.like("__.__"), "AKAN"), (same, "AKL"), else_="AKAD")
 
 
 def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
@@ -415,15 +439,8 @@ def report_statements(scope: ReportScope) -> dict[str, Select[Any]]:
         .group_by(ranked.c.booth_id)
     )
 
-    work = Vacancy.work_regency_code
     ktp = Applicant.ktp_regency_code
-    same = (
-        func.substr(work, 1, 2) == func.substr(ktp, 1, 2)
-        if scope.akl_scope == "province"
-        else work == ktp
-    )
-    # Indonesian regency codes are "PP.KK"; any other work location is abroad.
-    kind = case((~work.like("__.__"), "AKAN"), (same, "AKL"), else_="AKAD")
+    kind = placement_kind(scope.akl_scope)
     # The confirmed placements (hires confirmed), by what the official tables break
     # them down by.
     statements["placements"] = (

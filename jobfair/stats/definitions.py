@@ -331,3 +331,112 @@ TABLES: dict[str, tuple[str, str]] = {
         ),
     ),
 }
+
+# ------------------------------------------------------------------ office statistics
+# The office's statistics over a period (``stats.office``): every fair of the office,
+# the period's whole days in the office's zone. One stock-flow rule for every table:
+# a job seeker or an opening is in the stock at an instant when it was registered
+# before it and has neither been placed nor removed before it; the flows are the
+# changes between the period's first and last instant, so carried forward = carried
+# over + registered − placed − removed holds in every row by construction.
+
+CARRIED_OVER_MEN = N_("Carried over, men (L)")
+CARRIED_OVER_WOMEN = N_("Carried over, women (P)")
+REGISTERED_MEN = N_("Registered, men (L)")
+REGISTERED_WOMEN = N_("Registered, women (P)")
+REMOVED_MEN = N_("Removed, men (L)")
+REMOVED_WOMEN = N_("Removed, women (P)")
+CARRIED_OVER = N_("Carried over")
+REGISTERED = N_("Registered")
+PLACED = N_("Placed")
+REMOVED = N_("Removed")
+CARRIED_FORWARD = N_("Carried forward")
+MONTH = N_("Month")
+AK1_HOLDERS = N_("With an AK/I card")
+NO_AK1 = N_("Without an AK/I card")
+
+OFFICE_HEADLINE: dict[str, tuple[str, str]] = {
+    "fairs": (
+        N_("Fairs"),
+        N_("Published fairs of the office whose window overlaps the period."),
+    ),
+    "seekers_registered": (
+        N_("Job seekers registered"),
+        N_("People whose first application to any fair of the office was submitted in the period."),
+    ),
+    "seekers_placed": (
+        N_("Job seekers placed"),
+        N_(
+            "People in the stock (or registered in the period) with a hire at a fair of "
+            "the office that they confirmed, reported by the company in the period; a "
+            "person placed twice counts once."
+        ),
+    ),
+    "seekers_forward": (
+        N_("Job seekers carried forward"),
+        N_("Registered job seekers neither placed nor removed by the end of the period."),
+    ),
+    "openings_registered": (
+        N_("Openings registered"),
+        N_("Openings of the verified vacancies of the fairs that opened in the period."),
+    ),
+    "placements": (
+        N_("Placements"),
+        N_(
+            "Hires confirmed by the applicant and reported by the company in the period "
+            "(IPK III/8); a person placed twice counts twice."
+        ),
+    ),
+}
+
+_SEEKER_RULE = N_(
+    "Job seekers are people who applied at a fair of the office. Registered: their "
+    "first application to any of the office's fairs falls in the period. Placed: their "
+    "first hire that they confirmed was reported in the period. Removed: not placed, and "
+    "their latest application is more than two years old (the AK/I registration lapses) "
+    "— the lapse falls in the period. Carried over: in the stock at the start of the "
+    "period; carried forward: in the stock at its end. Age at the end of the period."
+)
+_OPENING_RULE = N_(
+    "Openings of the verified vacancies, by the sex asked for. Registered when their "
+    "fair opens; placed when a confirmed hire fills one (a hire of that sex first, then "
+    "an opening for either sex), counting hires reported before the fair's decision "
+    "deadline; removed when the deadline passes with openings unfilled. Carried over: "
+    "open at the start of the period; carried forward: open at its end."
+)
+
+OFFICE_TABLES: dict[str, tuple[str, str]] = {
+    "ipk_iii_1": (
+        N_("IPK III/1: job seekers by age group, and openings"),
+        N_(
+            "Job seekers (people who applied at a fair of the office) by age at the end "
+            "of the period and sex, and openings of the verified vacancies by the sex "
+            "asked for, each through the period: carried over (in the stock at its "
+            "start), registered, placed, removed, carried forward (in the stock at its "
+            "end). The rules of each stage are those of IPK III/2 (job seekers) and IPK "
+            "III/4 (openings)."
+        ),
+    ),
+    "ipk_iii_2": (N_("IPK III/2: job seekers by education"), _SEEKER_RULE),
+    "ipk_iii_4": (N_("IPK III/4: openings by education"), _OPENING_RULE),
+    "ipk_iii_5": (N_("IPK III/5: openings by occupation (KBJI)"), _OPENING_RULE),
+    "ipk_iii_6": (N_("IPK III/6: openings by sector (KBLI)"), _OPENING_RULE),
+    "ipk_iii_8": (
+        N_("IPK III/8: placements"),
+        N_(
+            "Placements are hires at the office's fairs confirmed by the applicant and "
+            "reported by the company in the period. AKL: the work regency is in the "
+            "applicant's KTP province (or regency, as the office configures); AKAD: "
+            "elsewhere in Indonesia; AKAN: abroad. Rows 11–17 by education, 21–26 by "
+            "employer type."
+        ),
+    ),
+    "registrations": (
+        N_("Job seekers registered over time"),
+        N_(
+            "Job seekers registered (first application to a fair of the office) per "
+            "month of the period — per day for a period of two months or less — by sex, "
+            "and whether they gave an AK/I card number."
+        ),
+    ),
+}

@@ -68,13 +68,22 @@ class Letterhead:
 PROVISIONAL = N_(
     "Provisional: compiled before the fair closed. The report compiled at the close replaces it."
 )
+OFFICE_PROVISIONAL = N_("Provisional: compiled before the period ended.")
+
+
+def provisional_text(report: Mapping[str, Any]) -> str:
+    """The provisional notice of a fair report, or of the office statistics."""
+    return OFFICE_PROVISIONAL if report.get("kind") == "office" else PROVISIONAL
 
 
 def _about(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str]]:
     fair = report.get("fair", {})
     timezone = fair.get("timezone") or times.DEFAULT_TIMEZONE
     return [
-        (p._(N_("Fair")), str(fair.get("name", ""))),
+        (
+            p._(N_("Fairs") if report.get("kind") == "office" else N_("Fair")),
+            str(fair.get("name", "")),
+        ),
         (p._(N_("Organiser")), str(fair.get("office", ""))),
         (p._(N_("Period")), p.period(report)),
         (p._(N_("Report version")), str(report.get("version", ""))),
@@ -173,7 +182,7 @@ def to_xlsx(
         summary.cell(row, 2, formula_safe(value))
         row += 1
     if report.get("provisional"):
-        summary.cell(row, 1, p._(PROVISIONAL)).font = bold
+        summary.cell(row, 1, p._(provisional_text(report))).font = bold
         row += 1
     row += 1
     summary.cell(row, 1, p._(N_("Figure"))).font = bold
@@ -451,7 +460,7 @@ def to_pdf(
     about = " · ".join(f"{label}: {value}" for label, value in _about(report, p)[1:])
     story += [para(about, small), Spacer(1, 4 * mm)]
     if report.get("provisional"):
-        story += [para(p._(PROVISIONAL), cell_bold), Spacer(1, 2 * mm)]
+        story += [para(p._(provisional_text(report)), cell_bold), Spacer(1, 2 * mm)]
 
     # Headline figures, four to a row.
     cards = [

@@ -29,6 +29,10 @@ from jobfair.stats.compile import (
     pending_requests_statement,
     save_report,
 )
+from jobfair.worker.office_report import (
+    compile_office_request,
+    pending_office_requests_statement,
+)
 from jobfair.worker.registry import TASK_TIMEOUT, task
 
 # The sweep leaves a request this long to its queued task (which runs at once, or within
@@ -102,12 +106,17 @@ async def compile_fair_report(ctx: AppContext, fair_id: int, force: bool = False
 @task("compile_due_reports")
 async def compile_due_reports(ctx: AppContext) -> int:
     """The sweep: compile every closed fair with no report since its close, and every
-    request pending for longer than :data:`REQUEST_GRACE`."""
+    fair or office statistics request pending for longer than :data:`REQUEST_GRACE`."""
     now = ctx.now()
     async with ctx.read() as session:
         fair_ids = list(await session.scalars(due_fairs_statement(now)))
         request_ids = list(await session.scalars(pending_requests_statement(now - REQUEST_GRACE)))
+        office_request_ids = list(
+            await session.scalars(pending_office_requests_statement(now - REQUEST_GRACE))
+        )
     compiled = 0
+    for request_id in office_request_ids:
+        compiled += await compile_office_request(ctx, request_id) is not None
     for request_id in request_ids:
         compiled += await compile_request(ctx, request_id) is not None
     for fair_id in fair_ids:

@@ -109,6 +109,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/organiser/drives", None),
             ("/organiser/drives/new", None),
             (f"/organiser/drives/{scene.drive_id}", None),
+            ("/organiser/office/statistics", None),
         ],
     }
 

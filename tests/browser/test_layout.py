@@ -36,6 +36,7 @@ NOT_PAGES = {
     "/me/data/pdf": "the PDF of the data page",
     "/media/logos/{name}": "an image",
     "/organiser/fairs/{slug}/report.{kind}": "a PDF, XLSX or CSV file",
+    "/organiser/office/statistics.{kind}": "a PDF, XLSX or CSV file",
     "/company/exports": "a CSV or XLSX download",
     "/company/exports/{job_id:int}": "an export job's status, a polled fragment",
     "/company/exports/{job_id:int}/download": "the export's file",

@@ -272,6 +272,10 @@ EXPECTATIONS: dict[str, Rule] = {
     ),
     "GET /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}),
     "POST /api/v1/fairs/{slug}/report": Rule(OFFICE, {"slug": "fair_closed"}, json={}),
+    # the office's statistics over a period (the current quarter when none is named)
+    "GET /organiser/office/statistics.{kind}": Rule(frozenset({"organiser"}), {"kind": "=xlsx"}),
+    "GET /api/v1/offices/{office_id:int}/report": Rule(OFFICE, {"office_id": "office_a"}),
+    "POST /api/v1/offices/{office_id:int}/report": Rule(OFFICE, {"office_id": "office_a"}, json={}),
     # the organiser's fair actions in the API (as the console's close and deadline)
     "POST /api/v1/fairs/{slug}/close": Rule(
         OFFICE, {"slug": "fair_a_cancel"}, json={}, owner_also=frozenset({409})

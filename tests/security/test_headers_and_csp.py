@@ -46,6 +46,7 @@ NOT_PAGES = {
     "GET /password/reset": "needs the reset cookie (covered by the session tests)",
     "GET /company/join": "needs an invitation token (covered by tests/web)",
     "GET /organiser/fairs/{slug}/report.{kind}": "report files (PDF/XLSX/CSV)",
+    "GET /organiser/office/statistics.{kind}": "office statistics files (PDF/XLSX/CSV)",
 }
 
 

@@ -44,10 +44,13 @@ from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
 from jobfair.models.companies import BoothStatus, CompanyVerification
 from jobfair.models.fairs import FairStatus
+from jobfair.models.office_reports import OfficeReportRequest
 from jobfair.models.vacancies import VacancyVerification
-from jobfair.services import applicants, auth, companies, exports
+from jobfair.services import applicants, auth, companies, exports, office_reports
 from jobfair.stats.compile import compile_fair_report
+from jobfair.stats.office import build_office_report_data
 from jobfair.web.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_for, session_signer
+from jobfair.worker.office_report import save_office_report
 from support import factories
 from support.factories import hash_password
 
@@ -338,6 +341,21 @@ async def build_world(app: Starlette) -> World:
         session.add(job_d)
         await session.flush()
         await compile_fair_report(session, fair_closed.id, now)
+        # Office A's statistics for the current quarter (what its pages and API show
+        # when no period is named).
+        quarter = office_reports.default_period("Asia/Jakarta", now)
+        office_request = OfficeReportRequest(
+            office_id=office_a.id,
+            period_kind=str(quarter.kind),
+            period_number=quarter.number,
+            period_start=quarter.start,
+            period_end=quarter.end,
+            requested_at=now,
+        )
+        session.add(office_request)
+        await session.flush()
+        office_data = await build_office_report_data(session, office_a.id, quarter, now)
+        await save_office_report(session, office_request.id, office_data, now)
         network_a = TrustedNetwork(cidr="198.51.100.0/24", label="Meja", office_id=office_a.id)
         session.add(network_a)
         await session.flush()
@@ -359,6 +377,7 @@ async def build_world(app: Starlette) -> World:
                 "fair_a_draft": fair_a_draft.slug,
                 "fair_a_cancel": fair_a_cancel.slug,
                 "fair_closed": fair_closed.slug,
+                "office_a": office_a.id,
                 "organiser_colleague": colleague.id,
                 "network_a": network_a.id,
                 "company_c": company_c.id,

@@ -51,6 +51,7 @@ from jobfair.schemas.catalogue import (
 from jobfair.schemas.drives import DriveProgress
 from jobfair.schemas.errors import Error
 from jobfair.schemas.fairs import DeadlineMove, FairWindow
+from jobfair.schemas.office_reports import OfficeCompileQuery, OfficeReportData, OfficeReportQuery
 from jobfair.schemas.reports import CompileQueued, Report, ReportQuery
 from jobfair.schemas.screening import (
     BulkStageRequest,
@@ -155,6 +156,29 @@ OPERATIONS: tuple[Op, ...] = (
         202,
         CompileQueued,
         (404, 409),
+        auth=True,
+    ),
+    Op(
+        "GET",
+        "/offices/{office_id}/report",
+        "getOfficeReport",
+        "The office's statistics over a period (IPK III tables across its fairs; latest "
+        "version, or ?version=N); organisers of the office",
+        200,
+        OfficeReportData,
+        (404, 422),
+        query=OfficeReportQuery,
+        auth=True,
+    ),
+    Op(
+        "POST",
+        "/offices/{office_id}/report",
+        "compileOfficeReport",
+        "Queue a new version of the office's statistics over a period",
+        202,
+        CompileQueued,
+        (404, 422),
+        query=OfficeCompileQuery,
         auth=True,
     ),
     Op(
