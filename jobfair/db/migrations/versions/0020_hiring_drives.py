@@ -2,7 +2,7 @@
 placements reported against them outside any fair
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-03 14:40:00
 
 New tables only; nothing existing is altered.
@@ -16,7 +16,7 @@ from alembic import op
 import jobfair.db.base
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
