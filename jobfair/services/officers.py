@@ -24,6 +24,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -382,3 +383,45 @@ async def evaluation(session: AsyncSession, office: LabourOffice, period: Period
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.waits.extend(row.waits)
     return Evaluation(office, period, list(rows.values()), total)
+
+
+LABELS: dict[str, str] = {
+    "companies": N_("Companies decided"),
+    "booths": N_("Booths decided"),
+    "vacancies": N_("Vacancies decided"),
+    "decisions": N_("Verifications decided"),
+    "median_hours": N_("Median hours to a decision"),
+    "assisted": N_("Job seekers assisted"),
+    "placements": N_("Placements helped to confirm"),
+    "abuse_reports": N_("Abuse reports handled"),
+}
+
+
+def table(result: Evaluation) -> dict[str, Any]:
+    """The evaluation as plain data in the current language, for the page and the
+    PDF/XLSX files (:mod:`jobfair.stats.evaluation_exports`): the officer columns, one
+    row per officer, the office's total and the definitions."""
+    from jobfair.reference.nip import grouped
+
+    def figures(row: OfficerFigures) -> list[int | float | None]:
+        return [row.value(name) for name in FIGURES]
+
+    return {
+        "office": result.office.name,
+        "period": result.period.label(),
+        "period_key": result.period.key,
+        "heading": [gettext(N_("Officer")), "NIP", gettext(N_("Position"))],
+        "columns": [gettext(LABELS[name]) for name in FIGURES],
+        "rows": [
+            {
+                "name": row.name,
+                "nip": grouped(row.nip) if row.nip else "",
+                "position": position_label(row.position),
+                "certification": row.certification or "",
+                "figures": figures(row),
+            }
+            for row in result.officers
+        ],
+        "total": {"name": gettext(N_("Office total")), "figures": figures(result.total)},
+        "definitions": [(gettext(LABELS[name]), gettext(DEFINITIONS[name])) for name in FIGURES],
+    }
