@@ -25,6 +25,7 @@ from jobfair.reference import nip as nip_rules
 from jobfair.schemas.officers import CERTIFICATION_MAX, OfficerProfile, WalkInRegistration
 from jobfair.schemas.problems import parse
 from jobfair.services import interchange, officers, offices, periods, times
+from jobfair.services.auth import INVITATION_DAYS
 from jobfair.services.errors import DomainError, PayloadTooLarge, ValidationFailed
 from jobfair.services.numbers import whole_number
 from jobfair.stats import evaluation_exports
@@ -215,6 +216,7 @@ async def walk_in_create(request: Request) -> Response:
             "full_name": registration.full_name,
             "sms_text": result.sms_text,
             "mailed_to": result.mailed_to,
+            "invitation_days": INVITATION_DAYS,
         },
     )
     response.headers["Cache-Control"] = "private, no-store"
