@@ -103,6 +103,10 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"{organiser}/queue", None),
             (f"{organiser}/report", None),
             ("/organiser/office", None),
+            ("/organiser/officer", None),
+            ("/organiser/walk-in", None),
+            ("/organiser/evaluation", None),
+            ("/organiser/interchange", None),
         ],
     }
 

@@ -46,6 +46,8 @@ NOT_PAGES = {
     "GET /password/reset": "needs the reset cookie (covered by the session tests)",
     "GET /company/join": "needs an invitation token (covered by tests/web)",
     "GET /organiser/fairs/{slug}/report.{kind}": "report files (PDF/XLSX/CSV)",
+    "GET /organiser/evaluation/export": "the officer evaluation file (PDF/XLSX)",
+    "GET /organiser/interchange/export": "the interchange file (CSV/JSON)",
 }
 
 
