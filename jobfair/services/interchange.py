@@ -38,11 +38,11 @@ from jobfair.models.companies import BoothStatus
 from jobfair.models.vacancies import VacancyVerification
 from jobfair.reference.nik import NikError, parse_nik
 from jobfair.schemas.profile import AK1_PATTERN
-from jobfair.services import audit, times
+from jobfair.services import audit, periods, times
 from jobfair.services.errors import ValidationFailed
 from jobfair.services.exports import _safe as formula_safe
 from jobfair.services.identity import NikVault
-from jobfair.services.periods import Period
+from jobfair.services.periods import Period, PeriodKind
 
 FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -446,3 +446,36 @@ async def import_ak1(
         },
     )
     return report
+
+
+# ------------------------------------------------------ periods on the command line
+
+_KEY_FORMS = {"Q": PeriodKind.QUARTER, "S": PeriodKind.SEMESTER}
+
+
+def period_from_key(key: str, today: date) -> Period:
+    """A period as :attr:`Period.key` writes it (``2026-Q4``, ``2026-S1``, ``2026-07``,
+    ``2026``, ``2026-01-15_2026-02-14``) or relative to ``today`` for scheduled runs:
+    ``last-month``, ``last-quarter``, ``last-semester``, ``last-year``. ValueError
+    otherwise."""
+    key = key.strip()
+    if key.startswith("last-"):
+        kind = PeriodKind(key.removeprefix("last-"))
+        if kind is PeriodKind.CUSTOM:
+            raise ValueError(key)
+        return Period.containing(kind, today).previous()
+    if "_" in key:
+        first, last = key.split("_", 1)
+        return periods.parse(
+            "custom", start=date.fromisoformat(first), end=date.fromisoformat(last)
+        )
+    year, _, rest = key.partition("-")
+    if not year.isdigit():
+        raise ValueError(key)
+    if not rest:
+        return periods.parse("year", int(year))
+    if rest[0] in _KEY_FORMS and rest[1:].isdigit():
+        return periods.parse(_KEY_FORMS[rest[0]].value, int(year), int(rest[1:]))
+    if rest.isdigit():
+        return periods.parse("month", int(year), int(rest))
+    raise ValueError(key)
