@@ -204,9 +204,7 @@ async def test_profile_update_is_audited_without_values(ctx: AppContext) -> None
         await officers.update_profile(s, officer, _profile(nip="198005122005011002"))
     async with ctx.read() as s:
         row = await s.get(User, officer.id)
-        entry = await s.scalar(
-            select(AuditLog).where(AuditLog.action == "officer.profile_updated")
-        )
+        entry = await s.scalar(select(AuditLog).where(AuditLog.action == "officer.profile_updated"))
     assert row is not None and row.nip == "198005122005011002"
     assert entry is not None and entry.data == {"fields": ["nip"]}
     assert "198005122005011002" not in str(entry.data)
