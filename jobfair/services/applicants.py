@@ -668,6 +668,10 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "skills": applicant.skills,
             "consent_at": applicant.consent_at.isoformat(),
             "consent_version": applicant.consent_version,
+            "interchange_consent_at": applicant.interchange_consent_at.isoformat()
+            if applicant.interchange_consent_at
+            else None,
+            "assisted": applicant.assisted_by_user_id is not None,
         },
         "cv": None
         if cv is None
