@@ -288,6 +288,66 @@ def cmd_report_export(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_report_export(settings, args))
 
 
+async def _office_export(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jobfair.context import AppContext
+    from jobfair.models import LabourOffice
+    from jobfair.services import interchange, times
+    from jobfair.services.errors import DomainError
+
+    ctx = AppContext.create(settings)
+    try:
+        try:
+            period = interchange.period_from_key(args.period, times.local_date(ctx.now()))
+        except (ValueError, DomainError):
+            print(
+                f"{args.period!r} is not a period: 2026-Q4, 2026-S1, 2026-07, 2026, "
+                "2026-01-15_2026-02-14, or last-month/last-quarter/last-semester/last-year",
+                file=sys.stderr,
+            )
+            return 2
+        names = interchange.DATASETS if args.dataset == "all" else (args.dataset,)
+        files: list[tuple[str, bytes, int]] = []
+        async with ctx.unit_of_work() as session:
+            office = await session.scalar(
+                select(LabourOffice).where(LabourOffice.slug == args.office)
+            )
+            if office is None:
+                print(f"no labour office with slug {args.office!r}", file=sys.stderr)
+                return 1
+            for name in names:
+                rows = await interchange.dataset(session, office, name, period, ctx.nik_vault)
+                body = interchange.encode(name, args.format, rows, office, period)
+                files.append(
+                    (interchange.filename(office, name, period, args.format), body, len(rows))
+                )
+    except SQLAlchemyError as error:
+        print(f"cannot read the database: {type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        await ctx.close()
+    if args.output == "-":
+        for _name, body, _count in files:
+            sys.stdout.buffer.write(body)
+        return 0
+    folder = Path(args.output or ".")
+    try:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        for name, body, count in files:
+            await asyncio.to_thread((folder / name).write_bytes, body)
+            print(f"wrote {folder / name} ({count} rows, {len(body)} bytes)")
+    except OSError as error:
+        print(f"{folder}: cannot be written: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_office_export(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_office_export(settings, args))
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -464,6 +524,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["id", "en"], default="id", help="language of the labels (default: id)"
     )
     report_export.set_defaults(handler=cmd_report_export)
+
+    office_commands = commands.add_parser(
+        "office", help="a labour office's data for the ministry's systems"
+    ).add_subparsers(dest="office_command", required=True, metavar="ACTION")
+    office_export = office_commands.add_parser(
+        "export",
+        help="write job seekers (with consent), vacancies and companies of a period as "
+        "CSV or JSON files in the README's column sets (audited)",
+    )
+    office_export.add_argument("office", metavar="OFFICE", help="the labour office's slug")
+    office_export.add_argument(
+        "--period",
+        required=True,
+        metavar="PERIOD",
+        help="2026-Q4, 2026-S1, 2026-07, 2026, 2026-01-15_2026-02-14, or for a scheduled "
+        "run last-month, last-quarter, last-semester, last-year",
+    )
+    office_export.add_argument(
+        "--dataset",
+        choices=["all", "job_seekers", "vacancies", "companies"],
+        default="all",
+        help="which file (default: all three)",
+    )
+    office_export.add_argument("--format", choices=["csv", "json"], default="csv")
+    office_export.add_argument(
+        "--output",
+        "-o",
+        help="folder to write into (default: the current one), - for standard output; "
+        "files are named <office>-<dataset>-<period>.<format>",
+    )
+    office_export.set_defaults(handler=cmd_office_export)
     return parser
 
 

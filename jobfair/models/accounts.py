@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
@@ -16,6 +16,18 @@ class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     ORGANISER = "organiser"
     ADMIN = "admin"
+
+
+class FunctionalPosition(enum.StrEnum):
+    """A placement officer's position (DOMAIN.md, "Staff"): the functional grades of
+    Pengantar Kerja (ahli pertama, muda, madya, utama) or a designated Petugas Antar
+    Kerja, who holds no functional grade."""
+
+    PENGANTAR_KERJA_PERTAMA = "pk_pertama"
+    PENGANTAR_KERJA_MUDA = "pk_muda"
+    PENGANTAR_KERJA_MADYA = "pk_madya"
+    PENGANTAR_KERJA_UTAMA = "pk_utama"
+    PETUGAS_ANTAR_KERJA = "petugas_ak"
 
 
 class User(Base):
@@ -36,6 +48,12 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An organiser's placement-officer profile (all optional): NIP (18 digits, checked
+    # by jobfair.reference.nip), FunctionalPosition, and the certificate and its date.
+    nip: Mapped[str | None] = mapped_column(String(18))
+    functional_position: Mapped[str | None] = mapped_column(String(16))
+    certification: Mapped[str | None] = mapped_column(String(200))
+    certified_on: Mapped[date | None] = mapped_column(Date)
 
 
 class UserSession(Base):

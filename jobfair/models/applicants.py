@@ -47,6 +47,15 @@ class Applicant(Base):
     skills: Mapped[str] = mapped_column(Text, default="")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(16), default="1")
+    # Consent to share the profile with the ministry's systems (SIAPkerja/Karirhub), a
+    # purpose of its own (UU PDP: consent per purpose); only these profiles are in the
+    # interchange export. None: not given.
+    interchange_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A walk-in registration: the placement officer who registered the person at the
+    # office and recorded their consent ("assisted"); None for self-registration.
+    assisted_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

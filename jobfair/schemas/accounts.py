@@ -148,6 +148,12 @@ class ExportProfile(ResponseModel):
     skills: str
     consent_at: AwareDatetime
     consent_version: str
+    interchange_consent_at: AwareDatetime | None = Field(
+        default=None, description="consent to be shared with the ministry's systems"
+    )
+    assisted: bool = Field(
+        default=False, description="registered at the labour office by a placement officer"
+    )
 
 
 class ExportCv(CvInfo):

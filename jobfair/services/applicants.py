@@ -72,6 +72,9 @@ CONSENT_VERSION = "1"
 # What an anonymised applicant keeps of an AK/I number: only that there was one, so
 # "AK/I holders" in past reports stay right.
 AK1_ERASED = "-"
+# Details another account holds, where saying so is safe: to the owner editing their
+# profile, and to a placement officer registering the person in front of them.
+ALREADY_REGISTERED = N_("This is already registered. Sign in, or reset your password.")
 
 
 async def _taken(
@@ -104,14 +107,25 @@ async def _owners_of(session: AsyncSession, values: Registration, fingerprint: s
 
 
 async def register_applicant(
-    session: AsyncSession, values: Registration, password_hash: str, vault: NikVault, now: datetime
+    session: AsyncSession,
+    values: Registration,
+    password_hash: str,
+    vault: NikVault,
+    now: datetime,
+    *,
+    assisted_by: User | None = None,
+    interchange_consent: bool = False,
 ) -> User | None:
     """Create an applicant account from a parsed registration. When its NIK, e-mail or
     phone is registered already, no account is made, the owner is told by mail and
     None is returned: the caller answers as for a new account, so the registration
     form tells nobody whose NIK or address is on the platform (ASVS 5.0 V6.3).
     ``password_hash`` is the registration's password, hashed before the unit of work
-    (for known details too, so the answer takes as long as for new ones)."""
+    (for known details too, so the answer takes as long as for new ones).
+
+    ``assisted_by``: a placement officer registering a walk-in job seeker (see
+    :mod:`jobfair.services.officers`), who recorded the person's consent; the account
+    is marked as assisted by them and the audit row names them as the actor."""
     fingerprint = vault.fingerprint(values.nik)
     owners = await _owners_of(session, values, fingerprint)
     if owners:
@@ -151,6 +165,8 @@ async def register_applicant(
         skills=values.skills or "",
         consent_at=now,
         consent_version=CONSENT_VERSION,
+        interchange_consent_at=now if interchange_consent else None,
+        assisted_by_user_id=assisted_by.id if assisted_by is not None else None,
         created_at=now,
     )
     try:
@@ -172,7 +188,13 @@ async def register_applicant(
         "applicant.registered",
         object_type="user",
         object_id=user.id,
-        actor_user_id=user.id,
+        actor_user_id=user.id if assisted_by is None else assisted_by.id,
+        # What was consented to, and on whose record (ids and versions only).
+        data={
+            "consent_version": CONSENT_VERSION,
+            "interchange_consent": interchange_consent,
+            **({"assisted": True} if assisted_by is not None else {}),
+        },
     )
     return user
 
@@ -263,7 +285,7 @@ async def update_profile(
             fields={"current_password": gettext(CONTACT_PASSWORD)},
         )
     errors: dict[str, str] = {}
-    already = gettext("This is already registered. Sign in, or reset your password.")
+    already = gettext(ALREADY_REGISTERED)
     if email and email != user.email and await _taken(session, User.email, email, user.id):
         errors["email"] = already
     if phone and phone != user.phone and await _taken(session, User.phone, phone, user.id):
@@ -646,6 +668,10 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "skills": applicant.skills,
             "consent_at": applicant.consent_at.isoformat(),
             "consent_version": applicant.consent_version,
+            "interchange_consent_at": applicant.interchange_consent_at.isoformat()
+            if applicant.interchange_consent_at
+            else None,
+            "assisted": applicant.assisted_by_user_id is not None,
         },
         "cv": None
         if cv is None

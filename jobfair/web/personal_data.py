@@ -126,6 +126,16 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
                 Item(gettext("Skills"), _text(profile.get("skills"))),
                 Item(gettext("Consent given"), _when(profile.get("consent_at"))),
                 Item(gettext("Consent version"), _text(profile.get("consent_version"))),
+                Item(
+                    gettext("Consent to be shared with the ministry (SIAPkerja)"),
+                    _when(profile.get("interchange_consent_at"))
+                    if profile.get("interchange_consent_at")
+                    else gettext("not given"),
+                ),
+                Item(
+                    gettext("Registered by a placement officer"),
+                    gettext("yes") if profile.get("assisted") else gettext("no"),
+                ),
             ],
         ),
         Part(

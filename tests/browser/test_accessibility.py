@@ -110,6 +110,10 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/organiser/drives/new", None),
             (f"/organiser/drives/{scene.drive_id}", None),
             ("/organiser/office/statistics", None),
+            ("/organiser/officer", None),
+            ("/organiser/walk-in", None),
+            ("/organiser/evaluation", None),
+            ("/organiser/interchange", None),
         ],
     }
 

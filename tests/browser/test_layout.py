@@ -37,6 +37,8 @@ NOT_PAGES = {
     "/media/logos/{name}": "an image",
     "/organiser/fairs/{slug}/report.{kind}": "a PDF, XLSX or CSV file",
     "/organiser/office/statistics.{kind}": "a PDF, XLSX or CSV file",
+    "/organiser/evaluation/export": "the officer evaluation as PDF or XLSX",
+    "/organiser/interchange/export": "a CSV or JSON file for the ministry",
     "/company/exports": "a CSV or XLSX download",
     "/company/exports/{job_id:int}": "an export job's status, a polled fragment",
     "/company/exports/{job_id:int}/download": "the export's file",
