@@ -21,7 +21,8 @@ def _blank(value: Any) -> Any:
     return value
 
 
-OptionalId = Annotated[int | None, BeforeValidator(_blank), Field(default=None, ge=1, le=MAX_ID)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+OptionalId = Annotated[RowId | None, BeforeValidator(_blank)]
 
 
 class SlotRunForm(RequestModel):
