@@ -1073,8 +1073,9 @@ async def _median_hours(session: AsyncSession, fair_id: int) -> dict[int | None,
     return result
 
 
-def day_choices(fair: Fair) -> Sequence[date]:
-    """The days of the fair, in its zone, for the publish form."""
-    first = local_date(fair.opens_at, fair.timezone)
+def day_choices(fair: Fair, now: datetime) -> Sequence[date]:
+    """The days of the fair still to come (today included), in its zone, for the
+    publish form."""
+    first = max(local_date(fair.opens_at, fair.timezone), local_date(now, fair.timezone))
     last = local_date(_aware(fair.closes_at) - timedelta(seconds=1), fair.timezone)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]

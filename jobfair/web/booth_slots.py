@@ -154,7 +154,7 @@ async def _slots_page(
             session, signed_in.user, request.path_params["booth_id"]
         )
     fair: Fair = schedule.fair
-    days = booth_slots.day_choices(fair)
+    days = booth_slots.day_choices(fair, ctx.now())
     return render(
         request,
         "pages/company/slots.html",

@@ -89,12 +89,16 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/notifications", None),
             ("/me/data/page", None),
             ("/me/profile", None),
+            ("/me/bookings", None),
+            (f"{fair}/booths/{COMPANY_SLUG}", None),
             (f"{fair}/vacancies/{scene.vacancy_ids[1]}", None),
         ],
         RECRUITER_EMAIL: [
             ("/company", None),
             ("/company/applications", _open_filters),
             (f"/company/applications/{scene.application_id}", None),
+            (f"/company/booths/{scene.booth_id}/slots", None),
+            ("/company/messages", None),
         ],
         ORGANISER_EMAIL: [
             ("/organiser", None),
