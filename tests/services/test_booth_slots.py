@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,10 +16,21 @@ from support.clock import Clock
 
 from jobfair import i18n
 from jobfair.context import AppContext
-from jobfair.models import AuditLog, Booth, BoothSlot, Fair, Notification, Outbox, SlotBooking, User
-from jobfair.services import booth_slots, notifications
+from jobfair.models import (
+    AuditLog,
+    Booth,
+    BoothMessage,
+    BoothSlot,
+    Fair,
+    Notification,
+    Outbox,
+    SlotBooking,
+    User,
+)
+from jobfair.services import applicants, booth_slots, notifications
 from jobfair.services.booth_slots import SlotRun
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.identity import PasswordCheck
 from jobfair.settings import Settings
 from jobfair.worker.registry import run_task
 
@@ -519,3 +531,27 @@ async def test_message_figures_with_the_median_time_to_answer(
     assert figures[-1].company_id is None
     others = [row for row in figures if row.company_id not in (company_a, None)]
     assert [(row.left, row.answered, row.median_hours_to_answer) for row in others] == [(1, 1, 6.0)]
+
+
+async def test_erasing_the_account_frees_the_slot_and_blanks_the_messages(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    world = await _world(ctx, applicants=1)
+    first, *_ = await _publish(ctx, world)
+    ani = world.applicant_ids[0]
+    await _book(ctx, ani, first)
+    async with ctx.unit_of_work() as session:
+        await booth_slots.leave_message(
+            session, await _user(session, ani), world.booth_id, "Nomor HP saya 0812…", ctx.now()
+        )
+    async with ctx.unit_of_work() as session:
+        user = await _user(session, ani)
+        check = PasswordCheck(stored=user.password_hash, valid=True)
+        await applicants.delete_account(session, user, check, tmp_path, ctx.now())
+    async with ctx.read() as session:
+        message = await session.scalar(select(BoothMessage))
+        booking = await session.scalar(select(SlotBooking))
+        figures = await booth_slots.message_figures(session, world.fair_id)
+    assert message is not None and message.body == "" and message.answer is None
+    assert booking is not None and booking.state == "cancelled" and booking.active_slot_id is None
+    assert figures[-1].left == 1  # still counted
