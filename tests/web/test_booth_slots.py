@@ -225,3 +225,26 @@ async def test_signed_in_recruiters_and_strangers_cannot_book(
     # A slot of another booth named under this one is not found.
     wrong = f"/fairs/{scene['slug']}/booths/nope/slots/{slot_id}/book"
     assert (await client.post(wrong, data={"csrf_token": token})).status_code in (403, 404)
+
+
+async def test_the_message_form_is_offered_only_when_no_recruiter_is_online(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Clock
+) -> None:
+    scene = await _scene(ctx)
+    booth_page = f"/fairs/{scene['slug']}/booths/{scene['company']}"
+    await sign_in(client, str(scene["applicant"]), factories.PASSWORD)
+    assert ctx.live is not None
+    key = f"recruiters:{scene['booth_id']}"
+    ctx.live.presence.join([key])
+    try:
+        online = await client.get(booth_page)
+        assert 'id="message-title"' not in online.text
+        # Once the fair has closed, nobody is there to talk to: the form is back.
+        clock.now = datetime(2026, 11, 11, 3, 0, tzinfo=UTC)
+        closed = await client.get(booth_page)
+        assert 'id="message-title"' in closed.text
+    finally:
+        ctx.live.presence.leave([key])
+    clock.now = datetime(2026, 11, 5, 3, 0, tzinfo=UTC)
+    nobody = await client.get(booth_page)
+    assert 'id="message-title"' in nobody.text
