@@ -13,6 +13,7 @@ from jobfair.services.numbers import ID_DIGITS
 from jobfair.web import (
     account,
     applicant,
+    booth_slots,
     company,
     drives,
     health,
@@ -115,6 +116,52 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="me:withdraw",
         ),
         Route("/me/notifications", applicant.notifications_page, name="me:notifications"),
+        # Booked 1:1 slots and messages left at booths (web/booth_slots.py).
+        Route(
+            "/fairs/{slug}/booths/{company}/slots/{slot_id:int}/book",
+            booth_slots.book,
+            methods=["POST"],
+            name="applicant:book_slot",
+        ),
+        Route(
+            "/fairs/{slug}/booths/{company}/messages",
+            booth_slots.leave_message,
+            methods=["POST"],
+            name="applicant:leave_message",
+        ),
+        Route("/me/bookings", booth_slots.my_bookings, name="me:bookings"),
+        Route(
+            "/me/bookings/{booking_id:int}/cancel",
+            booth_slots.cancel_booking,
+            methods=["POST"],
+            name="me:cancel_booking",
+        ),
+        Route("/company/booths/{booth_id:int}/slots", booth_slots.slots_page, name="company:slots"),
+        Route(
+            "/company/booths/{booth_id:int}/slots",
+            booth_slots.publish_slots,
+            methods=["POST"],
+            name="company:publish_slots",
+        ),
+        Route(
+            "/company/slots/{slot_id:int}/cancel",
+            booth_slots.cancel_slot,
+            methods=["POST"],
+            name="company:cancel_slot",
+        ),
+        Route(
+            "/company/bookings/{booking_id:int}/mark",
+            booth_slots.mark_booking,
+            methods=["POST"],
+            name="company:mark_booking",
+        ),
+        Route("/company/messages", booth_slots.inbox, name="company:messages"),
+        Route(
+            "/company/messages/{message_id:int}/answer",
+            booth_slots.answer,
+            methods=["POST"],
+            name="company:answer_message",
+        ),
         Route(
             "/me/notifications/read",
             applicant.notifications_read,

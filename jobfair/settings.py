@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     # Seconds between passes of the in-process sweep that re-drives owed work (decisions
     # due, unanswered applications at the deadline, unsent mail); 0 turns it off.
     sweep_seconds: float = Field(default=60.0, ge=0)
+    # Minutes before a booked 1:1 slot at which its applicant is reminded (e-mail and
+    # in-app), by the sweep's send_slot_reminders task.
+    slot_reminder_minutes: int = Field(default=30, ge=1, le=24 * 60)
     log_level: LogLevel = "INFO"
     # Anonymous live-counter sockets one client address may hold open per web process.
     # High on purpose: a mobile carrier puts many phones behind one address (CGNAT).

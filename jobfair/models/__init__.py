@@ -10,6 +10,7 @@ from jobfair.models.applications import (
     Placement,
 )
 from jobfair.models.audit import AuditLog
+from jobfair.models.booth_slots import BookingState, BoothMessage, BoothSlot, SlotBooking
 from jobfair.models.companies import (
     Booth,
     Company,
@@ -37,7 +38,10 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationNote",
     "AuditLog",
+    "BookingState",
     "Booth",
+    "BoothMessage",
+    "BoothSlot",
     "Company",
     "CompanyInvitation",
     "Cv",
@@ -61,6 +65,7 @@ __all__ = [
     "Placement",
     "Recruiter",
     "ReportRequest",
+    "SlotBooking",
     "TrustedNetwork",
     "User",
     "UserSession",

@@ -33,12 +33,15 @@ from jobfair.models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    BookingState,
     Booth,
+    BoothMessage,
     Company,
     Cv,
     CvView,
     Fair,
     Recruiter,
+    SlotBooking,
     User,
     Vacancy,
 )
@@ -735,6 +738,28 @@ async def delete_account(
         update(ApplicationEvent)
         .where(ApplicationEvent.application_id.in_(application_ids))
         .values(note=None)
+    )
+    # What they wrote to booths and what was answered them may describe the person: the
+    # text goes, the rows stay for the fair's figures (messages left and answered).
+    await session.execute(
+        update(BoothMessage)
+        .where(BoothMessage.applicant_id == applicant.id)
+        .values(body="", answer=None)
+    )
+    # Their coming 1:1 slots are freed for others (services.booth_slots: a cancelled
+    # booking holds nothing).
+    await session.execute(
+        update(SlotBooking)
+        .where(
+            SlotBooking.applicant_id == applicant.id,
+            SlotBooking.state == BookingState.BOOKED,
+        )
+        .values(
+            state=BookingState.CANCELLED,
+            cancelled_at=now,
+            active_slot_id=None,
+            active_booth_id=None,
+        )
     )
     applicant.nik_ciphertext = None
     applicant.nik_hmac = None

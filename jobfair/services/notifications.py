@@ -26,6 +26,7 @@ from jobfair.i18n import N_, gettext
 from jobfair.models import Notification, User
 from jobfair.models.applications import ApplicationStatus as S
 from jobfair.services import authority
+from jobfair.services.times import local_datetime
 
 INBOX_LIMIT = 50
 
@@ -146,6 +147,8 @@ class Shown:
     link: str | None
     created_at: datetime
     read_at: datetime | None
+    # What the link is called; empty: the applications page (the decisions' link).
+    link_label: str = ""
 
     @property
     def unread(self) -> bool:
@@ -198,10 +201,61 @@ def _direct_placement(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, 
     return gettext("Please confirm your hire"), intro, (line,)
 
 
+# The kinds of the booth's 1:1 slots and messages (jobfair.services.booth_slots).
+SLOT_REMINDER = "slot_reminder"
+SLOT_CANCELLED = "slot_cancelled"
+MESSAGE_ANSWERED = "message_answered"
+
+
+BOOTH_KINDS = frozenset({SLOT_REMINDER, SLOT_CANCELLED, MESSAGE_ANSWERED})
+BOOTH_LINK = N_("See my slots and messages")
+
+
+def row(
+    user_id: int, kind: str, params: dict[str, Any], link: str | None, now: datetime
+) -> dict[str, Any]:
+    """The values of one notification of ``kind`` (one of WORDING's), for :func:`write`."""
+    if kind not in WORDING:
+        raise ValueError(f"unknown kind {kind!r}")
+    return {"user_id": user_id, "kind": kind, "params": params, "link": link, "created_at": now}
+
+
+def _slot_time(params: Mapping[str, Any]) -> str:
+    try:
+        moment = datetime.fromisoformat(str(params.get("starts_at")))
+    except ValueError:
+        return ""
+    return local_datetime(moment, str(params.get("timezone") or "Asia/Jakarta"))
+
+
+def _slot_reminder(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
+    outcome = gettext("Your 1:1 slot starts at %(time)s.", time=_slot_time(params))
+    line = Line(title=str(params.get("company", "")), outcome=outcome)
+    return gettext("Your slot with a company starts soon"), "", (line,)
+
+
+def _slot_cancelled(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
+    outcome = gettext(
+        "The company cancelled your slot at %(time)s. You may book another one.",
+        time=_slot_time(params),
+    )
+    line = Line(title=str(params.get("company", "")), outcome=outcome)
+    return gettext("A booked slot was cancelled"), "", (line,)
+
+
+def _message_answered(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
+    outcome = gettext("The company answered the message you left at its booth.")
+    line = Line(title=str(params.get("company", "")), outcome=outcome)
+    return gettext("A company answered your message"), "", (line,)
+
+
 # kind → its wording: (subject, intro, lines) from the stored params.
 WORDING: dict[str, Callable[[Mapping[str, Any]], tuple[str, str, tuple[Line, ...]]]] = {
     DECISIONS: _decisions,
     DIRECT_PLACEMENT: _direct_placement,
+    SLOT_REMINDER: _slot_reminder,
+    SLOT_CANCELLED: _slot_cancelled,
+    MESSAGE_ANSWERED: _message_answered,
 }
 
 
@@ -221,6 +275,7 @@ def shown(row: Notification) -> Shown:
         link=row.link,
         created_at=row.created_at,
         read_at=row.read_at,
+        link_label=gettext(BOOTH_LINK) if row.kind in BOOTH_KINDS else "",
     )
 
 

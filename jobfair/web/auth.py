@@ -327,6 +327,8 @@ LIMITS: dict[str, list[RateLimitItem]] = {
     # Each of the NIK, the e-mail and the phone a registration names.
     "register:identity": [parse("5/hour")],
     "apply:user": [parse("30/minute")],
+    # Booking, cancelling and leaving messages at booths (jobfair.web.booth_slots).
+    "booth:user": [parse("30/minute"), parse("200/day")],
     "reset:address": [parse("100/15 minutes")],
     "reset:account": [parse("5/hour")],
 }

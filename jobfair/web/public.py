@@ -7,9 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from jobfair.context import AppContext
-from jobfair.services import catalogue, fairs, reports
+from jobfair.models.accounts import Role
+from jobfair.models.fairs import FairPhase
+from jobfair.services import applicants, booth_slots, catalogue, fairs, reports
 from jobfair.services.catalogue import CatalogueFilters
 from jobfair.services.numbers import whole_number
+from jobfair.web.auth import current
 from jobfair.web.htmx import render
 from jobfair.web.live import page_counters
 
@@ -72,20 +75,53 @@ async def fair_page(request: Request) -> Response:
 
 
 async def booth_page(request: Request) -> Response:
+    return await booth_page_response(request)
+
+
+async def booth_page_response(
+    request: Request,
+    *,
+    slot_error: str | None = None,
+    message_errors: dict[str, str] | None = None,
+    message_values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The booth page; a signed-in applicant also gets its free 1:1 slots, their own
+    booking, and "leave a message" when no recruiter of the booth is online (anonymous
+    visitors, served from the page cache, are asked to sign in for both)."""
     ctx = _ctx(request)
+    signed_in = current(request)
+    now = ctx.now()
+    slots = None
     async with ctx.read() as session:
         fair = await fairs.get_fair(session, request.path_params["slug"])
         booth = await catalogue.get_booth(session, fair, request.path_params["company"])
+        if signed_in is not None and signed_in.user.role == Role.APPLICANT:
+            applicant = await applicants.applicant_of(session, signed_in.user)
+            slots = await booth_slots.booth_slots(session, fair, booth.booth.id, applicant.id, now)
     _fair, booth_counters = await page_counters(ctx, fair.id, booth.booth.id)
+    phase = fair.phase(now)
+    online = None
+    if slots is not None and phase == FairPhase.OPEN and ctx.live is not None:
+        online = await booth_slots.recruiters_online(ctx.live.presence, booth.booth.id)
     return render(
         request,
         "pages/public/booth.html",
         {
             "fair": fair,
-            "phase": fair.phase(ctx.now()),
+            "phase": phase,
             "page": booth,
             "booth_counters": booth_counters,
+            "slots": slots,
+            "slot_error": slot_error,
+            # Offered whenever nobody of the booth is there to talk to now.
+            "offer_message": phase != FairPhase.OPEN or not online,
+            "message_errors": message_errors or {},
+            "message_values": message_values or {},
+            "message_sent": request.query_params.get("message") == "1",
+            "booked": request.query_params.get("booked") == "1",
         },
+        status_code=status_code,
     )
 
 

@@ -31,7 +31,7 @@ from jobfair.reference import (
 from jobfair.reference.nik import age_on
 from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX
 from jobfair.schemas.profile import AK1_MAX, FORM_LIMITS
-from jobfair.services import drives
+from jobfair.services import booth_slots, drives
 from jobfair.services.accounts import FULL_NAME_MAX, MAX_PASSWORD
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.formats import (
@@ -42,7 +42,7 @@ from jobfair.services.formats import (
     phone_links,
 )
 from jobfair.services.screening import MAX_NOTE
-from jobfair.services.times import local_datetime
+from jobfair.services.times import local_datetime, local_time
 from jobfair.services.videos import video_embed
 from jobfair.stats.charts import per_minute_chart
 from jobfair.stats.definitions import FIGURES
@@ -279,6 +279,7 @@ def create_templates(
         verification_label=verification_label,
         initials=initials,
         local_datetime=local_datetime,
+        local_time=local_time,
         long_date=long_date,
         number=number,
         rupiah=rupiah,
@@ -321,6 +322,8 @@ def create_templates(
             "drive_name": drives.NAME_MAX,
             "drive_target": drives.TARGET_TYPED_MAX,
             "job_title": drives.JOB_TITLE_MAX,
+            "booth_message": booth_slots.MESSAGE_MAX,
+            "booth_answer": booth_slots.ANSWER_MAX,
         },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)

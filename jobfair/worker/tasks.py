@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_
 from jobfair.context import AppContext
 from jobfair.models import UserSession
 from jobfair.routes import route_paths
-from jobfair.services import exports, screening
+from jobfair.services import booth_slots, exports, screening
 from jobfair.worker import (
     mail,  # noqa: F401 - registers deliver_mail
     report,  # noqa: F401 - registers the report tasks
@@ -85,6 +85,20 @@ async def build_export(ctx: AppContext, job_id: int) -> None:
     )
 
 
+@task("send_slot_reminders")
+async def send_slot_reminders(ctx: AppContext) -> int:
+    """Remind the applicants whose booked slot starts within the reminder time, once
+    (the sweep runs it every pass; a booking is claimed before it is reminded)."""
+    async with ctx.unit_of_work() as session:
+        return await booth_slots.send_reminders(
+            session,
+            ctx.now(),
+            minutes=ctx.settings.slot_reminder_minutes,
+            base_url=ctx.settings.base_url,
+            bookings_path=_path_for(ctx, "me:bookings"),
+        )
+
+
 # Tasks the sweep runs on every pass: each re-drives what the database says is owed.
 SWEEP_TASKS = (
     "purge_expired_sessions",
@@ -92,4 +106,5 @@ SWEEP_TASKS = (
     "close_unanswered",
     "deliver_mail",
     "compile_due_reports",
+    "send_slot_reminders",
 )

@@ -90,6 +90,8 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/data/page", None),
             ("/me/profile", None),
             (f"/me/placements/{scene.direct_placement_id}", None),
+            ("/me/bookings", None),
+            (f"{fair}/booths/{COMPANY_SLUG}", None),
             (f"{fair}/vacancies/{scene.vacancy_ids[1]}", None),
         ],
         RECRUITER_EMAIL: [
@@ -98,6 +100,8 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"/company/applications/{scene.application_id}", None),
             ("/company/drives", None),
             (f"/company/drives/{scene.drive_id}/placements", None),
+            (f"/company/booths/{scene.booth_id}/slots", None),
+            ("/company/messages", None),
         ],
         ORGANISER_EMAIL: [
             ("/organiser", None),

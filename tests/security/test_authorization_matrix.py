@@ -166,6 +166,41 @@ EXPECTATIONS: dict[str, Rule] = {
     "POST /me/notifications/{notification_id:int}/read": Rule(
         APPLICANT, {"notification_id": "notification_a"}, form={}
     ),
+    # booked 1:1 slots and messages left at booths (the second applicant finds the slot
+    # taken: 409)
+    "POST /fairs/{slug}/booths/{company}/slots/{slot_id:int}/book": Rule(
+        APPLICANTS,
+        {"slug": "fair_a", "company": "company_a", "slot_id": "slot_a"},
+        form={},
+        owner_also=frozenset({409}),
+    ),
+    "POST /fairs/{slug}/booths/{company}/messages": Rule(
+        APPLICANTS, {"slug": "fair_a", "company": "company_a"}, form={"body": "Halo"}
+    ),
+    "POST /me/bookings/{booking_id:int}/cancel": Rule(
+        APPLICANT, {"booking_id": "booking_a"}, form={}
+    ),
+    "GET /company/booths/{booth_id:int}/slots": Rule(RECRUITER, {"booth_id": "booth_a"}),
+    "POST /company/booths/{booth_id:int}/slots": Rule(
+        RECRUITER,
+        {"booth_id": "booth_a"},
+        form={"day": "2026-11-07", "start": "09:00", "end": "10:00", "minutes": "20"},
+    ),
+    "POST /company/slots/{slot_id:int}/cancel": Rule(
+        RECRUITER, {"slot_id": "slot_cancel_a"}, form={}
+    ),
+    "POST /company/bookings/{booking_id:int}/mark": Rule(
+        RECRUITER,
+        {"booking_id": "booking_mark_a"},
+        form={"outcome": "attended"},
+        rejected={"booking_id": "booking_mark_d_a"},
+    ),
+    "POST /company/messages/{message_id:int}/answer": Rule(
+        RECRUITER,
+        {"message_id": "message_a"},
+        form={"answer": "Baik, silakan melamar."},
+        rejected={"message_id": "message_d_a"},
+    ),
     "DELETE /api/v1/tokens/{token_id:int}": Rule(APPLICANT, {"token_id": "spare_token_a"}),
     "POST /account/tokens/{token_id:int}/revoke": Rule(
         APPLICANT, {"token_id": "spare_token_page_a"}, form={}

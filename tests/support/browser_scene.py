@@ -10,13 +10,23 @@ import json
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
-from jobfair.models import DirectPlacement, Drive, DriveFair, DrivePartner, DriveRegency, User
+from jobfair.models import (
+    BoothMessage,
+    BoothSlot,
+    DirectPlacement,
+    Drive,
+    DriveFair,
+    DrivePartner,
+    DriveRegency,
+    SlotBooking,
+    User,
+)
 from jobfair.services import auth, screening
 from jobfair.settings import Settings
 from jobfair.worker.tasks import deliver_decisions
@@ -170,6 +180,35 @@ async def build_scene(settings: Settings) -> dict[str, Any]:
                         )
                     )[0]
                 )
+            # Booked 1:1 slots: three free ones tomorrow (09:00, 09:20, 09:40 in the
+            # fair's zone), one booked by another applicant, and a message they left.
+            tomorrow = fair.local(now).date() + timedelta(days=1)
+            nine = datetime.combine(tomorrow, time(9, 0), tzinfo=fair.zone).astimezone(UTC)
+            slots = [
+                BoothSlot(booth_id=booth.id, starts_at=nine + timedelta(minutes=20 * n),
+                          minutes=20, capacity=1)
+                for n in range(4)
+            ]  # fmt: skip
+            session.add_all(slots)
+            await session.flush()
+            session.add(
+                SlotBooking(
+                    slot_id=slots[3].id,
+                    booth_id=booth.id,
+                    applicant_id=person.id,
+                    active_slot_id=slots[3].id,
+                    active_booth_id=booth.id,
+                )
+            )
+            session.add(
+                BoothMessage(
+                    booth_id=booth.id,
+                    applicant_id=person.id,
+                    vacancy_id=vacancies[1].id,
+                    body="Selamat siang, apakah lowongan Krani Timbang menerima lulusan SMA "
+                    "dari luar Kabupaten Asahan? Terima kasih.",
+                )
+            )
             return {
                 "booth_id": booth.id,
                 "vacancy_ids": [row.id for row in vacancies],

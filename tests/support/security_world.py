@@ -28,6 +28,8 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from jobfair.context import AppContext
 from jobfair.models import (
+    BoothMessage,
+    BoothSlot,
     DirectPlacement,
     Drive,
     DriveFair,
@@ -37,6 +39,7 @@ from jobfair.models import (
     OfficeVerification,
     Outbox,
     Recruiter,
+    SlotBooking,
     TrustedNetwork,
     User,
 )
@@ -371,6 +374,48 @@ async def build_world(app: Starlette) -> World:
         rejection.reason = REJECTION_REASON
         rejection.decided_by_user_id = users["organiser"].id
         rejection.decided_at = now
+        # Booked 1:1 slots and a message at booth A (and company D's in fair A, which
+        # its rejected recruiter must not reach).
+        later = now + timedelta(days=1)
+        slots = {
+            name: BoothSlot(booth_id=booth.id, starts_at=starts, minutes=20, capacity=1)
+            for name, booth, starts in (
+                ("slot_a", booth_a, later),
+                ("slot_cancel_a", booth_a, later + timedelta(minutes=20)),
+                ("slot_b", booth_b, later),
+                ("slot_past_a", booth_a, now - timedelta(minutes=10)),
+                ("slot_past_d_a", booth_d_a, now - timedelta(minutes=10)),
+            )
+        }
+        session.add_all(slots.values())
+        await session.flush()
+        bookings = {
+            name: SlotBooking(
+                slot_id=slots[slot].id,
+                booth_id=slots[slot].booth_id,
+                applicant_id=person.id,
+                active_slot_id=slots[slot].id,
+                active_booth_id=slots[slot].booth_id,
+            )
+            for name, slot, person in (
+                ("booking_a", "slot_b", applicant_a),
+                ("booking_mark_a", "slot_past_a", applicant_b),
+                ("booking_mark_d_a", "slot_past_d_a", applicant_a),
+            )
+        }
+        messages = {
+            "message_a": BoothMessage(
+                booth_id=booth_a.id, applicant_id=applicant_a.id, body="Halo"
+            ),
+            "message_d_a": BoothMessage(
+                booth_id=booth_d_a.id, applicant_id=applicant_a.id, body="Halo"
+            ),
+        }
+        session.add_all([*bookings.values(), *messages.values()])
+        await session.flush()
+        owned.update(
+            {name: row.id for name, row in (*slots.items(), *bookings.items(), *messages.items())}
+        )
         owned.update(
             {
                 "fair_a": fair_a.slug,
