@@ -17,12 +17,21 @@ from jobfair.models.companies import (
     OfficeVerification,
     Recruiter,
 )
+from jobfair.models.conversations import (
+    AbuseReport,
+    ChatBlock,
+    ChatMessage,
+    ChatSetting,
+    Conversation,
+    QueueEntry,
+)
 from jobfair.models.fairs import Fair, FairHostRegency, LabourOffice
 from jobfair.models.messages import Notification, Outbox
 from jobfair.models.reports import FairReport, ReportRequest
 from jobfair.models.vacancies import Vacancy
 
 __all__ = [
+    "AbuseReport",
     "ApiToken",
     "Applicant",
     "Application",
@@ -30,8 +39,12 @@ __all__ = [
     "ApplicationNote",
     "AuditLog",
     "Booth",
+    "ChatBlock",
+    "ChatMessage",
+    "ChatSetting",
     "Company",
     "CompanyInvitation",
+    "Conversation",
     "Cv",
     "CvView",
     "ExportJob",
@@ -44,6 +57,7 @@ __all__ = [
     "Outbox",
     "PasswordReset",
     "Placement",
+    "QueueEntry",
     "Recruiter",
     "ReportRequest",
     "TrustedNetwork",
