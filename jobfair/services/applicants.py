@@ -515,6 +515,11 @@ async def open_cv(
             .limit(1)
         )
         if company_id is None:
+            # Or the applicant shared the CV in a booth chat with this company.
+            from jobfair.services.conversations import company_shared_with
+
+            company_id = await company_shared_with(session, viewer.id, applicant.id)
+        if company_id is None:
             raise NotFound(gettext("We could not find that page."))
     cv = await current_cv(session, applicant.id)
     if cv is None:

@@ -31,7 +31,8 @@ from jobfair.i18n import gettext
 from jobfair.live import signals
 from jobfair.models import Applicant, Application, Booth, Fair, Recruiter, User, Vacancy
 from jobfair.models.accounts import Role
-from jobfair.models.companies import is_public_booth
+from jobfair.models.applications import gives_company_access
+from jobfair.models.companies import company_reaches, is_public_booth
 from jobfair.models.conversations import (
     AbuseReport,
     ChatBlock,
@@ -129,7 +130,7 @@ async def chat_booth(session: AsyncSession, booth_id: int) -> Booth:
     return booth
 
 
-async def _membership_of_booth(session: AsyncSession, user: User, booth: Booth) -> None:
+async def membership_of_booth(session: AsyncSession, user: User, booth: Booth) -> None:
     if user.role != Role.RECRUITER:
         raise PermissionDenied(gettext("This is for company accounts."))
     member = await session.scalar(
@@ -403,7 +404,7 @@ async def take_next(
     session: AsyncSession, *, user: User, booth: Booth, now: datetime, limits: ChatLimits
 ) -> Conversation | None:
     """Take the first waiting applicant of ``booth`` into a chat (None: queue empty)."""
-    await _membership_of_booth(session, user, booth)
+    await membership_of_booth(session, user, booth)
     await _require_open(session, booth.fair_id, now)
     await _require_not_blocked(session, booth.fair_id, user.id)
     # Serialises this recruiter's own takes on PostgreSQL (two tabs clicking at once
@@ -490,6 +491,15 @@ async def party_of(session: AsyncSession, user: User, chat: Conversation) -> Par
     if user.role == Role.APPLICANT and await _applicant_user(session, chat.applicant_id) == user.id:
         return Party.APPLICANT
     raise NotFound(gettext("We could not find that page."))
+
+
+async def party_of_user_id(session: AsyncSession, user_id: int, chat: Conversation) -> Party | None:
+    """Like :func:`party_of` for a socket, which knows only its user's id."""
+    if chat.recruiter_user_id == user_id:
+        return Party.RECRUITER
+    if await _applicant_user(session, chat.applicant_id) == user_id:
+        return Party.APPLICANT
+    return None
 
 
 async def conversation_for(
@@ -656,7 +666,7 @@ async def record_outcome(
         raise NotFound(gettext("We could not find that page."))
     booth = await session.get(Booth, chat.booth_id)
     assert booth is not None
-    await _membership_of_booth(session, user, booth)
+    await membership_of_booth(session, user, booth)
     note = note.strip() if isinstance(note, str) else ""
     if len(note) > MAX_NOTE:
         raise ValidationFailed(
@@ -759,20 +769,66 @@ async def transcript(session: AsyncSession, conversation_id: int) -> list[ChatMe
 
 
 async def may_see_cv(session: AsyncSession, chat: Conversation) -> bool:
-    """The recruiter may open the CV only if the applicant applied to this company or
-    shared it in the chat."""
+    """The recruiter may open the CV only if the applicant applied to this company (the
+    rule of services.applicants.open_cv) or shared it in a chat with it."""
     if chat.cv_shared:
         return True
+    return await application_for_cv(session, chat) is not None
+
+
+async def application_for_cv(session: AsyncSession, chat: Conversation) -> int | None:
+    """An application of the chat's applicant to the chat's company that gives the
+    company access to their documents (the link to its CV), if any."""
     booth = await session.get(Booth, chat.booth_id)
     assert booth is not None
-    applied = await session.scalar(
+    return await session.scalar(
         select(Application.id)
-        .join(Vacancy, Vacancy.id == Application.vacancy_id)
-        .join(Booth, Booth.id == Vacancy.booth_id)
-        .where(Application.applicant_id == chat.applicant_id, Booth.company_id == booth.company_id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(
+            Application.applicant_id == chat.applicant_id,
+            company_reaches(booth.company_id),
+            gives_company_access(Application.status),
+        )
+        .order_by(Application.id.desc())
         .limit(1)
     )
-    return applied is not None
+
+
+async def company_shared_with(
+    session: AsyncSession, viewer_user_id: int, applicant_id: int
+) -> int | None:
+    """The company of ``viewer_user_id`` the applicant shared their CV with in a booth
+    chat (None: not shared); used by services.applicants.open_cv."""
+    return await session.scalar(
+        select(Recruiter.company_id)
+        .join(Booth, Booth.company_id == Recruiter.company_id)
+        .join(Conversation, Conversation.booth_id == Booth.id)
+        .where(
+            Recruiter.user_id == viewer_user_id,
+            Conversation.applicant_id == applicant_id,
+            Conversation.cv_shared.is_(True),
+            company_reaches(Recruiter.company_id),
+        )
+        .limit(1)
+    )
+
+
+async def ended_without_outcome(
+    session: AsyncSession, user_id: int, booth_id: int, limit: int = 10
+) -> list[Conversation]:
+    """The recruiter's latest ended chats at the booth, for the outcome form."""
+    rows = await session.scalars(
+        select(Conversation)
+        .where(
+            Conversation.recruiter_user_id == user_id,
+            Conversation.booth_id == booth_id,
+            Conversation.ended_at.is_not(None),
+            Conversation.interest.is_(None),
+        )
+        .order_by(Conversation.ended_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def outcomes_by_applicant(

@@ -25,6 +25,7 @@ from jobfair.live.layer import Renderer, Subscriber
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
 from jobfair.services.errors import DomainError
+from jobfair.web import chat as chat_web
 from jobfair.web.auth import client_address, require
 from jobfair.web.htmx import render
 
@@ -147,18 +148,27 @@ async def _serve_socket(
         busy=True,
     )
     live = ctx.live
+    # Booth chats ride on the same socket (jobfair.web.chat): a signed-in client gets its
+    # conversations' messages after ?after=, and may send messages as JSON.
+    relay = getattr(websocket.app.state, "chat", None) if user_id is not None else None
     try:
         for frame in await live.connect(subscriber):
             await websocket.send_text(frame)
         live.resume(subscriber)
+        if relay is not None:
+            relay.attach(subscriber, chat_web.after_param(params.get("after")))
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
-            # Clients have nothing to say on this channel; whatever they send is ignored.
+            # Only a chat client has something to say; anything else is ignored.
+            if relay is not None and message.get("text"):
+                await chat_web.socket_text(ctx, subscriber, message["text"])
     except WebSocketDisconnect:
         pass
     finally:
+        if relay is not None:
+            relay.detach(subscriber)
         live.disconnect(subscriber)
 
 
