@@ -249,14 +249,36 @@ class ChatRelay:
                     assert chat is not None
                     party = await chat_service.party_of_user_id(session, client.user_id, chat)
                     log = await chat_service.transcript(session, cid)
-                    frames.append(self._html(sub, chat, log, party))
+                    # Just taken: the applicant's waiting box becomes the chat.
+                    fresh = any(
+                        m.conversation_id == cid and m.sender == "system" and m.body == "started"
+                        for m in messages
+                    )
+                    names = await chat_service.party_names(session, chat)
+                    frames.append(self._html(sub, chat, log, party, fresh, names))
         for frame in frames:
             await sub.send(frame)
         client.cursor = messages[-1].id
 
-    def _html(self, sub: Subscriber, chat: Any, log: list[Any], party: str | None) -> str:
+    def _html(
+        self,
+        sub: Subscriber,
+        chat: Any,
+        log: list[Any],
+        party: str | None,
+        fresh: bool,
+        names: tuple[str, str],
+    ) -> str:
         assert self.render is not None
-        return self.render("chat", {"chat": chat, "messages": log, "party": party}, sub.locale)
+        context = {
+            "chat": chat,
+            "messages": log,
+            "party": party,
+            "fresh": fresh,
+            "applicant_name": names[0],
+            "recruiter_name": names[1],
+        }
+        return self.render("chat", context, sub.locale)
 
     async def _send_queue(self, client: ChatClient, booth_id: int, joined: bool) -> None:
         sub = client.subscriber

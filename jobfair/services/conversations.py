@@ -460,6 +460,8 @@ async def take_next(
         )
         session.add(chat)
         await session.flush()
+        # The first line tells the applicant's socket they were taken.
+        await _system_message(session, chat, "started", now)
         audit.record(
             session,
             "chat.taken",
@@ -757,6 +759,16 @@ async def messages_after(
         .limit(limit)
     )
     return list(rows)
+
+
+async def party_names(session: AsyncSession, chat: Conversation) -> tuple[str, str]:
+    """The applicant's and the recruiter's names, as the chat shows them."""
+    applicant_user = await _applicant_user(session, chat.applicant_id)
+    names = []
+    for user_id in (applicant_user, chat.recruiter_user_id):
+        user = await session.get(User, user_id) if user_id is not None else None
+        names.append(user.full_name if user is not None else "")
+    return names[0], names[1]
 
 
 async def transcript(session: AsyncSession, conversation_id: int) -> list[ChatMessage]:

@@ -63,6 +63,19 @@ def local_datetime(
     return f"{text} {abbreviation(timezone)}"
 
 
+def local_time(
+    moment: datetime | None, timezone: str = DEFAULT_TIMEZONE, locale: str | None = None
+) -> str:
+    """Wall clock time only, as in a chat line: ``09.15 WIB`` (``09:15 WIB`` in English)."""
+    if moment is None:
+        return ""
+    locale = locale or i18n.current_locale()
+    text = format_datetime(
+        moment, "HH.mm" if locale == "id" else "HH:mm", tzinfo=timezone, locale=locale
+    )
+    return f"{text} {abbreviation(timezone)}"
+
+
 def local_date(moment: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
     """The calendar day of ``moment`` in ``timezone`` (a naive moment is UTC)."""
     if moment.tzinfo is None:  # SQLite hands back naive UTC

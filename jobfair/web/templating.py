@@ -41,7 +41,7 @@ from jobfair.services.formats import (
     phone_links,
 )
 from jobfair.services.screening import MAX_NOTE
-from jobfair.services.times import local_datetime
+from jobfair.services.times import local_datetime, local_time
 from jobfair.services.videos import video_embed
 from jobfair.stats.charts import per_minute_chart
 from jobfair.stats.definitions import FIGURES
@@ -278,6 +278,7 @@ def create_templates(
         verification_label=verification_label,
         initials=initials,
         local_datetime=local_datetime,
+        local_time=local_time,
         long_date=long_date,
         number=number,
         rupiah=rupiah,
