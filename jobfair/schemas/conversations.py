@@ -17,7 +17,9 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-OptionalId = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=MAX_ID)]
+OptionalId = Annotated[
+    Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_to_none)
+]
 
 
 class JoinQueue(RequestModel):
@@ -76,7 +78,7 @@ class AbuseReportForm(RequestModel):
 
 class ChatTimer(RequestModel):
     timer_minutes: Annotated[
-        int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=MAX_TIMER_MINUTES)
+        Annotated[int, Field(ge=1, le=MAX_TIMER_MINUTES)] | None, BeforeValidator(_blank_to_none)
     ] = None
     messages: ClassVar = {
         "timer_minutes": FieldMessage(
