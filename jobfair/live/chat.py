@@ -46,6 +46,8 @@ class ChatClient:
     subscriber: Subscriber
     user_id: int
     cursor: int = 0
+    # The socket's session CSRF token: the chat's forms in an HTML frame carry it.
+    csrf_token: str = ""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     again: bool = False
 
@@ -100,11 +102,13 @@ class ChatRelay:
 
     # ------------------------------------------------------------------ clients
 
-    def attach(self, subscriber: Subscriber, after: int) -> None:
+    def attach(self, subscriber: Subscriber, after: int, csrf_token: str = "") -> None:
         """Register a signed-in socket; it is sent everything after message ``after``."""
         if subscriber.user_id is None:
             return
-        client = ChatClient(subscriber, subscriber.user_id, cursor=max(0, after))
+        client = ChatClient(
+            subscriber, subscriber.user_id, cursor=max(0, after), csrf_token=csrf_token
+        )
         self._by_user.setdefault(client.user_id, set()).add(client)
         self._by_subscriber[id(subscriber)] = client
         self._schedule(client)
@@ -255,14 +259,14 @@ class ChatRelay:
                         for m in messages
                     )
                     names = await chat_service.party_names(session, chat)
-                    frames.append(self._html(sub, chat, log, party, fresh, names))
+                    frames.append(self._html(client, chat, log, party, fresh, names))
         for frame in frames:
             await sub.send(frame)
         client.cursor = messages[-1].id
 
     def _html(
         self,
-        sub: Subscriber,
+        client: ChatClient,
         chat: Any,
         log: list[Any],
         party: str | None,
@@ -277,8 +281,9 @@ class ChatRelay:
             "fresh": fresh,
             "applicant_name": names[0],
             "recruiter_name": names[1],
+            "csrf_token": client.csrf_token,
         }
-        return self.render("chat", context, sub.locale)
+        return self.render("chat", context, client.subscriber.locale)
 
     async def _send_queue(self, client: ChatClient, booth_id: int, joined: bool) -> None:
         sub = client.subscriber

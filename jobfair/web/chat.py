@@ -47,6 +47,12 @@ def after_param(raw: str | None) -> int:
     return whole_number(raw) or 0 if raw else 0
 
 
+def socket_csrf(websocket: Any) -> str:
+    """The CSRF token of the socket's session (the chat forms a frame brings carry it)."""
+    state = websocket.scope.get("state", {}).get("auth")
+    return str(getattr(state, "csrf_token", "") or "")
+
+
 # ------------------------------------------------------------------ presence
 
 

@@ -156,7 +156,11 @@ async def _serve_socket(
             await websocket.send_text(frame)
         live.resume(subscriber)
         if relay is not None:
-            relay.attach(subscriber, chat_web.after_param(params.get("after")))
+            relay.attach(
+                subscriber,
+                chat_web.after_param(params.get("after")),
+                csrf_token=chat_web.socket_csrf(websocket),
+            )
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
