@@ -624,6 +624,8 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         )
     # Worded in the language of the request, like the inbox.
     inbox = await notifications.everything_of(session, user.id)
+    from jobfair.services.conversations import export_for as export_chats
+
     views = await cv_views(session, applicant.id, limit=10_000)
     return {
         "account": {
@@ -678,6 +680,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             }
             for application, title, company, fair_slug in applications
         ],
+        "booth_chats": await export_chats(session, applicant.id),
         "notifications": [
             {
                 "subject": n.subject,
@@ -715,6 +718,10 @@ async def delete_account(
         .where(ApplicationEvent.application_id.in_(application_ids))
         .values(note=None)
     )
+    # Booth chats are transcripts of the person: they go too.
+    from jobfair.services.conversations import erase_applicant
+
+    await erase_applicant(session, applicant.id)
     applicant.nik_ciphertext = None
     applicant.nik_hmac = None
     applicant.nik_masked = None

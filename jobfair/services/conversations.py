@@ -977,3 +977,72 @@ async def block_user(
         fair_id=fair.id,
     )
     return block
+
+
+# ------------------------------------------------------------------ privacy
+
+
+async def export_for(session: AsyncSession, applicant_id: int) -> list[dict[str, Any]]:
+    """The applicant's booth chats for their data export (UU PDP right of access): each
+    with its company, times, video link, the whole transcript and the recruiter's
+    outcome (what was written about them), not who wrote it."""
+    from jobfair.models import Company
+
+    rows = (
+        await session.execute(
+            select(Conversation, Company.name)
+            .join(Booth, Booth.id == Conversation.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Conversation.applicant_id == applicant_id)
+            .order_by(Conversation.id)
+        )
+    ).all()
+    chats = []
+    for chat, company in rows:
+        messages = await transcript(session, chat.id)
+        chats.append(
+            {
+                "company": company,
+                "started_at": chat.started_at.isoformat(),
+                "ended_at": chat.ended_at.isoformat() if chat.ended_at else None,
+                "video_url": chat.video_url,
+                "note": chat.note,
+                "interest": chat.interest,
+                "messages": [
+                    {"sender": m.sender, "body": m.body, "at": m.created_at.isoformat()}
+                    for m in messages
+                ],
+            }
+        )
+    return chats
+
+
+async def erase_applicant(session: AsyncSession, applicant_id: int) -> None:
+    """The applicant's chats, their messages and reports, and their queue places go
+    with the account (services.applicants.delete_account)."""
+    from sqlalchemy import delete
+
+    await session.execute(delete(QueueEntry).where(QueueEntry.applicant_id == applicant_id))
+    chat_ids = select(Conversation.id).where(Conversation.applicant_id == applicant_id)
+    await session.execute(delete(ChatMessage).where(ChatMessage.conversation_id.in_(chat_ids)))
+    await session.execute(delete(AbuseReport).where(AbuseReport.conversation_id.in_(chat_ids)))
+    await session.execute(delete(Conversation).where(Conversation.applicant_id == applicant_id))
+
+
+async def purge_closed_fairs(session: AsyncSession, now: datetime, retention_days: int) -> int:
+    """Delete the chats (transcripts, outcomes, reports) and queue places of fairs that
+    closed more than ``retention_days`` ago (JOBFAIR_RETENTION_DAYS); returns how many
+    conversations went. Blocks stay: they record a decision about a user, not a chat."""
+    from sqlalchemy import delete
+
+    cutoff = now - timedelta(days=retention_days)
+    fairs = select(Fair.id).where(Fair.closes_at < cutoff)
+    chat_ids = select(Conversation.id).where(Conversation.fair_id.in_(fairs))
+    count = await session.scalar(
+        select(func.count()).select_from(Conversation).where(Conversation.fair_id.in_(fairs))
+    )
+    await session.execute(delete(ChatMessage).where(ChatMessage.conversation_id.in_(chat_ids)))
+    await session.execute(delete(AbuseReport).where(AbuseReport.conversation_id.in_(chat_ids)))
+    await session.execute(delete(Conversation).where(Conversation.fair_id.in_(fairs)))
+    await session.execute(delete(QueueEntry).where(QueueEntry.fair_id.in_(fairs)))
+    return int(count or 0)

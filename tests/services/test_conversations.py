@@ -425,3 +425,63 @@ async def test_abuse_report_and_block(ctx: AppContext) -> None:
     async with ctx.read() as session:
         with pytest.raises((NotFound, PermissionDenied)):
             await chats.abuse_reports(session, other, world.fair_slug)
+
+
+async def _chat_with_lines(ctx: AppContext, world: World) -> Conversation:
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    async with ctx.unit_of_work() as session:
+        await chats.send_message(
+            session, user=applicant, conversation_id=chat.id, body="Rahasia saya", now=ctx.now()
+        )
+    return chat
+
+
+async def test_transcript_in_the_export_and_erased_with_the_account(
+    ctx: AppContext, tmp_path
+) -> None:
+    from jobfair.models.conversations import ChatMessage
+    from jobfair.services import applicants
+
+    world = await _world(ctx)
+    chat = await _chat_with_lines(ctx, world)
+    async with ctx.read() as session:
+        exported = await chats.export_for(session, world.applicant_ids[0])
+    assert [m["body"] for m in exported[0]["messages"] if m["sender"] == "applicant"] == [
+        "Rahasia saya"
+    ]
+
+    class AnyPassword:
+        def holds_for(self, _hash: str) -> bool:
+            return True
+
+    user = await _user_of(ctx, world.applicant_ids[0])
+    async with ctx.unit_of_work() as session:
+        await applicants.delete_account(session, user, AnyPassword(), tmp_path, ctx.now())
+    async with ctx.read() as session:
+        assert await session.get(Conversation, chat.id) is None
+        left = await session.scalar(
+            select(func.count())
+            .select_from(ChatMessage)
+            .where(ChatMessage.conversation_id == chat.id)
+        )
+        queued = await session.scalar(
+            select(func.count())
+            .select_from(QueueEntry)
+            .where(QueueEntry.applicant_id == world.applicant_ids[0])
+        )
+    assert left == 0 and queued == 0
+
+
+async def test_retention_purge_removes_old_fairs_chats_only(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    chat = await _chat_with_lines(ctx, world)
+    async with ctx.unit_of_work() as session:
+        assert await chats.purge_closed_fairs(session, ctx.now(), 365) == 0
+    clock.advance(timedelta(days=7 + 366))
+    async with ctx.unit_of_work() as session:
+        assert await chats.purge_closed_fairs(session, ctx.now(), 365) == 1
+    async with ctx.read() as session:
+        assert await session.get(Conversation, chat.id) is None
