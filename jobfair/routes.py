@@ -76,6 +76,11 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             name="chat:status",
         ),
         Route(
+            "/fairs/{slug}/booths/{company}/chat/presence",
+            chat.booth_presence,
+            name="chat:presence",
+        ),
+        Route(
             "/fairs/{slug}/booths/{company}/chat/queue",
             chat.join,
             methods=["POST"],

@@ -78,6 +78,22 @@ async def online_recruiters(ctx: AppContext, session: Any, booth: Booth) -> list
     return rows
 
 
+async def presence_by_booth(
+    ctx: AppContext, booth_ids: list[int]
+) -> list[tuple[str, list[OnlineRecruiter]]]:
+    """(company name, recruiters online) for the booths that have someone online."""
+    rows = []
+    async with ctx.read() as session:
+        for booth_id in booth_ids:
+            booth = await session.get(Booth, booth_id)
+            if booth is None:
+                continue
+            online = await online_recruiters(ctx, session, booth)
+            if online:
+                rows.append((booth.company.name, online))
+    return rows
+
+
 # ------------------------------------------------------------------ applicant
 
 
@@ -172,6 +188,16 @@ async def booth_chat_status(request: Request) -> Response:
     await _touch(request)
     context = await _booth_context(request)
     return render(request, "partials/chat/applicant.html", context)
+
+
+async def booth_presence(request: Request) -> Response:
+    """Who of the booth's company is online and their open chats: a fragment the
+    (cached) booth page loads by itself, fresh for every visitor."""
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        _fair, booth, _company = await _booth_of(session, request)
+        online = await online_recruiters(ctx, session, booth)
+    return render(request, "partials/chat/presence.html", {"booth": booth, "online": online})
 
 
 async def join(request: Request) -> Response:

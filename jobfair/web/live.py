@@ -227,6 +227,10 @@ async def organiser_dashboard(request: Request) -> Response:
         fair = await live_service.get_fair(session, target.fair_slug, public=False)
     assert ctx.live is not None
     data = await ctx.live.organiser_data(target.fair_id)
+    # Who is online at each booth and their open chats (jobfair.web.chat), as of loading.
+    chat_presence = await chat_web.presence_by_booth(
+        ctx, [c["booth_id"] for c in data["companies"]]
+    )
     # The socket's frames keep the page's order: its address carries the same ?sort=.
     sort = live_service.CompanySort.parse(request.query_params.get("sort"))
     return render(
@@ -240,5 +244,6 @@ async def organiser_dashboard(request: Request) -> Response:
             **data,
             "companies": sort.apply(data["companies"]),
             "sort": sort,
+            "chat_presence": chat_presence,
         },
     )

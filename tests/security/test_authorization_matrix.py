@@ -184,6 +184,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "GET /fairs/{slug}/booths/{company}/chat": Rule(
         PUBLIC, {"slug": "fair_a", "company": "company_a"}
     ),
+    "GET /fairs/{slug}/booths/{company}/chat/presence": Rule(
+        PUBLIC, {"slug": "fair_a", "company": "company_a"}
+    ),
     "GET /fairs/{slug}/booths/{company}/chat/status": Rule(
         PUBLIC, {"slug": "fair_a", "company": "company_a"}
     ),
