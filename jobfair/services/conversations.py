@@ -843,16 +843,26 @@ async def ended_without_outcome(
     return list(rows)
 
 
+@dataclass(frozen=True)
+class ChatOutcome:
+    """What the screening table and the application page show of a chat."""
+
+    note: str | None
+    interest: str | None
+    invited_vacancy: str | None  # the title of the vacancy the applicant was invited to
+
+
 async def outcomes_by_applicant(
     session: AsyncSession, company_id: int, applicant_ids: list[int]
-) -> dict[int, Conversation]:
+) -> dict[int, ChatOutcome]:
     """The latest conversation outcome each applicant had with the company's booths (for
     the screening table and the application page)."""
     if not applicant_ids:
         return {}
-    rows = await session.scalars(
-        select(Conversation)
+    rows = await session.execute(
+        select(Conversation.applicant_id, Conversation.note, Conversation.interest, Vacancy.title)
         .join(Booth, Booth.id == Conversation.booth_id)
+        .outerjoin(Vacancy, Vacancy.id == Conversation.invited_vacancy_id)
         .where(
             Booth.company_id == company_id,
             Conversation.applicant_id.in_(applicant_ids),
@@ -860,7 +870,10 @@ async def outcomes_by_applicant(
         )
         .order_by(Conversation.id)
     )
-    return {chat.applicant_id: chat for chat in rows}
+    return {
+        applicant_id: ChatOutcome(note, interest, title)
+        for applicant_id, note, interest, title in rows
+    }
 
 
 # ------------------------------------------------------------------ abuse

@@ -343,6 +343,7 @@ async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
         )
         row = await session.get(Conversation, chat.id)
     assert outcomes[world.applicant_ids[0]].note == "Komunikatif"
+    assert outcomes[world.applicant_ids[0]].invited_vacancy is not None
     assert row.ended_by == "applicant" and row.video_url == "https://meet.example.test/abc"
 
 
