@@ -13,9 +13,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from jobfair.context import AppContext
+from jobfair.live.chat import ChatRelay
 from jobfair.live.layer import LiveLayer
 from jobfair.routes import build_routes
 from jobfair.services import networks
+from jobfair.services.conversations import ChatLimits
 from jobfair.services.networks import Network, TrustedAddresses
 from jobfair.settings import Settings
 from jobfair.web.access_log import redact_access_log
@@ -50,6 +52,17 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             render=live_renderer(app),
         )
         await ctx.live.start()
+        chat_relay = ChatRelay.create(
+            redis_url=settings.redis_url,
+            namespace=settings.redis_namespace,
+            read=ctx.read,
+            clock=ctx.now,
+            limits=ChatLimits.from_settings(settings),
+            render=live_renderer(app),
+        )
+        await chat_relay.start()
+        app.state.chat = chat_relay
+        ctx.listeners.append(chat_relay.listen)
         ctx.tasks = await start_task_runner(ctx)
         page_cache: PageCache = app.state.page_cache
         page_cache.clock = ctx.now
@@ -68,6 +81,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         finally:
             await ctx.tasks.close()
             await page_cache.close()
+            await chat_relay.close()
             await ctx.live.close()
             await ctx.close()
 

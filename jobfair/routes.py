@@ -14,6 +14,7 @@ from jobfair.web import (
     account,
     applicant,
     booth_slots,
+    chat,
     company,
     drives,
     health,
@@ -71,6 +72,79 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
             applicant.apply,
             methods=["POST"],
             name="applicant:apply",
+        ),
+        # Booth chats (web/chat.py): the applicant's side, both parties', the console.
+        Route("/fairs/{slug}/booths/{company}/chat", chat.booth_chat, name="chat:booth"),
+        Route(
+            "/fairs/{slug}/booths/{company}/chat/status",
+            chat.booth_chat_status,
+            name="chat:status",
+        ),
+        Route(
+            "/fairs/{slug}/booths/{company}/chat/presence",
+            chat.booth_presence,
+            name="chat:presence",
+        ),
+        Route(
+            "/fairs/{slug}/booths/{company}/chat/queue",
+            chat.join,
+            methods=["POST"],
+            name="chat:join",
+        ),
+        Route(
+            "/fairs/{slug}/booths/{company}/chat/leave",
+            chat.leave,
+            methods=["POST"],
+            name="chat:leave",
+        ),
+        Route(
+            "/chats/{conversation_id:int}/messages", chat.send, methods=["POST"], name="chat:send"
+        ),
+        Route("/chats/{conversation_id:int}/end", chat.end, methods=["POST"], name="chat:end"),
+        Route(
+            "/chats/{conversation_id:int}/share-cv",
+            chat.share_cv,
+            methods=["POST"],
+            name="chat:share_cv",
+        ),
+        Route(
+            "/chats/{conversation_id:int}/report", chat.report, methods=["POST"], name="chat:report"
+        ),
+        Route(
+            "/chats/{conversation_id:int}/video", chat.video, methods=["POST"], name="chat:video"
+        ),
+        Route(
+            "/chats/{conversation_id:int}/outcome",
+            chat.outcome,
+            methods=["POST"],
+            name="chat:outcome",
+        ),
+        Route(
+            "/chats/{conversation_id:int}/hand-off",
+            chat.hand_off,
+            methods=["POST"],
+            name="chat:hand_off",
+        ),
+        Route("/chats/{conversation_id:int}/cv", chat.chat_cv, name="chat:cv"),
+        Route("/company/booths/{booth_id:int}/chat", chat.console, name="chat:console"),
+        Route(
+            "/company/booths/{booth_id:int}/chat/take",
+            chat.take,
+            methods=["POST"],
+            name="chat:take",
+        ),
+        Route(
+            "/company/booths/{booth_id:int}/chat/timer",
+            chat.timer,
+            methods=["POST"],
+            name="chat:timer",
+        ),
+        Route("/organiser/fairs/{slug}/chat-reports", chat.reports_page, name="chat:reports"),
+        Route(
+            "/organiser/fairs/{slug}/chat-reports/{report_id:int}/block",
+            chat.block,
+            methods=["POST"],
+            name="chat:block",
         ),
         Route("/login", account.login_page, name="account:login"),
         Route("/login", account.login_submit, methods=["POST"], name="account:login_submit"),

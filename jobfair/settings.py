@@ -132,6 +132,12 @@ class Settings(BaseSettings):
     # Anonymous live-counter sockets one client address may hold open per web process.
     # High on purpose: a mobile carrier puts many phones behind one address (CGNAT).
     live_sockets_per_address: int = Field(default=200, ge=1)
+    # Booth chats (jobfair.services.conversations): queues one applicant may wait in at
+    # once, seconds a waiting place is kept after the applicant's page stops checking in
+    # (a reload, a lost connection), and chats one recruiter may hold at the same time.
+    chat_max_queues: int = Field(default=2, ge=1, le=20)
+    chat_queue_grace_seconds: int = Field(default=120, ge=10, le=3_600)
+    chat_max_parallel: int = Field(default=4, ge=1, le=20)
     # An API token stops working this many days after it was created.
     api_token_days: int = Field(default=90, ge=1, le=3650)
     # The public page cache (jobfair.web.page_cache): how many rendered pages a web

@@ -72,7 +72,8 @@ class Subscriber:
         if self.organiser:
             return []
         if self.recruiter and self.booth_id is not None:
-            return [f"recruiters:{self.booth_id}"]
+            # The second key says who (the booth's chat presence, jobfair.live.chat).
+            return [f"recruiters:{self.booth_id}", f"recruiter:{self.booth_id}:{self.user_id}"]
         keys = [f"fair:{self.fair_id}"]
         if self.booth_id is not None:
             keys.append(f"booth:{self.booth_id}")

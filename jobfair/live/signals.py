@@ -69,3 +69,29 @@ def fair_changed(session: AsyncSession, fair_id: int) -> None:
 
 def signed_out(session: AsyncSession, user_id: int) -> None:
     signal_after_commit(session, SignedOut(user_id))
+
+
+@dataclass(frozen=True)
+class ConversationChanged:
+    """A conversation got a message or changed state: its two parties' sockets read
+    what is new from the database (jobfair.live.chat), on whatever process they are."""
+
+    conversation_id: int
+    user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class QueueChanged:
+    """Someone joined or left a booth's queue: its recruiters' consoles refresh (and
+    ping on a join)."""
+
+    booth_id: int
+    joined: bool = False
+
+
+def conversation_changed(session: AsyncSession, conversation_id: int, *user_ids: int) -> None:
+    signal_after_commit(session, ConversationChanged(conversation_id, tuple(user_ids)))
+
+
+def queue_changed(session: AsyncSession, booth_id: int, *, joined: bool = False) -> None:
+    signal_after_commit(session, QueueChanged(booth_id, joined))

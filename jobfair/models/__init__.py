@@ -18,6 +18,14 @@ from jobfair.models.companies import (
     OfficeVerification,
     Recruiter,
 )
+from jobfair.models.conversations import (
+    AbuseReport,
+    ChatBlock,
+    ChatMessage,
+    ChatSetting,
+    Conversation,
+    QueueEntry,
+)
 from jobfair.models.drives import (
     DirectPlacement,
     Drive,
@@ -32,6 +40,7 @@ from jobfair.models.reports import FairReport, ReportRequest
 from jobfair.models.vacancies import Vacancy
 
 __all__ = [
+    "AbuseReport",
     "ApiToken",
     "Applicant",
     "Application",
@@ -42,8 +51,12 @@ __all__ = [
     "Booth",
     "BoothMessage",
     "BoothSlot",
+    "ChatBlock",
+    "ChatMessage",
+    "ChatSetting",
     "Company",
     "CompanyInvitation",
+    "Conversation",
     "Cv",
     "CvView",
     "DirectPlacement",
@@ -63,6 +76,7 @@ __all__ = [
     "Outbox",
     "PasswordReset",
     "Placement",
+    "QueueEntry",
     "Recruiter",
     "ReportRequest",
     "SlotBooking",

@@ -540,6 +540,11 @@ async def open_cv(
             .limit(1)
         )
         if company_id is None:
+            # Or the applicant shared the CV in a booth chat with this company.
+            from jobfair.services.conversations import company_shared_with
+
+            company_id = await company_shared_with(session, viewer.id, applicant.id)
+        if company_id is None:
             raise NotFound(gettext("We could not find that page."))
     cv = await current_cv(session, applicant.id)
     if cv is None:
@@ -644,6 +649,8 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         )
     # Worded in the language of the request, like the inbox.
     inbox = await notifications.everything_of(session, user.id)
+    from jobfair.services.conversations import export_for as export_chats
+
     views = await cv_views(session, applicant.id, limit=10_000)
     return {
         "account": {
@@ -702,6 +709,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             }
             for application, title, company, fair_slug in applications
         ],
+        "booth_chats": await export_chats(session, applicant.id),
         "notifications": [
             {
                 "subject": n.subject,
@@ -761,6 +769,10 @@ async def delete_account(
             active_booth_id=None,
         )
     )
+    # Booth chats are transcripts of the person: they go too.
+    from jobfair.services.conversations import erase_applicant
+
+    await erase_applicant(session, applicant.id)
     applicant.nik_ciphertext = None
     applicant.nik_hmac = None
     applicant.nik_masked = None

@@ -84,7 +84,7 @@ from jobfair.models.fairs import is_local
 from jobfair.reference.education import EDUCATION_CODES, EDUCATION_LEVELS
 from jobfair.reference.regions import REGENCY_CODE_LENGTH
 from jobfair.schemas.base import FieldMessage
-from jobfair.services import audit, notifications
+from jobfair.services import audit, conversations, notifications
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.filters import FilterSet, WholeNumber, blank_to_none, known_regency, whole
@@ -318,6 +318,9 @@ class Page:
     pages: int
     filters: ScreeningFilters
     counts: dict[str, int] = field(default_factory=dict)
+    # Applicant id → the outcome of their latest booth chat with the company (note,
+    # interested or not, vacancy invited to; services.conversations).
+    chat_outcomes: dict[int, Any] = field(default_factory=dict)
 
 
 def _sort_column(name: str) -> Any:
@@ -408,7 +411,11 @@ async def list_applications(
         query.order_by(*order_by(filters.sort)).limit(page_size).offset((page - 1) * page_size)
     )
     counts = await status_counts(session, member.company_id, filters)
-    return Page([Row(*row) for row in rows], total, page, pages, filters, counts)
+    items = [Row(*row) for row in rows]
+    outcomes = await conversations.outcomes_by_applicant(
+        session, member.company_id, sorted({item.applicant_id for item in items})
+    )
+    return Page(items, total, page, pages, filters, counts, outcomes)
 
 
 async def status_counts(
@@ -539,6 +546,8 @@ class Detail:
     access_ended: bool = False
     # A released hire and the applicant's answer to it (confirmed, denied or pending).
     placement: Placement | None = None
+    # The applicant's latest booth chat with the company, if it has an outcome.
+    chat_outcome: Any = None
 
 
 async def application_detail(session: AsyncSession, user: User, application_id: int) -> Detail:
@@ -585,6 +594,11 @@ async def application_detail(session: AsyncSession, user: User, application_id: 
         placement=await session.scalar(
             select(Placement).where(Placement.application_id == application.id)
         ),
+        chat_outcome=(
+            await conversations.outcomes_by_applicant(
+                session, (await membership(session, user)).company_id, [applicant.id]
+            )
+        ).get(applicant.id),
     )
 
 

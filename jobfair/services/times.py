@@ -66,8 +66,8 @@ def local_datetime(
 def local_time(
     moment: datetime | None, timezone: str = DEFAULT_TIMEZONE, locale: str | None = None
 ) -> str:
-    """Wall time of day in ``timezone`` with its abbreviation: ``09.15 WIT`` (a slot in a
-    list headed by its day)."""
+    """Wall time of day in ``timezone`` with its abbreviation: ``09.15 WIB`` (``09:15 WIB``
+    in English), for a slot in a list headed by its day or a chat line."""
     if moment is None:
         return ""
     locale = locale or i18n.current_locale()

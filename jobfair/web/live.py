@@ -25,6 +25,7 @@ from jobfair.live.layer import Renderer, Subscriber
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
 from jobfair.services.errors import DomainError
+from jobfair.web import chat as chat_web
 from jobfair.web.auth import client_address, require
 from jobfair.web.htmx import render
 
@@ -147,18 +148,31 @@ async def _serve_socket(
         busy=True,
     )
     live = ctx.live
+    # Booth chats ride on the same socket (jobfair.web.chat): a signed-in client gets its
+    # conversations' messages after ?after=, and may send messages as JSON.
+    relay = getattr(websocket.app.state, "chat", None) if user_id is not None else None
     try:
         for frame in await live.connect(subscriber):
             await websocket.send_text(frame)
         live.resume(subscriber)
+        if relay is not None:
+            relay.attach(
+                subscriber,
+                chat_web.after_param(params.get("after")),
+                csrf_token=chat_web.socket_csrf(websocket),
+            )
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
-            # Clients have nothing to say on this channel; whatever they send is ignored.
+            # Only a chat client has something to say; anything else is ignored.
+            if relay is not None and message.get("text"):
+                await chat_web.socket_text(ctx, subscriber, message["text"])
     except WebSocketDisconnect:
         pass
     finally:
+        if relay is not None:
+            relay.detach(subscriber)
         live.disconnect(subscriber)
 
 
@@ -213,6 +227,10 @@ async def organiser_dashboard(request: Request) -> Response:
         fair = await live_service.get_fair(session, target.fair_slug, public=False)
     assert ctx.live is not None
     data = await ctx.live.organiser_data(target.fair_id)
+    # Who is online at each booth and their open chats (jobfair.web.chat), as of loading.
+    chat_presence = await chat_web.presence_by_booth(
+        ctx, [c["booth_id"] for c in data["companies"]]
+    )
     # The socket's frames keep the page's order: its address carries the same ?sort=.
     sort = live_service.CompanySort.parse(request.query_params.get("sort"))
     return render(
@@ -226,5 +244,6 @@ async def organiser_dashboard(request: Request) -> Response:
             **data,
             "companies": sort.apply(data["companies"]),
             "sort": sort,
+            "chat_presence": chat_presence,
         },
     )

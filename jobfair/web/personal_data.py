@@ -167,6 +167,11 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
             empty=gettext("You have not applied yet."),
         ),
         Part(
+            gettext("My booth chats"),
+            entries=[_chat(one) for one in data.get("booth_chats", [])],
+            empty=gettext("You have not chatted with a recruiter yet."),
+        ),
+        Part(
             gettext("Notifications"),
             entries=[
                 Part(
@@ -212,6 +217,29 @@ def _application(one: Mapping[str, Any]) -> Part:
         for note in one.get("recruiter_notes", [])
     ]
     return Part(f"{one.get('vacancy', '')} — {one.get('company', '')}", items)
+
+
+def _chat(one: Mapping[str, Any]) -> Part:
+    senders = {
+        "applicant": gettext("You"),
+        "recruiter": gettext("Recruiter"),
+    }
+    interest = {
+        "interested": gettext("Interested"),
+        "not_interested": gettext("Not interested"),
+    }.get(str(one.get("interest")), EMPTY)
+    items = [
+        Item(gettext("Ended"), _when(one.get("ended_at")) if one.get("ended_at") else EMPTY),
+        Item(gettext("Video-call link"), _text(one.get("video_url"))),
+        Item(gettext("Note by the company"), _text(one.get("note"))),
+        Item(gettext("The company's impression"), interest),
+    ]
+    items += [
+        Item(_when(line.get("at")), f"{senders[line['sender']]}: {line.get('body', '')}")
+        for line in one.get("messages", [])
+        if line.get("sender") in senders
+    ]
+    return Part(f"{one.get('company', '')} · {_when(one.get('started_at'))}", items)
 
 
 # ------------------------------------------------------------------ PDF

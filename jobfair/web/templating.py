@@ -32,6 +32,7 @@ from jobfair.reference.nik import age_on
 from jobfair.schemas.companies import DESCRIPTION_MAX, TITLE_MAX
 from jobfair.schemas.profile import AK1_MAX, FORM_LIMITS
 from jobfair.services import booth_slots, drives
+from jobfair.services import conversations as chat_rules
 from jobfair.services.accounts import FULL_NAME_MAX, MAX_PASSWORD
 from jobfair.services.catalogue import MAX_KEYWORD
 from jobfair.services.formats import (
@@ -324,6 +325,9 @@ def create_templates(
             "job_title": drives.JOB_TITLE_MAX,
             "booth_message": booth_slots.MESSAGE_MAX,
             "booth_answer": booth_slots.ANSWER_MAX,
+            "chat_message": chat_rules.MAX_MESSAGE,
+            "chat_note": chat_rules.MAX_NOTE,
+            "chat_reason": chat_rules.MAX_REASON,
         },
     )
     env.filters.update(status_label=status_label, disability_label=disability_label, age=age)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_
 from jobfair.context import AppContext
 from jobfair.models import UserSession
 from jobfair.routes import route_paths
-from jobfair.services import booth_slots, exports, screening
+from jobfair.services import booth_slots, conversations, exports, screening
 from jobfair.worker import (
     mail,  # noqa: F401 - registers deliver_mail
     report,  # noqa: F401 - registers the report tasks
@@ -31,6 +31,15 @@ async def purge_expired_sessions(ctx: AppContext) -> int:
             )
         )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@task("purge_chats")
+async def purge_chats(ctx: AppContext) -> int:
+    """Delete booth chats of fairs closed longer ago than JOBFAIR_RETENTION_DAYS."""
+    async with ctx.unit_of_work() as session:
+        return await conversations.purge_closed_fairs(
+            session, ctx.now(), ctx.settings.retention_days
+        )
 
 
 def _path_for(ctx: AppContext, name: str, **params: Any) -> str:
@@ -102,6 +111,7 @@ async def send_slot_reminders(ctx: AppContext) -> int:
 # Tasks the sweep runs on every pass: each re-drives what the database says is owed.
 SWEEP_TASKS = (
     "purge_expired_sessions",
+    "purge_chats",
     "deliver_decisions",
     "close_unanswered",
     "deliver_mail",

@@ -93,6 +93,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/bookings", None),
             (f"{fair}/booths/{COMPANY_SLUG}", None),
             (f"{fair}/vacancies/{scene.vacancy_ids[1]}", None),
+            (f"{fair}/booths/{COMPANY_SLUG}/chat", None),
         ],
         RECRUITER_EMAIL: [
             ("/company", None),
@@ -102,12 +103,14 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             (f"/company/drives/{scene.drive_id}/placements", None),
             (f"/company/booths/{scene.booth_id}/slots", None),
             ("/company/messages", None),
+            (f"/company/booths/{scene.booth_id}/chat", None),
         ],
         ORGANISER_EMAIL: [
             ("/organiser", None),
             (organiser, None),
             (f"{organiser}/live", None),
             (f"{organiser}/queue", None),
+            (f"{organiser}/chat-reports", None),
             (f"{organiser}/report", None),
             ("/organiser/office", None),
             ("/organiser/drives", None),

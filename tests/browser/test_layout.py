@@ -47,6 +47,9 @@ NOT_PAGES = {
     "/company/join": "needs a mailed invitation token",
     "/password/reset": "needs a mailed reset token",
     "/company/applications/{application_id:int}/cv": "the PDF",
+    "/fairs/{slug}/booths/{company}/chat/presence": "an htmx fragment of the booth page",
+    "/fairs/{slug}/booths/{company}/chat/status": "the chat page's polled htmx fragment",
+    "/chats/{conversation_id:int}/cv": "the PDF (a chat's CV), behind a chat the scene has not",
 }
 
 

@@ -249,6 +249,64 @@ EXPECTATIONS: dict[str, Rule] = {
     "GET /api/v1/company/applications/{application_id:int}/cv": Rule(
         RECRUITER, {"application_id": "application_a"}, **D_APPLICATION
     ),
+    # booth chats: the applicant's booth page, the two parties' actions, the console
+    "GET /fairs/{slug}/booths/{company}/chat": Rule(
+        PUBLIC, {"slug": "fair_a", "company": "company_a"}
+    ),
+    "GET /fairs/{slug}/booths/{company}/chat/presence": Rule(
+        PUBLIC, {"slug": "fair_a", "company": "company_a"}
+    ),
+    "GET /fairs/{slug}/booths/{company}/chat/status": Rule(
+        PUBLIC, {"slug": "fair_a", "company": "company_a"}
+    ),
+    # Nobody of the booth is online in the matrix: the join is refused after the checks.
+    "POST /fairs/{slug}/booths/{company}/chat/queue": Rule(
+        APPLICANTS,
+        {"slug": "fair_a", "company": "company_a"},
+        form={},
+        owner_also=frozenset({409}),
+    ),
+    "POST /fairs/{slug}/booths/{company}/chat/leave": Rule(
+        APPLICANTS, {"slug": "fair_a", "company": "company_a"}, form={}
+    ),
+    "POST /chats/{conversation_id:int}/messages": Rule(
+        APPLICANT | RECRUITER, {"conversation_id": "chat_send"}, form={"body": "Halo"}
+    ),
+    "POST /chats/{conversation_id:int}/end": Rule(
+        APPLICANT | RECRUITER, {"conversation_id": "chat_end"}, form={}
+    ),
+    "POST /chats/{conversation_id:int}/share-cv": Rule(
+        APPLICANT, {"conversation_id": "chat_share"}, form={}
+    ),
+    "POST /chats/{conversation_id:int}/report": Rule(
+        APPLICANT, {"conversation_id": "chat_report"}, form={"reason": "Kasar"}
+    ),
+    "POST /chats/{conversation_id:int}/video": Rule(
+        RECRUITER,
+        {"conversation_id": "chat_video"},
+        form={"video_url": "https://meet.example.test/abc"},
+    ),
+    "POST /chats/{conversation_id:int}/outcome": Rule(
+        RECRUITER,
+        {"conversation_id": "chat_outcome"},
+        form={"note": "Komunikatif", "interest": "interested"},
+    ),
+    "POST /chats/{conversation_id:int}/hand-off": Rule(
+        RECRUITER, {"conversation_id": "chat_hand_off"}, form={"to": "@chat_colleague"}
+    ),
+    "GET /chats/{conversation_id:int}/cv": Rule(RECRUITER, {"conversation_id": "chat_cv"}),
+    "GET /company/booths/{booth_id:int}/chat": Rule(RECRUITER, {"booth_id": "booth_a"}),
+    # The matrix's recruiter already holds more chats than the cap: refused after the checks.
+    "POST /company/booths/{booth_id:int}/chat/take": Rule(
+        RECRUITER, {"booth_id": "booth_a"}, form={}, owner_also=frozenset({409})
+    ),
+    "POST /company/booths/{booth_id:int}/chat/timer": Rule(
+        RECRUITER, {"booth_id": "booth_a"}, form={"timer_minutes": "10"}
+    ),
+    "GET /organiser/fairs/{slug}/chat-reports": Rule(OFFICE, {"slug": "fair_a"}),
+    "POST /organiser/fairs/{slug}/chat-reports/{report_id:int}/block": Rule(
+        OFFICE, {"slug": "fair_a", "report_id": "chat_report_a"}, form={}
+    ),
     # the organiser's office
     "GET /organiser/fairs/{slug}/queue": Rule(OFFICE, {"slug": "fair_a"}),
     "POST /organiser/fairs/{slug}/{kind}/{object_id:int}/decision": Rule(
@@ -366,7 +424,12 @@ async def _call(world: World, endpoint: Endpoint, rule: Rule, role: str) -> http
         return await actor.api.request(endpoint.method, path, json=body)
     if endpoint.method == "GET":
         return await actor.browser.get(path)
-    form = {**(rule.form or {}), "csrf_token": actor.csrf}
+    # A form value "@key" is the id of an object of the world (a colleague to hand to).
+    form = {
+        name: str(world.owned[value[1:]]) if value.startswith("@") else value
+        for name, value in (rule.form or {}).items()
+    }
+    form["csrf_token"] = actor.csrf
     files = {"logo": ("logo.png", png_bytes(), "image/png")} if rule.files else None
     return await actor.browser.request(endpoint.method, path, data=form, files=files)
 

@@ -36,6 +36,7 @@ from jobfair.settings import Settings
 # headers are still checked, but no role has to get an HTML 200 from them.
 NOT_PAGES = {
     "GET /me/cv": "the CV as a PDF attachment",
+    "GET /chats/{conversation_id:int}/cv": "a chat's CV as a PDF attachment",
     "GET /me/data": "the data download (JSON attachment)",
     "GET /me/data/pdf": "the data download (PDF attachment)",
     "GET /company/exports": "the export file (CSV/XLSX) or a redirect to its progress",

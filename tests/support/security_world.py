@@ -46,6 +46,7 @@ from jobfair.models import (
 from jobfair.models.accounts import Role
 from jobfair.models.applications import ApplicationStatus, ExportJob, Placement
 from jobfair.models.companies import BoothStatus, CompanyVerification
+from jobfair.models.conversations import AbuseReport, Conversation
 from jobfair.models.fairs import FairStatus
 from jobfair.models.office_reports import OfficeReportRequest
 from jobfair.models.vacancies import VacancyVerification
@@ -362,6 +363,36 @@ async def build_world(app: Starlette) -> World:
         network_a = TrustedNetwork(cidr="198.51.100.0/24", label="Meja", office_id=office_a.id)
         session.add(network_a)
         await session.flush()
+        # Booth chats of applicant A with company A's recruiter, one per action the
+        # matrix tries (ending one would refuse the next action on it), a colleague
+        # to hand one to, and a report about a bystander (blocking them harms no chat).
+        chat_colleague = await _user(session, Role.RECRUITER, f"rekan-{company_a.id}@example.test")
+        session.add(Recruiter(company_id=company_a.id, user_id=chat_colleague.id, role="recruiter"))
+        bystander = await _user(session, Role.RECRUITER, f"lain-{company_a.id}@example.test")
+        chat_rows = {}
+        for name in ("send", "end", "share", "report", "video", "outcome", "hand_off", "cv"):
+            chat_rows[name] = Conversation(
+                fair_id=fair_a.id,
+                booth_id=booth_a.id,
+                applicant_id=applicant_a.id,
+                recruiter_user_id=users["recruiter"].id,
+                started_at=now,
+                cv_shared=name == "cv",
+            )
+        session.add_all(chat_rows.values())
+        await session.flush()
+        chat_report = AbuseReport(
+            fair_id=fair_a.id,
+            conversation_id=chat_rows["report"].id,
+            reporter_user_id=users["applicant"].id,
+            reported_user_id=bystander.id,
+            reason="Kata-kata kasar",
+        )
+        session.add(chat_report)
+        await session.flush()
+        owned.update({f"chat_{name}": row.id for name, row in chat_rows.items()})
+        owned["chat_colleague"] = chat_colleague.id
+        owned["chat_report_a"] = chat_report.id
         # Office A rejects company D (after its applications and its export).
         rejection = await session.scalar(
             select(OfficeVerification).where(

@@ -21,6 +21,7 @@ SECTIONS_EN = (
     "My CV",
     "Who viewed my CV",
     "My applications",
+    "My booth chats",
     "Notifications",
 )
 

@@ -1,0 +1,1061 @@
+"""Booth conversations: the one home of the queue and chat rules.
+
+* **Join**: a signed-in applicant joins a booth's queue (optionally about one of its
+  vacancies) while the fair is open and at least one recruiter of the booth is online;
+  at most ``chat_max_queues`` queues at once; not while blocked from chatting in the
+  fair. Joining a queue one is already in keeps the place (a reload, a second tab).
+* **Grace period**: a waiting place is kept while the applicant's page checks in
+  (:func:`touch`); one not seen for ``chat_queue_grace_seconds`` expires, so a reload
+  or a dropped connection within the grace period keeps the place.
+* **Order**: priority first (a booked slot's applicant), then longest waiting.
+* **Take next**: a recruiter of the booth takes the first waiting applicant, holding at
+  most ``chat_max_parallel`` open chats. The take is a conditional UPDATE of the entry
+  (``state = 'waiting'`` in its WHERE): of two recruiters racing for one applicant,
+  exactly one changes the row, on SQLite and PostgreSQL alike; the other moves on.
+* **Messages** are stored (and flushed, so they have their id) before the caller
+  acknowledges them; the id is the order a reconnecting client resumes from.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobfair.i18n import gettext
+from jobfair.live import signals
+from jobfair.models import Applicant, Application, Booth, Fair, Recruiter, User, Vacancy
+from jobfair.models.accounts import Role
+from jobfair.models.applications import gives_company_access
+from jobfair.models.companies import company_reaches, is_public_booth
+from jobfair.models.conversations import (
+    AbuseReport,
+    ChatBlock,
+    ChatMessage,
+    ChatSetting,
+    Conversation,
+    Interest,
+    Party,
+    QueueEntry,
+    QueueState,
+)
+from jobfair.models.fairs import FairPhase
+from jobfair.services import audit, authority
+from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jobfair.services.formats import is_http_url
+
+MAX_MESSAGE = 2000
+MAX_NOTE = 2000
+MAX_REASON = 1000
+MAX_TIMER_MINUTES = 120
+# The median chat length assumed while a booth has held none yet, and how many of its
+# latest chats the median is taken over.
+DEFAULT_CHAT_SECONDS = 300
+MEDIAN_OVER = 20
+BACKLOG_LIMIT = 500
+TAKE_TRIES = 10
+
+
+@dataclass(frozen=True)
+class ChatLimits:
+    """The settings the rules use (jobfair.settings: chat_*)."""
+
+    max_queues: int = 2
+    grace_seconds: int = 120
+    max_parallel: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ChatLimits:
+        return cls(
+            max_queues=settings.chat_max_queues,
+            grace_seconds=settings.chat_queue_grace_seconds,
+            max_parallel=settings.chat_max_parallel,
+        )
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    entry_id: int
+    state: str
+    position: int  # 1 = next; 0 when no longer waiting
+    wait_seconds: int | None  # None when no longer waiting
+    conversation_id: int | None = None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _stale_before(now: datetime, limits: ChatLimits) -> datetime:
+    return now - timedelta(seconds=limits.grace_seconds)
+
+
+def _alive(now: datetime, limits: ChatLimits) -> Any:
+    return and_(
+        QueueEntry.state == QueueState.WAITING,
+        QueueEntry.last_seen_at >= _stale_before(now, limits),
+    )
+
+
+QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
+
+
+async def _require_open(session: AsyncSession, fair_id: int, now: datetime) -> Fair:
+    fair = await session.get(Fair, fair_id)
+    if fair is None or fair.phase(now) != FairPhase.OPEN:
+        raise Conflict(gettext("Chats are only possible while the fair is open."))
+    return fair
+
+
+async def is_blocked(session: AsyncSession, fair_id: int, user_id: int) -> bool:
+    found = await session.scalar(
+        select(ChatBlock.id).where(ChatBlock.fair_id == fair_id, ChatBlock.user_id == user_id)
+    )
+    return found is not None
+
+
+async def _require_not_blocked(session: AsyncSession, fair_id: int, user_id: int) -> None:
+    if await is_blocked(session, fair_id, user_id):
+        raise PermissionDenied(gettext("You can no longer chat in this fair."))
+
+
+async def chat_booth(session: AsyncSession, booth_id: int) -> Booth:
+    booth = await session.scalar(select(Booth).where(Booth.id == booth_id, is_public_booth()))
+    if booth is None:
+        raise NotFound(gettext("We could not find that page."))
+    return booth
+
+
+async def membership_of_booth(session: AsyncSession, user: User, booth: Booth) -> None:
+    if user.role != Role.RECRUITER:
+        raise PermissionDenied(gettext("This is for company accounts."))
+    member = await session.scalar(
+        select(Recruiter.id).where(
+            Recruiter.user_id == user.id, Recruiter.company_id == booth.company_id
+        )
+    )
+    if member is None:
+        raise PermissionDenied(gettext("This is for company accounts."))
+
+
+async def recruiter_user_ids(session: AsyncSession, company_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(Recruiter.user_id).where(Recruiter.company_id == company_id).order_by(Recruiter.id)
+    )
+    return list(rows)
+
+
+# ------------------------------------------------------------------ the queue
+
+
+async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> None:
+    """Mark waiting places not seen for the grace period as expired."""
+    await session.execute(
+        update(QueueEntry)
+        .where(
+            QueueEntry.state == QueueState.WAITING,
+            QueueEntry.last_seen_at < _stale_before(now, limits),
+        )
+        .values(state=QueueState.EXPIRED, ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def join_queue(
+    session: AsyncSession,
+    *,
+    applicant: Applicant,
+    user_id: int,
+    booth: Booth,
+    now: datetime,
+    recruiters_online: int,
+    limits: ChatLimits,
+    vacancy_id: int | None = None,
+    priority: bool = False,
+) -> QueueEntry:
+    """Join ``booth``'s queue (the rules are in the module docstring). ``priority`` puts
+    the applicant at the head (a booked slot at its time)."""
+    await _require_open(session, booth.fair_id, now)
+    await _require_not_blocked(session, booth.fair_id, user_id)
+    existing = await session.scalar(
+        select(QueueEntry).where(
+            QueueEntry.applicant_id == applicant.id,
+            QueueEntry.booth_id == booth.id,
+            _alive(now, limits),
+        )
+    )
+    if existing is not None:
+        existing.last_seen_at = now
+        existing.priority = existing.priority or priority
+        await session.flush()
+        return existing
+    if recruiters_online <= 0 and not priority:
+        raise Conflict(gettext("No recruiter of this booth is online right now."))
+    waiting = await session.scalar(
+        select(func.count())
+        .select_from(QueueEntry)
+        .where(QueueEntry.applicant_id == applicant.id, _alive(now, limits))
+    )
+    if (waiting or 0) >= limits.max_queues:
+        raise Conflict(
+            gettext("You can wait in at most %(count)s queues at once.")
+            % {"count": limits.max_queues}
+        )
+    if vacancy_id is not None:
+        found = await session.scalar(
+            select(Vacancy.id).where(Vacancy.id == vacancy_id, Vacancy.booth_id == booth.id)
+        )
+        if found is None:
+            raise ValidationFailed(
+                gettext("Choose a vacancy of this booth."), fields={"vacancy": "invalid"}
+            )
+    entry = QueueEntry(
+        fair_id=booth.fair_id,
+        booth_id=booth.id,
+        applicant_id=applicant.id,
+        vacancy_id=vacancy_id,
+        priority=priority,
+        joined_at=now,
+        last_seen_at=now,
+    )
+    session.add(entry)
+    await session.flush()
+    audit.record(
+        session,
+        "chat.queue_joined",
+        object_type="booth",
+        object_id=booth.id,
+        actor_user_id=user_id,
+        fair_id=booth.fair_id,
+    )
+    signals.queue_changed(session, booth.id, joined=True)
+    return entry
+
+
+async def touch(
+    session: AsyncSession, applicant_id: int, now: datetime, limits: ChatLimits
+) -> None:
+    """The applicant's page checked in: their waiting places stay kept."""
+    await session.execute(
+        update(QueueEntry)
+        .where(QueueEntry.applicant_id == applicant_id, _alive(now, limits))
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def leave_queue(
+    session: AsyncSession, *, applicant_id: int, user_id: int, booth_id: int, now: datetime
+) -> bool:
+    result = await session.execute(
+        update(QueueEntry)
+        .where(
+            QueueEntry.applicant_id == applicant_id,
+            QueueEntry.booth_id == booth_id,
+            QueueEntry.state == QueueState.WAITING,
+        )
+        .values(state=QueueState.LEFT, ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    left = bool(result.rowcount)  # type: ignore[attr-defined]
+    if left:
+        audit.record(
+            session,
+            "chat.queue_left",
+            object_type="booth",
+            object_id=booth_id,
+            actor_user_id=user_id,
+        )
+        signals.queue_changed(session, booth_id)
+    return left
+
+
+async def queue_length(
+    session: AsyncSession, booth_id: int, now: datetime, limits: ChatLimits
+) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(QueueEntry)
+        .where(QueueEntry.booth_id == booth_id, _alive(now, limits))
+    )
+    return int(count or 0)
+
+
+async def median_chat_seconds(session: AsyncSession, booth_id: int) -> int:
+    """The median length of the booth's latest ``MEDIAN_OVER`` ended chats."""
+    rows = (
+        await session.execute(
+            select(Conversation.started_at, Conversation.ended_at)
+            .where(Conversation.booth_id == booth_id, Conversation.ended_at.is_not(None))
+            .order_by(Conversation.ended_at.desc())
+            .limit(MEDIAN_OVER)
+        )
+    ).all()
+    lengths = [(ended - started).total_seconds() for started, ended in rows]
+    return int(statistics.median(lengths)) if lengths else DEFAULT_CHAT_SECONDS
+
+
+def estimate_wait(
+    position: int, *, recruiters_online: int, open_chats: int, max_parallel: int, median: int
+) -> int:
+    """Seconds until the applicant at ``position`` (1 = next) is likely taken.
+
+    The rule: the free chat places (recruiters online × ``max_parallel`` minus the chats
+    open now) take the first ones in the queue at once (0 s); each further
+    ``recruiters_online`` applicants wait one more median chat length, as every
+    recruiter frees a place about once per median chat. With nobody online the wait is
+    counted as for one recruiter."""
+    recruiters = max(1, recruiters_online)
+    free = max(0, recruiters_online * max_parallel - open_chats)
+    beyond = position - free
+    if beyond <= 0:
+        return 0
+    return math.ceil(beyond / recruiters) * median
+
+
+async def _open_chats_at(session: AsyncSession, booth_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(Conversation.booth_id == booth_id, Conversation.ended_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def queue_status(
+    session: AsyncSession,
+    *,
+    applicant_id: int,
+    booth_id: int,
+    now: datetime,
+    limits: ChatLimits,
+    recruiters_online: int,
+) -> QueueStatus | None:
+    """The applicant's place at the booth (position and estimated wait), or the chat
+    they were taken into; None when they are neither waiting nor chatting there."""
+    chat = await session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.applicant_id == applicant_id,
+            Conversation.booth_id == booth_id,
+            Conversation.ended_at.is_(None),
+        )
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    )
+    if chat is not None:
+        return QueueStatus(
+            entry_id=chat.queue_entry_id or 0,
+            state=QueueState.TAKEN,
+            position=0,
+            wait_seconds=None,
+            conversation_id=chat.id,
+        )
+    entry = await session.scalar(
+        select(QueueEntry).where(
+            QueueEntry.applicant_id == applicant_id,
+            QueueEntry.booth_id == booth_id,
+            _alive(now, limits),
+        )
+    )
+    if entry is None:
+        return None
+    earlier = and_(
+        QueueEntry.priority == entry.priority,
+        or_(
+            QueueEntry.joined_at < entry.joined_at,
+            and_(QueueEntry.joined_at == entry.joined_at, QueueEntry.id < entry.id),
+        ),
+    )
+    before = earlier if entry.priority else or_(QueueEntry.priority.is_(True), earlier)
+    ahead = await session.scalar(
+        select(func.count())
+        .select_from(QueueEntry)
+        .where(QueueEntry.booth_id == booth_id, _alive(now, limits), before)
+    )
+    position = int(ahead or 0) + 1
+    wait = estimate_wait(
+        position,
+        recruiters_online=recruiters_online,
+        open_chats=await _open_chats_at(session, booth_id),
+        max_parallel=limits.max_parallel,
+        median=await median_chat_seconds(session, booth_id),
+    )
+    return QueueStatus(entry.id, entry.state, position, wait)
+
+
+# ------------------------------------------------------------------ recruiter side
+
+
+async def open_chats_of(session: AsyncSession, user_id: int) -> list[Conversation]:
+    rows = await session.scalars(
+        select(Conversation)
+        .where(Conversation.recruiter_user_id == user_id, Conversation.ended_at.is_(None))
+        .order_by(Conversation.id)
+    )
+    return list(rows)
+
+
+async def take_next(
+    session: AsyncSession, *, user: User, booth: Booth, now: datetime, limits: ChatLimits
+) -> Conversation | None:
+    """Take the first waiting applicant of ``booth`` into a chat (None: queue empty)."""
+    await membership_of_booth(session, user, booth)
+    await _require_open(session, booth.fair_id, now)
+    await _require_not_blocked(session, booth.fair_id, user.id)
+    # Serialises this recruiter's own takes on PostgreSQL (two tabs clicking at once
+    # cannot pass the parallel-chat cap together); SQLite has one writer anyway.
+    await session.execute(
+        select(Recruiter.id)
+        .where(Recruiter.user_id == user.id, Recruiter.company_id == booth.company_id)
+        .with_for_update()
+    )
+    if len(await open_chats_of(session, user.id)) >= limits.max_parallel:
+        raise Conflict(
+            gettext("You already have %(count)s chats open; end one first.")
+            % {"count": limits.max_parallel}
+        )
+    blocked = select(ChatBlock.user_id).where(ChatBlock.fair_id == booth.fair_id)
+    for _ in range(TAKE_TRIES):
+        candidate = (
+            await session.execute(
+                select(QueueEntry.id, QueueEntry.applicant_id, QueueEntry.vacancy_id)
+                .join(Applicant, Applicant.id == QueueEntry.applicant_id)
+                .where(
+                    QueueEntry.booth_id == booth.id,
+                    _alive(now, limits),
+                    or_(Applicant.user_id.is_(None), Applicant.user_id.not_in(blocked)),
+                )
+                .order_by(*QUEUE_ORDER)
+                .limit(1)
+            )
+        ).first()
+        if candidate is None:
+            return None
+        entry_id, applicant_id, vacancy_id = candidate
+        taken = await session.execute(
+            update(QueueEntry)
+            .where(QueueEntry.id == entry_id, QueueEntry.state == QueueState.WAITING)
+            .values(state=QueueState.TAKEN, ended_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # a colleague took them first
+        timer = await session.scalar(
+            select(ChatSetting.timer_minutes).where(ChatSetting.company_id == booth.company_id)
+        )
+        chat = Conversation(
+            fair_id=booth.fair_id,
+            booth_id=booth.id,
+            applicant_id=applicant_id,
+            recruiter_user_id=user.id,
+            queue_entry_id=entry_id,
+            vacancy_id=vacancy_id,
+            started_at=now,
+            timer_minutes=timer,
+        )
+        session.add(chat)
+        await session.flush()
+        # The first line tells the applicant's socket they were taken.
+        await _system_message(session, chat, "started", now)
+        audit.record(
+            session,
+            "chat.taken",
+            object_type="conversation",
+            object_id=chat.id,
+            actor_user_id=user.id,
+            fair_id=booth.fair_id,
+        )
+        await _changed(session, chat)
+        signals.queue_changed(session, booth.id)
+        return chat
+    raise Conflict(gettext("Others took the next applicants first; try again."))
+
+
+async def _applicant_user(session: AsyncSession, applicant_id: int) -> int | None:
+    return await session.scalar(select(Applicant.user_id).where(Applicant.id == applicant_id))
+
+
+async def _changed(session: AsyncSession, chat: Conversation) -> None:
+    users = [chat.recruiter_user_id, await _applicant_user(session, chat.applicant_id)]
+    signals.conversation_changed(session, chat.id, *[one for one in users if one is not None])
+
+
+async def party_of(session: AsyncSession, user: User, chat: Conversation) -> Party:
+    """Which side of ``chat`` the user is on; anyone else is refused (as not found, so
+    ids are not probed)."""
+    if user.role == Role.RECRUITER and chat.recruiter_user_id == user.id:
+        return Party.RECRUITER
+    if user.role == Role.APPLICANT and await _applicant_user(session, chat.applicant_id) == user.id:
+        return Party.APPLICANT
+    raise NotFound(gettext("We could not find that page."))
+
+
+async def party_of_user_id(session: AsyncSession, user_id: int, chat: Conversation) -> Party | None:
+    """Like :func:`party_of` for a socket, which knows only its user's id."""
+    if chat.recruiter_user_id == user_id:
+        return Party.RECRUITER
+    if await _applicant_user(session, chat.applicant_id) == user_id:
+        return Party.APPLICANT
+    return None
+
+
+async def conversation_for(
+    session: AsyncSession, user: User, conversation_id: int
+) -> tuple[Conversation, Party]:
+    chat = await session.get(Conversation, conversation_id)
+    if chat is None:
+        raise NotFound(gettext("We could not find that page."))
+    return chat, await party_of(session, user, chat)
+
+
+async def send_message(
+    session: AsyncSession, *, user: User, conversation_id: int, body: str, now: datetime
+) -> ChatMessage:
+    """Store one message (flushed: it has its id before the caller acknowledges it)."""
+    body = body.strip() if isinstance(body, str) else ""
+    if not body:
+        raise ValidationFailed(gettext("Write a message."), fields={"body": "required"})
+    if len(body) > MAX_MESSAGE:
+        raise ValidationFailed(
+            gettext("A message can be at most %(count)s characters.") % {"count": MAX_MESSAGE},
+            fields={"body": "too_long"},
+        )
+    chat, party = await conversation_for(session, user, conversation_id)
+    if chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    await _require_not_blocked(session, chat.fair_id, user.id)
+    message = ChatMessage(conversation_id=chat.id, sender=party, body=body, created_at=now)
+    session.add(message)
+    await session.flush()
+    await _changed(session, chat)
+    return message
+
+
+async def _system_message(
+    session: AsyncSession, chat: Conversation, body: str, now: datetime
+) -> None:
+    session.add(
+        ChatMessage(conversation_id=chat.id, sender=Party.SYSTEM, body=body, created_at=now)
+    )
+    await session.flush()
+
+
+async def end(
+    session: AsyncSession, *, user: User, conversation_id: int, now: datetime
+) -> Conversation:
+    chat, party = await conversation_for(session, user, conversation_id)
+    if chat.ended_at is None:
+        chat.ended_at = now
+        chat.ended_by = party
+        await _system_message(session, chat, "ended", now)
+        audit.record(
+            session,
+            "chat.ended",
+            object_type="conversation",
+            object_id=chat.id,
+            actor_user_id=user.id,
+            fair_id=chat.fair_id,
+        )
+        await _changed(session, chat)
+    return chat
+
+
+async def hand_off(
+    session: AsyncSession, *, user: User, conversation_id: int, to_user_id: int, now: datetime
+) -> Conversation:
+    """Pass an open chat to a colleague of the same company."""
+    chat, party = await conversation_for(session, user, conversation_id)
+    if party != Party.RECRUITER or chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    booth = await session.get(Booth, chat.booth_id)
+    assert booth is not None
+    colleague = await session.scalar(
+        select(User)
+        .join(Recruiter, Recruiter.user_id == User.id)
+        .where(
+            User.id == to_user_id,
+            User.is_active.is_(True),
+            Recruiter.company_id == booth.company_id,
+        )
+    )
+    if colleague is None or colleague.id == user.id:
+        raise ValidationFailed(
+            gettext("Choose a colleague of your company."), fields={"to": "invalid"}
+        )
+    previous = chat.recruiter_user_id
+    chat.recruiter_user_id = colleague.id
+    await _system_message(session, chat, "handed_off", now)
+    audit.record(
+        session,
+        "chat.handed_off",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=user.id,
+        fair_id=chat.fair_id,
+        data={"to_user_id": colleague.id},
+    )
+    await _changed(session, chat)
+    if previous is not None:
+        signals.conversation_changed(session, chat.id, previous)
+    return chat
+
+
+async def set_video_link(
+    session: AsyncSession, *, user: User, conversation_id: int, url: str, now: datetime
+) -> Conversation:
+    url = url.strip() if isinstance(url, str) else ""
+    if not is_http_url(url):
+        raise ValidationFailed(
+            gettext("Enter a web address starting with http:// or https://."),
+            fields={"video_url": "invalid"},
+        )
+    chat, party = await conversation_for(session, user, conversation_id)
+    if party != Party.RECRUITER or chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    chat.video_url = url
+    await _system_message(session, chat, "video", now)
+    audit.record(
+        session,
+        "chat.video_link_set",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=user.id,
+        fair_id=chat.fair_id,
+    )
+    await _changed(session, chat)
+    return chat
+
+
+async def share_cv(
+    session: AsyncSession, *, user: User, conversation_id: int, now: datetime
+) -> Conversation:
+    chat, party = await conversation_for(session, user, conversation_id)
+    if party != Party.APPLICANT or chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    if not chat.cv_shared:
+        chat.cv_shared = True
+        await _system_message(session, chat, "cv_shared", now)
+        audit.record(
+            session,
+            "chat.cv_shared",
+            object_type="conversation",
+            object_id=chat.id,
+            actor_user_id=user.id,
+            fair_id=chat.fair_id,
+        )
+        await _changed(session, chat)
+    return chat
+
+
+async def record_outcome(
+    session: AsyncSession,
+    *,
+    user: User,
+    conversation_id: int,
+    note: str,
+    interest: str | None,
+    invited_vacancy_id: int | None,
+) -> Conversation:
+    """The recruiter's note, tertarik / tidak tertarik and an invitation to apply to a
+    vacancy of the booth; shown in the company's screening table."""
+    chat = await session.get(Conversation, conversation_id)
+    if chat is None:
+        raise NotFound(gettext("We could not find that page."))
+    booth = await session.get(Booth, chat.booth_id)
+    assert booth is not None
+    await membership_of_booth(session, user, booth)
+    note = note.strip() if isinstance(note, str) else ""
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(
+            gettext("A note can be at most %(count)s characters.") % {"count": MAX_NOTE},
+            fields={"note": "too_long"},
+        )
+    if interest is not None and interest not in set(Interest):
+        raise ValidationFailed(gettext("Choose an answer."), fields={"interest": "invalid"})
+    if invited_vacancy_id is not None:
+        found = await session.scalar(
+            select(Vacancy.id).where(Vacancy.id == invited_vacancy_id, Vacancy.booth_id == booth.id)
+        )
+        if found is None:
+            raise ValidationFailed(
+                gettext("Choose a vacancy of this booth."), fields={"vacancy": "invalid"}
+            )
+    chat.note = note or None
+    chat.interest = interest
+    chat.invited_vacancy_id = invited_vacancy_id
+    await session.flush()
+    audit.record(
+        session,
+        "chat.outcome_recorded",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=user.id,
+        fair_id=chat.fair_id,
+        data={"interest": interest, "vacancy_id": invited_vacancy_id},
+    )
+    await _changed(session, chat)
+    return chat
+
+
+async def set_timer(
+    session: AsyncSession, *, user: User, company_id: int, minutes: int | None
+) -> None:
+    if minutes is not None and not 1 <= minutes <= MAX_TIMER_MINUTES:
+        raise ValidationFailed(
+            gettext("Choose between 1 and %(count)s minutes.") % {"count": MAX_TIMER_MINUTES},
+            fields={"timer_minutes": "invalid"},
+        )
+    setting = await session.get(ChatSetting, company_id)
+    if setting is None:
+        setting = ChatSetting(company_id=company_id)
+        session.add(setting)
+    setting.timer_minutes = minutes
+    await session.flush()
+    audit.record(
+        session,
+        "chat.timer_set",
+        object_type="company",
+        object_id=company_id,
+        actor_user_id=user.id,
+        data={"minutes": minutes},
+    )
+
+
+async def timer_of(session: AsyncSession, company_id: int) -> int | None:
+    return await session.scalar(
+        select(ChatSetting.timer_minutes).where(ChatSetting.company_id == company_id)
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+async def user_conversation_ids(session: AsyncSession, user_id: int, fair_id: int) -> list[int]:
+    """The conversations of the fair the user is a party to now."""
+    mine = or_(
+        Conversation.recruiter_user_id == user_id,
+        Conversation.applicant_id.in_(select(Applicant.id).where(Applicant.user_id == user_id)),
+    )
+    rows = await session.scalars(
+        select(Conversation.id).where(Conversation.fair_id == fair_id, mine)
+    )
+    return list(rows)
+
+
+async def messages_after(
+    session: AsyncSession, conversation_ids: list[int], after_id: int, limit: int = BACKLOG_LIMIT
+) -> list[ChatMessage]:
+    if not conversation_ids:
+        return []
+    rows = await session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.conversation_id.in_(conversation_ids), ChatMessage.id > after_id)
+        .order_by(ChatMessage.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def party_names(session: AsyncSession, chat: Conversation) -> tuple[str, str]:
+    """The applicant's and the recruiter's names, as the chat shows them."""
+    applicant_user = await _applicant_user(session, chat.applicant_id)
+    names = []
+    for user_id in (applicant_user, chat.recruiter_user_id):
+        user = await session.get(User, user_id) if user_id is not None else None
+        names.append(user.full_name if user is not None else "")
+    return names[0], names[1]
+
+
+async def transcript(session: AsyncSession, conversation_id: int) -> list[ChatMessage]:
+    rows = await session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.conversation_id == conversation_id)
+        .order_by(ChatMessage.id)
+    )
+    return list(rows)
+
+
+async def may_see_cv(session: AsyncSession, chat: Conversation) -> bool:
+    """The recruiter may open the CV only if the applicant applied to this company (the
+    rule of services.applicants.open_cv) or shared it in a chat with it."""
+    if chat.cv_shared:
+        return True
+    return await application_for_cv(session, chat) is not None
+
+
+async def application_for_cv(session: AsyncSession, chat: Conversation) -> int | None:
+    """An application of the chat's applicant to the chat's company that gives the
+    company access to their documents (the link to its CV), if any."""
+    booth = await session.get(Booth, chat.booth_id)
+    assert booth is not None
+    return await session.scalar(
+        select(Application.id)
+        .join(Booth, Booth.id == Application.booth_id)
+        .where(
+            Application.applicant_id == chat.applicant_id,
+            company_reaches(booth.company_id),
+            gives_company_access(Application.status),
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+
+
+async def company_shared_with(
+    session: AsyncSession, viewer_user_id: int, applicant_id: int
+) -> int | None:
+    """The company of ``viewer_user_id`` the applicant shared their CV with in a booth
+    chat (None: not shared); used by services.applicants.open_cv."""
+    return await session.scalar(
+        select(Recruiter.company_id)
+        .join(Booth, Booth.company_id == Recruiter.company_id)
+        .join(Conversation, Conversation.booth_id == Booth.id)
+        .where(
+            Recruiter.user_id == viewer_user_id,
+            Conversation.applicant_id == applicant_id,
+            Conversation.cv_shared.is_(True),
+            company_reaches(Recruiter.company_id),
+        )
+        .limit(1)
+    )
+
+
+async def ended_without_outcome(
+    session: AsyncSession, user_id: int, booth_id: int, limit: int = 10
+) -> list[Conversation]:
+    """The recruiter's latest ended chats at the booth, for the outcome form."""
+    rows = await session.scalars(
+        select(Conversation)
+        .where(
+            Conversation.recruiter_user_id == user_id,
+            Conversation.booth_id == booth_id,
+            Conversation.ended_at.is_not(None),
+            Conversation.interest.is_(None),
+        )
+        .order_by(Conversation.ended_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class ChatOutcome:
+    """What the screening table and the application page show of a chat."""
+
+    note: str | None
+    interest: str | None
+    invited_vacancy: str | None  # the title of the vacancy the applicant was invited to
+
+
+async def outcomes_by_applicant(
+    session: AsyncSession, company_id: int, applicant_ids: list[int]
+) -> dict[int, ChatOutcome]:
+    """The latest conversation outcome each applicant had with the company's booths (for
+    the screening table and the application page)."""
+    if not applicant_ids:
+        return {}
+    rows = await session.execute(
+        select(Conversation.applicant_id, Conversation.note, Conversation.interest, Vacancy.title)
+        .join(Booth, Booth.id == Conversation.booth_id)
+        .outerjoin(Vacancy, Vacancy.id == Conversation.invited_vacancy_id)
+        .where(
+            Booth.company_id == company_id,
+            Conversation.applicant_id.in_(applicant_ids),
+            or_(Conversation.note.is_not(None), Conversation.interest.is_not(None)),
+        )
+        .order_by(Conversation.id)
+    )
+    return {
+        applicant_id: ChatOutcome(note, interest, title)
+        for applicant_id, note, interest, title in rows
+    }
+
+
+# ------------------------------------------------------------------ abuse
+
+
+async def report_abuse(
+    session: AsyncSession, *, user: User, conversation_id: int, reason: str, now: datetime
+) -> AbuseReport:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed(gettext("Say what happened."), fields={"reason": "required"})
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            gettext("Keep it under %(count)s characters.") % {"count": MAX_REASON},
+            fields={"reason": "too_long"},
+        )
+    chat, party = await conversation_for(session, user, conversation_id)
+    if party != Party.APPLICANT:
+        raise PermissionDenied(gettext("This is for job seekers' accounts."))
+    report = AbuseReport(
+        fair_id=chat.fair_id,
+        conversation_id=chat.id,
+        reporter_user_id=user.id,
+        reported_user_id=chat.recruiter_user_id,
+        reason=reason,
+        created_at=now,
+    )
+    session.add(report)
+    await session.flush()
+    audit.record(
+        session,
+        "chat.abuse_reported",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=user.id,
+        fair_id=chat.fair_id,
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report: AbuseReport
+    reported_name: str | None
+    blocked: bool
+    messages: list[ChatMessage]
+
+
+async def abuse_reports(
+    session: AsyncSession, user: User, fair_slug: str
+) -> tuple[Fair, list[ReportRow]]:
+    """The fair's abuse reports, each with its transcript (the organiser sees a
+    transcript only through a report)."""
+    fair = await authority.scoped_fair(session, user, fair_slug)
+    reports = list(
+        await session.scalars(
+            select(AbuseReport)
+            .where(AbuseReport.fair_id == fair.id)
+            .order_by(AbuseReport.id.desc())
+        )
+    )
+    blocked = set(
+        await session.scalars(select(ChatBlock.user_id).where(ChatBlock.fair_id == fair.id))
+    )
+    rows = []
+    for report in reports:
+        name = None
+        if report.reported_user_id is not None:
+            reported = await session.get(User, report.reported_user_id)
+            name = reported.full_name if reported is not None else None
+        rows.append(
+            ReportRow(
+                report=report,
+                reported_name=name,
+                blocked=report.reported_user_id in blocked,
+                messages=await transcript(session, report.conversation_id),
+            )
+        )
+    return fair, rows
+
+
+async def block_user(
+    session: AsyncSession, *, user: User, fair_slug: str, report_id: int, now: datetime
+) -> ChatBlock | None:
+    """Block the user a report is about from chatting in the fair; their open chats
+    there end."""
+    fair = await authority.scoped_fair(session, user, fair_slug)
+    report = await session.get(AbuseReport, report_id)
+    if report is None or report.fair_id != fair.id:
+        raise NotFound(gettext("We could not find that page."))
+    target = report.reported_user_id
+    if target is None:
+        return None
+    block = await session.scalar(
+        select(ChatBlock).where(ChatBlock.fair_id == fair.id, ChatBlock.user_id == target)
+    )
+    if block is not None:
+        return block
+    block = ChatBlock(fair_id=fair.id, user_id=target, blocked_by_user_id=user.id, created_at=now)
+    session.add(block)
+    for chat in await open_chats_of(session, target):
+        if chat.fair_id == fair.id:
+            chat.ended_at = now
+            chat.ended_by = Party.SYSTEM
+            await _system_message(session, chat, "ended", now)
+            await _changed(session, chat)
+    await session.flush()
+    audit.record(
+        session,
+        "chat.user_blocked",
+        object_type="user",
+        object_id=target,
+        actor_user_id=user.id,
+        fair_id=fair.id,
+    )
+    return block
+
+
+# ------------------------------------------------------------------ privacy
+
+
+async def export_for(session: AsyncSession, applicant_id: int) -> list[dict[str, Any]]:
+    """The applicant's booth chats for their data export (UU PDP right of access): each
+    with its company, times, video link, the whole transcript and the recruiter's
+    outcome (what was written about them), not who wrote it."""
+    from jobfair.models import Company
+
+    rows = (
+        await session.execute(
+            select(Conversation, Company.name)
+            .join(Booth, Booth.id == Conversation.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Conversation.applicant_id == applicant_id)
+            .order_by(Conversation.id)
+        )
+    ).all()
+    chats = []
+    for chat, company in rows:
+        messages = await transcript(session, chat.id)
+        chats.append(
+            {
+                "company": company,
+                "started_at": chat.started_at.isoformat(),
+                "ended_at": chat.ended_at.isoformat() if chat.ended_at else None,
+                "video_url": chat.video_url,
+                "note": chat.note,
+                "interest": chat.interest,
+                "messages": [
+                    {"sender": m.sender, "body": m.body, "at": m.created_at.isoformat()}
+                    for m in messages
+                ],
+            }
+        )
+    return chats
+
+
+async def erase_applicant(session: AsyncSession, applicant_id: int) -> None:
+    """The applicant's chats, their messages and reports, and their queue places go
+    with the account (services.applicants.delete_account)."""
+    from sqlalchemy import delete
+
+    await session.execute(delete(QueueEntry).where(QueueEntry.applicant_id == applicant_id))
+    chat_ids = select(Conversation.id).where(Conversation.applicant_id == applicant_id)
+    await session.execute(delete(ChatMessage).where(ChatMessage.conversation_id.in_(chat_ids)))
+    await session.execute(delete(AbuseReport).where(AbuseReport.conversation_id.in_(chat_ids)))
+    await session.execute(delete(Conversation).where(Conversation.applicant_id == applicant_id))
+
+
+async def purge_closed_fairs(session: AsyncSession, now: datetime, retention_days: int) -> int:
+    """Delete the chats (transcripts, outcomes, reports) and queue places of fairs that
+    closed more than ``retention_days`` ago (JOBFAIR_RETENTION_DAYS); returns how many
+    conversations went. Blocks stay: they record a decision about a user, not a chat."""
+    from sqlalchemy import delete
+
+    cutoff = now - timedelta(days=retention_days)
+    fairs = select(Fair.id).where(Fair.closes_at < cutoff)
+    chat_ids = select(Conversation.id).where(Conversation.fair_id.in_(fairs))
+    count = await session.scalar(
+        select(func.count()).select_from(Conversation).where(Conversation.fair_id.in_(fairs))
+    )
+    await session.execute(delete(ChatMessage).where(ChatMessage.conversation_id.in_(chat_ids)))
+    await session.execute(delete(AbuseReport).where(AbuseReport.conversation_id.in_(chat_ids)))
+    await session.execute(delete(Conversation).where(Conversation.fair_id.in_(fairs)))
+    await session.execute(delete(QueueEntry).where(QueueEntry.fair_id.in_(fairs)))
+    return int(count or 0)

@@ -1,0 +1,54 @@
+// Booth chats: clear the message box once the server has stored the message, keep the
+// newest line in view, and ping the recruiter (a short tone and a flash) when someone
+// joins the queue. Without this script every form still works as a plain POST.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:after:request", function (event) {
+    var form = event.target && event.target.closest && event.target.closest("form[data-reset-after]");
+    var ctx = event.detail && event.detail.ctx;
+    if (form && ctx && ctx.response && ctx.response.status < 400) {
+      form.reset();
+      var box = form.querySelector("textarea");
+      if (box) {
+        box.focus();
+      }
+    }
+  });
+
+  function tone() {
+    var Audio = window.AudioContext || window.webkitAudioContext;
+    if (!Audio) {
+      return;
+    }
+    try {
+      var audio = new Audio();
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.08;
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + 0.18);
+    } catch (e) {
+      // No sound allowed before a click: the flash still shows.
+    }
+  }
+
+  function settle() {
+    document.querySelectorAll(".chat-log").forEach(function (log) {
+      log.scrollTop = log.scrollHeight;
+    });
+    if (document.querySelector(".chat-queue[data-ping]")) {
+      document.querySelectorAll(".chat-queue[data-ping]").forEach(function (box) {
+        box.removeAttribute("data-ping");
+      });
+      tone();
+    }
+  }
+
+  document.addEventListener("htmx:after:swap", settle);
+  document.addEventListener("htmx:ws:after:message", settle);
+  new MutationObserver(settle).observe(document.documentElement, { childList: true, subtree: true });
+  settle();
+})();

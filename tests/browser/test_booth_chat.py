@@ -1,0 +1,96 @@
+"""A booth chat in real Chromium: the applicant at phone size joins the queue and sees
+the place, the recruiter at desktop size takes them, they chat live, the recruiter
+sends a video-call link and ends, and the note shows in the screening table. No
+console error or CSP violation on the way; screenshots in /tmp/shots-chat/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.browser_scene import (
+    APPLICANT_EMAIL,
+    COMPANY_SLUG,
+    RECRUITER_EMAIL,
+    VIEWPORTS,
+    Scene,
+    sign_in,
+    wait_until_live,
+    watch,
+)
+from support.live_server import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/shots-chat")
+
+
+def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
+    from playwright.sync_api import expect
+
+    SHOTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    phone = browser.new_context(**VIEWPORTS["phone"])
+    for context in (desk, phone):
+        watch(context, problems)
+    recruiter = desk.new_page()
+    sign_in(recruiter, scene.base, RECRUITER_EMAIL)
+    recruiter.goto(scene.url(f"/company/booths/{scene.booth_id}/chat?lang=en"))
+    wait_until_live(recruiter)
+    expect(recruiter.locator(f"#chat-queue-{scene.booth_id}")).to_contain_text("0 people waiting")
+
+    applicant = phone.new_page()
+    sign_in(applicant, scene.base, APPLICANT_EMAIL)
+    applicant.goto(scene.url(f"{scene.fair}/booths/{COMPANY_SLUG}?lang=en"))
+    applicant.get_by_role("link", name="Talk to a recruiter").click()
+    expect(applicant.get_by_text("1 recruiter online")).to_be_visible()
+    applicant.get_by_label("About (optional)").select_option(label="Krani Timbang")
+    applicant.get_by_role("button", name="Talk to a recruiter").click()
+    expect(applicant.get_by_role("heading", name="You are in the queue")).to_be_visible()
+    expect(applicant.get_by_text("Your place: 1")).to_be_visible()
+    applicant.screenshot(path=SHOTS / "applicant-waiting-360.png", full_page=True)
+    assert applicant.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The recruiter's queue box changes by itself (the socket's queue frame).
+    expect(recruiter.locator(f"#chat-queue-{scene.booth_id}")).to_contain_text("1 person waiting")
+    recruiter.get_by_role("button", name="Take the next one").click()
+    expect(recruiter.get_by_role("heading", name="Chat with Siti Rahmawati")).to_be_visible()
+
+    # The applicant's waiting box turns into the chat.
+    wait_until_live(applicant)
+    expect(applicant.get_by_text("A recruiter has joined the chat.")).to_be_visible(timeout=15000)
+    applicant.get_by_label("Your message").fill("Selamat siang, saya tertarik jadi krani.")
+    applicant.get_by_role("button", name="Send").click()
+    expect(applicant.get_by_label("Your message")).to_have_value("")
+    expect(recruiter.get_by_text("Selamat siang, saya tertarik jadi krani.")).to_be_visible()
+
+    recruiter.get_by_label("Your message").fill("Silakan, kita lanjut lewat video.")
+    recruiter.get_by_role("button", name="Send", exact=True).click()
+    expect(applicant.get_by_text("Silakan, kita lanjut lewat video.")).to_be_visible()
+    recruiter.get_by_label("Video-call link").fill("https://meet.example.test/krani-42")
+    recruiter.get_by_role("button", name="Send the link").click()
+    expect(applicant.get_by_role("link", name="https://meet.example.test/krani-42")).to_be_visible()
+    applicant.screenshot(path=SHOTS / "applicant-chat-360.png", full_page=True)
+    assert applicant.evaluate("document.documentElement.scrollWidth") <= 360
+    recruiter.screenshot(path=SHOTS / "recruiter-console-1366.png", full_page=True)
+
+    recruiter.get_by_role("button", name="End the chat").click()
+    expect(applicant.get_by_text("The chat has ended.").first).to_be_visible()
+    recruiter.get_by_label("Note").fill("Teliti, siap kerja shift.")
+    recruiter.get_by_label("Interested", exact=True).check()
+    recruiter.get_by_label("Invite to apply to").select_option(label="Krani Timbang")
+    recruiter.get_by_role("button", name="Save the outcome").click()
+    recruiter.goto(scene.url("/company/applications?lang=en"))
+    expect(recruiter.get_by_text("Chat: interested")).to_be_visible()
+    expect(recruiter.get_by_text("Teliti, siap kerja shift.")).to_be_visible()
+    recruiter.screenshot(path=SHOTS / "screening-table-1366.png", full_page=True)
+
+    # In Indonesian, the applicant's page at phone size.
+    applicant.goto(scene.url(f"{scene.fair}/booths/{COMPANY_SLUG}/chat?lang=id"))
+    expect(applicant.get_by_role("heading", name="Bicara dengan perekrut")).to_be_visible()
+    applicant.screenshot(path=SHOTS / "applicant-after-360-id.png", full_page=True)
+    browser.close()
+    assert problems == [], problems

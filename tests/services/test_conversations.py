@@ -1,0 +1,488 @@
+"""Booth conversations: position and wait, the grace period, the per-applicant queue
+cap, the parallel-chat cap, take-next under concurrency, messages and their order,
+outcome, hand-off, video link, abuse report and block, and bad input."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from support import factories
+from support.clock import Clock
+
+from jobfair.context import AppContext
+from jobfair.models import Applicant, Booth, User
+from jobfair.models.conversations import Conversation, QueueEntry
+from jobfair.services import conversations as chats
+from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+LIMITS = chats.ChatLimits(max_queues=2, grace_seconds=120, max_parallel=2)
+
+
+@dataclass
+class World:
+    booth_ids: list[int]
+    recruiter_ids: list[int]  # two recruiters of the first booth's company
+    outsider_id: int  # a recruiter of another company
+    applicant_ids: list[int]
+    vacancy_id: int
+    organiser_id: int
+    fair_slug: str
+
+
+async def _world(ctx: AppContext, applicants: int = 4) -> World:
+    async with ctx.unit_of_work() as session:
+        office = await factories.office(session)
+        fair = await factories.fair(session, office_row=office)
+        companies = [await factories.company(session) for _ in range(3)]
+        booths = [await factories.booth(session, fair_row=fair, company_row=c) for c in companies]
+        vacancy = await factories.vacancy(session, booth_row=booths[0])
+        recruiters = [
+            await factories.recruiter(session, company_row=companies[0]) for _ in range(2)
+        ]
+        outsider = await factories.recruiter(session, company_row=companies[1])
+        people = [await factories.applicant(session) for _ in range(applicants)]
+        organiser = await factories.organiser(session, office_row=office)
+        return World(
+            [b.id for b in booths],
+            [r.id for r in recruiters],
+            outsider.id,
+            [p.id for p in people],
+            vacancy.id,
+            organiser.id,
+            fair.slug,
+        )
+
+
+async def _join(ctx: AppContext, world: World, who: int, booth: int = 0, **options) -> QueueEntry:
+    async with ctx.unit_of_work() as session:
+        applicant = await session.get(Applicant, world.applicant_ids[who])
+        row = await session.get(Booth, world.booth_ids[booth])
+        return await chats.join_queue(
+            session,
+            applicant=applicant,
+            user_id=applicant.user_id,
+            booth=row,
+            now=ctx.now(),
+            recruiters_online=options.pop("online", 1),
+            limits=options.pop("limits", LIMITS),
+            **options,
+        )
+
+
+async def _status(ctx: AppContext, world: World, who: int, online: int = 1):
+    async with ctx.read() as session:
+        return await chats.queue_status(
+            session,
+            applicant_id=world.applicant_ids[who],
+            booth_id=world.booth_ids[0],
+            now=ctx.now(),
+            limits=LIMITS,
+            recruiters_online=online,
+        )
+
+
+async def _take(ctx: AppContext, world: World, recruiter: int = 0) -> Conversation | None:
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, world.recruiter_ids[recruiter])
+        booth = await session.get(Booth, world.booth_ids[0])
+        return await chats.take_next(session, user=user, booth=booth, now=ctx.now(), limits=LIMITS)
+
+
+async def _user_of(ctx: AppContext, applicant_id: int) -> User:
+    async with ctx.read() as session:
+        applicant = await session.get(Applicant, applicant_id)
+        user = await session.get(User, applicant.user_id)
+        assert user is not None
+        return user
+
+
+async def _recruiter(ctx: AppContext, user_id: int) -> User:
+    async with ctx.read() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        return user
+
+
+def test_estimate_wait_rule() -> None:
+    # Free places take the first ones at once.
+    assert (
+        chats.estimate_wait(1, recruiters_online=1, open_chats=0, max_parallel=4, median=300) == 0
+    )
+    assert (
+        chats.estimate_wait(4, recruiters_online=1, open_chats=0, max_parallel=4, median=300) == 0
+    )
+    # Beyond the free places, one median per recruiter's worth of people ahead.
+    assert (
+        chats.estimate_wait(5, recruiters_online=1, open_chats=0, max_parallel=4, median=300) == 300
+    )
+    assert (
+        chats.estimate_wait(3, recruiters_online=2, open_chats=8, max_parallel=4, median=200) == 400
+    )
+    # Nobody online: counted as one recruiter.
+    assert (
+        chats.estimate_wait(2, recruiters_online=0, open_chats=0, max_parallel=4, median=60) == 120
+    )
+
+
+async def test_position_and_wait(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    for who in range(3):
+        await _join(ctx, world, who)
+        clock.advance(timedelta(seconds=5))
+    # One recruiter, two places, both taken: the third waits.
+    assert (await _take(ctx, world)) is not None
+    assert (await _take(ctx, world)) is not None
+    status = await _status(ctx, world, 2)
+    assert status is not None and status.position == 1
+    # No chat has ended at this booth yet: the default median is used.
+    assert status.wait_seconds == chats.DEFAULT_CHAT_SECONDS
+    taken = await _status(ctx, world, 0)
+    assert taken is not None and taken.conversation_id is not None and taken.position == 0
+
+
+async def test_priority_goes_first(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    clock.advance(timedelta(seconds=30))
+    await _join(ctx, world, 1, priority=True)
+    assert (await _status(ctx, world, 1)).position == 1
+    assert (await _status(ctx, world, 0)).position == 2
+    chat = await _take(ctx, world)
+    assert chat is not None and chat.applicant_id == world.applicant_ids[1]
+
+
+async def test_grace_period_keeps_and_then_drops_the_place(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    first = await _join(ctx, world, 0)
+    await _join(ctx, world, 1)
+    clock.advance(timedelta(seconds=LIMITS.grace_seconds - 10))
+    # A reconnect within the grace period: joining again keeps the same place.
+    again = await _join(ctx, world, 0)
+    assert again.id == first.id
+    assert (await _status(ctx, world, 0)).position == 1
+    # Applicant 1 never checked in: past the grace period their place is gone.
+    clock.advance(timedelta(seconds=20))
+    assert await _status(ctx, world, 1) is None
+    async with ctx.unit_of_work() as session:
+        await chats.expire_stale(session, ctx.now(), LIMITS)
+    async with ctx.read() as session:
+        states = dict(
+            (await session.execute(select(QueueEntry.applicant_id, QueueEntry.state))).all()
+        )
+    assert states[world.applicant_ids[1]] == "expired"
+    assert states[world.applicant_ids[0]] == "waiting"
+
+
+async def test_touch_keeps_the_place(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    for _ in range(5):
+        clock.advance(timedelta(seconds=60))
+        async with ctx.unit_of_work() as session:
+            await chats.touch(session, world.applicant_ids[0], ctx.now(), LIMITS)
+    assert (await _status(ctx, world, 0)).position == 1
+
+
+async def test_per_applicant_queue_cap(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0, booth=0)
+    await _join(ctx, world, 0, booth=1)
+    with pytest.raises(Conflict):
+        await _join(ctx, world, 0, booth=2)
+    # Leaving one makes room.
+    async with ctx.unit_of_work() as session:
+        user = await _user_of(ctx, world.applicant_ids[0])
+        assert await chats.leave_queue(
+            session,
+            applicant_id=world.applicant_ids[0],
+            user_id=user.id,
+            booth_id=world.booth_ids[1],
+            now=ctx.now(),
+        )
+    await _join(ctx, world, 0, booth=2)
+
+
+async def test_join_refusals(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    with pytest.raises(Conflict):
+        await _join(ctx, world, 0, online=0)
+    with pytest.raises(ValidationFailed):
+        await _join(ctx, world, 0, vacancy_id=world.vacancy_id + 999)
+    entry = await _join(ctx, world, 0, vacancy_id=world.vacancy_id)
+    assert entry.vacancy_id == world.vacancy_id
+    clock.advance(timedelta(days=30))  # the fair has closed
+    with pytest.raises(Conflict):
+        await _join(ctx, world, 1)
+
+
+async def test_parallel_chat_cap(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    for who in range(3):
+        await _join(ctx, world, who)
+    assert await _take(ctx, world) is not None
+    assert await _take(ctx, world) is not None
+    with pytest.raises(Conflict):
+        await _take(ctx, world)
+    # The colleague may still take the third.
+    chat = await _take(ctx, world, recruiter=1)
+    assert chat is not None and chat.applicant_id == world.applicant_ids[2]
+    assert await _take(ctx, world, recruiter=1) is None  # queue empty
+
+
+async def test_outsider_cannot_take(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, world.outsider_id)
+        booth = await session.get(Booth, world.booth_ids[0])
+        with pytest.raises(PermissionDenied):
+            await chats.take_next(session, user=user, booth=booth, now=ctx.now(), limits=LIMITS)
+
+
+async def test_take_next_under_concurrency(ctx: AppContext) -> None:
+    """Two recruiters racing: every applicant is taken exactly once."""
+    world = await _world(ctx, applicants=3)
+    for who in range(3):
+        await _join(ctx, world, who)
+    results = await asyncio.gather(
+        *[_take(ctx, world, recruiter=r) for r in (0, 1, 0, 1)], return_exceptions=True
+    )
+    taken = [r.applicant_id for r in results if isinstance(r, Conversation)]
+    assert len(taken) == len(set(taken)) == 3
+    async with ctx.read() as session:
+        count = await session.scalar(select(func.count()).select_from(Conversation))
+    assert count == 3
+
+
+async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    ids = []
+    for user, text in [
+        (applicant, "Halo"),
+        (recruiter, "Selamat siang"),
+        (applicant, "Saya tertarik"),
+    ]:
+        async with ctx.unit_of_work() as session:
+            message = await chats.send_message(
+                session, user=user, conversation_id=chat.id, body=text, now=ctx.now()
+            )
+            ids.append(message.id)
+    assert ids == sorted(ids)
+    async with ctx.read() as session:
+        after = await chats.messages_after(session, [chat.id], ids[0])
+    assert [m.id for m in after] == ids[1:]
+    # Someone else's chat does not exist for them.
+    other = await _user_of(ctx, world.applicant_ids[1])
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(NotFound):
+            await chats.send_message(
+                session, user=other, conversation_id=chat.id, body="x", now=ctx.now()
+            )
+    # Bad input.
+    for body in ["", "   ", "x" * (chats.MAX_MESSAGE + 1)]:
+        async with ctx.unit_of_work() as session:
+            with pytest.raises(ValidationFailed):
+                await chats.send_message(
+                    session, user=applicant, conversation_id=chat.id, body=body, now=ctx.now()
+                )
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(ValidationFailed):
+            await chats.set_video_link(
+                session,
+                user=recruiter,
+                conversation_id=chat.id,
+                url="javascript:alert(1)",
+                now=ctx.now(),
+            )
+        await chats.set_video_link(
+            session,
+            user=recruiter,
+            conversation_id=chat.id,
+            url="https://meet.example.test/abc",
+            now=ctx.now(),
+        )
+    async with ctx.unit_of_work() as session:
+        await chats.end(session, user=applicant, conversation_id=chat.id, now=ctx.now())
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(Conflict):
+            await chats.send_message(
+                session, user=recruiter, conversation_id=chat.id, body="x", now=ctx.now()
+            )
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(ValidationFailed):
+            await chats.record_outcome(
+                session,
+                user=recruiter,
+                conversation_id=chat.id,
+                note="",
+                interest="maybe",
+                invited_vacancy_id=None,
+            )
+    async with ctx.unit_of_work() as session:
+        await chats.record_outcome(
+            session,
+            user=recruiter,
+            conversation_id=chat.id,
+            note="Komunikatif",
+            interest="interested",
+            invited_vacancy_id=world.vacancy_id,
+        )
+    async with ctx.read() as session:
+        booth = await session.get(Booth, world.booth_ids[0])
+        outcomes = await chats.outcomes_by_applicant(
+            session, booth.company_id, [world.applicant_ids[0]]
+        )
+        row = await session.get(Conversation, chat.id)
+    assert outcomes[world.applicant_ids[0]].note == "Komunikatif"
+    assert outcomes[world.applicant_ids[0]].invited_vacancy is not None
+    assert row.ended_by == "applicant" and row.video_url == "https://meet.example.test/abc"
+
+
+async def test_hand_off_to_a_colleague_only(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(ValidationFailed):
+            await chats.hand_off(
+                session,
+                user=recruiter,
+                conversation_id=chat.id,
+                to_user_id=world.outsider_id,
+                now=ctx.now(),
+            )
+    async with ctx.unit_of_work() as session:
+        await chats.hand_off(
+            session,
+            user=recruiter,
+            conversation_id=chat.id,
+            to_user_id=world.recruiter_ids[1],
+            now=ctx.now(),
+        )
+    async with ctx.read() as session:
+        assert (await session.get(Conversation, chat.id)).recruiter_user_id == world.recruiter_ids[
+            1
+        ]
+    # The first recruiter is no longer a party.
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(NotFound):
+            await chats.send_message(
+                session, user=recruiter, conversation_id=chat.id, body="x", now=ctx.now()
+            )
+
+
+async def test_abuse_report_and_block(ctx: AppContext) -> None:
+    world = await _world(ctx)
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    organiser = await _recruiter(ctx, world.organiser_id)
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(ValidationFailed):
+            await chats.report_abuse(
+                session, user=applicant, conversation_id=chat.id, reason=" ", now=ctx.now()
+            )
+        with pytest.raises(PermissionDenied):
+            await chats.report_abuse(
+                session, user=recruiter, conversation_id=chat.id, reason="x", now=ctx.now()
+            )
+    async with ctx.unit_of_work() as session:
+        report = await chats.report_abuse(
+            session,
+            user=applicant,
+            conversation_id=chat.id,
+            reason="Kata-kata kasar",
+            now=ctx.now(),
+        )
+    async with ctx.read() as session:
+        _fair, rows = await chats.abuse_reports(session, organiser, world.fair_slug)
+    assert [r.report.id for r in rows] == [report.id] and not rows[0].blocked
+    async with ctx.unit_of_work() as session:
+        await chats.block_user(
+            session, user=organiser, fair_slug=world.fair_slug, report_id=report.id, now=ctx.now()
+        )
+    # The block ends the open chat and stops the recruiter chatting in the fair.
+    async with ctx.read() as session:
+        assert (await session.get(Conversation, chat.id)).ended_at is not None
+        _fair, rows = await chats.abuse_reports(session, organiser, world.fair_slug)
+    assert rows[0].blocked
+    await _join(ctx, world, 1)
+    with pytest.raises(PermissionDenied):
+        await _take(ctx, world)
+    # Another office's organiser sees nothing of this fair.
+    async with ctx.unit_of_work() as session:
+        other = await factories.organiser(session, office_row=await factories.office(session))
+    async with ctx.read() as session:
+        with pytest.raises((NotFound, PermissionDenied)):
+            await chats.abuse_reports(session, other, world.fair_slug)
+
+
+async def _chat_with_lines(ctx: AppContext, world: World) -> Conversation:
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    async with ctx.unit_of_work() as session:
+        await chats.send_message(
+            session, user=applicant, conversation_id=chat.id, body="Rahasia saya", now=ctx.now()
+        )
+    return chat
+
+
+async def test_transcript_in_the_export_and_erased_with_the_account(
+    ctx: AppContext, tmp_path
+) -> None:
+    from jobfair.models.conversations import ChatMessage
+    from jobfair.services import applicants
+
+    world = await _world(ctx)
+    chat = await _chat_with_lines(ctx, world)
+    async with ctx.read() as session:
+        exported = await chats.export_for(session, world.applicant_ids[0])
+    assert [m["body"] for m in exported[0]["messages"] if m["sender"] == "applicant"] == [
+        "Rahasia saya"
+    ]
+
+    class AnyPassword:
+        def holds_for(self, _hash: str) -> bool:
+            return True
+
+    user = await _user_of(ctx, world.applicant_ids[0])
+    async with ctx.unit_of_work() as session:
+        await applicants.delete_account(session, user, AnyPassword(), tmp_path, ctx.now())
+    async with ctx.read() as session:
+        assert await session.get(Conversation, chat.id) is None
+        left = await session.scalar(
+            select(func.count())
+            .select_from(ChatMessage)
+            .where(ChatMessage.conversation_id == chat.id)
+        )
+        queued = await session.scalar(
+            select(func.count())
+            .select_from(QueueEntry)
+            .where(QueueEntry.applicant_id == world.applicant_ids[0])
+        )
+    assert left == 0 and queued == 0
+
+
+async def test_retention_purge_removes_old_fairs_chats_only(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    chat = await _chat_with_lines(ctx, world)
+    async with ctx.unit_of_work() as session:
+        assert await chats.purge_closed_fairs(session, ctx.now(), 365) == 0
+    clock.advance(timedelta(days=7 + 366))
+    async with ctx.unit_of_work() as session:
+        assert await chats.purge_closed_fairs(session, ctx.now(), 365) == 1
+    async with ctx.read() as session:
+        assert await session.get(Conversation, chat.id) is None

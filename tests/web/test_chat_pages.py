@@ -1,0 +1,122 @@
+"""Booth chats through the pages, without JavaScript: the applicant joins from the
+booth's chat page, sees the place, gets taken from the console, both chat, the
+recruiter sends a video link, ends and records the outcome, which the screening table
+and the application page show; bad input gets the page back with a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from starlette.applications import Starlette
+from support import factories
+from support.browsing import csrf_of, sign_in
+from support.factories import hash_password
+
+from jobfair.context import AppContext
+from jobfair.models import User
+from jobfair.models.conversations import Conversation
+
+
+@dataclass
+class Scene:
+    chat_page: str
+    console: str
+    booth_id: int
+    recruiter_id: int
+    application_id: int
+
+
+async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
+    async with ctx.unit_of_work() as session:
+        fair = await factories.fair(session)
+        company = await factories.company(session, name="PT Sawit Makmur")
+        booth = await factories.booth(session, fair_row=fair, company_row=company)
+        vacancy = await factories.vacancy(session, booth_row=booth, title="Operator Boiler")
+        recruiter = await factories.recruiter(session, company_row=company)
+        applicant = await factories.applicant(session, vault=ctx.nik_vault)
+        user = await session.get(User, applicant.user_id)
+        user.password_hash = hash_password(factories.PASSWORD)
+        application = await factories.application(
+            session, vacancy_row=vacancy, applicant_row=applicant
+        )
+        scene = Scene(
+            f"/fairs/{fair.slug}/booths/{company.slug}/chat",
+            f"/company/booths/{booth.id}/chat",
+            booth.id,
+            recruiter.id,
+            application.id,
+        )
+        return scene, user.email, recruiter.email
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: AppContext) -> None:
+    scene, applicant_login, recruiter_login = await _scene(ctx)
+    async with _client(app) as applicant, _client(app) as recruiter:
+        assert (await sign_in(applicant, applicant_login, factories.PASSWORD)).status_code == 303
+        assert (await sign_in(recruiter, recruiter_login, factories.PASSWORD)).status_code == 303
+        page = await applicant.get(scene.chat_page)
+        assert page.status_code == 200
+        assert "Tidak ada perekrut" in page.text  # nobody online: no join button
+        # The recruiter has the console open (its socket counts them online).
+        assert ctx.live is not None
+        ctx.live.presence.join([f"recruiter:{scene.booth_id}:{scene.recruiter_id}"])
+        page = await applicant.get(scene.chat_page)
+        joined = await applicant.post(
+            scene.chat_page + "/queue", data={"vacancy": "", "csrf_token": csrf_of(page.text)}
+        )
+        assert joined.status_code == 303
+        page = await applicant.get(scene.chat_page)
+        assert "Urutan Anda: 1" in page.text
+        console = await recruiter.get(scene.console)
+        assert "1 orang menunggu" in console.text
+        taken = await recruiter.post(
+            scene.console + "/take", data={"csrf_token": csrf_of(console.text)}
+        )
+        assert taken.status_code == 303
+        async with ctx.read() as session:
+            chat_id = (await session.execute(Conversation.__table__.select())).first().id
+        page = await applicant.get(scene.chat_page)
+        token = csrf_of(page.text)
+        sent = await applicant.post(
+            f"/chats/{chat_id}/messages", data={"body": "Halo, Pak", "csrf_token": token}
+        )
+        assert sent.status_code == 303
+        empty = await applicant.post(
+            f"/chats/{chat_id}/messages", data={"body": "", "csrf_token": token}
+        )
+        assert empty.status_code == 422
+        console = await recruiter.get(scene.console)
+        assert "Halo, Pak" in console.text
+        token = csrf_of(console.text)
+        bad = await recruiter.post(
+            f"/chats/{chat_id}/video", data={"video_url": "ftp://x", "csrf_token": token}
+        )
+        assert bad.status_code == 422 and "http://" in bad.text
+        video = await recruiter.post(
+            f"/chats/{chat_id}/video",
+            data={"video_url": "https://meet.example.test/abc", "csrf_token": token},
+        )
+        assert video.status_code == 303
+        page = await applicant.get(scene.chat_page)
+        assert "https://meet.example.test/abc" in page.text
+        ended = await recruiter.post(f"/chats/{chat_id}/end", data={"csrf_token": token})
+        assert ended.status_code == 303
+        console = await recruiter.get(scene.console)
+        assert f'id="outcome-{chat_id}"' in console.text
+        outcome = await recruiter.post(
+            f"/chats/{chat_id}/outcome",
+            data={"note": "Komunikatif, siap shift", "interest": "interested", "csrf_token": token},
+        )
+        assert outcome.status_code == 303
+        table = await recruiter.get("/company/applications")
+        assert "Obrolan: tertarik" in table.text and "Komunikatif, siap shift" in table.text
+        detail = await recruiter.get(f"/company/applications/{scene.application_id}")
+        assert "Komunikatif, siap shift" in detail.text
+        # English too.
+        table = await recruiter.get("/company/applications?lang=en")
+        assert "Chat: interested" in table.text
