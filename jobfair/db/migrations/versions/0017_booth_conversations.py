@@ -15,7 +15,7 @@ import jobfair.db.base
 
 
 revision: str = '0017'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
