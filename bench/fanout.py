@@ -474,7 +474,7 @@ class World:
 
 
 async def build(database_url: str, data_dir: Path, bursts: int) -> World:
-    from live_world import build_world
+    from support.live_world import build_world
 
     from jobfair.settings import Settings
 
@@ -610,7 +610,12 @@ async def run_product(
     run_dir.mkdir()
     database_url = f"sqlite+aiosqlite:///{run_dir / 'fanout.sqlite3'}"
     world = await build(database_url, run_dir / "data", args.bursts)
-    extra = {"JOBFAIR_SWEEP_SECONDS": "0"}
+    extra = {
+        "JOBFAIR_SWEEP_SECONDS": "0",
+        # Every bench client comes from 127.0.0.1: lift the per-address cap on
+        # anonymous sockets (200 by default) above the run's connections.
+        "JOBFAIR_LIVE_SOCKETS_PER_ADDRESS": str(clients_total + WARM + 100),
+    }
     if profile is not None:
         extra["FANOUT_PROFILE_DIR"] = str(profile)
     if args.redis:

@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.live.layer import Renderer, Subscriber
-from jobfair.live.wire import transport_writer
+from jobfair.live.wire import release_handshake, transport_writer
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
 from jobfair.services.errors import DomainError
@@ -132,6 +132,7 @@ async def _serve_socket(
 ) -> None:
     params = websocket.query_params
     await websocket.accept()
+    release_handshake(websocket.scope)
     subscriber = Subscriber(
         send=websocket.send_text,
         close=websocket.close,

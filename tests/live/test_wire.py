@@ -87,3 +87,13 @@ def test_a_paused_or_closing_connection_is_not_ready(state: str) -> None:
     writer = wire.transport_writer({wire.SCOPE_KEY: protocol})
     assert writer is not None
     assert not writer.ready()
+
+
+def test_the_handshake_is_let_go_once_answered() -> None:
+    protocol = _protocol(request=object(), response=object(), handshake_complete=False)
+    wire.release_handshake({wire.SCOPE_KEY: protocol})
+    assert protocol.request is not None  # still answering it
+    protocol.handshake_complete = True
+    wire.release_handshake({wire.SCOPE_KEY: protocol})
+    assert protocol.request is None and protocol.response is None
+    wire.release_handshake({})  # another server: nothing to do
