@@ -494,7 +494,12 @@ class Trigger:
 
     def __init__(self, target: str, server: Server, world: World | None) -> None:
         self.target, self.server, self.world = target, server, world
-        self.http = httpx.AsyncClient(base_url=server.base, timeout=30)
+        # A fresh connection per update: a kept-alive one can be closed by the server's
+        # keep-alive timeout just as the next update is sent (a ReadError on a loaded
+        # machine, seen at 5k clients).
+        self.http = httpx.AsyncClient(
+            base_url=server.base, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self.applications = 0
 
     async def fire(self) -> tuple[float, float]:
