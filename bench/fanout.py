@@ -557,6 +557,7 @@ async def measure(
         rates: list[float] = []
         fanout_rates: list[float] = []
         missing = 0
+        delivered = 0
         wall = 0.0
         server_cpu = client_cpu = 0.0
         profile_toggle(f"{target}-{clients_total}-bursts.txt")
@@ -570,6 +571,7 @@ async def measure(
             server_cpu += cpu_seconds(server.pid) - cpu_server_0
             client_cpu += clients.cpu() - cpu_clients_0
             arrivals = [at for a in answers for at in a["arrivals"]]
+            delivered += len(arrivals)
             missing += sum(a["missing"] for a in answers)
             alive = sum(a["alive"] for a in armed)
             if arrivals:
@@ -604,6 +606,9 @@ async def measure(
         "rss_per_conn_kib": round((rss_after - rss_before) / max(connected["connected"], 1), 1),
         "server_cpu": round(server_cpu / wall, 2) if wall else None,
         "client_cpu": round(client_cpu / wall, 2) if wall else None,
+        # Server CPU per frame delivered: moves less with the machine's load than the
+        # rates do (the product's includes answering the trigger's application).
+        "server_cpu_us_per_msg": round(server_cpu / delivered * 1e6, 1) if delivered else None,
         "client_procs": args.client_procs,
     }
 
@@ -680,6 +685,10 @@ async def main(args: argparse.Namespace, profile: Path | None) -> None:
                         "clients": clients_total,
                         "msgs_per_s": ratio("msgs_per_s"),
                         "fanout_msgs_per_s": ratio("fanout_msgs_per_s"),
+                        "server_cpu_us_per_msg": [
+                            product["server_cpu_us_per_msg"],
+                            reference["server_cpu_us_per_msg"],
+                        ],
                         "p99_ms": [product["p99_ms"], reference["p99_ms"]],
                         "rss_per_conn_kib": [
                             product["rss_per_conn_kib"],
