@@ -197,6 +197,22 @@ class ExportNotification(ResponseModel):
     read_at: AwareDatetime | None
 
 
+class ExportChatMessage(ResponseModel):
+    sender: str = Field(description="who wrote it: applicant or recruiter")
+    body: str
+    at: AwareDatetime
+
+
+class ExportBoothChat(ResponseModel):
+    company: str = Field(description="the company whose booth the chat was at")
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None
+    video_url: str | None = Field(description="the video-call link the recruiter added")
+    note: str | None = Field(description="the recruiter's note after the chat")
+    interest: str | None = Field(description="the recruiter's interested / not interested")
+    messages: list[ExportChatMessage]
+
+
 class MyData(ResponseModel):
     """Everything held about the applicant (UU PDP 27/2022, right of access)."""
 
@@ -206,3 +222,6 @@ class MyData(ResponseModel):
     cv_views: list[ExportCvView]
     applications: list[ExportApplication]
     notifications: list[ExportNotification]
+    booth_chats: list[ExportBoothChat] = Field(
+        description="the booth chats with their whole transcripts (services.conversations)"
+    )

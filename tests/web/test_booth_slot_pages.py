@@ -115,10 +115,12 @@ async def test_publish_book_cancel_and_attend_without_javascript(
     rebooked = await client.post(actions[1], data={"csrf_token": csrf_of(page.text)})
     assert rebooked.status_code == 303
 
-    # During the slot the booth page says so, linking to the talk control.
+    # During the slot the booth page says so, linking to the booth's chat (where joining
+    # puts the booked applicant at the head of the queue).
     clock.now = datetime(2026, 11, 6, 2, 17, tzinfo=UTC)  # 09:17 WIB, 3 minutes before
     now_on = await client.get(booth_page + "?lang=en")
-    assert "Your slot is now" in now_on.text and 'href="#talk"' in now_on.text
+    assert "Your slot is now" in now_on.text
+    assert f'href="{booth_page}/chat"' in now_on.text
     client.cookies.set("lang", "id")
 
     # Once it has started the recruiter marks it.
