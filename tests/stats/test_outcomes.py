@@ -5,15 +5,19 @@ recruiter, and applications that followed a conversation with the same company."
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from support import factories
 
 from jobfair.context import AppContext
 from jobfair.models import Booth
 from jobfair.models.conversations import Conversation, QueueEntry, QueueState
-from jobfair.stats import outcomes
+from jobfair.stats import exports, outcomes
 from jobfair.stats.compile import build_report_data
 
 T = datetime(2026, 11, 5, 3, 0, tzinfo=UTC)
@@ -145,3 +149,22 @@ async def test_the_report_carries_the_booth_conversations_table(ctx: AppContext)
     assert totals["median_wait_hours"] == 0.4
     keys = [column["key"] for column in table["columns"]]
     assert set(a) == set(keys) == set(totals)
+
+
+async def test_the_exports_carry_the_table(ctx: AppContext) -> None:
+    scene = await _scene(ctx)
+    async with ctx.read() as session:
+        data = await build_report_data(session, scene.fair_id, minutes(600))
+    data["version"] = 1
+    workbook = load_workbook(io.BytesIO(exports.export(data, "xlsx", "en")))
+    sheet_text = {
+        str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows()
+        for cell in row if cell.value is not None
+    }  # fmt: skip
+    assert "Queue joins that reached a recruiter" in sheet_text
+    assert scene.name_a in sheet_text
+    with zipfile.ZipFile(io.BytesIO(exports.export(data, "csv", "id"))) as archive:
+        text = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+    assert "Antrean yang sampai ke perekrut" in text
+    pdf = PdfReader(io.BytesIO(exports.export(data, "pdf", "en")))
+    assert "Booth conversations" in "".join(page.extract_text() for page in pdf.pages)
