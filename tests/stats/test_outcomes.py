@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 from support import factories
 
 from jobfair.context import AppContext
-from jobfair.models import Booth
+from jobfair.models import Booth, BoothMessage
 from jobfair.models.conversations import Conversation, QueueEntry, QueueState
 from jobfair.stats import exports, outcomes
 from jobfair.stats.compile import build_report_data
@@ -168,3 +169,33 @@ async def test_the_exports_carry_the_table(ctx: AppContext) -> None:
     assert "Antrean yang sampai ke perekrut" in text
     pdf = PdfReader(io.BytesIO(exports.export(data, "pdf", "en")))
     assert "Booth conversations" in "".join(page.extract_text() for page in pdf.pages)
+
+
+async def test_the_report_shows_the_booth_message_figures(ctx: AppContext) -> None:
+    """The table's message columns are message_figures' (one home): B answers one of two
+    messages after 3 hours."""
+    scene = await _scene(ctx)
+    async with ctx.unit_of_work() as session:
+        booth_b = await session.scalar(select(Booth).where(Booth.company_id == scene.company_b))
+        person = await factories.applicant(session)
+        for answered in (minutes(180), None):
+            session.add(
+                BoothMessage(
+                    booth_id=booth_b.id,
+                    applicant_id=person.id,
+                    body="Halo",
+                    created_at=minutes(0),
+                    answered_at=answered,
+                    answer="Baik" if answered else None,
+                )
+            )
+    async with ctx.read() as session:
+        data = await build_report_data(session, scene.fair_id, minutes(600))
+        figures = await outcomes.message_figures(session, scene.fair_id)
+    table = next(t for t in data["tables"] if t["key"] == "booth_conversations")
+    b = next(row for row in table["rows"] if row["company"] == scene.name_b)
+    assert (b["messages_left"], b["messages_answered"], b["median_answer_hours"]) == (2, 1, 3.0)
+    fair = figures[-1]
+    totals = table["totals"]
+    assert (totals["messages_left"], totals["messages_answered"]) == (fair.left, fair.answered)
+    assert totals["median_answer_hours"] == fair.median_hours_to_answer == 3.0
