@@ -20,12 +20,18 @@ so drift in the machine's load falls on all of them. Prints one JSON line per re
     .venv/bin/python bench/apply.py [--postgres postgresql+asyncpg://postgres@127.0.0.1/test]
 
 With ``--postgres`` a throw-away database is created on that server (and dropped).
+
+Scale-out (issue 14 item 5): ``--workers 1 2 --redis redis://127.0.0.1:6379/N`` runs the
+product as that many web processes (``uvicorn --workers``) sharing the live layer,
+page cache and task queue through Redis (a namespace of its own per run), all in the
+same alternating rounds; a ``scale`` line gives each count's rps over the first's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import secrets
 import sys
@@ -318,47 +324,93 @@ async def run_backend(args: argparse.Namespace, postgres: str | None, tmp: Path)
     targets = ["bare", *args.targets]
     chunk = args.requests + WARMUP
     # Enough applicants for every round's requests, one application per vacancy each.
-    per_group = -(-(chunk * args.rounds) // VACANCIES)
+    per_group = -(-(chunk * args.rounds * len(args.workers)) // VACANCIES)
     async with database(postgres, tmp, "apply") as url:
         population = await populate(url, dict.fromkeys(targets, per_group))
         await analyze(url)
         calls = {target: calls_for(target, population) for target in targets}
-        env = jobfair_env(url, tmp / "data")
+        extra = {}
+        if args.redis:
+            extra = {
+                "JOBFAIR_REDIS_URL": args.redis,
+                "JOBFAIR_REDIS_NAMESPACE": f"bench-{secrets.token_hex(4)}",
+            }
+        env = jobfair_env(url, tmp / "data", **extra)
         bare_command = [sys.executable, __file__, "--serve-bare", url, "--port", "{port}"]
-        best: dict[str, Result] = {}
-        with (
-            server(bare_command, env, "/healthz") as bare,
-            server(uvicorn_command("jobfair.app:asgi"), env, "/healthz") as product,
-        ):
+        best: dict[tuple[str, int], Result] = {}
+        with contextlib.ExitStack() as stack:
+            bare = stack.enter_context(server(bare_command, env, "/healthz"))
+            products = {
+                workers: stack.enter_context(
+                    server(
+                        uvicorn_command("jobfair.app:asgi")
+                        + (["--workers", str(workers)] if workers > 1 else []),
+                        env,
+                        "/healthz",
+                    )
+                )
+                for workers in args.workers
+            }
             # Rounds alternate the targets, so drift in the machine's load falls on all of
-            # them; each target's best round is reported.
-            for round_number in range(args.rounds):
-                for target in targets:
+            # them; each target's best round is reported. Each (path, process count) has
+            # its own applicants: every request is a new application.
+            runs = [("bare", 1)] + [(t, w) for w in args.workers for t in targets[1:]]
+            groups = {run: calls[run[0]] for run in runs}
+            offsets = dict.fromkeys(runs, 0)
+            for _round_number in range(args.rounds):
+                for run in runs:
+                    target, workers = run
+                    # Each process count's paths take their own slice of the calls.
+                    slot = 0 if target == "bare" else args.workers.index(workers)
+                    start = offsets[run] + chunk * args.rounds * slot
+                    offsets[run] += chunk
                     result = await drive(
-                        bare if target == "bare" else product,
-                        calls[target][round_number * chunk : (round_number + 1) * chunk],
+                        bare if target == "bare" else products[workers],
+                        groups[run][start : start + chunk],
                         connections=args.connections,
                         max_requests=args.requests,
                         max_seconds=args.seconds,
                         warmup=WARMUP,
                     )
-                    if target not in best or result.rps > best[target].rps:
-                        best[target] = result
-        for target in targets:
-            result = best[target]
+                    if run not in best or result.rps > best[run].rps:
+                        best[run] = result
+        for target, workers in best:
+            result = best[(target, workers)]
             line = {
                 "bench": "apply",
                 "backend": backend_of(url),
                 "target": "bare" if target == "bare" else "jobfair",
                 "path": target,
                 **result.summary(),
-                "ratio": round(result.rps / best["bare"].rps, 2),
+                "ratio": round(result.rps / best[("bare", 1)].rps, 2),
                 "connections": args.connections,
                 "rounds": args.rounds,
             }
+            if target != "bare":
+                line["workers"] = workers
+                line["live_layer"] = "redis" if args.redis else "memory"
             if result.errors:
                 line["statuses"] = {str(key): n for key, n in result.statuses.items()}
             print(json.dumps(line), flush=True)
+        if len(args.workers) > 1:
+            first = args.workers[0]
+            for target in targets[1:]:
+                print(
+                    json.dumps(
+                        {
+                            "bench": "apply",
+                            "backend": backend_of(url),
+                            "target": "scale",
+                            "path": target,
+                            "workers": args.workers,
+                            "rps_over_first": [
+                                round(best[(target, w)].rps / best[(target, first)].rps, 2)
+                                for w in args.workers
+                            ],
+                        }
+                    ),
+                    flush=True,
+                )
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -378,6 +430,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--targets", nargs="+", default=["api", "form"], choices=["api", "form"], metavar="PATH"
     )
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="web processes (e.g. 1 2)"
+    )
+    parser.add_argument("--redis", metavar="URL", help="Redis for the product (shared layer)")
     parser.add_argument("--serve-bare", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()

@@ -28,6 +28,7 @@ from jobfair.web.middleware import (
     LocaleMiddleware,
     RequestHygieneMiddleware,
     SecurityHeadersMiddleware,
+    WebSocketTransportMiddleware,
 )
 from jobfair.web.page_cache import PageCache
 from jobfair.web.templating import create_templates
@@ -89,6 +90,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         debug=False,
         routes=build_routes(settings.static_dir),
         middleware=[
+            # First: it must see the server's own ``send`` (jobfair.live.wire).
+            Middleware(WebSocketTransportMiddleware),
             Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
             Middleware(DatabaseUnavailableMiddleware),
             Middleware(GZipMiddleware, minimum_size=500),

@@ -7,6 +7,9 @@
   counters once, renders one frame per (format, locale) and hands it to each of its
   clients. The organiser's table is a database query, so it refreshes at most every
   ``organiser_tick`` seconds.
+* Each frame text is encoded once per fan-out and written straight to every client
+  whose transport is not paused (:mod:`jobfair.live.wire`), with no task per client;
+  only a slow client (paused, or still taking an earlier frame) gets a delivery task.
 * A client that cannot take a frame within ``SEND_TIMEOUT`` is dropped, never waited for.
 * The database is the truth: counters are reconciled on start, periodically, whenever a
   fair's hash is missing or was written without a reconciliation (a Redis restart), and
@@ -23,13 +26,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from jobfair.db.uow import UnitOfWork
 from jobfair.live.hub import Hub, MemoryHub, RedisHub
 from jobfair.live.presence import MemoryPresence, RedisPresence
 from jobfair.live.signals import Applied, FairChanged, SignedOut
 from jobfair.live.store import CounterStore, Increment, MemoryCounterStore, RedisCounterStore
+from jobfair.live.wire import FrameCache
 from jobfair.services import live as live_service
 
 logger = logging.getLogger(__name__)
@@ -42,9 +46,22 @@ SNAPSHOT_HASHES = ("fair", "minutes", "booth_applications", "booth_unreviewed")
 Renderer = Callable[[str, dict[str, Any], str], str]  # (kind, context, locale) -> HTML
 
 
-@dataclass(eq=False)
+class FrameWriter(Protocol):
+    """A client's socket taking encoded frames without waiting (jobfair.live.wire)."""
+
+    def ready(self) -> bool: ...
+
+    def write(self, frame: bytes) -> None: ...
+
+
+@dataclass(eq=False, slots=True)
 class Subscriber:
-    """One websocket client of one fair."""
+    """One websocket client of one fair.
+
+    ``send`` writes one text frame (awaiting a slow client) and ``close`` closes the
+    socket; both are always there, for the first snapshot, slow clients and frames
+    meant for this one client. ``writer``, when the server allows it, takes the
+    encoded frames of a fan-out without a task."""
 
     send: Callable[[str], Awaitable[None]]
     close: Callable[[], Awaitable[None]]
@@ -67,6 +84,7 @@ class Subscriber:
     # once it is older than SEND_TIMEOUT.
     sending_since: float = 0.0
     timed_out: bool = False
+    writer: FrameWriter | None = None
 
     def presence_keys(self) -> list[str]:
         if self.organiser:
@@ -291,9 +309,12 @@ class LiveLayer:
             for subscriber in list(subscribers):
                 if subscriber.user_id is not None and subscriber.user_id in users:
                     self.disconnect(subscriber)
-                    task = asyncio.create_task(_close_quietly(subscriber))
-                    self._closing.add(task)
-                    task.add_done_callback(self._closing.discard)
+                    self._close_later(subscriber)
+
+    def _close_later(self, subscriber: Subscriber) -> None:
+        task = asyncio.create_task(_close_quietly(subscriber))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _on_resubscribed(self) -> None:
         self._on_changed(list(self._subscribers))
@@ -468,11 +489,12 @@ class LiveLayer:
             return
         snapshot = await self.snapshot(fair_id, {s.booth_id for s in subscribers if s.booth_id})
         cache: dict[tuple[str, str, int | None], dict[str, str]] = {}
+        encoded = FrameCache()
         for subscriber in subscribers:
             key = (subscriber.fmt, subscriber.locale, subscriber.booth_id)
             if key not in cache:
                 cache[key] = self.public_frames(subscriber, snapshot)
-            if self._push(subscriber, cache[key]):
+            if self._push(subscriber, cache[key], encoded):
                 self._round_size += 1
 
     async def _send_organiser(self, fair_id: int) -> None:
@@ -481,11 +503,12 @@ class LiveLayer:
             return
         data = await self.organiser_data(fair_id)
         cache: dict[tuple[str, str, live_service.CompanySort], dict[str, str]] = {}
+        encoded = FrameCache()
         for subscriber in subscribers:
             key = (subscriber.fmt, subscriber.locale, subscriber.sort)
             if key not in cache:
                 cache[key] = self.organiser_frames(subscriber, data)
-            self._push(subscriber, cache[key])
+            self._push(subscriber, cache[key], encoded)
 
     def public_frames(self, subscriber: Subscriber, snapshot: Snapshot) -> dict[str, str]:
         fair_channel = f"fair:{subscriber.fair_id}"
@@ -569,8 +592,24 @@ class LiveLayer:
             )
         }
 
-    def _push(self, subscriber: Subscriber, frames: dict[str, str]) -> bool:
-        """Hand ``frames`` to a client; True when a delivery started for them."""
+    def _push(
+        self, subscriber: Subscriber, frames: dict[str, str], encoded: FrameCache | None = None
+    ) -> bool:
+        """Hand ``frames`` to a client; True when a delivery task started for them.
+
+        A client that can take them now has them written at once, encoded by
+        ``encoded`` (shared by a fan-out's clients); only a slow one gets a task."""
+        writer = subscriber.writer
+        if writer is not None and not subscriber.busy and writer.ready():
+            encode = encoded if encoded is not None else FrameCache()
+            try:
+                for text in frames.values():
+                    writer.write(encode(text))
+            except Exception:
+                # Gone under our feet: drop it like a client whose send failed.
+                self.disconnect(subscriber)
+                self._close_later(subscriber)
+            return False
         # Latest frame per channel wins: a client that lags gets the newest counters,
         # not a backlog.
         subscriber.pending.update(frames)

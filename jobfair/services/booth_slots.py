@@ -50,6 +50,13 @@ from jobfair.services import applicants, audit, companies, notifications
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
 from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
+from jobfair.services.slot_window import (  # noqa: F401 - current_booking is part of this API
+    LEAD_IN,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
+    current_booking,
+)
+from jobfair.services.slot_window import aware as _aware
 from jobfair.services.times import local_date, local_datetime
 
 # The figures live with the report's (one home each); re-exported for callers here.
@@ -61,15 +68,10 @@ from jobfair.stats.outcomes import (  # noqa: F401
     slot_figures,
 )
 
-SLOT_MINUTES_MIN = 10
-SLOT_MINUTES_MAX = 30
 # A run makes at most this many slots: a whole day of 10-minute slots is 144.
 RUN_MAX_SLOTS = 144
 MESSAGE_MAX = 2000
 ANSWER_MAX = 2000
-# How early "your slot is now" shows (and the lead puts the applicant at the head of the
-# booth's queue): a few minutes, so a punctual applicant is ready at the start.
-LEAD_IN = timedelta(minutes=5)
 # States of a booking that holds its slot.
 HOLDING = (BookingState.BOOKED, BookingState.ATTENDED, BookingState.MISSED)
 OUTCOMES = (BookingState.ATTENDED, BookingState.MISSED)
@@ -77,10 +79,6 @@ OUTCOMES = (BookingState.ATTENDED, BookingState.MISSED)
 
 def _not_found() -> NotFound:
     return NotFound(gettext("We could not find that page."))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 @dataclass(frozen=True)
@@ -484,29 +482,6 @@ async def mark(
         data={"outcome": outcome},
     )
     return booking
-
-
-async def current_booking(
-    session: AsyncSession, *, booth_id: int, applicant_id: int, now: datetime
-) -> SlotBooking | None:
-    """The applicant's booking at the booth whose slot is on at ``now``: from LEAD_IN
-    (five minutes) before its start to its end. The queue puts its applicant first."""
-    rows = await session.execute(
-        select(SlotBooking, BoothSlot)
-        .join(BoothSlot, BoothSlot.id == SlotBooking.slot_id)
-        .where(
-            SlotBooking.booth_id == booth_id,
-            SlotBooking.applicant_id == applicant_id,
-            SlotBooking.state == BookingState.BOOKED,
-            BoothSlot.cancelled_at.is_(None),
-            BoothSlot.starts_at <= now + LEAD_IN,
-            BoothSlot.starts_at > now - timedelta(minutes=SLOT_MINUTES_MAX),
-        )
-    )
-    for booking, slot in rows:
-        if _aware(slot.starts_at) - LEAD_IN <= now < _aware(slot.ends_at):
-            return booking
-    return None
 
 
 # ------------------------------------------------------------------ reading slots

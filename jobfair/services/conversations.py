@@ -45,7 +45,7 @@ from jobfair.models.conversations import (
     QueueState,
 )
 from jobfair.models.fairs import FairPhase
-from jobfair.services import audit, authority
+from jobfair.services import audit, authority, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
 
@@ -178,9 +178,15 @@ async def join_queue(
     priority: bool = False,
 ) -> QueueEntry:
     """Join ``booth``'s queue (the rules are in the module docstring). ``priority`` puts
-    the applicant at the head (a booked slot at its time)."""
+    the applicant at the head; an applicant whose booked slot at this booth is on
+    (:func:`jobfair.services.slot_window.current_booking`) always gets it."""
     await _require_open(session, booth.fair_id, now)
     await _require_not_blocked(session, booth.fair_id, user_id)
+    if not priority:
+        booking = await slot_window.current_booking(
+            session, booth_id=booth.id, applicant_id=applicant.id, now=now
+        )
+        priority = booking is not None
     existing = await session.scalar(
         select(QueueEntry).where(
             QueueEntry.applicant_id == applicant.id,

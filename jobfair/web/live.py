@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.live.layer import Renderer, Subscriber
+from jobfair.live.wire import release_handshake, transport_writer
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
 from jobfair.services.conversations import ChatLimits
@@ -133,6 +134,7 @@ async def _serve_socket(
 ) -> None:
     params = websocket.query_params
     await websocket.accept()
+    release_handshake(websocket.scope)
     subscriber = Subscriber(
         send=websocket.send_text,
         close=websocket.close,
@@ -147,6 +149,7 @@ async def _serve_socket(
         sort=live_service.CompanySort.parse(params.get("sort")),
         # Updates wait while the first snapshot goes out, so they cannot overtake it.
         busy=True,
+        writer=transport_writer(websocket.scope),
     )
     live = ctx.live
     # Booth chats ride on the same socket (jobfair.web.chat): a signed-in client gets its

@@ -11,6 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
+from jobfair.live import wire
 from jobfair.services.errors import PayloadTooLarge
 from jobfair.services.videos import FRAME_ORIGINS
 
@@ -97,6 +98,23 @@ def security_headers(*, secure: bool) -> dict[str, str]:
     if secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers
+
+
+class WebSocketTransportMiddleware:
+    """Outermost: keeps the server's protocol object of a websocket in its scope, for
+    the live layer's broadcast path (jobfair.live.wire). uvicorn passes its protocol's
+    bound ``send`` as the ASGI ``send``; inner middleware may wrap it, so it is taken
+    here, before any does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            protocol = getattr(send, "__self__", None)
+            if protocol is not None:
+                scope[wire.SCOPE_KEY] = protocol
+        await self.app(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:

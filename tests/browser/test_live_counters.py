@@ -41,11 +41,12 @@ def _world(settings: Settings) -> World:
 
 @pytest.fixture
 def live_site(tmp_path: Path) -> Iterator[tuple[str, str, World]]:
-    """One process serves everything."""
+    """One process serves everything, as the Procfile runs it (no per-message
+    compression: frames take the live layer's broadcast path, jobfair.live.wire)."""
     require_browser()
     settings = _settings(tmp_path)
     world = _world(settings)
-    with serve(settings) as base:
+    with serve(settings, ws_per_message_deflate=False) as base:
         yield base, base, world
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 from support import factories
+from support.ws_frames import parse
 
 from jobfair.context import AppContext
 from jobfair.live import layer as layer_module
@@ -369,3 +370,118 @@ async def test_watch_target_rules(ctx: AppContext) -> None:
             await live_service.watch_target(session, None, fair.slug, booth_company="no-such")
         with pytest.raises(NotFound):
             await live_service.watch_target(session, None, "no-such-fair")
+
+
+class Writer:
+    """The broadcast path's stand-in (jobfair.live.wire.TransportWriter): keeps the
+    encoded frames it is given; ``paused`` plays a client whose buffer is full."""
+
+    def __init__(self, paused: bool = False) -> None:
+        self.paused = paused
+        self.frames: list[bytes] = []
+
+    def ready(self) -> bool:
+        return not self.paused
+
+    def write(self, frame: bytes) -> None:
+        self.frames.append(frame)
+
+    def json(self) -> list[dict[str, Any]]:
+        return [json.loads(f.data) for frame in self.frames for f in parse(frame)]
+
+
+async def test_a_fan_out_encodes_each_frame_once_and_writes_without_tasks(
+    ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobfair.live import wire
+
+    world = await _world(ctx)
+    fair, booth = world["fair"], world["booth"]
+    encoded: list[str] = []
+    original = wire.encode_text
+
+    def counting(text: str) -> bytes:
+        encoded.append(text)
+        return original(text)
+
+    monkeypatch.setattr(wire, "encode_text", counting)
+    assert ctx.live is not None
+    delivered: list[Subscriber] = []
+    deliver = ctx.live._deliver
+
+    async def spied(subscriber: Subscriber) -> None:
+        delivered.append(subscriber)
+        await deliver(subscriber)
+
+    monkeypatch.setattr(ctx.live, "_deliver", spied)
+    # Five fair watchers and two of the booth, in JSON.
+    writers = [Writer() for _ in range(7)]
+    for index, writer in enumerate(writers):
+        await _connected(
+            ctx,
+            Recorder(),
+            fair,
+            fmt="json",
+            booth_id=booth.id if index >= 5 else None,
+            writer=writer,
+        )
+    assert (await _apply(client, world["tokens"][0], world["vacancies"][0])).status_code == 201
+
+    def seen(writer: Writer) -> list[int]:
+        return [
+            f["counters"]["applications"]
+            for f in writer.json()
+            if f["channel"] == f"fair:{fair.id}"
+        ]
+
+    await _until(lambda: all(1 in seen(writer) for writer in writers))
+    # The fair frame carrying the application was encoded once for all seven clients
+    # (per fan-out that carried it), the booth frame once for both booth watchers.
+    fair_texts = [t for t in encoded if f'"fair:{fair.id}"' in t and '"applications":1' in t]
+    booth_texts = [t for t in encoded if f'"booth:{booth.id}"' in t and '"applications":1' in t]
+    assert 1 <= len(fair_texts) < len(writers)
+    assert 1 <= len(booth_texts) < 2
+    assert len(set(fair_texts)) == len(fair_texts)
+    assert all(
+        f["counters"]["applications"] == 1
+        for f in writers[6].json()
+        if f["channel"] == f"booth:{booth.id}" and f["counters"]["applications"]
+    )
+    # Written straight to the transports: no delivery task for any of them.
+    assert delivered == []
+
+
+async def test_a_paused_client_gets_a_task_and_is_dropped_without_delaying_others(
+    ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(layer_module, "SEND_TIMEOUT", 0.2)
+    world = await _world(ctx)
+    fair = world["fair"]
+    assert ctx.live is not None
+    delivered: list[Subscriber] = []
+    deliver = ctx.live._deliver
+
+    async def spied(subscriber: Subscriber) -> None:
+        delivered.append(subscriber)
+        await deliver(subscriber)
+
+    monkeypatch.setattr(ctx.live, "_deliver", spied)
+    # The slow one's transport is paused and its send never finishes in time.
+    slow, slow_writer = Recorder(delay=30), Writer(paused=True)
+    slow_subscriber = slow.subscriber(fair.id, fair.slug, fmt="json", writer=slow_writer)
+    await ctx.live.connect(slow_subscriber)
+    ctx.live.resume(slow_subscriber)
+    quick = [Writer() for _ in range(3)]
+    for writer in quick:
+        await _connected(ctx, Recorder(), fair, fmt="json", writer=writer)
+    assert (await _apply(client, world["tokens"][0], world["vacancies"][0])).status_code == 201
+
+    def has_update(writer: Writer) -> bool:
+        return any(f["counters"].get("applications") == 1 for f in writer.json())
+
+    # The others have the update while the slow one's delivery is still hanging.
+    await _until(lambda: all(has_update(writer) for writer in quick))
+    await _until(lambda: slow.closed)
+    assert delivered and set(delivered) == {slow_subscriber}
+    assert slow_writer.frames == []
+    assert ctx.live.client_count() == 3

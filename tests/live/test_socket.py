@@ -280,3 +280,36 @@ def test_disabling_a_user_closes_their_open_sockets(settings: Settings) -> None:
             assert closed.wait(10), "the disabled organiser's socket stayed open"
             # Nobody else's socket closed.
             assert app.state.ctx.live.client_count() == 1
+
+
+async def test_updates_reach_real_sockets_encoded_once_for_all(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the Procfile runs it (no compression: the bytes are the same for every
+    # socket). The server runs in this process (a thread): its encoder can be watched.
+    from jobfair.live import wire
+
+    encoded: list[str] = []
+    original = wire.encode_text
+
+    def counting(text: str) -> bytes:
+        encoded.append(text)
+        return original(text)
+
+    monkeypatch.setattr(wire, "encode_text", counting)
+    world = await build_world(settings)
+    with serve(settings, ws_per_message_deflate=False) as base:
+        url = _ws(base, f"/ws/fairs/{world.fair_slug}?format=json")
+        sockets = [await connect(url) for _ in range(4)]
+        try:
+            for socket in sockets:
+                assert json.loads(await socket.recv())["counters"]["applications"] == 0
+            assert await _apply(base, world.applicant_tokens[0], world.vacancy_ids[0]) == 201
+            for socket in sockets:
+                await _frames(socket, lambda raw: json.loads(raw)["counters"]["applications"] == 1)
+        finally:
+            for socket in sockets:
+                await socket.close()
+    carrying = [text for text in encoded if '"applications":1' in text]
+    # Four sockets, the frame encoded once per fan-out that carried it.
+    assert 1 <= len(carrying) < len(sockets)

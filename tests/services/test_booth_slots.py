@@ -555,3 +555,52 @@ async def test_erasing_the_account_frees_the_slot_and_blanks_the_messages(
     assert message is not None and message.body == "" and message.answer is None
     assert booking is not None and booking.state == "cancelled" and booking.active_slot_id is None
     assert figures[-1].left == 1  # still counted
+
+
+# ------------------------------------------------------------------ the queue at the slot's time
+
+
+async def test_a_booked_applicant_goes_to_the_head_of_the_queue_at_the_slots_time(
+    ctx: AppContext, clock: Clock
+) -> None:
+    from jobfair.models import Applicant, Booth
+    from jobfair.services import conversations as chats
+
+    limits = chats.ChatLimits(max_queues=2, grace_seconds=120, max_parallel=2)
+    world = await _world(ctx)
+    first, *_ = await _publish(ctx, world)  # 02:00–02:20 UTC
+    await _book(ctx, world.applicant_ids[1], first)
+
+    async def join(user_id: int, online: int) -> bool:
+        async with ctx.unit_of_work() as session:
+            applicant = await session.scalar(select(Applicant).where(Applicant.user_id == user_id))
+            booth = await session.get(Booth, world.booth_id)
+            assert applicant is not None and booth is not None
+            entry = await chats.join_queue(
+                session,
+                applicant=applicant,
+                user_id=user_id,
+                booth=booth,
+                now=ctx.now(),
+                recruiters_online=online,
+                limits=limits,
+            )
+            return entry.priority
+
+    clock.now = datetime(2026, 11, 6, 1, 50, tzinfo=UTC)  # before the lead-in
+    assert await join(world.applicant_ids[0], online=1) is False
+    clock.now = datetime(2026, 11, 6, 1, 56, tzinfo=UTC)  # within the five minutes' lead-in
+    # First in line although someone waited longer, and even with no recruiter online yet.
+    assert await join(world.applicant_ids[1], online=0) is True
+    async with ctx.unit_of_work() as session:
+        recruiter = await _user(session, world.recruiter_id)
+        booth = await session.get(Booth, world.booth_id)
+        assert booth is not None
+        chat = await chats.take_next(
+            session, user=recruiter, booth=booth, now=ctx.now(), limits=limits
+        )
+        assert chat is not None
+        taken = await session.scalar(
+            select(Applicant.user_id).where(Applicant.id == chat.applicant_id)
+        )
+    assert taken == world.applicant_ids[1]
