@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
-from jobfair.db.aggregates import count_if
 from jobfair.i18n import N_, gettext
 from jobfair.models import (
     Applicant,
@@ -59,7 +58,15 @@ from jobfair.services.slot_window import (  # noqa: F401 - current_booking is pa
 )
 from jobfair.services.slot_window import aware as _aware
 from jobfair.services.times import local_date, local_datetime
-from jobfair.stats.compile import hours_between
+
+# The figures live with the report's (one home each); re-exported for callers here.
+from jobfair.stats.outcomes import (  # noqa: F401
+    MessageFigures,
+    SlotFigures,
+    fair_slot_figures,
+    message_figures,
+    slot_figures,
+)
 
 # A run makes at most this many slots: a whole day of 10-minute slots is 144.
 RUN_MAX_SLOTS = 144
@@ -918,134 +925,6 @@ async def recruiters_online(presence: Any, booth_id: int) -> int | None:
     except Exception:  # Redis away: the page still offers the message form
         return None
     return int(counts.get(key, 0))
-
-
-# ------------------------------------------------------------------ figures
-
-
-@dataclass(frozen=True)
-class SlotFigures:
-    """Slots offered (published, not cancelled), booked (held by a booking: booked,
-    attended or missed) and attended, for one company (``company_id``) or the fair."""
-
-    company_id: int | None
-    offered: int
-    booked: int
-    attended: int
-
-
-def _slot_totals() -> tuple[Any, ...]:
-    live = BoothSlot.cancelled_at.is_(None)
-    return (
-        count_if(live),
-        count_if(and_(live, SlotBooking.id.is_not(None))),
-        count_if(and_(live, SlotBooking.state == BookingState.ATTENDED)),
-    )
-
-
-async def slot_figures(session: AsyncSession, fair_id: int) -> list[SlotFigures]:
-    """Per company of the fair (companies with slots), by company id."""
-    rows = await session.execute(
-        select(Booth.company_id, *_slot_totals())
-        .select_from(BoothSlot)
-        .join(Booth, Booth.id == BoothSlot.booth_id)
-        .outerjoin(SlotBooking, SlotBooking.active_slot_id == BoothSlot.id)
-        .where(Booth.fair_id == fair_id)
-        .group_by(Booth.company_id)
-        .order_by(Booth.company_id)
-    )
-    return [SlotFigures(int(c), int(o), int(b), int(a)) for c, o, b, a in rows]
-
-
-async def fair_slot_figures(session: AsyncSession, fair_id: int) -> SlotFigures:
-    row = (
-        await session.execute(
-            select(*_slot_totals())
-            .select_from(BoothSlot)
-            .join(Booth, Booth.id == BoothSlot.booth_id)
-            .outerjoin(SlotBooking, SlotBooking.active_slot_id == BoothSlot.id)
-            .where(Booth.fair_id == fair_id)
-        )
-    ).one()
-    return SlotFigures(None, int(row[0]), int(row[1]), int(row[2]))
-
-
-@dataclass(frozen=True)
-class MessageFigures:
-    """Messages left and answered, and the median hours from a message to its answer
-    (None without answers), for one company (``company_id``) or the fair (None)."""
-
-    company_id: int | None
-    left: int
-    answered: int
-    median_hours_to_answer: float | None
-
-
-async def message_figures(session: AsyncSession, fair_id: int) -> list[MessageFigures]:
-    """Per company of the fair with messages, by company id, then the fair's (last)."""
-    counts = await session.execute(
-        select(
-            Booth.company_id,
-            func.count(BoothMessage.id),
-            count_if(BoothMessage.answered_at.is_not(None)),
-        )
-        .join(Booth, Booth.id == BoothMessage.booth_id)
-        .where(Booth.fair_id == fair_id)
-        .group_by(Booth.company_id)
-        .order_by(Booth.company_id)
-    )
-    per_company = [(int(c), int(left), int(done)) for c, left, done in counts]
-    medians = await _median_hours(session, fair_id)
-    figures = [
-        MessageFigures(company, left, done, medians.get(company))
-        for company, left, done in per_company
-    ]
-    figures.append(
-        MessageFigures(
-            None,
-            sum(left for _c, left, _d in per_company),
-            sum(done for _c, _l, done in per_company),
-            medians.get(None),
-        )
-    )
-    return figures
-
-
-async def _median_hours(session: AsyncSession, fair_id: int) -> dict[int | None, float]:
-    """The median of answer − message in hours, per company and (key None) the fair:
-    the middle row (odd n) or the mean of the middle two, by window functions, as the
-    report computes its responsiveness median."""
-    durations = (
-        select(
-            Booth.company_id.label("company_id"),
-            hours_between(BoothMessage.answered_at, BoothMessage.created_at).label("hours"),
-        )
-        .join(Booth, Booth.id == BoothMessage.booth_id)
-        .where(Booth.fair_id == fair_id, BoothMessage.answered_at.is_not(None))
-        .subquery("durations")
-    )
-    result: dict[int | None, float] = {}
-    for partition in (durations.c.company_id, None):
-        over: dict[str, Any] = {"order_by": durations.c.hours}
-        if partition is not None:
-            over["partition_by"] = partition
-        ranked = select(
-            durations.c.company_id,
-            durations.c.hours,
-            func.row_number().over(**over).label("position"),
-            func.count().over(**{**over, "rows": (None, None)}).label("n"),
-        ).subquery("ranked")
-        key = ranked.c.company_id if partition is not None else None
-        middle = ranked.c.position.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
-        if key is not None:
-            query: Any = select(key, func.avg(ranked.c.hours)).where(middle).group_by(key)
-            for company, hours in await session.execute(query):
-                result[int(company)] = round(float(hours), 2)
-        else:
-            hours = await session.scalar(select(func.avg(ranked.c.hours)).where(middle))
-            if hours is not None:
-                result[None] = round(float(hours), 2)
-    return result
 
 
 def day_choices(fair: Fair, now: datetime) -> Sequence[date]:

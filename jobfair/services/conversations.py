@@ -323,6 +323,41 @@ def estimate_wait(
     return math.ceil(beyond / recruiters) * median
 
 
+@dataclass(frozen=True)
+class BoothQueue:
+    """A booth's queue as the organiser sees it: people waiting, the estimated wait of
+    someone joining now (the applicants' rule, :func:`estimate_wait`) and recruiters
+    online; ``unattended`` flags people waiting with no recruiter online."""
+
+    booth_id: int
+    waiting: int
+    wait_seconds: int
+    recruiters_online: int
+
+    @property
+    def unattended(self) -> bool:
+        return self.waiting > 0 and self.recruiters_online == 0
+
+
+async def booth_queue(
+    session: AsyncSession,
+    booth_id: int,
+    now: datetime,
+    limits: ChatLimits,
+    *,
+    recruiters_online: int,
+) -> BoothQueue:
+    waiting = await queue_length(session, booth_id, now, limits)
+    wait = estimate_wait(
+        waiting + 1,
+        recruiters_online=recruiters_online,
+        open_chats=await _open_chats_at(session, booth_id),
+        max_parallel=limits.max_parallel,
+        median=await median_chat_seconds(session, booth_id),
+    )
+    return BoothQueue(booth_id, waiting, wait, recruiters_online)
+
+
 async def _open_chats_at(session: AsyncSession, booth_id: int) -> int:
     count = await session.scalar(
         select(func.count())

@@ -32,7 +32,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Float,
     String,
     and_,
     case,
@@ -48,7 +47,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement, Select
 
-from jobfair.db.aggregates import count_if, flag
+from jobfair.db.aggregates import count_if, flag, hours_between
 from jobfair.models import (
     Applicant,
     Application,
@@ -81,6 +80,7 @@ from jobfair.reference.employer_types import EMPLOYER_TYPES
 from jobfair.reference.kbji import KBJI_MAJOR_GROUPS
 from jobfair.reference.kbli import KBLI_SECTIONS
 from jobfair.stats import definitions as d
+from jobfair.stats import outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -133,25 +133,6 @@ def _local_date_postgresql(element: local_date, compiler: Any, **kw: Any) -> str
     column, hours = (compiler.process(c, **kw) for c in element.clauses)
     shifted = f"{column} + interval '{int(hours)} hours'"
     return f"to_char({shifted}, 'YYYY-MM-DD')"
-
-
-class hours_between(FunctionElement[Any]):
-    """Hours from the second timestamp to the first, as a float."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(hours_between, "sqlite")
-def _hours_sqlite(element: hours_between, compiler: Any, **kw: Any) -> str:
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
-
-
-@compiles(hours_between, "postgresql")
-def _hours_postgresql(element: hours_between, compiler: Any, **kw: Any) -> str:
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
 
 
 def _hours(scope: ReportScope) -> ColumnElement[Any]:
@@ -617,6 +598,7 @@ async def build_report_data(
     }
     placements = await _rows(session, statements["placements"])
     placed_people = await _rows(session, statements["placed_people"])
+    booth_outcomes = await _booth_outcomes(session, fair_id)
 
     company_of_vacancy = {v.id: v.company_id for v in vacancies}
     company_info = {c.id: c for c in companies}
@@ -722,6 +704,7 @@ async def build_report_data(
         _local_hires_table(local_hires, fair.local_hiring_target),
         _ipk_iii_1_table(cells, placed_people, public_vacancies, placements),
         _ipk_iii_8_table(ipk8),
+        await _booth_conversations_table(session, booth_outcomes, company_info),
     ]
     return {
         "format": FORMAT,
@@ -934,6 +917,83 @@ def _companies_table(
             *_FUNNEL_COLUMNS[4:],
         ],
         rows,
+    )
+
+
+@dataclass
+class _BoothOutcome:
+    conversations: outcomes.ConversationFigures | None = None
+    messages: outcomes.MessageFigures | None = None
+    slots: outcomes.SlotFigures | None = None
+
+
+async def _booth_outcomes(session: AsyncSession, fair_id: int) -> dict[int | None, _BoothOutcome]:
+    """The booth figures by company id (None: the fair), from their one home."""
+    result: dict[int | None, _BoothOutcome] = defaultdict(_BoothOutcome)
+    for chats in await outcomes.conversation_figures(session, fair_id):
+        result[chats.company_id].conversations = chats
+    for messages in await outcomes.message_figures(session, fair_id):
+        result[messages.company_id].messages = messages
+    for slots in await outcomes.slot_figures(session, fair_id):
+        result[slots.company_id].slots = slots
+    result[None].slots = await outcomes.fair_slot_figures(session, fair_id)
+    return result
+
+
+def _booth_outcome_cells(outcome: _BoothOutcome) -> dict[str, Any]:
+    chats, messages, slots = outcome.conversations, outcome.messages, outcome.slots
+    return {
+        "conversations": chats.held if chats else 0,
+        "median_wait_hours": chats.median_wait_hours if chats else None,
+        "queue_joins": chats.queue_joins if chats else 0,
+        "reached_share": _ratio(chats.reached, chats.queue_joins) if chats else None,
+        "messages_left": messages.left if messages else 0,
+        "messages_answered": messages.answered if messages else 0,
+        "median_answer_hours": messages.median_hours_to_answer if messages else None,
+        "slots_offered": slots.offered if slots else 0,
+        "slots_booked": slots.booked if slots else 0,
+        "slots_attended": slots.attended if slots else 0,
+        "applications_after": chats.applications_after if chats else 0,
+    }
+
+
+async def _booth_conversations_table(
+    session: AsyncSession,
+    booth_outcomes: dict[int | None, _BoothOutcome],
+    company_info: dict[int, Any],
+) -> dict[str, Any]:
+    ids = sorted(c for c in booth_outcomes if c is not None)
+    names = {c: company_info[c].name for c in ids if c in company_info}
+    missing = [c for c in ids if c not in names]
+    if missing:
+        # A company whose booth is no longer on show still had these conversations.
+        names.update(
+            (await session.execute(select(Company.id, Company.name).where(Company.id.in_(missing))))
+            .tuples()
+            .all()
+        )
+    rows = [
+        {"company": names.get(c, ""), **_booth_outcome_cells(booth_outcomes[c])}
+        for c in sorted(ids, key=lambda c: (names.get(c, ""), c))
+    ]
+    return _table(
+        "booth_conversations",
+        [
+            _column("company", d.COMPANY, "text"),
+            _column("conversations", d.CONVERSATIONS_HELD, "int"),
+            _column("median_wait_hours", d.MEDIAN_WAIT, "duration_hours"),
+            _column("queue_joins", d.QUEUE_JOINS, "int"),
+            _column("reached_share", d.REACHED_SHARE, "float", unit="share"),
+            _column("messages_left", d.MESSAGES_LEFT, "int"),
+            _column("messages_answered", d.MESSAGES_ANSWERED, "int"),
+            _column("median_answer_hours", d.MEDIAN_ANSWER, "duration_hours"),
+            _column("slots_offered", d.SLOTS_OFFERED, "int"),
+            _column("slots_booked", d.SLOTS_BOOKED, "int"),
+            _column("slots_attended", d.SLOTS_ATTENDED, "int"),
+            _column("applications_after", d.APPLICATIONS_AFTER, "int"),
+        ],
+        rows,
+        {"company": d.TOTAL, **_booth_outcome_cells(booth_outcomes[None])},
     )
 
 

@@ -187,6 +187,17 @@ AK1_HOLDER = N_("Holds an AK/I card")
 NOT_AK1_HOLDER = N_("No AK/I card")
 OPENINGS_ROW = N_("Openings")
 OPENINGS_EITHER_ROW = N_("of which open to either sex")
+CONVERSATIONS_HELD = N_("Conversations held")
+MEDIAN_WAIT = N_("Median wait in the queue")
+QUEUE_JOINS = N_("Queue joins")
+REACHED_SHARE = N_("Queue joins that reached a recruiter")
+MESSAGES_LEFT = N_("Messages left")
+MESSAGES_ANSWERED = N_("Messages answered")
+MEDIAN_ANSWER = N_("Median time to answer a message")
+SLOTS_OFFERED = N_("Slots offered")
+SLOTS_BOOKED = N_("Slots booked")
+SLOTS_ATTENDED = N_("Slots attended")
+APPLICATIONS_AFTER = N_("Applications after a conversation")
 
 FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
     ("applications", N_("Applications")),
@@ -328,6 +339,21 @@ TABLES: dict[str, tuple[str, str]] = {
             "the applicant's KTP province (or regency, as the office configures); AKAD: "
             "elsewhere in Indonesia; AKAN: abroad (a work location that is not an "
             "Indonesian regency code). Rows 11–17 by education, 21–26 by employer type."
+        ),
+    ),
+    "booth_conversations": (
+        N_("Booth conversations, messages and slots"),
+        N_(
+            "Per company and for the fair. Conversations held: chats started at the "
+            "company's booth (from the queue, a booked slot or a hand-off). Median wait: "
+            "the median hours from joining the queue to being taken by a recruiter, over "
+            "the conversations taken from the queue. Reached a recruiter: the share of "
+            "queue joins that a recruiter took. Messages left at the booth, those "
+            "answered, and the median hours from a message to its answer. Slots offered "
+            "(published, not cancelled), booked (held by a booking) and attended. "
+            "Applications after a conversation: applications of the fair by an applicant "
+            "to the company's vacancies submitted after a conversation of the same "
+            "applicant at the company's booth started."
         ),
     ),
 }

@@ -78,11 +78,20 @@ async def online_recruiters(ctx: AppContext, session: Any, booth: Booth) -> list
     return rows
 
 
-async def presence_by_booth(
-    ctx: AppContext, booth_ids: list[int]
-) -> list[tuple[str, list[OnlineRecruiter]]]:
-    """(company name, recruiters online) for the booths that have someone online."""
-    rows = []
+@dataclass(frozen=True)
+class ChatOverview:
+    """The organiser dashboard's chat section, as of loading: who is online per booth
+    (booths with someone online) and the queues (booths with people waiting)."""
+
+    presence: list[tuple[str, list[OnlineRecruiter]]]
+    queues: list[tuple[str, chats.BoothQueue]]
+
+
+async def chat_overview(
+    ctx: AppContext, booth_ids: list[int], limits: chats.ChatLimits
+) -> ChatOverview:
+    presence = []
+    queues = []
     async with ctx.read() as session:
         for booth_id in booth_ids:
             booth = await session.get(Booth, booth_id)
@@ -90,8 +99,15 @@ async def presence_by_booth(
                 continue
             online = await online_recruiters(ctx, session, booth)
             if online:
-                rows.append((booth.company.name, online))
-    return rows
+                presence.append((booth.company.name, online))
+            queue = await chats.booth_queue(
+                session, booth_id, ctx.now(), limits, recruiters_online=len(online)
+            )
+            if queue.waiting:
+                queues.append((booth.company.name, queue))
+    # Booths with people waiting and nobody to take them first: those need a call.
+    queues.sort(key=lambda row: (not row[1].unattended, -row[1].waiting, row[0]))
+    return ChatOverview(presence, queues)
 
 
 # ------------------------------------------------------------------ applicant

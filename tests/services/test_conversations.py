@@ -486,3 +486,41 @@ async def test_retention_purge_removes_old_fairs_chats_only(ctx: AppContext, clo
         assert await chats.purge_closed_fairs(session, ctx.now(), 365) == 1
     async with ctx.read() as session:
         assert await session.get(Conversation, chat.id) is None
+
+
+async def test_booth_queue_for_the_organiser(ctx: AppContext, clock: Clock) -> None:
+    world = await _world(ctx)
+    for who in range(3):
+        await _join(ctx, world, who)
+        clock.advance(timedelta(seconds=5))
+    async with ctx.read() as session:
+        alone = await chats.booth_queue(
+            session, world.booth_ids[0], ctx.now(), LIMITS, recruiters_online=0
+        )
+        staffed = await chats.booth_queue(
+            session, world.booth_ids[0], ctx.now(), LIMITS, recruiters_online=1
+        )
+        empty = await chats.booth_queue(
+            session, world.booth_ids[1], ctx.now(), LIMITS, recruiters_online=0
+        )
+    # Three waiting, nobody online: the fourth (someone joining now) waits four default
+    # medians, counted as for one recruiter, and the booth is flagged.
+    assert (alone.waiting, alone.wait_seconds, alone.unattended) == (
+        3,
+        4 * chats.DEFAULT_CHAT_SECONDS,
+        True,
+    )
+    # One recruiter with LIMITS.max_parallel free places.
+    expected = chats.estimate_wait(
+        4, recruiters_online=1, open_chats=0, max_parallel=LIMITS.max_parallel,
+        median=chats.DEFAULT_CHAT_SECONDS,
+    )  # fmt: skip
+    assert (staffed.waiting, staffed.wait_seconds, staffed.unattended) == (3, expected, False)
+    assert (empty.waiting, empty.unattended) == (0, False)
+    # Past the grace period without a touch, the places are gone.
+    clock.advance(timedelta(seconds=LIMITS.grace_seconds + 60))
+    async with ctx.read() as session:
+        later = await chats.booth_queue(
+            session, world.booth_ids[0], ctx.now(), LIMITS, recruiters_online=0
+        )
+    assert (later.waiting, later.unattended) == (0, False)

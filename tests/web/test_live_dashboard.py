@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import select
 from starlette.applications import Starlette
 from support import factories
 from support.browsing import sign_in
 
 from jobfair.context import AppContext
+from jobfair.models import Booth, Company
+from jobfair.models.conversations import QueueEntry
 
 
 async def _world(ctx: AppContext) -> None:
@@ -100,3 +103,36 @@ async def test_without_javascript_the_page_says_it_is_not_live(
     assert "not live without JavaScript" in notice.group(1)
     assert '<a href="/organiser/fairs/bursa-live/live?sort=-unreviewed">Reload' in notice.group(1)
     assert '<span class="needs-script">' in html  # "updates by itself" only with a script
+
+
+async def test_the_dashboard_flags_a_queue_without_a_recruiter(
+    app: Starlette, ctx: AppContext
+) -> None:
+    await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        booth_id = await session.scalar(
+            select(Booth.id)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Company.name == "PT Bumi")
+        )
+        fair_id = await session.scalar(select(Booth.fair_id).where(Booth.id == booth_id))
+        for _ in range(2):
+            person = await factories.applicant(session)
+            session.add(
+                QueueEntry(
+                    fair_id=fair_id,
+                    booth_id=booth_id,
+                    applicant_id=person.id,
+                    joined_at=ctx.now(),
+                    last_seen_at=ctx.now(),
+                )
+            )
+    client = await _organiser(app)
+    html = (await client.get("/organiser/fairs/bursa-live/live")).text
+    section = html[html.index('id="chat-queues-title"') :]
+    # Nobody online: counted as one recruiter, three default chats for the next one.
+    assert "No recruiter online:" in section
+    assert "<strong>PT Bumi</strong> · 2 waiting · about 15 min wait" in section
+    assert "PT Cahaya" not in section
+    indonesian = (await client.get("/organiser/fairs/bursa-live/live?lang=id")).text
+    assert "Antrean booth" in indonesian
