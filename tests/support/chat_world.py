@@ -63,3 +63,21 @@ async def build_chat_world(settings: Settings) -> ChatWorld:
             return ChatWorld(world, chat.id, cookie, world.recruiter_cookie)
     finally:
         await ctx.close()
+
+
+async def applicant_cookies(settings: Settings) -> list[str]:
+    """A session cookie for every applicant of the world, in applicant id order (the
+    first is the one ``build_chat_world`` put in a chat)."""
+    ctx = AppContext.create(settings)
+    signer = session_signer(settings.secret_key)
+    try:
+        async with ctx.unit_of_work() as session:
+            cookies = []
+            for applicant in await session.scalars(select(Applicant).order_by(Applicant.id)):
+                user = await session.get(User, applicant.user_id)
+                assert user is not None
+                raw, _row = await auth.start_session(session, user, datetime.now(UTC))
+                cookies.append(f"{SESSION_COOKIE}={signer.sign(raw).decode()}")
+            return cookies
+    finally:
+        await ctx.close()
