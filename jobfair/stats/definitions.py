@@ -353,7 +353,8 @@ TABLES: dict[str, tuple[str, str]] = {
             "(published, not cancelled), booked (held by a booking) and attended. "
             "Applications after a conversation: applications of the fair by an applicant "
             "to the company's vacancies submitted after a conversation of the same "
-            "applicant at the company's booth started."
+            "applicant at the company's booth started, counted as the report counts "
+            "applications: withdrawn ones included."
         ),
     ),
 }

@@ -159,7 +159,9 @@ class ConversationFigures:
     that a recruiter took (a conversation names the entry). ``median_wait_hours``: the
     median of taken − joined over the conversations taken from the queue (None without
     any). ``applications_after``: applications of the fair to the company's vacancies
-    submitted after a conversation of the same applicant at the company's booth started.
+    submitted after a conversation of the same applicant at the company's booth started,
+    counted as the report's Applications are (``stats.compile``: every application of
+    the fair, withdrawn ones included — definitions ``applications``), so the two agree.
     """
 
     company_id: int | None
