@@ -11,10 +11,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
-from support.browsing import csrf_of
-from support.chat_world import ChatWorld, applicant_cookies, build_chat_world
+from support.chat_world import ChatWorld, applicant_cookies, build_chat_world, post_form
 from support.live_server import serve
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -144,14 +142,6 @@ async def test_html_clients_get_the_whole_log(server: tuple[str, ChatWorld]) -> 
             assert "Baris satu" in frame and 'hx-swap-oob="true"' in frame
 
 
-async def _post_form(base: str, cookie: str, page: str, action: str) -> httpx.Response:
-    """Submit a form of ``page`` (its CSRF field) as the session of ``cookie``."""
-    name, _, value = cookie.partition("=")
-    async with httpx.AsyncClient(base_url=base, cookies={name: value}) as client:
-        html = (await client.get(page)).text
-        return await client.post(action, data={"csrf_token": csrf_of(html), "vacancy": ""})
-
-
 def _on(channel: str, test: Any = lambda body: True) -> Any:
     return lambda f: f.get("channel") == channel and test(f)
 
@@ -180,7 +170,7 @@ async def test_queue_places_and_presence_are_pushed(
         assert frames[-1]["presence"]["recruiters"][0]["open_chats"] == 1
         # Two applicants join: the recruiter's list grows, with a ping for each.
         for n, cookie in enumerate(cookies[1:3], start=1):
-            joined = await _post_form(base, cookie, booth_page, booth_page + "/queue")
+            joined = await post_form(base, cookie, booth_page, booth_page + "/queue")
             assert joined.status_code == 303
             frames = await _until(recruiter, _on(queue, lambda f, n=n: f["queue"]["waiting"] == n))
             assert frames[-1]["queue"]["joined"] is True
@@ -190,7 +180,7 @@ async def test_queue_places_and_presence_are_pushed(
             frames = await _until(third, _on(place))
             assert frames[-1]["place"]["position"] == 2
             # The one ahead is taken: the third moves up without reloading anything.
-            taken = await _post_form(base, chat.recruiter_cookie, console, console + "/take")
+            taken = await post_form(base, chat.recruiter_cookie, console, console + "/take")
             assert taken.status_code == 303
             frames = await _until(third, _on(place, lambda f: f["place"]["position"] == 1))
             assert frames[-1]["place"]["wait_seconds"] == 0  # a free chat place is there
