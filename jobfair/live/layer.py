@@ -53,6 +53,9 @@ SNAPSHOT_HASHES = ("fair", "minutes", "booth_applications", "booth_unreviewed")
 # How long a fair's booth chat state read is used without a change making it stale:
 # waiting places also end by time (the grace period), which no signal announces.
 CHAT_STATE_SECONDS = 5.0
+# A recruiter's frame lists the first waiting places only (the count is all of them): a
+# long queue must not make every frame to the booth's recruiters grow with it.
+WAITING_LISTED = 50
 
 Renderer = Callable[[str, dict[str, Any], str], str]  # (kind, context, locale) -> HTML
 
@@ -641,7 +644,7 @@ class LiveLayer:
                 "priority": entry.priority,
                 "joined_at": entry.joined_at.isoformat(),
             }
-            for n, entry in enumerate(state.waiting, start=1)
+            for n, entry in enumerate(state.waiting[:WAITING_LISTED], start=1)
         ]
         joined = bool(role and role[0] == "recruiter" and role[1])
         if subscriber.fmt == "json":
@@ -666,7 +669,13 @@ class LiveLayer:
                 channel = f"queue:{booth_id}"
                 frames[channel] = _json_frame(
                     channel,
-                    {"queue": {"waiting": len(entries), "joined": joined, "entries": entries}},
+                    {
+                        "queue": {
+                            "waiting": len(state.waiting),
+                            "joined": joined,
+                            "entries": entries,
+                        }
+                    },
                 )
             return frames
         assert self.render is not None
@@ -679,8 +688,8 @@ class LiveLayer:
                 "chat_queue",
                 {
                     "booth_id": booth_id,
-                    "waiting": len(entries),
-                    "entries": state.waiting,
+                    "waiting": len(state.waiting),
+                    "entries": state.waiting[:WAITING_LISTED],
                     "ping": joined,
                 },
                 locale,

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
-from jobfair.live.layer import Subscriber
+from jobfair.live.layer import WAITING_LISTED, Subscriber
 from jobfair.models import Applicant, Booth, Company, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.conversations import Conversation
@@ -383,7 +383,7 @@ async def console(
             "company": company,
             "phase": fair.phase(ctx.now()) if fair else None,
             "waiting": len(state.waiting),
-            "waiting_entries": state.waiting,
+            "waiting_entries": state.waiting[:WAITING_LISTED],
             "chats": views,
             "ended": [await _conversation_view(session, c, "recruiter") for c in ended],
             "max_parallel": limits.max_parallel,
