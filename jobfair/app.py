@@ -51,6 +51,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             read=ctx.read,
             clock=ctx.now,
             render=live_renderer(app),
+            chat_limits=ChatLimits.from_settings(settings),
         )
         await ctx.live.start()
         chat_relay = ChatRelay.create(

@@ -4,8 +4,10 @@ The database is the truth. A message is stored before it is acknowledged; after 
 commit the service's :class:`~jobfair.live.signals.ConversationChanged` signal makes
 every process with a socket of either party read what is new from the database and
 send it. Between processes only a small notice travels, on a Redis pub/sub channel of
-its own (``{namespace}:chat:notices``): ``{"o": sender, "u": [user ids]}`` or
-``{"o": sender, "b": booth id, "j": joined}``. Without Redis everything is in one process.
+its own (``{namespace}:chat:notices``): ``{"o": sender, "u": [user ids]}``. Without Redis
+everything is in one process. Queues and presence (the recruiters' waiting lists, the
+applicants' places) are not here: they are the live layer's booth frames
+(:mod:`jobfair.live.layer`), pushed through its coalesced fan-out.
 
 Pub/sub is lossy: a process that (re)subscribes re-reads for all its clients, and a
 client that reconnects says the last message id it saw (``?after=``) and gets all after
@@ -14,11 +16,9 @@ it, so a Redis outage or a process kill loses nothing that was acknowledged.
 Frames (documented in the README):
 
 * JSON (``?format=json``): ``{"channel": "chat:{conversation}", "message": {"id",
-  "conversation", "sender", "body", "at", "video_url"?}}`` per message, in id order;
-  recruiters also get ``{"channel": "queue:{booth}", "queue": {"waiting": n,
-  "joined": bool}}``.
+  "conversation", "sender", "body", "at", "video_url"?}}`` per message, in id order.
 * HTML: the conversation's whole log as an out-of-band fragment (idempotent, so a
-  reconnect never shows a line twice), and the recruiter's queue box with a ping.
+  reconnect never shows a line twice).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import Any
 
 from jobfair.db.uow import UnitOfWork
 from jobfair.live.layer import Renderer, Subscriber
-from jobfair.live.signals import ConversationChanged, QueueChanged
+from jobfair.live.signals import ConversationChanged
 from jobfair.services import conversations as chat_service
 
 logger = logging.getLogger(__name__)
@@ -131,23 +131,14 @@ class ChatRelay:
     def listen(self, signals: list[Any]) -> None:
         """A unit of work's committed signals (an AppContext listener): returns at once."""
         users: set[int] = set()
-        booths: dict[int, bool] = {}
         for signal in signals:
             if isinstance(signal, ConversationChanged):
                 users.update(signal.user_ids)
-            elif isinstance(signal, QueueChanged):
-                booths[signal.booth_id] = booths.get(signal.booth_id, False) or signal.joined
-        if not users and not booths:
+        if not users:
             return
         self._notify_users(users)
-        for booth_id, joined in booths.items():
-            self._notify_booth(booth_id, joined)
         if self._redis is not None:
-            notices = []
-            if users:
-                notices.append({"o": self._origin, "u": sorted(users)})
-            notices.extend({"o": self._origin, "b": b, "j": j} for b, j in booths.items())
-            self._spawn(self._publish(notices))
+            self._spawn(self._publish([{"o": self._origin, "u": sorted(users)}]))
 
     async def _publish(self, notices: list[dict[str, Any]]) -> None:
         try:
@@ -180,8 +171,6 @@ class ChatRelay:
                             continue
                         if "u" in notice:
                             self._notify_users({int(one) for one in notice["u"]})
-                        if "b" in notice:
-                            self._notify_booth(int(notice["b"]), bool(notice.get("j")))
                     except (TypeError, ValueError, KeyError, AttributeError):
                         continue
             except asyncio.CancelledError:
@@ -207,12 +196,6 @@ class ChatRelay:
         for user_id in user_ids:
             for client in list(self._by_user.get(user_id, ())):
                 self._schedule(client)
-
-    def _notify_booth(self, booth_id: int, joined: bool) -> None:
-        for client in list(self._by_subscriber.values()):
-            sub = client.subscriber
-            if sub.recruiter and sub.booth_id == booth_id:
-                self._spawn(self._send_queue(client, booth_id, joined))
 
     def _schedule(self, client: ChatClient) -> None:
         # One delivery at a time per client; a change during one makes it read again.
@@ -284,32 +267,6 @@ class ChatRelay:
             "csrf_token": client.csrf_token,
         }
         return self.render("chat", context, client.subscriber.locale)
-
-    async def _send_queue(self, client: ChatClient, booth_id: int, joined: bool) -> None:
-        sub = client.subscriber
-        try:
-            async with self._read() as session:
-                waiting = await chat_service.queue_length(
-                    session, booth_id, self._clock(), self._limits
-                )
-            if sub.fmt == "json":
-                frame = json.dumps(
-                    {
-                        "channel": f"queue:{booth_id}",
-                        "queue": {"waiting": waiting, "joined": joined},
-                    },
-                    separators=(",", ":"),
-                )
-            else:
-                assert self.render is not None
-                frame = self.render(
-                    "chat_queue",
-                    {"booth_id": booth_id, "waiting": waiting, "ping": joined},
-                    sub.locale,
-                )
-            await sub.send(frame)
-        except Exception as exc:
-            logger.warning("queue frame failed: %s", type(exc).__name__)
 
 
 def _message_frame(message: Any, chat: Any) -> str:

@@ -3,6 +3,8 @@
 In memory for one process; Redis pub/sub for many. Notices are tiny (fair ids): every
 process re-reads the counters from the store and renders frames for its own clients,
 so the hub's traffic does not grow with the write rate or the number of clients.
+A notice may also name fairs whose booth chat state changed (``"c"``: queues, open
+chats), so every process re-reads that from the database instead of its cached copy.
 Pub/sub is lossy by design — a process that (re)subscribes is told so and sends every
 local client a fresh snapshot.
 """
@@ -36,9 +38,15 @@ class Hub(Protocol):
         on_changed: OnChanged,
         on_resubscribed: OnResubscribed,
         on_signed_out: OnSignedOut = _ignore,
+        on_chat_changed: OnChanged = _ignore,
     ) -> None: ...
 
-    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None: ...
+    async def publish(
+        self,
+        fair_ids: Iterable[int],
+        user_ids: Iterable[int] = (),
+        chat_fair_ids: Iterable[int] = (),
+    ) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -53,11 +61,18 @@ class MemoryHub:
         on_changed: OnChanged,
         on_resubscribed: OnResubscribed,
         on_signed_out: OnSignedOut = _ignore,
+        on_chat_changed: OnChanged = _ignore,
     ) -> None:
         self._on_changed = on_changed
         self._on_signed_out = on_signed_out
 
-    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None:
+    async def publish(
+        self,
+        fair_ids: Iterable[int],
+        user_ids: Iterable[int] = (),
+        chat_fair_ids: Iterable[int] = (),
+    ) -> None:
+        # One process: the layer already marked its own chat changes (nothing to pass).
         if self._on_changed is not None:
             self._on_changed(list(fair_ids))
             if users := list(user_ids):
@@ -84,18 +99,35 @@ class RedisHub:
         on_changed: OnChanged,
         on_resubscribed: OnResubscribed,
         on_signed_out: OnSignedOut = _ignore,
+        on_chat_changed: OnChanged = _ignore,
     ) -> None:
-        self._task = asyncio.create_task(self._listen(on_changed, on_resubscribed, on_signed_out))
+        self._task = asyncio.create_task(
+            self._listen(on_changed, on_resubscribed, on_signed_out, on_chat_changed)
+        )
 
-    async def publish(self, fair_ids: Iterable[int], user_ids: Iterable[int] = ()) -> None:
+    async def publish(
+        self,
+        fair_ids: Iterable[int],
+        user_ids: Iterable[int] = (),
+        chat_fair_ids: Iterable[int] = (),
+    ) -> None:
         ids = sorted(set(fair_ids))
         users = sorted(set(user_ids))
+        chats = sorted(set(chat_fair_ids))
         if ids or users:
-            notice = {"o": self._origin, "f": ids, **({"u": users} if users else {})}
+            notice: dict[str, object] = {"o": self._origin, "f": ids}
+            if users:
+                notice["u"] = users
+            if chats:
+                notice["c"] = chats
             await self._redis.publish(self._channel, json.dumps(notice))
 
     async def _listen(
-        self, on_changed: OnChanged, on_resubscribed: OnResubscribed, on_signed_out: OnSignedOut
+        self,
+        on_changed: OnChanged,
+        on_resubscribed: OnResubscribed,
+        on_signed_out: OnSignedOut,
+        on_chat_changed: OnChanged = _ignore,
     ) -> None:
         backoff = 0.2
         while True:
@@ -118,8 +150,12 @@ class RedisHub:
                             continue
                         ids = [int(one) for one in notice["f"]]
                         users = [int(one) for one in notice.get("u", ())]
+                        chats = [int(one) for one in notice.get("c", ())]
                     except (TypeError, ValueError, KeyError, AttributeError):
                         continue
+                    # Before on_changed: the frames it leads to read the fresh chat state.
+                    if chats:
+                        on_chat_changed(chats)
                     if ids:
                         on_changed(ids)
                     if users:

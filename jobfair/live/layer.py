@@ -11,6 +11,13 @@
   whose transport is not paused (:mod:`jobfair.live.wire`), with no task per client;
   only a slow client (paused, or still taking an earlier frame) gets a delivery task.
 * A client that cannot take a frame within ``SEND_TIMEOUT`` is dropped, never waited for.
+* Booth chats ride on the same fan-out: a :class:`~jobfair.live.signals.QueueChanged`
+  (a queue join or leave, a chat taken, ended or passed on) marks the fair's booth chat
+  state stale here and, over the hub, in every process; a booth's clients then get its
+  recruiters' presence, a waiting applicant their place and estimated wait, and the
+  booth's recruiters the waiting list, with the counters' frames. The chat state is one
+  grouped read for all the fair's watched booths (``booth_chat_states``), kept for at
+  most ``CHAT_STATE_SECONDS`` unless a change makes it stale sooner.
 * The database is the truth: counters are reconciled on start, periodically, whenever a
   fair's hash is missing or was written without a reconciliation (a Redis restart), and
   after Redis comes back.
@@ -31,9 +38,10 @@ from typing import Any, Protocol
 from jobfair.db.uow import UnitOfWork
 from jobfair.live.hub import Hub, MemoryHub, RedisHub
 from jobfair.live.presence import MemoryPresence, RedisPresence
-from jobfair.live.signals import Applied, FairChanged, SignedOut
+from jobfair.live.signals import Applied, FairChanged, QueueChanged, SignedOut
 from jobfair.live.store import CounterStore, Increment, MemoryCounterStore, RedisCounterStore
 from jobfair.live.wire import FrameCache
+from jobfair.services import conversations as chat_service
 from jobfair.services import live as live_service
 
 logger = logging.getLogger(__name__)
@@ -42,6 +50,12 @@ SEND_TIMEOUT = 5.0  # seconds a client may take to accept a frame before it is d
 RECONCILED = "_reconciled"  # marker field: the hash was written by a reconciliation
 SPARKLINE_MINUTES = 30
 SNAPSHOT_HASHES = ("fair", "minutes", "booth_applications", "booth_unreviewed")
+# How long a fair's booth chat state read is used without a change making it stale:
+# waiting places also end by time (the grace period), which no signal announces.
+CHAT_STATE_SECONDS = 5.0
+# A recruiter's frame lists the first waiting places only (the count is all of them): a
+# long queue must not make every frame to the booth's recruiters grow with it.
+WAITING_LISTED = 50
 
 Renderer = Callable[[str, dict[str, Any], str], str]  # (kind, context, locale) -> HTML
 
@@ -85,6 +99,8 @@ class Subscriber:
     sending_since: float = 0.0
     timed_out: bool = False
     writer: FrameWriter | None = None
+    # A recruiter's waiting places last sent (entry ids): a new one pings.
+    queue_seen: frozenset[int] = frozenset()
 
     def presence_keys(self) -> list[str]:
         if self.organiser:
@@ -105,6 +121,15 @@ class Snapshot:
     per_minute: list[int]
 
 
+@dataclass
+class BoothChats:
+    """Booths' chat state (jobfair.services.conversations) and, per booth, the user ids
+    of its recruiters online now."""
+
+    states: dict[int, chat_service.BoothChatState]
+    online: dict[int, set[int]]
+
+
 class LiveLayer:
     def __init__(
         self,
@@ -120,6 +145,7 @@ class LiveLayer:
         reconcile_every: float = 30.0,
         redis: Any = None,
         pubsub_redis: Any = None,
+        chat_limits: chat_service.ChatLimits | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
@@ -156,6 +182,9 @@ class LiveLayer:
         self._round_done = 0
         self._round_cost: float | None = 0.0
         self._warned_at: dict[str, float] = {}
+        self.chat_limits = chat_limits or chat_service.ChatLimits()
+        # Per fair: when read, and the chat state of the booths read.
+        self._chat_states: dict[int, tuple[float, dict[int, chat_service.BoothChatState]]] = {}
 
     # ------------------------------------------------------------------ life cycle
 
@@ -202,7 +231,12 @@ class LiveLayer:
         """Start listening; ``background=False`` (the arq worker) only publishes."""
         self._tasks.append(asyncio.create_task(self._flush_forever()))
         if background:
-            await self.hub.start(self._on_changed, self._on_resubscribed, self._on_signed_out)
+            await self.hub.start(
+                self._on_changed,
+                self._on_resubscribed,
+                self._on_signed_out,
+                self._on_chat_changed,
+            )
             self._tasks.append(asyncio.create_task(self._tick_forever()))
             self._tasks.append(asyncio.create_task(self._sweep_forever()))
             self._tasks.append(asyncio.create_task(self._reconcile_forever()))
@@ -254,6 +288,7 @@ class LiveLayer:
         touched: set[int] = set()
         changed: set[int] = set()
         signed_out: set[int] = set()
+        chats: set[int] = set()
         async with self._counting:
             stamped, self._signals = self._signals, []
             for _at, signal in stamped:
@@ -264,6 +299,8 @@ class LiveLayer:
                     changed.add(signal.fair_id)
                 elif isinstance(signal, SignedOut):
                     signed_out.add(signal.user_id)
+                elif isinstance(signal, QueueChanged):
+                    chats.add(signal.fair_id)
             if increments:
                 try:
                     await self.store.add(increments)
@@ -284,14 +321,16 @@ class LiveLayer:
                 await self.presence.flush()
             except Exception as exc:
                 self._warn("presence", exc)
-        notices = touched | changed | presence_fairs
+        if chats:
+            self._on_chat_changed(list(chats))
+        notices = touched | changed | presence_fairs | chats
         if notices or signed_out:
             # This process's clients never depend on the hub: its own notices do not
             # come back to it (a resubscribing hub would lose them).
             if notices:
                 self._on_changed(list(notices))
             try:
-                await self.hub.publish(notices, signed_out)
+                await self.hub.publish(notices, signed_out, chats)
             except Exception as exc:
                 self._warn("hub", exc)
 
@@ -301,6 +340,11 @@ class LiveLayer:
                 self._dirty.add(fair_id)
                 self._dirty_organiser.add(fair_id)
                 self._changed.set()
+
+    def _on_chat_changed(self, fair_ids: list[int]) -> None:
+        """The fairs' booth chat state changed: the next frames read it afresh."""
+        for fair_id in fair_ids:
+            self._chat_states.pop(fair_id, None)
 
     def _on_signed_out(self, user_ids: list[int]) -> None:
         """Close the sockets of users whose sessions ended (this process's clients)."""
@@ -317,6 +361,7 @@ class LiveLayer:
         task.add_done_callback(self._closing.discard)
 
     def _on_resubscribed(self) -> None:
+        self._chat_states.clear()
         self._on_changed(list(self._subscribers))
         self._presence_fairs.update(self._subscribers)
         self._reconcile_now.set()
@@ -487,15 +532,169 @@ class LiveLayer:
         subscribers = [s for s in self._subscribers.get(fair_id, ()) if not s.organiser]
         if not subscribers:
             return
-        snapshot = await self.snapshot(fair_id, {s.booth_id for s in subscribers if s.booth_id})
+        booth_ids = {s.booth_id for s in subscribers if s.booth_id}
+        snapshot = await self.snapshot(fair_id, booth_ids)
+        chat = await self.booth_chats(fair_id, booth_ids)
         cache: dict[tuple[str, str, int | None], dict[str, str]] = {}
+        chat_cache: dict[tuple[Any, ...], dict[str, str]] = {}
         encoded = FrameCache()
         for subscriber in subscribers:
             key = (subscriber.fmt, subscriber.locale, subscriber.booth_id)
             if key not in cache:
                 cache[key] = self.public_frames(subscriber, snapshot)
-            if self._push(subscriber, cache[key], encoded):
+            frames = cache[key]
+            if subscriber.booth_id in chat.states:
+                frames = {**frames, **self.chat_frames(subscriber, chat, chat_cache)}
+            if self._push(subscriber, frames, encoded):
                 self._round_size += 1
+
+    # ------------------------------------------------------------------ booth chats
+
+    async def online_recruiter_ids(
+        self, recruiters: dict[int, Iterable[int]]
+    ) -> dict[int, set[int]]:
+        """Of each booth's recruiters (user ids), those with the booth open now: one
+        presence read for all the booths."""
+        keys = {
+            booth_id: {user_id: f"recruiter:{booth_id}:{user_id}" for user_id in user_ids}
+            for booth_id, user_ids in recruiters.items()
+        }
+        counts = await self.presence.counts([k for one in keys.values() for k in one.values()])
+        return {
+            booth_id: {user_id for user_id, key in one.items() if counts.get(key, 0) > 0}
+            for booth_id, one in keys.items()
+        }
+
+    async def booth_chats(self, fair_id: int, booth_ids: Iterable[int]) -> BoothChats:
+        """The watched booths' chat state (read again when stale) and who is online."""
+        wanted = set(booth_ids)
+        if not wanted:
+            return BoothChats({}, {})
+        now = time.monotonic()
+        cached = self._chat_states.get(fair_id)
+        if cached is None or now - cached[0] > CHAT_STATE_SECONDS or not wanted <= set(cached[1]):
+            async with self._read() as session:
+                states = await chat_service.booth_chat_states(
+                    session, sorted(wanted), self._clock(), self.chat_limits
+                )
+            cached = (now, states)
+            self._chat_states[fair_id] = cached
+        states = {b: cached[1][b] for b in wanted if b in cached[1]}
+        online = await self.online_recruiter_ids(
+            {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
+        )
+        return BoothChats(states, online)
+
+    def chat_frames(
+        self,
+        subscriber: Subscriber,
+        chat: BoothChats,
+        cache: dict[tuple[Any, ...], dict[str, str]] | None = None,
+        *,
+        first: bool = False,
+    ) -> dict[str, str]:
+        """The booth chat frames of a booth's client: the recruiters' presence for all,
+        the place and wait for a waiting applicant, the waiting list for a recruiter
+        (``joined`` when a place is new since the client's last frame)."""
+        booth_id = subscriber.booth_id
+        assert booth_id is not None
+        state = chat.states[booth_id]
+        online = state.online(chat.online.get(booth_id, set()))
+        role: tuple[Any, ...] = ()
+        if subscriber.recruiter:
+            ids = frozenset(entry.entry_id for entry in state.waiting)
+            joined = not first and bool(ids - subscriber.queue_seen)
+            subscriber.queue_seen = ids
+            role = ("recruiter", joined)
+        elif subscriber.user_id is not None:
+            position = state.position_of(subscriber.user_id)
+            if position is not None:
+                role = ("place", position)
+        key = (subscriber.fmt, subscriber.locale, booth_id, *role)
+        if cache is not None and key in cache:
+            return cache[key]
+        frames = self._chat_frames(subscriber, state, online, role)
+        if cache is not None:
+            cache[key] = frames
+        return frames
+
+    def _chat_frames(
+        self,
+        subscriber: Subscriber,
+        state: chat_service.BoothChatState,
+        online: list[chat_service.BoothRecruiter],
+        role: tuple[Any, ...],
+    ) -> dict[str, str]:
+        booth_id = state.booth_id
+        limits = self.chat_limits
+        place = None
+        if role and role[0] == "place":
+            position = role[1]
+            place = {
+                "position": position,
+                "wait_seconds": state.wait_at(
+                    position, recruiters_online=len(online), limits=limits
+                ),
+            }
+        entries = [
+            {
+                "position": n,
+                "name": entry.name,
+                "vacancy": entry.vacancy_title,
+                "priority": entry.priority,
+                "joined_at": entry.joined_at.isoformat(),
+            }
+            for n, entry in enumerate(state.waiting[:WAITING_LISTED], start=1)
+        ]
+        joined = bool(role and role[0] == "recruiter" and role[1])
+        if subscriber.fmt == "json":
+            channel = f"presence:{booth_id}"
+            frames = {
+                channel: _json_frame(
+                    channel,
+                    {
+                        "presence": {
+                            "recruiters_online": len(online),
+                            "recruiters": [
+                                {"name": one.name, "open_chats": one.open_chats} for one in online
+                            ],
+                        }
+                    },
+                )
+            }
+            if place is not None:
+                channel = f"place:{booth_id}"
+                frames[channel] = _json_frame(channel, {"place": place})
+            if role and role[0] == "recruiter":
+                channel = f"queue:{booth_id}"
+                frames[channel] = _json_frame(
+                    channel,
+                    {
+                        "queue": {
+                            "waiting": len(state.waiting),
+                            "joined": joined,
+                            "entries": entries,
+                        }
+                    },
+                )
+            return frames
+        assert self.render is not None
+        locale = subscriber.locale
+        html = self.render("chat_presence", {"booth_id": booth_id, "online": online}, locale)
+        if place is not None:
+            html += self.render("chat_place", {"booth_id": booth_id, "status": place}, locale)
+        if role and role[0] == "recruiter":
+            html += self.render(
+                "chat_queue",
+                {
+                    "booth_id": booth_id,
+                    "waiting": len(state.waiting),
+                    "entries": state.waiting[:WAITING_LISTED],
+                    "ping": joined,
+                },
+                locale,
+            )
+        return {"chat": html}
 
     async def _send_organiser(self, fair_id: int) -> None:
         subscribers = [s for s in self._subscribers.get(fair_id, ()) if s.organiser]
@@ -669,6 +868,9 @@ class LiveLayer:
             booths = [subscriber.booth_id] if subscriber.booth_id else []
             snapshot = await self.snapshot(subscriber.fair_id, booths)
             frames = self.public_frames(subscriber, snapshot)
+            chat = await self.booth_chats(subscriber.fair_id, booths)
+            if subscriber.booth_id in chat.states:
+                frames = {**frames, **self.chat_frames(subscriber, chat, first=True)}
         return list(frames.values())
 
     def _join(self, subscriber: Subscriber) -> None:

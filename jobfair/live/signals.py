@@ -82,10 +82,14 @@ class ConversationChanged:
 
 @dataclass(frozen=True)
 class QueueChanged:
-    """Someone joined or left a booth's queue: its recruiters' consoles refresh (and
-    ping on a join)."""
+    """A booth's chat state changed: someone joined or left its queue, or a chat there
+    started, ended or passed to a colleague. The live layer re-reads the booth's chat
+    state (jobfair.services.conversations.booth_chat_states) and pushes the presence,
+    the applicants' places and the recruiters' waiting lists (coalesced per fair);
+    ``joined`` is informational (the recruiter's ping comes from a new waiting place)."""
 
     booth_id: int
+    fair_id: int
     joined: bool = False
 
 
@@ -93,5 +97,7 @@ def conversation_changed(session: AsyncSession, conversation_id: int, *user_ids:
     signal_after_commit(session, ConversationChanged(conversation_id, tuple(user_ids)))
 
 
-def queue_changed(session: AsyncSession, booth_id: int, *, joined: bool = False) -> None:
-    signal_after_commit(session, QueueChanged(booth_id, joined))
+def queue_changed(
+    session: AsyncSession, booth_id: int, *, fair_id: int, joined: bool = False
+) -> None:
+    signal_after_commit(session, QueueChanged(booth_id, fair_id, joined))

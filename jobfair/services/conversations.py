@@ -29,7 +29,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.i18n import gettext
 from jobfair.live import signals
-from jobfair.models import Applicant, Application, Booth, Fair, Recruiter, User, Vacancy
+from jobfair.models import (
+    Applicant,
+    Application,
+    Booth,
+    Company,
+    Fair,
+    Recruiter,
+    User,
+    Vacancy,
+)
 from jobfair.models.accounts import Role
 from jobfair.models.applications import gives_company_access
 from jobfair.models.companies import company_reaches, is_public_booth
@@ -238,7 +247,7 @@ async def join_queue(
         actor_user_id=user_id,
         fair_id=booth.fair_id,
     )
-    signals.queue_changed(session, booth.id, joined=True)
+    signals.queue_changed(session, booth.id, fair_id=booth.fair_id, joined=True)
     return entry
 
 
@@ -276,7 +285,9 @@ async def leave_queue(
             object_id=booth_id,
             actor_user_id=user_id,
         )
-        signals.queue_changed(session, booth_id)
+        fair_id = await session.scalar(select(Booth.fair_id).where(Booth.id == booth_id))
+        if fair_id is not None:
+            signals.queue_changed(session, booth_id, fair_id=fair_id)
     return left
 
 
@@ -429,6 +440,220 @@ async def queue_status(
     return QueueStatus(entry.id, entry.state, position, wait)
 
 
+# ------------------------------------------------------------------ booths at a glance
+# What the live layer pushes (presence, places, recruiters' waiting lists) and what the
+# organiser's "Booth queues" shows, read for any number of booths in a fixed number of
+# grouped statements (six), whatever the number of booths.
+
+
+@dataclass(frozen=True)
+class BoothRecruiter:
+    """A recruiter of a booth's company and the chats they have open now (any booth)."""
+
+    user_id: int
+    name: str
+    open_chats: int
+
+
+@dataclass(frozen=True)
+class WaitingApplicant:
+    """One waiting place, in queue order (:data:`QUEUE_ORDER`)."""
+
+    entry_id: int
+    applicant_id: int
+    user_id: int | None
+    name: str
+    vacancy_title: str | None
+    joined_at: datetime
+    priority: bool
+
+
+@dataclass(frozen=True)
+class BoothChatState:
+    """A booth's chat state as of one read: its company's recruiters, the alive waiting
+    places in queue order, the chats open at the booth and its median chat length.
+    Who is online is not here: that is the live layer's presence, passed in."""
+
+    booth_id: int
+    company_name: str
+    recruiters: tuple[BoothRecruiter, ...]
+    waiting: tuple[WaitingApplicant, ...]
+    open_chats: int
+    median_seconds: int
+
+    def online(self, online_user_ids: set[int]) -> list[BoothRecruiter]:
+        return [one for one in self.recruiters if one.user_id in online_user_ids]
+
+    def position_of(self, user_id: int) -> int | None:
+        """The place (1 = next) of the applicant user ``user_id``, None if not waiting."""
+        for position, entry in enumerate(self.waiting, start=1):
+            if entry.user_id == user_id:
+                return position
+        return None
+
+    def wait_at(self, position: int, *, recruiters_online: int, limits: ChatLimits) -> int:
+        return estimate_wait(
+            position,
+            recruiters_online=recruiters_online,
+            open_chats=self.open_chats,
+            max_parallel=limits.max_parallel,
+            median=self.median_seconds,
+        )
+
+    def queue(self, *, recruiters_online: int, limits: ChatLimits) -> BoothQueue:
+        waiting = len(self.waiting)
+        wait = self.wait_at(waiting + 1, recruiters_online=recruiters_online, limits=limits)
+        return BoothQueue(self.booth_id, waiting, wait, recruiters_online)
+
+
+async def booth_recruiters(
+    session: AsyncSession, booth_ids: list[int]
+) -> dict[int, tuple[BoothRecruiter, ...]]:
+    """The recruiters of each booth's company with their open chats (two statements)."""
+    if not booth_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(Booth.id, User.id, User.full_name)
+            .join(Recruiter, Recruiter.company_id == Booth.company_id)
+            .join(User, User.id == Recruiter.user_id)
+            .where(Booth.id.in_(booth_ids))
+            .order_by(Booth.id, Recruiter.id)
+        )
+    ).all()
+    user_ids = sorted({int(user_id) for _booth, user_id, _name in rows})
+    open_by_user: dict[int, int] = {}
+    if user_ids:
+        open_by_user = {
+            int(user_id): int(count)
+            for user_id, count in await session.execute(
+                select(Conversation.recruiter_user_id, func.count())
+                .where(
+                    Conversation.recruiter_user_id.in_(user_ids),
+                    Conversation.ended_at.is_(None),
+                )
+                .group_by(Conversation.recruiter_user_id)
+            )
+        }
+    result: dict[int, list[BoothRecruiter]] = {booth_id: [] for booth_id in booth_ids}
+    for booth_id, user_id, name in rows:
+        result[int(booth_id)].append(
+            BoothRecruiter(int(user_id), name or "", open_by_user.get(int(user_id), 0))
+        )
+    return {booth_id: tuple(rows_) for booth_id, rows_ in result.items()}
+
+
+async def booth_chat_states(
+    session: AsyncSession, booth_ids: list[int], now: datetime, limits: ChatLimits
+) -> dict[int, BoothChatState]:
+    """:class:`BoothChatState` of each existing booth of ``booth_ids``, in six statements."""
+    booth_ids = sorted(set(booth_ids))
+    if not booth_ids:
+        return {}
+    names = {
+        int(booth_id): name
+        for booth_id, name in await session.execute(
+            select(Booth.id, Company.name)
+            .join(Company, Company.id == Booth.company_id)
+            .where(Booth.id.in_(booth_ids))
+        )
+    }
+    recruiters = await booth_recruiters(session, list(names))
+    waiting: dict[int, list[WaitingApplicant]] = {booth_id: [] for booth_id in names}
+    rows = await session.execute(
+        select(
+            QueueEntry.booth_id,
+            QueueEntry.id,
+            QueueEntry.applicant_id,
+            Applicant.user_id,
+            User.full_name,
+            Vacancy.title,
+            QueueEntry.joined_at,
+            QueueEntry.priority,
+        )
+        .join(Applicant, Applicant.id == QueueEntry.applicant_id)
+        .outerjoin(User, User.id == Applicant.user_id)
+        .outerjoin(Vacancy, Vacancy.id == QueueEntry.vacancy_id)
+        .where(QueueEntry.booth_id.in_(list(names)), _alive(now, limits))
+        .order_by(QueueEntry.booth_id, *QUEUE_ORDER)
+    )
+    for booth_id, entry_id, applicant_id, user_id, name, title, joined_at, priority in rows:
+        waiting[int(booth_id)].append(
+            WaitingApplicant(
+                int(entry_id), int(applicant_id), user_id, name or "", title, joined_at, priority
+            )
+        )
+    open_at = {
+        int(booth_id): int(count)
+        for booth_id, count in await session.execute(
+            select(Conversation.booth_id, func.count())
+            .where(Conversation.booth_id.in_(list(names)), Conversation.ended_at.is_(None))
+            .group_by(Conversation.booth_id)
+        )
+    }
+    # The latest MEDIAN_OVER ended chats of every booth at once (as median_chat_seconds).
+    latest = (
+        select(
+            Conversation.booth_id.label("booth_id"),
+            Conversation.started_at.label("started_at"),
+            Conversation.ended_at.label("ended_at"),
+            func.row_number()
+            .over(partition_by=Conversation.booth_id, order_by=Conversation.ended_at.desc())
+            .label("n"),
+        )
+        .where(Conversation.booth_id.in_(list(names)), Conversation.ended_at.is_not(None))
+        .subquery("latest")
+    )
+    lengths: dict[int, list[float]] = {}
+    for booth_id, started, ended in await session.execute(
+        select(latest.c.booth_id, latest.c.started_at, latest.c.ended_at).where(
+            latest.c.n <= MEDIAN_OVER
+        )
+    ):
+        lengths.setdefault(int(booth_id), []).append((ended - started).total_seconds())
+    return {
+        booth_id: BoothChatState(
+            booth_id,
+            names[booth_id],
+            recruiters.get(booth_id, ()),
+            tuple(waiting[booth_id]),
+            open_at.get(booth_id, 0),
+            int(statistics.median(lengths[booth_id]))
+            if lengths.get(booth_id)
+            else DEFAULT_CHAT_SECONDS,
+        )
+        for booth_id in names
+    }
+
+
+@dataclass(frozen=True)
+class ChatOverview:
+    """The organiser dashboard's chat section: who is online per booth (booths with
+    someone online) and the queues (booths with people waiting), those with nobody
+    online to take them first."""
+
+    presence: list[tuple[str, list[BoothRecruiter]]]
+    queues: list[tuple[str, BoothQueue]]
+
+
+def chat_overview(
+    states: dict[int, BoothChatState], online: dict[int, set[int]], limits: ChatLimits
+) -> ChatOverview:
+    """The overview of ``states`` given who is online (user ids per booth)."""
+    presence = []
+    queues = []
+    for booth_id, state in states.items():
+        here = state.online(online.get(booth_id, set()))
+        if here:
+            presence.append((state.company_name, here))
+        queue = state.queue(recruiters_online=len(here), limits=limits)
+        if queue.waiting:
+            queues.append((state.company_name, queue))
+    # Booths with people waiting and nobody to take them first: those need a call.
+    queues.sort(key=lambda row: (not row[1].unattended, -row[1].waiting, row[0]))
+    return ChatOverview(presence, queues)
+
+
 # ------------------------------------------------------------------ recruiter side
 
 
@@ -512,7 +737,7 @@ async def take_next(
             fair_id=booth.fair_id,
         )
         await _changed(session, chat)
-        signals.queue_changed(session, booth.id)
+        signals.queue_changed(session, booth.id, fair_id=booth.fair_id)
         return chat
     raise Conflict(gettext("Others took the next applicants first; try again."))
 
@@ -603,6 +828,7 @@ async def end(
             fair_id=chat.fair_id,
         )
         await _changed(session, chat)
+        signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
     return chat
 
 
@@ -643,6 +869,7 @@ async def hand_off(
     await _changed(session, chat)
     if previous is not None:
         signals.conversation_changed(session, chat.id, previous)
+    signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
     return chat
 
 
@@ -1021,6 +1248,7 @@ async def block_user(
             chat.ended_by = Party.SYSTEM
             await _system_message(session, chat, "ended", now)
             await _changed(session, chat)
+            signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
     await session.flush()
     audit.record(
         session,

@@ -944,7 +944,7 @@ def _booth_outcome_cells(outcome: _BoothOutcome) -> dict[str, Any]:
     chats, messages, slots = outcome.conversations, outcome.messages, outcome.slots
     return {
         "conversations": chats.held if chats else 0,
-        "median_wait_hours": chats.median_wait_hours if chats else None,
+        "median_wait_minutes": chats.median_wait_minutes if chats else None,
         "queue_joins": chats.queue_joins if chats else 0,
         "reached_share": _ratio(chats.reached, chats.queue_joins) if chats else None,
         "messages_left": messages.left if messages else 0,
@@ -981,7 +981,7 @@ async def _booth_conversations_table(
         [
             _column("company", d.COMPANY, "text"),
             _column("conversations", d.CONVERSATIONS_HELD, "int"),
-            _column("median_wait_hours", d.MEDIAN_WAIT, "duration_hours"),
+            _column("median_wait_minutes", d.MEDIAN_WAIT, "duration_minutes"),
             _column("queue_joins", d.QUEUE_JOINS, "int"),
             _column("reached_share", d.REACHED_SHARE, "float", unit="share"),
             _column("messages_left", d.MESSAGES_LEFT, "int"),

@@ -188,7 +188,7 @@ NOT_AK1_HOLDER = N_("No AK/I card")
 OPENINGS_ROW = N_("Openings")
 OPENINGS_EITHER_ROW = N_("of which open to either sex")
 CONVERSATIONS_HELD = N_("Conversations held")
-MEDIAN_WAIT = N_("Median wait in the queue")
+MEDIAN_WAIT = N_("Median wait in the queue (minutes)")
 QUEUE_JOINS = N_("Queue joins")
 REACHED_SHARE = N_("Queue joins that reached a recruiter")
 MESSAGES_LEFT = N_("Messages left")
@@ -346,14 +346,15 @@ TABLES: dict[str, tuple[str, str]] = {
         N_(
             "Per company and for the fair. Conversations held: chats started at the "
             "company's booth (from the queue, a booked slot or a hand-off). Median wait: "
-            "the median hours from joining the queue to being taken by a recruiter, over "
+            "the median minutes from joining the queue to being taken by a recruiter, over "
             "the conversations taken from the queue. Reached a recruiter: the share of "
             "queue joins that a recruiter took. Messages left at the booth, those "
             "answered, and the median hours from a message to its answer. Slots offered "
             "(published, not cancelled), booked (held by a booking) and attended. "
             "Applications after a conversation: applications of the fair by an applicant "
             "to the company's vacancies submitted after a conversation of the same "
-            "applicant at the company's booth started."
+            "applicant at the company's booth started, counted as the report counts "
+            "applications: withdrawn ones included."
         ),
     ),
 }

@@ -25,7 +25,7 @@ from jobfair.services import times
 from jobfair.services.exports import _safe as formula_safe
 from jobfair.stats.charts import report_charts
 from jobfair.stats.official import Layout, layouts
-from jobfair.stats.present import Presenter, all_rows
+from jobfair.stats.present import NUMERIC_KINDS, Presenter, all_rows
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -518,9 +518,7 @@ def to_pdf(
         columns = item.get("columns", [])
         header = [para(p._(column.get("label")), head) for column in columns]
         numeric = [
-            index
-            for index, column in enumerate(columns)
-            if column.get("kind") in ("int", "float", "duration_hours")
+            index for index, column in enumerate(columns) if column.get("kind") in NUMERIC_KINDS
         ]
         widths = _widths(columns, [p._(column.get("label")) for column in columns], 267 * mm)
         body: list[list[Any]] = []
@@ -686,7 +684,7 @@ def _widths(columns: list[Mapping[str, Any]], labels: list[str], total: float) -
         3.0
         if column.get("kind") == "text"
         else 1.3
-        if column.get("kind") in ("int", "float", "duration_hours", "date")
+        if column.get("kind") in NUMERIC_KINDS | {"date"}
         else 2.2
         for column in columns
     ]

@@ -97,7 +97,7 @@ async def message_figures(session: AsyncSession, fair_id: int) -> list[MessageFi
     durations = (
         select(
             Booth.company_id.label("company_id"),
-            hours_between(BoothMessage.answered_at, BoothMessage.created_at).label("hours"),
+            hours_between(BoothMessage.answered_at, BoothMessage.created_at).label("duration"),
         )
         .join(Booth, Booth.id == BoothMessage.booth_id)
         .where(Booth.fair_id == fair_id, BoothMessage.answered_at.is_not(None))
@@ -120,33 +120,33 @@ async def message_figures(session: AsyncSession, fair_id: int) -> list[MessageFi
 
 
 async def _medians(session: AsyncSession, durations: Any) -> dict[int | None, float]:
-    """The median of ``durations.c.hours`` per ``durations.c.company_id`` and (key None)
+    """The median of ``durations.c.duration`` per ``durations.c.company_id`` and (key None)
     over all rows: the middle row (odd n) or the mean of the middle two, rounded to
-    hundredths of an hour."""
+    hundredths (of the unit the durations are in: hours, minutes)."""
     result: dict[int | None, float] = {}
     for partition in (durations.c.company_id, None):
-        over: dict[str, Any] = {"order_by": durations.c.hours}
+        over: dict[str, Any] = {"order_by": durations.c.duration}
         if partition is not None:
             over["partition_by"] = partition
         ranked = select(
             durations.c.company_id,
-            durations.c.hours,
+            durations.c.duration,
             func.row_number().over(**over).label("position"),
             func.count().over(**{**over, "rows": (None, None)}).label("n"),
         ).subquery("ranked")
         middle = ranked.c.position.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
         if partition is not None:
             query: Any = (
-                select(ranked.c.company_id, func.avg(ranked.c.hours))
+                select(ranked.c.company_id, func.avg(ranked.c.duration))
                 .where(middle)
                 .group_by(ranked.c.company_id)
             )
-            for company, hours in await session.execute(query):
-                result[int(company)] = round(float(hours), 2)
+            for company, value in await session.execute(query):
+                result[int(company)] = round(float(value), 2)
         else:
-            hours = await session.scalar(select(func.avg(ranked.c.hours)).where(middle))
-            if hours is not None:
-                result[None] = round(float(hours), 2)
+            value = await session.scalar(select(func.avg(ranked.c.duration)).where(middle))
+            if value is not None:
+                result[None] = round(float(value), 2)
     return result
 
 
@@ -156,17 +156,19 @@ class ConversationFigures:
 
     ``held``: conversations started at the company's booth (from the queue, a booked
     slot or a hand-off). ``queue_joins``: queue entries at the booth; ``reached``: those
-    that a recruiter took (a conversation names the entry). ``median_wait_hours``: the
-    median of taken − joined over the conversations taken from the queue (None without
+    that a recruiter took (a conversation names the entry). ``median_wait_minutes``: the
+    median minutes of taken − joined over the conversations taken from the queue (None without
     any). ``applications_after``: applications of the fair to the company's vacancies
-    submitted after a conversation of the same applicant at the company's booth started.
+    submitted after a conversation of the same applicant at the company's booth started,
+    counted as the report's Applications are (``stats.compile``: every application of
+    the fair, withdrawn ones included — definitions ``applications``), so the two agree.
     """
 
     company_id: int | None
     held: int
     queue_joins: int
     reached: int
-    median_wait_hours: float | None
+    median_wait_minutes: float | None
     applications_after: int
 
 
@@ -221,7 +223,8 @@ async def conversation_figures(session: AsyncSession, fair_id: int) -> list[Conv
     waits = (
         select(
             Booth.company_id.label("company_id"),
-            hours_between(Conversation.started_at, QueueEntry.joined_at).label("hours"),
+            # In minutes: a queue wait is minutes long (Presenter.minutes shows it).
+            (hours_between(Conversation.started_at, QueueEntry.joined_at) * 60).label("duration"),
         )
         .select_from(Conversation)
         .join(QueueEntry, QueueEntry.id == Conversation.queue_entry_id)

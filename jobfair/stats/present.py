@@ -7,6 +7,7 @@ Everything here is a pure function of the report and a locale: no database, no r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from jobfair.stats.definitions import IPK_EDUCATION_ROWS
 # Row values of text columns that are words stored as codes or message ids.
 TEXT_CODES: dict[str, str] = {"Total": N_("Total")}
 SEX_LABELS = {"L": N_("Men (L)"), "P": N_("Women (P)")}
-NUMERIC_KINDS = frozenset({"int", "float", "duration_hours"})
+NUMERIC_KINDS = frozenset({"int", "float", "duration_hours", "duration_minutes"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,13 @@ class Presenter:
         if value is None:
             return "–"
         return self._("%(hours)s h") % {"hours": self.number(round(value, 1), 1)}
+
+    def minutes(self, value: float | None) -> str:
+        """A wait in whole minutes, rounded up ("4 min"): the report's median wait in the
+        queue and the estimated waits of the booth chats, wherever they are shown."""
+        if value is None:
+            return "–"
+        return self._("%(minutes)s min") % {"minutes": self.number(math.ceil(value))}
 
     def day(self, value: str | date | None) -> str:
         if value in (None, ""):
@@ -136,6 +144,8 @@ class Presenter:
             return self.share(value) if column.get("unit") == "share" else self.number(value)
         if kind == "duration_hours":
             return self.hours(value) if isinstance(value, int | float) else str(value)
+        if kind == "duration_minutes":
+            return self.minutes(value) if isinstance(value, int | float) else str(value)
         if kind == "date":
             return self.day(value)
         return self.code_label(kind, value)

@@ -7,7 +7,6 @@ JavaScript (a POST and a redirect); with htmx the pages update live over the soc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from starlette.responses import Response
 
 from jobfair.context import AppContext
 from jobfair.i18n import gettext
-from jobfair.live.layer import Subscriber
+from jobfair.live.layer import WAITING_LISTED, Subscriber
 from jobfair.models import Applicant, Booth, Company, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.models.conversations import Conversation
@@ -56,58 +55,32 @@ def socket_csrf(websocket: Any) -> str:
 # ------------------------------------------------------------------ presence
 
 
-@dataclass(frozen=True)
-class OnlineRecruiter:
-    user_id: int
-    name: str
-    open_chats: int
+# The booth's recruiters as the pages show them (jobfair.services.conversations).
+OnlineRecruiter = chats.BoothRecruiter
 
 
 async def online_recruiters(ctx: AppContext, session: Any, booth: Booth) -> list[OnlineRecruiter]:
     """Who of the booth's company has the booth open now, and their open chats."""
-    user_ids = await chats.recruiter_user_ids(session, booth.company_id)
-    if ctx.live is None or not user_ids:
+    if ctx.live is None:
         return []
-    counts = await ctx.live.presence.counts([f"recruiter:{booth.id}:{uid}" for uid in user_ids])
-    online = [uid for uid in user_ids if counts.get(f"recruiter:{booth.id}:{uid}", 0) > 0]
-    rows = []
-    for uid in online:
-        user = await session.get(User, uid)
-        open_chats = len(await chats.open_chats_of(session, uid))
-        rows.append(OnlineRecruiter(uid, user.full_name if user else "", open_chats))
-    return rows
-
-
-@dataclass(frozen=True)
-class ChatOverview:
-    """The organiser dashboard's chat section, as of loading: who is online per booth
-    (booths with someone online) and the queues (booths with people waiting)."""
-
-    presence: list[tuple[str, list[OnlineRecruiter]]]
-    queues: list[tuple[str, chats.BoothQueue]]
+    recruiters = (await chats.booth_recruiters(session, [booth.id]))[booth.id]
+    online = await ctx.live.online_recruiter_ids({booth.id: [r.user_id for r in recruiters]})
+    return [one for one in recruiters if one.user_id in online[booth.id]]
 
 
 async def chat_overview(
     ctx: AppContext, booth_ids: list[int], limits: chats.ChatLimits
-) -> ChatOverview:
-    presence = []
-    queues = []
+) -> chats.ChatOverview:
+    """The organiser dashboard's chat section, as of loading: a fixed number of
+    statements and one presence read for all the fair's booths."""
     async with ctx.read() as session:
-        for booth_id in booth_ids:
-            booth = await session.get(Booth, booth_id)
-            if booth is None:
-                continue
-            online = await online_recruiters(ctx, session, booth)
-            if online:
-                presence.append((booth.company.name, online))
-            queue = await chats.booth_queue(
-                session, booth_id, ctx.now(), limits, recruiters_online=len(online)
-            )
-            if queue.waiting:
-                queues.append((booth.company.name, queue))
-    # Booths with people waiting and nobody to take them first: those need a call.
-    queues.sort(key=lambda row: (not row[1].unattended, -row[1].waiting, row[0]))
-    return ChatOverview(presence, queues)
+        states = await chats.booth_chat_states(session, booth_ids, ctx.now(), limits)
+    online: dict[int, set[int]] = {}
+    if ctx.live is not None:
+        online = await ctx.live.online_recruiter_ids(
+            {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
+        )
+    return chats.chat_overview(states, online, limits)
 
 
 # ------------------------------------------------------------------ applicant
@@ -403,12 +376,14 @@ async def console(
             for uid in await chats.recruiter_user_ids(session, booth.company_id)
             if uid != signed_in.user.id
         ]
+        state = (await chats.booth_chat_states(session, [booth.id], ctx.now(), limits))[booth.id]
         context = {
             "fair": fair,
             "booth": booth,
             "company": company,
             "phase": fair.phase(ctx.now()) if fair else None,
-            "waiting": await chats.queue_length(session, booth.id, ctx.now(), limits),
+            "waiting": len(state.waiting),
+            "waiting_entries": state.waiting[:WAITING_LISTED],
             "chats": views,
             "ended": [await _conversation_view(session, c, "recruiter") for c in ended],
             "max_parallel": limits.max_parallel,

@@ -211,6 +211,11 @@ def live_chart(per_minute: list[int]) -> Markup:
     return Markup(chart.svg())  # noqa: S704 - built from escaped parts
 
 
+def wait_minutes(seconds: float | None) -> str:
+    """An estimated wait in seconds as the report shows waits: whole minutes ("4 min")."""
+    return Presenter.of(i18n.current_locale()).minutes(None if seconds is None else seconds / 60)
+
+
 def create_templates(
     templates_dir: Path, static_dir: Path, *, auto_reload: bool = True
 ) -> Jinja2Templates:
@@ -287,6 +292,7 @@ def create_templates(
         salary_range=salary_range,
         phone_links=phone_links,
         video_embed=video_embed,
+        wait_minutes=wait_minutes,
     )
     env.globals.update(
         provinces=regions.provinces,

@@ -1,7 +1,10 @@
 """Booth chats across real web processes behind one Redis: the applicant on process A
 and the recruiter on process B chat as if on one process; when process A is killed
 outright (SIGKILL) the messages sent meanwhile are stored, and the applicant,
-reconnecting to B with the last id it saw, gets exactly those (none lost, none twice)."""
+reconnecting to B with the last id it saw, gets exactly those (none lost, none twice).
+Queues and presence cross processes too: a join or a take on A reaches the recruiter's and
+the waiting applicant's sockets on B, and the recruiter going online on B reaches a booth
+page on A."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from support.chat_world import ChatWorld, build_chat_world
+from support.chat_world import ChatWorld, applicant_cookies, build_chat_world, post_form
 from support.live_server import free_port
 from support.live_world import ROOT, process_environment, web_process
 from websockets.asyncio.client import ClientConnection, connect
@@ -118,3 +121,53 @@ async def test_chat_across_two_processes_and_a_killed_one(
         if process_a.poll() is None:
             process_a.kill()
             process_a.wait()
+
+
+async def test_queue_and_presence_across_two_processes(settings: Settings, redis_url: str) -> None:
+    chat = await build_chat_world(settings)
+    cookies = await applicant_cookies(settings)
+    w = chat.world
+    booth_page = f"/fairs/{w.fair_slug}/booths/{w.company_slug}/chat"
+    console = f"/company/booths/{w.booth_id}/chat"
+    presence, queue, place = (f"{kind}:{w.booth_id}" for kind in ("presence", "queue", "place"))
+    env = process_environment(settings, redis_url, f"chat-{uuid.uuid4().hex[:8]}")
+    with web_process(env) as base_a, web_process(env) as base_b:
+        async with connect(_url(base_a, chat)) as visitor:
+            await _until(visitor, lambda f: f.get("channel") == presence)
+            recruiter = await connect(
+                _url(base_b, chat), additional_headers={"Cookie": chat.recruiter_cookie}
+            )
+            await _until(recruiter, lambda f: f.get("channel") == queue)
+            # B's presence reaches the booth page on A.
+            await _until(
+                visitor,
+                lambda f: f.get("channel") == presence and f["presence"]["recruiters_online"] == 1,
+            )
+            # Two join on A: the recruiter on B sees them at once (not after B's cached
+            # chat state ages out).
+            for n, cookie in enumerate(cookies[1:3], start=1):
+                joined = await post_form(base_a, cookie, booth_page, booth_page + "/queue")
+                assert joined.status_code == 303
+                frames = await _until(
+                    recruiter,
+                    lambda f, n=n: f.get("channel") == queue and f["queue"]["waiting"] == n,
+                    seconds=4.0,
+                )
+                assert frames[-1]["queue"]["joined"] is True
+            async with connect(
+                _url(base_b, chat), additional_headers={"Cookie": cookies[2]}
+            ) as third:
+                frames = await _until(third, lambda f: f.get("channel") == place)
+                assert frames[-1]["place"]["position"] == 2
+                taken = await post_form(base_a, chat.recruiter_cookie, console, console + "/take")
+                assert taken.status_code == 303
+                await _until(
+                    third,
+                    lambda f: f.get("channel") == place and f["place"]["position"] == 1,
+                    seconds=4.0,
+                )
+            await recruiter.close()
+            await _until(
+                visitor,
+                lambda f: f.get("channel") == presence and f["presence"]["recruiters_online"] == 0,
+            )

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from support.chat_world import ChatWorld, build_chat_world
+from support.chat_world import ChatWorld, applicant_cookies, build_chat_world, post_form
 from support.live_server import serve
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -140,3 +140,84 @@ async def test_html_clients_get_the_whole_log(server: tuple[str, ChatWorld]) -> 
                     if f'id="chat-log-{chat.conversation_id}"' in frame:
                         break
             assert "Baris satu" in frame and 'hx-swap-oob="true"' in frame
+
+
+def _on(channel: str, test: Any = lambda body: True) -> Any:
+    return lambda f: f.get("channel") == channel and test(f)
+
+
+async def test_queue_places_and_presence_are_pushed(
+    server: tuple[str, ChatWorld], settings: Settings
+) -> None:
+    base, chat = server
+    w = chat.world
+    cookies = await applicant_cookies(settings)
+    booth_page = f"/fairs/{w.fair_slug}/booths/{w.company_slug}/chat"
+    console = f"/company/booths/{w.booth_id}/chat"
+    presence, queue, place = (f"{kind}:{w.booth_id}" for kind in ("presence", "queue", "place"))
+    visitor = await connect(_url(base, chat))
+    try:
+        # Nobody of the company has the booth open yet.
+        frames = await _until(visitor, _on(presence))
+        assert frames[-1]["presence"] == {"recruiters_online": 0, "recruiters": []}
+        recruiter = await connect(
+            _url(base, chat), additional_headers={"Cookie": chat.recruiter_cookie}
+        )
+        frames = await _until(recruiter, _on(queue))
+        assert frames[-1]["queue"] == {"waiting": 0, "joined": False, "entries": []}
+        # The visitor's booth page sees the recruiter go online, with their open chat.
+        frames = await _until(visitor, _on(presence, lambda f: f["presence"]["recruiters_online"]))
+        assert frames[-1]["presence"]["recruiters"][0]["open_chats"] == 1
+        # Two applicants join: the recruiter's list grows, with a ping for each.
+        for n, cookie in enumerate(cookies[1:3], start=1):
+            joined = await post_form(base, cookie, booth_page, booth_page + "/queue")
+            assert joined.status_code == 303
+            frames = await _until(recruiter, _on(queue, lambda f, n=n: f["queue"]["waiting"] == n))
+            assert frames[-1]["queue"]["joined"] is True
+            assert [e["position"] for e in frames[-1]["queue"]["entries"]] == list(range(1, n + 1))
+        third = await connect(_url(base, chat), additional_headers={"Cookie": cookies[2]})
+        try:
+            frames = await _until(third, _on(place))
+            assert frames[-1]["place"]["position"] == 2
+            # The one ahead is taken: the third moves up without reloading anything.
+            taken = await post_form(base, chat.recruiter_cookie, console, console + "/take")
+            assert taken.status_code == 303
+            frames = await _until(third, _on(place, lambda f: f["place"]["position"] == 1))
+            assert frames[-1]["place"]["wait_seconds"] == 0  # a free chat place is there
+            frames = await _until(recruiter, _on(queue, lambda f: f["queue"]["waiting"] == 1))
+            assert frames[-1]["queue"]["joined"] is False  # a take is no new joiner
+        finally:
+            await third.close()
+        # The recruiter closes the console: the booth page shows nobody online; an
+        # anonymous visitor never gets place or queue frames.
+        await recruiter.close()
+        frames = await _until(
+            visitor, _on(presence, lambda f: f["presence"]["recruiters_online"] == 0)
+        )
+        assert all(f.get("channel") not in (place, queue) for f in frames)
+    finally:
+        await visitor.close()
+
+
+async def test_html_booth_page_gets_the_presence_fragment(server: tuple[str, ChatWorld]) -> None:
+    base, chat = server
+    w = chat.world
+    url = "ws" + base.removeprefix("http") + f"/ws/fairs/{w.fair_slug}?booth={w.company_slug}"
+    target = f'id="chat-presence-{w.booth_id}" hx-swap-oob="true"'
+
+    async def fragment(socket: ClientConnection, text: str) -> str:
+        async with asyncio.timeout(10):
+            while True:
+                frame = str(await socket.recv())
+                if target in frame and text in frame:
+                    return frame
+
+    async with connect(url) as visitor:
+        await fragment(visitor, "Tidak ada perekrut")
+        recruiter = await connect(
+            _url(base, chat), additional_headers={"Cookie": chat.recruiter_cookie}
+        )
+        frame = await fragment(visitor, "1 perekrut")
+        assert "1 obrolan" in frame  # the recruiter's chat with the world's applicant
+        await recruiter.close()
+        await fragment(visitor, "Tidak ada perekrut")

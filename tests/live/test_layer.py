@@ -107,10 +107,15 @@ async def test_an_application_reaches_a_connected_client(
     recorder = Recorder()
     await _connected(ctx, recorder, fair, fmt="json", booth_id=booth.id)
     first = recorder.json()
-    assert [frame["channel"] for frame in first] == [f"fair:{fair.id}", f"booth:{booth.id}"]
+    assert [frame["channel"] for frame in first] == [
+        f"fair:{fair.id}",
+        f"booth:{booth.id}",
+        f"presence:{booth.id}",  # the booth's chat presence (nobody of the company here)
+    ]
     assert first[0]["counters"]["applications"] == 0
     assert first[0]["counters"]["online"] == 1
     assert first[1]["counters"] == {"applications": 0, "online": 1}
+    assert first[2]["presence"] == {"recruiters_online": 0, "recruiters": []}
 
     response = await _apply(client, world["tokens"][0], world["vacancies"][0])
     assert response.status_code == 201
@@ -151,14 +156,22 @@ async def test_html_frames_are_out_of_band_fragments_in_the_client_language(
     await _connected(ctx, english, fair, locale="en", booth_id=booth.id)
     await _connected(ctx, indonesian, fair, locale="id", booth_id=booth.id)
     assert (await _apply(client, world["tokens"][0], world["vacancies"][0])).status_code == 201
+
+    def counters(recorder: Recorder) -> str:
+        # The latest counters frame (a booth client's chat presence is a frame of its own).
+        return next((f for f in reversed(recorder.frames) if "fair-counters" in f), "")
+
     await _until(
-        lambda: "1 application<" in english.frames[-1] and "1 lamaran<" in indonesian.frames[-1]
+        lambda: "1 application<" in counters(english) and "1 lamaran<" in counters(indonesian)
     )
-    latest = english.frames[-1]
+    latest = counters(english)
     assert f'id="fair-counters-{fair.id}" hx-swap-oob="true"' in latest
     assert f'id="booth-counters-{booth.id}" hx-swap-oob="true"' in latest
     assert "Online now" in latest and "1 application" in latest
-    assert "Daring sekarang" in indonesian.frames[-1]
+    assert "Daring sekarang" in counters(indonesian)
+    presence = [f for f in english.frames if f'id="chat-presence-{booth.id}"' in f]
+    assert presence and 'hx-swap-oob="true"' in presence[-1]
+    assert "No recruiter of this booth is online right now." in presence[-1]
 
 
 async def test_withdrawal_and_screening_reconcile_from_the_database(

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from support import factories
 from support.clock import Clock
+from support.statements import counted_statements
 
 from jobfair.context import AppContext
-from jobfair.models import Applicant, Booth, User
+from jobfair.models import Applicant, Booth, Fair, User
 from jobfair.models.conversations import Conversation, QueueEntry
 from jobfair.services import conversations as chats
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -524,3 +525,75 @@ async def test_booth_queue_for_the_organiser(ctx: AppContext, clock: Clock) -> N
             session, world.booth_ids[0], ctx.now(), LIMITS, recruiters_online=0
         )
     assert (later.waiting, later.unattended) == (0, False)
+
+
+async def test_booth_chat_states_take_six_statements_for_any_number_of_booths(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    # A past chat at the first booth (for its median), two people waiting there, one
+    # waiting at the second booth; nobody at the third.
+    await _join(ctx, world, 3)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    clock.advance(timedelta(seconds=200))
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, world.recruiter_ids[0])
+        await chats.end(session, user=user, conversation_id=chat.id, now=ctx.now())
+    await _join(ctx, world, 0)
+    clock.advance(timedelta(seconds=5))
+    await _join(ctx, world, 1)
+    await _join(ctx, world, 2, booth=1)
+    # More booths with recruiters and a queue each: the statement count stays.
+    async with ctx.unit_of_work() as session:
+        fair = await session.scalar(select(Fair).where(Fair.slug == world.fair_slug))
+        more = []
+        for _ in range(4):
+            company = await factories.company(session)
+            await factories.recruiter(session, company_row=company)
+            more.append((await factories.booth(session, fair_row=fair, company_row=company)).id)
+    for booth_id in more:
+        async with ctx.unit_of_work() as session:
+            applicant = await session.get(Applicant, world.applicant_ids[3])
+            booth = await session.get(Booth, booth_id)
+            await session.execute(
+                QueueEntry.__table__.insert().values(
+                    fair_id=booth.fair_id,
+                    booth_id=booth.id,
+                    applicant_id=applicant.id,
+                    state="waiting",
+                    priority=False,
+                    joined_at=ctx.now(),
+                    last_seen_at=ctx.now(),
+                )
+            )
+    counts = []
+    for booth_ids in ([world.booth_ids[0]], world.booth_ids, world.booth_ids + more):
+        async with ctx.read() as session:
+            with counted_statements(ctx.engine) as seen:
+                states = await chats.booth_chat_states(session, booth_ids, ctx.now(), LIMITS)
+        counts.append(len(seen))
+        assert sorted(states) == sorted(booth_ids)
+    assert counts == [6, 6, 6]
+    first = states[world.booth_ids[0]]
+    # The same figures the one-booth rules give.
+    async with ctx.read() as session:
+        assert first.median_seconds == await chats.median_chat_seconds(session, first.booth_id)
+        assert first.median_seconds == 200
+        queue = await chats.booth_queue(
+            session, first.booth_id, ctx.now(), LIMITS, recruiters_online=1
+        )
+        status = await _status(ctx, world, 1)
+    assert first.queue(recruiters_online=1, limits=LIMITS) == queue
+    second_user = (await _user_of(ctx, world.applicant_ids[1])).id
+    assert first.position_of(second_user) == status.position == 2
+    assert first.wait_at(2, recruiters_online=1, limits=LIMITS) == status.wait_seconds
+    assert [r.user_id for r in first.recruiters] == world.recruiter_ids
+    assert all(r.open_chats == 0 for r in first.recruiters)
+    assert states[world.booth_ids[2]].waiting == ()
+    # The organiser's overview: booths waiting with nobody online come first, flagged.
+    overview = chats.chat_overview(states, {world.booth_ids[0]: {world.recruiter_ids[0]}}, LIMITS)
+    assert [name for name, _ in overview.presence] == [first.company_name]
+    flagged = [queue for _name, queue in overview.queues if queue.unattended]
+    assert len(flagged) == 5 and overview.queues[-1][1].booth_id == first.booth_id
+    assert chats.chat_overview({}, {}, LIMITS).queues == []

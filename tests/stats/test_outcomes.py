@@ -16,10 +16,12 @@ from sqlalchemy import select
 from support import factories
 
 from jobfair.context import AppContext
-from jobfair.models import Booth, BoothMessage
+from jobfair.models import Application, Booth, BoothMessage
+from jobfair.models.applications import ApplicationStatus
 from jobfair.models.conversations import Conversation, QueueEntry, QueueState
 from jobfair.stats import exports, outcomes
 from jobfair.stats.compile import build_report_data
+from jobfair.stats.present import Presenter
 
 T = datetime(2026, 11, 5, 3, 0, tzinfo=UTC)
 
@@ -109,15 +111,15 @@ async def test_conversation_figures_per_company_and_for_the_fair(ctx: AppContext
     by_company = {f.company_id: f for f in figures}
     assert figures[-1].company_id is None
     a, b, fair = by_company[scene.company_a], by_company[scene.company_b], by_company[None]
-    # A: waits 0.1 h, 0.3 h, 0.5 h → median 0.3; 4 joins, 3 taken; 2 applications after.
-    assert (a.held, a.queue_joins, a.reached, a.median_wait_hours, a.applications_after) == (
-        4, 4, 3, 0.3, 2,
+    # A: waits 6, 18, 30 min → median 18; 4 joins, 3 taken; 2 applications after.
+    assert (a.held, a.queue_joins, a.reached, a.median_wait_minutes, a.applications_after) == (
+        4, 4, 3, 18.0, 2,
     )  # fmt: skip
-    assert (b.held, b.queue_joins, b.reached, b.median_wait_hours, b.applications_after) == (
-        1, 1, 1, 1.0, 0,
+    assert (b.held, b.queue_joins, b.reached, b.median_wait_minutes, b.applications_after) == (
+        1, 1, 1, 60.0, 0,
     )  # fmt: skip
-    # The fair: waits 0.1, 0.3, 0.5, 1.0 → the mean of the middle two, 0.4.
-    assert (fair.held, fair.queue_joins, fair.reached, fair.median_wait_hours) == (5, 5, 4, 0.4)
+    # The fair: waits 6, 18, 30, 60 min → the mean of the middle two, 24.
+    assert (fair.held, fair.queue_joins, fair.reached, fair.median_wait_minutes) == (5, 5, 4, 24.0)
     assert fair.applications_after == 2
 
 
@@ -137,7 +139,7 @@ async def test_the_report_carries_the_booth_conversations_table(ctx: AppContext)
     rows = {row["company"]: row for row in table["rows"]}
     a = rows[scene.name_a]
     assert a["conversations"] == 4
-    assert a["median_wait_hours"] == 0.3
+    assert a["median_wait_minutes"] == 18.0
     assert a["queue_joins"] == 4
     assert a["reached_share"] == 0.75
     assert a["applications_after"] == 2
@@ -147,7 +149,7 @@ async def test_the_report_carries_the_booth_conversations_table(ctx: AppContext)
     totals = table["totals"]
     assert totals["conversations"] == 5
     assert totals["reached_share"] == 0.8
-    assert totals["median_wait_hours"] == 0.4
+    assert totals["median_wait_minutes"] == 24.0
     keys = [column["key"] for column in table["columns"]]
     assert set(a) == set(keys) == set(totals)
 
@@ -164,11 +166,65 @@ async def test_the_exports_carry_the_table(ctx: AppContext) -> None:
     }  # fmt: skip
     assert "Queue joins that reached a recruiter" in sheet_text
     assert scene.name_a in sheet_text
+    # The median wait is in minutes everywhere: a number of minutes in the workbook and
+    # the CSV under a header that says so, "18 min" on the PDF (and the page).
+    sheet = next(
+        ws
+        for ws in workbook.worksheets
+        if ws["A1"].value == "Booth conversations, messages and slots"
+    )
+    header = [cell.value for cell in sheet[4]]
+    column = header.index("Median wait in the queue (minutes)")
+    row_a = next(
+        row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] == scene.name_a
+    )
+    assert row_a[column] == 18.0
     with zipfile.ZipFile(io.BytesIO(exports.export(data, "csv", "id"))) as archive:
         text = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     assert "Antrean yang sampai ke perekrut" in text
+    assert "Median waktu tunggu di antrean (menit)" in text
     pdf = PdfReader(io.BytesIO(exports.export(data, "pdf", "en")))
-    assert "Booth conversations" in "".join(page.extract_text() for page in pdf.pages)
+    pdf_text = "".join(page.extract_text() for page in pdf.pages)
+    assert "Booth conversations" in pdf_text
+    assert "18 min" in pdf_text and "24 min" in pdf_text
+
+
+def test_minutes_are_whole_and_rounded_up() -> None:
+    en, id_ = Presenter.of("en"), Presenter.of("id")
+    assert [en.minutes(v) for v in (18.0, 0.3, 4.01, 0, None)] == [
+        "18 min", "1 min", "5 min", "0 min", "–",
+    ]  # fmt: skip
+    assert id_.minutes(1234) == "1.234 menit"
+    assert en.cell(24.0, {"kind": "duration_minutes"}) == "24 min"
+    # Reports compiled before keep their hours.
+    assert en.cell(0.4, {"kind": "duration_hours"}) == "0.4 h"
+
+
+async def test_applications_after_count_withdrawn_ones_like_the_report(ctx: AppContext) -> None:
+    """The report counts every application of the fair, withdrawn ones included
+    (definitions ``applications``); so do the applications after a conversation."""
+    scene = await _scene(ctx)
+    async with ctx.unit_of_work() as session:
+        before = {
+            f.company_id: f.applications_after
+            for f in await outcomes.conversation_figures(session, scene.fair_id)
+        }
+        for application in await session.scalars(
+            select(Application).where(Application.fair_id == scene.fair_id)
+        ):
+            application.status = ApplicationStatus.WITHDRAWN
+            application.released_status = ApplicationStatus.WITHDRAWN
+    async with ctx.read() as session:
+        after = {
+            f.company_id: f.applications_after
+            for f in await outcomes.conversation_figures(session, scene.fair_id)
+        }
+        data = await build_report_data(session, scene.fair_id, minutes(600))
+    assert after == before and after[scene.company_a] == 2
+    headline = {item["key"]: item["value"] for item in data["headline"]}
+    assert headline["applications"] == 5  # withdrawn, still counted
+    definitions = next(t for t in data["tables"] if t["key"] == "booth_conversations")["definition"]
+    assert "withdrawn ones included" in definitions
 
 
 async def test_the_report_shows_the_booth_message_figures(ctx: AppContext) -> None:

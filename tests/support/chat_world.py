@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpx
 from sqlalchemy import select
 
 from jobfair.context import AppContext
@@ -16,6 +17,7 @@ from jobfair.services import auth
 from jobfair.services import conversations as chats
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE, session_signer
+from support.browsing import csrf_of
 from support.live_world import World, build_world
 
 
@@ -63,3 +65,30 @@ async def build_chat_world(settings: Settings) -> ChatWorld:
             return ChatWorld(world, chat.id, cookie, world.recruiter_cookie)
     finally:
         await ctx.close()
+
+
+async def applicant_cookies(settings: Settings) -> list[str]:
+    """A session cookie for every applicant of the world, in applicant id order (the
+    first is the one ``build_chat_world`` put in a chat)."""
+    ctx = AppContext.create(settings)
+    signer = session_signer(settings.secret_key)
+    try:
+        async with ctx.unit_of_work() as session:
+            cookies = []
+            for applicant in await session.scalars(select(Applicant).order_by(Applicant.id)):
+                user = await session.get(User, applicant.user_id)
+                assert user is not None
+                raw, _row = await auth.start_session(session, user, datetime.now(UTC))
+                cookies.append(f"{SESSION_COOKIE}={signer.sign(raw).decode()}")
+            return cookies
+    finally:
+        await ctx.close()
+
+
+async def post_form(base: str, cookie: str, page: str, action: str) -> httpx.Response:
+    """Submit a form of ``page`` (its CSRF field) to ``action`` as the session of
+    ``cookie``, on a real server at ``base``."""
+    name, _, value = cookie.partition("=")
+    async with httpx.AsyncClient(base_url=base, cookies={name: value}) as client:
+        html = (await client.get(page)).text
+        return await client.post(action, data={"csrf_token": csrf_of(html), "vacancy": ""})

@@ -25,6 +25,7 @@ class Scene:
     booth_id: int
     recruiter_id: int
     application_id: int
+    applicant_user_id: int
 
 
 async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
@@ -46,6 +47,7 @@ async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
             booth.id,
             recruiter.id,
             application.id,
+            user.id,
         )
         return scene, user.email, recruiter.email
 
@@ -72,8 +74,15 @@ async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: Ap
         assert joined.status_code == 303
         page = await applicant.get(scene.chat_page)
         assert "Urutan Anda: 1" in page.text
+        assert f'id="chat-place-{scene.booth_id}"' in page.text  # the socket's target
         console = await recruiter.get(scene.console)
         assert "1 orang menunggu" in console.text
+        # The waiting list, in the order they are taken (the socket's fragment too).
+        waiting = console.text[console.text.index(f'id="chat-queue-{scene.booth_id}"') :]
+        waiting = waiting[: waiting.index("</div>")]
+        async with ctx.read() as session:
+            name = (await session.get(User, scene.applicant_user_id)).full_name
+        assert f"<li>{name}</li>" in waiting
         taken = await recruiter.post(
             scene.console + "/take", data={"csrf_token": csrf_of(console.text)}
         )

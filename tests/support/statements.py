@@ -1,0 +1,30 @@
+"""Counting the SQL statements a block of code sends: a test that a read does not grow
+with the number of rows it covers (no query per booth, say)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@contextmanager
+def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Yields a list that fills with every statement ``engine`` executes in the block
+    (transaction control such as BEGIN and COMMIT is not a statement here)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # SQLite's driver sends an explicit BEGIN (the project's engine setup).
+        if statement.strip().upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            seen.append(statement)
+
+    target = engine.sync_engine
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(target, "before_cursor_execute", record)
