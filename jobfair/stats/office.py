@@ -1,7 +1,8 @@
 """An office's statistics over a period: the IPK III tables across all of its fairs.
 
-Every figure is an SQL aggregate (one row per sex × age group × education, per
-vacancy × sex, per day…), as for the fair report (``stats.compile``), whose
+Every figure is an SQL aggregate (one row per sex × age group × education, per sex ×
+occupation sought or years since graduation, per vacancy × sex, per day…), as for the
+fair report (``stats.compile``), whose
 definitions, age groups, placement kinds, opening-filling rule and IPK III/8 table this
 module reuses. The payload has the fair report's shape (``report_format.md``: headline,
 tables, a ``fair`` block naming the office and the period) so the same presenter,
