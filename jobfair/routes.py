@@ -175,6 +175,8 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         Route("/me", applicant.me, name="me:home"),
         Route("/me/profile", applicant.profile_page, name="me:profile"),
         Route("/me/profile", applicant.profile_submit, methods=["POST"], name="me:profile_submit"),
+        Route("/me/sharing", applicant.sharing_page, name="me:sharing"),
+        Route("/me/sharing", applicant.sharing_submit, methods=["POST"], name="me:sharing_submit"),
         Route("/me/cv", applicant.cv_download, name="me:cv"),
         Route("/me/cv", applicant.cv_upload, methods=["POST"], name="me:cv_upload"),
         Route("/me/applications", applicant.my_applications, name="me:applications"),

@@ -34,6 +34,10 @@ class Applicant(Base):
     education_major: Mapped[str | None] = mapped_column(String(200))
     institution: Mapped[str | None] = mapped_column(String(200))
     graduation_year: Mapped[int | None] = mapped_column(Integer)
+    # The occupation the job seeker looks for: a KBJI 2014 code of 1 to 6 digits, as a
+    # vacancy's (jobfair.reference.kbji); None when not stated. IPK III/3 counts it by
+    # major group.
+    sought_kbji_code: Mapped[str | None] = mapped_column(String(6))
     # Whole years of work experience; None when the applicant has not said (profiles
     # made before the question was asked), which a vacancy asking for experience treats
     # as not shown rather than as none.
@@ -49,8 +53,10 @@ class Applicant(Base):
     consent_version: Mapped[str] = mapped_column(String(16), default="1")
     # Consent to share the profile with the ministry's systems (SIAPkerja/Karirhub), a
     # purpose of its own (UU PDP: consent per purpose); only these profiles are in the
-    # interchange export. None: not given.
+    # interchange export. None: not given, or withdrawn (services.applicants
+    # .set_interchange_consent; the time of a withdrawal is kept below).
     interchange_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    interchange_consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A walk-in registration: the placement officer who registered the person at the
     # office and recorded their consent ("assisted"); None for self-registration.
     assisted_by_user_id: Mapped[int | None] = mapped_column(

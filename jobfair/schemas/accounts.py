@@ -97,11 +97,19 @@ class Profile(ResponseModel):
     institution: str | None
     graduation_year: int | None
     experience_years: int | None = Field(description="whole years; null when not said")
+    sought_kbji_code: str | None = Field(
+        default=None, description="KBJI 2014 code of the occupation sought; null: not stated"
+    )
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]
     ak1_number: str | None
     skills: str
+    interchange_consent_at: AwareDatetime | None = Field(
+        default=None,
+        description="when the consent to be shared with the ministry's systems was given; "
+        "null: not given or withdrawn",
+    )
     cv: CvInfo | None
 
 
@@ -141,6 +149,9 @@ class ExportProfile(ResponseModel):
     institution: str | None
     graduation_year: int | None
     experience_years: int | None
+    sought_kbji_code: str | None = Field(
+        default=None, description="KBJI 2014 code of the occupation sought"
+    )
     ktp_regency_code: str
     domicile_regency_code: str
     disability: list[DisabilityCode]
@@ -150,6 +161,9 @@ class ExportProfile(ResponseModel):
     consent_version: str
     interchange_consent_at: AwareDatetime | None = Field(
         default=None, description="consent to be shared with the ministry's systems"
+    )
+    interchange_consent_withdrawn_at: AwareDatetime | None = Field(
+        default=None, description="when that consent was last withdrawn"
     )
     assisted: bool = Field(
         default=False, description="registered at the labour office by a placement officer"

@@ -10,7 +10,7 @@ chooses one through the set-password link they are given.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import ValidationInfo, field_validator, model_validator
 
@@ -95,7 +95,6 @@ class WalkInRegistration(Registration):
     set-password link) or as SMS-ready text the officer sends or reads out."""
 
     password: str | None = None  # type: ignore[assignment]
-    interchange_consent: bool = False
     handover: Literal["email", "sms"] = "email"
 
     messages: ClassVar = {
@@ -105,13 +104,6 @@ class WalkInRegistration(Registration):
         ),
         "handover": FieldMessage(N_("Choose how the person receives the account.")),
     }
-
-    @field_validator("interchange_consent", mode="before")
-    @classmethod
-    def _ticked_too(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip().lower() in {"1", "true", "on", "yes", "ya"}
-        return value
 
     @model_validator(mode="after")
     def _handover_channel(self) -> WalkInRegistration:

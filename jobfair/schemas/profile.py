@@ -18,10 +18,11 @@ from typing import Any, ClassVar
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from jobfair.i18n import N_
+from jobfair.reference.kbji import kbji_code_of
 from jobfair.reference.nik import NikError, parse_nik
 from jobfair.reference.regions import is_regency
 from jobfair.schemas.base import FieldMessage, RequestModel
-from jobfair.schemas.codes import DisabilityCode, EducationCode, Sex
+from jobfair.schemas.codes import DisabilityCode, EducationCode, KbjiCode, Sex
 from jobfair.schemas.problems import refuse
 from jobfair.services.accounts import (
     FULL_NAME_MAX,
@@ -104,6 +105,12 @@ class ProfileFields(RequestModel):
     domicile_regency_code: str | None = Field(
         default=None, description="dotted Kemendagri code, e.g. 12.09"
     )
+    # The occupation sought, as a vacancy's: chosen from the list by name, or typed as a
+    # code (reference.kbji.kbji_code_of); empty or null when not stated.
+    sought_kbji_code: KbjiCode | None = Field(
+        default=None,
+        description="KBJI 2014 code (1 to 6 digits) of the occupation sought; null: not stated",
+    )
     disability: list[DisabilityCode] | None = None
     # Empty means none, as on the form.
     ak1_number: str | None = Field(default=None, pattern=AK1_PATTERN.pattern)
@@ -120,6 +127,9 @@ class ProfileFields(RequestModel):
         ),
         "domicile_regency_code": _REGENCY,
         "ktp_regency_code": _REGENCY,
+        "sought_kbji_code": FieldMessage(
+            N_("Choose the occupation from the list, or enter its KBJI 2014 code (1 to 6 digits).")
+        ),
         "disability": FieldMessage(N_("Choose the kinds of disability from the list.")),
         "ak1_number": FieldMessage(
             N_("Enter the number printed on your AK/I card (4 to 24 letters, digits, . / -).")
@@ -146,6 +156,12 @@ class ProfileFields(RequestModel):
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return _blank(value)
+
+    @field_validator("sought_kbji_code", mode="before")
+    @classmethod
+    def _occupation_typed(cls, value: Any) -> Any:
+        value = _blank(value)
+        return kbji_code_of(value) if isinstance(value, str) else value
 
     @field_validator("full_name", mode="before")
     @classmethod
@@ -230,10 +246,36 @@ class ProfileUpdate(ProfileFields):
         description="the account's password; needed when email or phone changes",
     )
 
+    # Not a profile field either: the consent to be shared with the ministry's systems,
+    # given (true) or withdrawn (false); absent or null leaves it as it is.
+    interchange_consent: bool | None = Field(
+        default=None,
+        description="true gives, false withdraws the consent to be shared with the "
+        "Ministry of Manpower's systems (SIAPkerja); absent leaves it unchanged",
+    )
+
     @property
     def changes(self) -> set[str]:
         """The names of the profile fields the request gave."""
         return set(self.model_fields_set) - {"current_password"}
+
+
+def _ticked_box(value: Any) -> Any:
+    """A form's checkbox: present with a yes-like value is true, absent is false."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "on", "yes", "ya"}
+    return value
+
+
+class InterchangeConsentChoice(RequestModel):
+    """The sharing page's form: its one checkbox, ticked (give) or not (withdraw)."""
+
+    interchange_consent: bool = False
+
+    @field_validator("interchange_consent", mode="before")
+    @classmethod
+    def _box(cls, value: Any) -> Any:
+        return _ticked_box(value)
 
 
 class Registration(ProfileFields):
@@ -250,6 +292,13 @@ class Registration(ProfileFields):
     ktp_regency_code: str = Field(description="dotted Kemendagri code, e.g. 12.09")
     domicile_regency_code: str  # type: ignore[assignment]
     consent: bool = Field(description="the applicant agrees to the processing (true)")
+    # A purpose of its own (UU PDP: consent per purpose), optional, never ticked in
+    # advance: the profile may go to the ministry's systems (services.interchange).
+    interchange_consent: bool = Field(
+        default=False,
+        description="the applicant also agrees to be shared with the Ministry of Manpower's "
+        "systems (SIAPkerja) as a job seeker; optional, false when absent",
+    )
 
     messages: ClassVar = {
         **ProfileFields.messages,
@@ -302,12 +351,10 @@ class Registration(ProfileFields):
             raise refuse("password", "is not an acceptable password", message_id, **values)
         return value
 
-    @field_validator("consent", mode="before")
+    @field_validator("consent", "interchange_consent", mode="before")
     @classmethod
     def _ticked(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip().lower() in {"1", "true", "on", "yes", "ya"}
-        return value
+        return _ticked_box(value)
 
     @field_validator("consent")
     @classmethod

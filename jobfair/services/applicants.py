@@ -117,7 +117,6 @@ async def register_applicant(
     now: datetime,
     *,
     assisted_by: User | None = None,
-    interchange_consent: bool = False,
 ) -> User | None:
     """Create an applicant account from a parsed registration. When its NIK, e-mail or
     phone is registered already, no account is made, the owner is told by mail and
@@ -128,7 +127,11 @@ async def register_applicant(
 
     ``assisted_by``: a placement officer registering a walk-in job seeker (see
     :mod:`jobfair.services.officers`), who recorded the person's consent; the account
-    is marked as assisted by them and the audit row names them as the actor."""
+    is marked as assisted by them and the audit row names them as the actor.
+
+    ``values.interchange_consent``: the separate, optional consent to be shared with the
+    ministry's systems, given at registration (its time is the registration's)."""
+    interchange_consent = values.interchange_consent
     fingerprint = vault.fingerprint(values.nik)
     owners = await _owners_of(session, values, fingerprint)
     if owners:
@@ -160,6 +163,7 @@ async def register_applicant(
         institution=values.institution,
         graduation_year=values.graduation_year,
         experience_years=values.experience_years,
+        sought_kbji_code=values.sought_kbji_code,
         ktp_regency_code=values.ktp_regency_code,
         domicile_regency_code=values.domicile_regency_code,
         has_disability=bool(values.disability_kinds),
@@ -307,6 +311,7 @@ async def update_profile(
         "institution",
         "graduation_year",
         "experience_years",
+        "sought_kbji_code",
         "education_level",
         "domicile_regency_code",
         "ak1_number",
@@ -318,18 +323,63 @@ async def update_profile(
     if "disability" in given:
         applicant.disability_kinds = ",".join(values.disability_kinds)
         applicant.has_disability = bool(values.disability_kinds)
+    if "interchange_consent" in given:
+        # Its own purpose, with its own audit row (the profile's lists the fields).
+        if values.interchange_consent is not None:
+            _record_interchange_consent(session, user, applicant, values.interchange_consent, now)
+        given = given - {"interchange_consent"}
     applicant.updated_at = now
     if contact_changed and old_email:
         await _tell_contact_changed(session, user, old_email, old_phone, now)
+    if given or "interchange_consent" not in values.changes:
+        audit.record(
+            session,
+            "applicant.profile_updated",
+            object_type="user",
+            object_id=user.id,
+            actor_user_id=user.id,
+            data={"fields": sorted("disability_kinds" if n == "disability" else n for n in given)},
+        )
+    return applicant
+
+
+async def set_interchange_consent(
+    session: AsyncSession, user: User, given: bool, now: datetime
+) -> Applicant:
+    """Give or withdraw the consent to be shared with the ministry's systems
+    (SIAPkerja/Karirhub), a purpose of its own (UU PDP 27/2022: consent per purpose,
+    withdrawn as easily as given). See :func:`_record_interchange_consent`."""
+    user = await _attached(session, user)
+    applicant = await applicant_of(session, user, for_update=True)
+    _record_interchange_consent(session, user, applicant, given, now)
+    await session.flush()
+    return applicant
+
+
+def _record_interchange_consent(
+    session: AsyncSession, user: User, applicant: Applicant, given: bool, now: datetime
+) -> None:
+    """Giving records its time (a consent already given keeps its first time);
+    withdrawing clears it and records the withdrawal's time, so the next interchange
+    export (``services.interchange``, which reads the current consent) leaves the
+    applicant out. Audited when it changes, not when it is said again."""
+    if given == (applicant.interchange_consent_at is not None):
+        return
+    if given:
+        applicant.interchange_consent_at = now
+    else:
+        applicant.interchange_consent_at = None
+        applicant.interchange_consent_withdrawn_at = now
+    applicant.updated_at = now
     audit.record(
         session,
-        "applicant.profile_updated",
+        "applicant.interchange_consent_given"
+        if given
+        else "applicant.interchange_consent_withdrawn",
         object_type="user",
         object_id=user.id,
         actor_user_id=user.id,
-        data={"fields": sorted("disability_kinds" if n == "disability" else n for n in given)},
     )
-    return applicant
 
 
 # ---------------------------------------------------------------------------- CVs
@@ -671,6 +721,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "institution": applicant.institution,
             "graduation_year": applicant.graduation_year,
             "experience_years": applicant.experience_years,
+            "sought_kbji_code": applicant.sought_kbji_code,
             "ktp_regency_code": applicant.ktp_regency_code,
             "domicile_regency_code": applicant.domicile_regency_code,
             "disability": [k for k in applicant.disability_kinds.split(",") if k],
@@ -681,6 +732,11 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             "interchange_consent_at": applicant.interchange_consent_at.isoformat()
             if applicant.interchange_consent_at
             else None,
+            "interchange_consent_withdrawn_at": (
+                applicant.interchange_consent_withdrawn_at.isoformat()
+                if applicant.interchange_consent_withdrawn_at
+                else None
+            ),
             "assisted": applicant.assisted_by_user_id is not None,
         },
         "cv": None

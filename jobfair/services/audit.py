@@ -34,6 +34,12 @@ ACTION_LABELS: dict[str, str] = {
     "api_token.created": N_("API token created"),
     "api_token.revoked": N_("API token revoked"),
     "applicant.deleted": N_("Job seeker account deleted"),
+    "applicant.interchange_consent_given": N_(
+        "Job seeker agreed to be shared with the ministry's systems"
+    ),
+    "applicant.interchange_consent_withdrawn": N_(
+        "Job seeker withdrew the consent to be shared with the ministry's systems"
+    ),
     "applicant.profile_updated": N_("Job seeker profile updated"),
     "applicant.registered": N_("Job seeker registered"),
     "applicant.registration_refused": N_("Job seeker registration refused"),

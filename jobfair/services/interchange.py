@@ -12,10 +12,13 @@ closing, overlaps the period's days in WIB):
 - ``vacancies``: verified vacancies of those fairs, with the content of a vacancy report
   of Perpres 57/2023 (employer, title, workers needed by sex, validity, age, sex,
   education, skills, experience, wage, work location, other information, filled);
-- ``job_seekers``: job seekers who agreed to be shared with the ministry's systems
-  (``Applicant.interchange_consent_at``, asked at walk-in registration) and who applied
-  in those fairs or were registered in the period by one of the office's officers;
-  never an anonymised profile. Their NIK is exported whole: the ministry matches by it.
+- ``job_seekers``: job seekers who agree, at the time of the export, to be shared with
+  the ministry's systems (``Applicant.interchange_consent_at``: asked at registration,
+  self or walk-in, and given or withdrawn by the applicant on their sharing page, see
+  ``services.applicants.set_interchange_consent``; a withdrawn consent leaves them out of
+  every later export) and who applied in those fairs or were registered in the period by
+  one of the office's officers; never an anonymised profile. Their NIK is exported
+  whole: the ministry matches by it.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "registered_on",
         "interchange_consent_on",
         "assisted",
+        "sought_kbji_code",
     ),
     "vacancies": (
         "vacancy_id",
@@ -262,6 +266,7 @@ async def _job_seekers(
                 "registered_on": _day(applicant.created_at),
                 "interchange_consent_on": _day(applicant.interchange_consent_at),
                 "assisted": "1" if applicant.assisted_by_user_id else "0",
+                "sought_kbji_code": applicant.sought_kbji_code or "",
             }
         )
     return result

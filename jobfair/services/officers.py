@@ -182,7 +182,6 @@ async def register_walk_in(
         vault,
         now,
         assisted_by=officer,
-        interchange_consent=values.interchange_consent,
     )
     if user is None:
         message = gettext(ALREADY_REGISTERED)

@@ -161,6 +161,8 @@ VACANCY = N_("Vacancy")
 VACANCY_ID = N_("Vacancy number")
 KBJI_GROUP = N_("Occupation (KBJI major group)")
 KBJI_CODE = N_("KBJI code")
+SOUGHT_KBJI_GROUP = N_("Occupation sought (KBJI major group)")
+YEARS_SINCE_GRADUATION = N_("Years since graduation")
 ANSWERED_SHARE = N_("Answered before the deadline")
 MEDIAN_HOURS = N_("Median time to first decision")
 REVIEWED = N_("Reviewed or further")
@@ -186,6 +188,7 @@ WITHOUT_DISABILITY = N_("Without a disability")
 AK1_HOLDER = N_("Holds an AK/I card")
 NOT_AK1_HOLDER = N_("No AK/I card")
 OPENINGS_ROW = N_("Openings")
+NOT_STATED = N_("Not stated")
 OPENINGS_EITHER_ROW = N_("of which open to either sex")
 CONVERSATIONS_HELD = N_("Conversations held")
 MEDIAN_WAIT = N_("Median wait in the queue (minutes)")
@@ -445,9 +448,28 @@ OFFICE_TABLES: dict[str, tuple[str, str]] = {
         ),
     ),
     "ipk_iii_2": (N_("IPK III/2: job seekers by education"), _SEEKER_RULE),
+    "ipk_iii_3": (
+        N_("IPK III/3: job seekers by occupation (KBJI)"),
+        N_(
+            "Job seekers by the KBJI 2014 major group of the occupation they look for, "
+            "as stated in their profile (now: the profile keeps no history); Not stated: "
+            "they named none. The stages are those of IPK III/2, so the totals are IPK "
+            "III/1's job seekers."
+        ),
+    ),
     "ipk_iii_4": (N_("IPK III/4: openings by education"), _OPENING_RULE),
     "ipk_iii_5": (N_("IPK III/5: openings by occupation (KBJI)"), _OPENING_RULE),
     "ipk_iii_6": (N_("IPK III/6: openings by sector (KBLI)"), _OPENING_RULE),
+    "ipk_iii_7": (
+        N_("IPK III/7: job seekers by years since graduation"),
+        N_(
+            "Job seekers by whole years since graduation, measured at the end of the "
+            "period: the year of the period's last day minus the graduation year in "
+            "their profile (0–2, 3–5, 6 or more). Not stated: no graduation year, or one "
+            "after the period (not graduated yet). The stages are those of IPK III/2, so "
+            "the totals are IPK III/1's job seekers."
+        ),
+    ),
     "ipk_iii_8": (
         N_("IPK III/8: placements"),
         N_(

@@ -1,7 +1,8 @@
 """An office's statistics over a period: the IPK III tables across all of its fairs.
 
-Every figure is an SQL aggregate (one row per sex × age group × education, per
-vacancy × sex, per day…), as for the fair report (``stats.compile``), whose
+Every figure is an SQL aggregate (one row per sex × age group × education, per sex ×
+occupation sought or years since graduation, per vacancy × sex, per day…), as for the
+fair report (``stats.compile``), whose
 definitions, age groups, placement kinds, opening-filling rule and IPK III/8 table this
 module reuses. The payload has the fair report's shape (``report_format.md``: headline,
 tables, a ``fair`` block naming the office and the period) so the same presenter,
@@ -21,11 +22,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, literal_column, not_, or_, select
+from sqlalchemy import and_, case, func, literal_column, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import Select
@@ -69,6 +71,12 @@ LAPSE = timedelta(days=730)
 DAILY_UP_TO_DAYS = 62
 STAGE_KEYS = ("carried_over", "registered", "placed", "removed", "carried_forward")
 SEXES = ("L", "P")
+# IPK III/7's groups of whole years since graduation (DOMAIN.md: 0–2, 3–5, 6+): the
+# label and the least number of years of each.
+GRADUATION_GROUPS: tuple[tuple[str, int], ...] = (("0–2", 0), ("3–5", 3), ("6+", 6))
+# The row of job seekers a table cannot place (no occupation stated, no graduation
+# year): with it, IPK III/3 and III/7 add up to IPK III/1's job seekers.
+NOT_STATED = d.NOT_STATED
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,44 @@ def _seeker_states(people: Any, at: datetime) -> dict[str, ColumnElement[bool]]:
     return {"placed": placed, "removed": removed, "active": active}
 
 
+def _seeker_counts(people: Any, scope: OfficeScope) -> list[Any]:
+    """The five stock-flow counts of job seekers (IPK III/1, /2, /3, /7 alike)."""
+    a, b = scope.opens, scope.until
+    start, end = _seeker_states(people, a), _seeker_states(people, b)
+    registered = and_(people.c.registered_at >= a, people.c.registered_at < b)
+    return [
+        count_if(start["active"]).label("carried_over"),
+        count_if(registered).label("registered"),
+        count_if(and_(end["placed"], not_(start["placed"]), not_(start["removed"]))).label(
+            "placed"
+        ),
+        count_if(and_(end["removed"], not_(start["removed"]))).label("removed"),
+        count_if(end["active"]).label("carried_forward"),
+    ]
+
+
+def graduation_group_at(end_year: int) -> ColumnElement[str]:
+    """The applicant's :data:`GRADUATION_GROUPS` label in the year ``end_year`` (the
+    period's last day's): whole years since graduation = ``end_year`` − graduation
+    year. No graduation year, or one after ``end_year`` (not graduated yet): not
+    stated. The bounds are constants computed here (no date arithmetic in SQL)."""
+    year = Applicant.graduation_year
+    whens: list[tuple[ColumnElement[bool], str]] = [
+        (or_(year.is_(None), year > end_year), NOT_STATED)
+    ]
+    # Youngest first: a group holds up to one year less than the next group's least.
+    for (label, _least), (_next, next_least) in pairwise(GRADUATION_GROUPS):
+        whens.append((year >= end_year - (next_least - 1), label))
+    return case(*whens, else_=GRADUATION_GROUPS[-1][0])
+
+
+def sought_major_group() -> ColumnElement[str]:
+    """The KBJI major group (first digit) of the occupation sought; not stated when the
+    applicant gave none."""
+    code = Applicant.sought_kbji_code
+    return case((or_(code.is_(None), code == ""), NOT_STATED), else_=func.substr(code, 1, 1))
+
+
 def office_statements(scope: OfficeScope) -> dict[str, Select[Any]]:
     """Every aggregate statement of the office's statistics, by name (the bench runs
     them raw)."""
@@ -140,7 +186,6 @@ def office_statements(scope: OfficeScope) -> dict[str, Select[Any]]:
         .order_by(Fair.opens_at, Fair.id)
     )
     people = _people(scope)
-    start, end = _seeker_states(people, a), _seeker_states(people, b)
     ak1 = flag(and_(Applicant.ak1_number.is_not(None), Applicant.ak1_number != ""))
     registered = and_(people.c.registered_at >= a, people.c.registered_at < b)
     statements["seekers"] = (
@@ -148,17 +193,33 @@ def office_statements(scope: OfficeScope) -> dict[str, Select[Any]]:
             Applicant.sex,
             age_group_at(scope.period.end).label("age_group"),
             Applicant.education_level,
-            count_if(start["active"]).label("carried_over"),
-            count_if(registered).label("registered"),
-            count_if(and_(end["placed"], not_(start["placed"]), not_(start["removed"]))).label(
-                "placed"
-            ),
-            count_if(and_(end["removed"], not_(start["removed"]))).label("removed"),
-            count_if(end["active"]).label("carried_forward"),
+            *_seeker_counts(people, scope),
         )
         .select_from(people)
         .join(Applicant, Applicant.id == people.c.applicant_id)
         .group_by(Applicant.sex, literal_column("age_group"), Applicant.education_level)
+    )
+    # IPK III/3 and III/7: the same people and counts, by the occupation sought and by
+    # the years since graduation at the period's end.
+    statements["seekers_by_occupation"] = (
+        select(
+            Applicant.sex,
+            sought_major_group().label("kbji_group"),
+            *_seeker_counts(people, scope),
+        )
+        .select_from(people)
+        .join(Applicant, Applicant.id == people.c.applicant_id)
+        .group_by(Applicant.sex, literal_column("kbji_group"))
+    )
+    statements["seekers_by_graduation"] = (
+        select(
+            Applicant.sex,
+            graduation_group_at(scope.period.end.year).label("graduation_group"),
+            *_seeker_counts(people, scope),
+        )
+        .select_from(people)
+        .join(Applicant, Applicant.id == people.c.applicant_id)
+        .group_by(Applicant.sex, literal_column("graduation_group"))
     )
     day = local_date(people.c.registered_at, literal_column(str(scope.utc_offset_hours)))
     statements["registrations_by_day"] = (
@@ -333,6 +394,22 @@ def _seeker_tables(
     return age_rows, totals, education
 
 
+def _seeker_groups_table(
+    key: str, first: dict[str, Any], seekers: list[Any], order: list[str]
+) -> dict[str, Any]:
+    """A job-seeker table with a fixed row per group of ``order`` (zeros included) and
+    the not-stated row last, so that its totals are IPK III/1's."""
+    groups: dict[str, dict[str, dict[str, int]]] = {value: _flows() for value in order}
+    groups.setdefault(NOT_STATED, _flows())
+    for row in seekers:
+        value = getattr(row, first["key"])
+        flows = groups.setdefault(value if value in groups else NOT_STATED, _flows())
+        for stage in STAGE_KEYS:
+            flows[stage][row.sex] += int(getattr(row, stage))
+    rows = [_stock_row(first["key"], value, flows) for value, flows in groups.items()]
+    return _office_table(key, _stock_columns(first), rows, _sum_rows(first["key"], rows))
+
+
 def _vacancy_flows(
     vacancy: Any, hires: dict[int, dict[str, tuple[int, int]]], scope: OfficeScope
 ) -> dict[str, dict[str, int]]:
@@ -468,6 +545,8 @@ async def build_office_report_data(
     statements = office_statements(scope)
     all_fairs = await _rows(session, statements["fairs"])
     seekers = await _rows(session, statements["seekers"])
+    by_occupation = await _rows(session, statements["seekers_by_occupation"])
+    by_graduation = await _rows(session, statements["seekers_by_graduation"])
     by_day = await _rows(session, statements["registrations_by_day"])
     vacancies = await _rows(session, statements["vacancies"])
     hire_rows = await _rows(session, statements["hires_by_vacancy"])
@@ -529,9 +608,22 @@ async def build_office_report_data(
         for key, (label, definition) in d.OFFICE_HEADLINE.items()
     ]
     education_order = [level.code for level in EDUCATION_LEVELS]
+    iii_3 = _seeker_groups_table(
+        "ipk_iii_3",
+        _column("kbji_group", d.SOUGHT_KBJI_GROUP, "kbji_group"),
+        by_occupation,
+        [g.digit for g in KBJI_MAJOR_GROUPS],
+    )
+    iii_7 = _seeker_groups_table(
+        "ipk_iii_7",
+        _column("graduation_group", d.YEARS_SINCE_GRADUATION, "label"),
+        by_graduation,
+        [label for label, _least in GRADUATION_GROUPS],
+    )
     tables = [
         iii_1,
         iii_2,
+        iii_3,
         _grouped_table(
             "ipk_iii_4",
             _column("education_level", d.EDUCATION, "education"),
@@ -550,6 +642,7 @@ async def build_office_report_data(
             by_kbli,
             [s.letter for s in KBLI_SECTIONS],
         ),
+        iii_7,
         iii_8,
         _registrations_table(scope, by_day),
     ]

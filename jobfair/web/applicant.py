@@ -16,7 +16,7 @@ from jobfair.context import AppContext
 from jobfair.i18n import gettext
 from jobfair.models.accounts import Role
 from jobfair.schemas.problems import parse
-from jobfair.schemas.profile import ProfileUpdate
+from jobfair.schemas.profile import InterchangeConsentChoice, ProfileUpdate
 from jobfair.services import (
     applicants,
     applications,
@@ -93,6 +93,7 @@ def _profile_values(user: Any, applicant: Any) -> dict[str, Any]:
         "experience_years": ""
         if applicant.experience_years is None
         else str(applicant.experience_years),
+        "sought_kbji_code": applicant.sought_kbji_code or "",
         "domicile_regency_code": applicant.domicile_regency_code,
         "disability": [k for k in applicant.disability_kinds.split(",") if k],
         "ak1_number": applicant.ak1_number or "",
@@ -150,6 +151,31 @@ async def profile_submit(request: Request) -> Response:
     except DomainError as error:
         return _profile_form(request, values, error.fields or {"form": error.message}, error.status)
     return see_other(request, "me:home", {"profile": "1"})
+
+
+async def sharing_page(request: Request) -> Response:
+    """The consent to be shared with the ministry's systems: its state, given or
+    withdrawn here (UU PDP: as easy to withdraw as to give)."""
+    signed_in = require(request, Role.APPLICANT)
+    async with _ctx(request).read() as session:
+        applicant = await applicants.applicant_of(session, signed_in.user)
+    return render(
+        request,
+        "pages/me/sharing.html",
+        {"applicant": applicant, "saved": request.query_params.get("saved") == "1"},
+    )
+
+
+async def sharing_submit(request: Request) -> Response:
+    signed_in = require(request, Role.APPLICANT)
+    form = await checked_form(request)
+    choice = parse(InterchangeConsentChoice, dict(form), strict=False)
+    ctx = _ctx(request)
+    async with ctx.unit_of_work() as session:
+        await applicants.set_interchange_consent(
+            session, signed_in.user, choice.interchange_consent, ctx.now()
+        )
+    return see_other(request, "me:sharing", {"saved": "1"})
 
 
 def _too_big(request: Request) -> bool:

@@ -17,6 +17,7 @@ from jobfair.models.applications import status_label
 from jobfair.web.templating import (
     disability_label,
     education_label,
+    kbji_label,
     local_datetime,
     long_date,
     number,
@@ -110,6 +111,12 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
                 Item(gettext("Graduation year"), _text(profile.get("graduation_year"))),
                 Item(gettext("Work experience in years"), _text(profile.get("experience_years"))),
                 Item(
+                    gettext("Occupation you are looking for (KBJI 2014)"),
+                    f"{kbji_label(code)} (KBJI {code})"
+                    if (code := profile.get("sought_kbji_code"))
+                    else EMPTY,
+                ),
+                Item(
                     gettext("Regency or city on your KTP"),
                     regency_name(str(profile.get("ktp_regency_code", ""))),
                 ),
@@ -131,6 +138,10 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
                     _when(profile.get("interchange_consent_at"))
                     if profile.get("interchange_consent_at")
                     else gettext("not given"),
+                ),
+                Item(
+                    gettext("Consent to be shared with the ministry withdrawn"),
+                    _when(profile.get("interchange_consent_withdrawn_at")),
                 ),
                 Item(
                     gettext("Registered by a placement officer"),

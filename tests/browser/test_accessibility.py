@@ -89,6 +89,7 @@ def _pages(scene: Scene) -> dict[str | None, list[Step]]:
             ("/me/notifications", None),
             ("/me/data/page", None),
             ("/me/profile", None),
+            ("/me/sharing", None),
             (f"/me/placements/{scene.direct_placement_id}", None),
             ("/me/bookings", None),
             (f"{fair}/booths/{COMPANY_SLUG}", None),

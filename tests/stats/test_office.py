@@ -73,6 +73,36 @@ async def test_quarter_by_hand(ctx: AppContext) -> None:
     assert flows(education["D3"], "P") == (1, 0, 0, 1, 0)
     assert flows(education["SD"], "L") == (0, 0, 0, 0, 0)
 
+    # IPK III/3: every major group, then the not stated; its totals are III/1's.
+    iii_3 = table(data, "ipk_iii_3")
+    assert [row["kbji_group"] for row in iii_3["rows"]] == [*"0123456789", "Not stated"]
+    by_sought = {row["kbji_group"]: row for row in iii_3["rows"]}
+    assert flows(by_sought["8"], "L") == (1, 1, 0, 0, 2)  # P1 (8160), P7 (83)
+    assert flows(by_sought["8"], "P") == (1, 0, 0, 1, 0)  # P6 lapsed
+    assert flows(by_sought["7"], "P") == (1, 0, 1, 0, 0)  # P2
+    assert flows(by_sought["2"], "P") == (0, 1, 0, 0, 1)  # P3
+    assert flows(by_sought["Not stated"], "L") == (0, 1, 1, 0, 0)  # P4
+    assert flows(by_sought["Not stated"], "P") == (0, 1, 0, 0, 1)  # P10
+    assert flows(by_sought["9"], "L") == (0, 0, 0, 0, 0)  # P5 placed in 2024
+    for group in "013456":
+        assert flows(by_sought[group], "L") == flows(by_sought[group], "P") == (0,) * 5
+    for sex in ("L", "P"):
+        assert flows(iii_3["totals"], sex) == flows(iii_1["totals"], sex)
+    # IPK III/7: years since graduation at the end of 2026.
+    iii_7 = table(data, "ipk_iii_7")
+    assert [row["graduation_group"] for row in iii_7["rows"]] == ["0–2", "3–5", "6+", "Not stated"]
+    by_years = {row["graduation_group"]: row for row in iii_7["rows"]}
+    assert flows(by_years["0–2"], "P") == (0, 2, 0, 0, 2)  # P3 (2024: 2), P10 (2026: 0)
+    assert flows(by_years["0–2"], "L") == (0, 0, 0, 0, 0)
+    assert flows(by_years["3–5"], "P") == (1, 0, 1, 0, 0)  # P2 (2023: 3)
+    assert flows(by_years["3–5"], "L") == (0, 1, 0, 0, 1)  # P7 (2021: 5)
+    assert flows(by_years["6+"], "L") == (1, 0, 0, 0, 1)  # P1 (2020: 6)
+    assert flows(by_years["Not stated"], "L") == (0, 1, 1, 0, 0)  # P4 (2027: not yet)
+    assert flows(by_years["Not stated"], "P") == (1, 0, 0, 1, 0)  # P6 (no year)
+    for sex in ("L", "P"):
+        assert flows(iii_7["totals"], sex) == flows(iii_1["totals"], sex)
+    assert iii_7["totals"]["total"] == iii_3["totals"]["total"] == 4  # registered
+
     by_kbji = {row["kbji_group"]: row for row in table(data, "ipk_iii_5")["rows"]}
     assert flows(by_kbji["8"], "L") == (2, 0, 0, 2, 0)
     assert flows(by_kbji["7"], "L") == (0, 1, 1, 0, 0)
@@ -109,7 +139,8 @@ async def test_quarter_by_hand(ctx: AppContext) -> None:
 
 async def test_stock_flow_identity_everywhere(ctx: AppContext) -> None:
     data, _world = await compiled(ctx)
-    for key in ("ipk_iii_1", "ipk_iii_2", "ipk_iii_4", "ipk_iii_5", "ipk_iii_6"):
+    keys = ("ipk_iii_1", "ipk_iii_2", "ipk_iii_3", "ipk_iii_4", "ipk_iii_5", "ipk_iii_6")
+    for key in (*keys, "ipk_iii_7"):
         item = table(data, key)
         for row in [*item["rows"], item["totals"]]:
             for sex in ("L", "P"):

@@ -22,6 +22,10 @@ Job seekers (age on 31 Dec 2026):
   P8 P: only the other office's fair                       → nowhere
   P9 L 27 SMA: F2 31 Dec 18:00 UTC (1 Jan WIB)             → nowhere (after the period)
   P10 P 25 SMA: F1 30 Sep 18:00 UTC (1 Oct 01:00 WIB)      → registered, forward
+Occupation sought (KBJI) and graduation year (years at the end of 2026, IPK III/7):
+  P1 8160, 2020 (6: 6+) · P2 7212, 2023 (3: 3–5) · P3 2, 2024 (2: 0–2) ·
+  P4 none, 2027 (not graduated yet: not stated) · P5 9, 1990 · P6 8, none (not stated) ·
+  P7 83, 2021 (5: 3–5) · P9 8, 2020 · P10 none, 2026 (0: 0–2)
 """
 
 from __future__ import annotations
@@ -91,16 +95,19 @@ async def build_office_world(session: AsyncSession) -> OfficeWorld:
             session, sex=sex, birth_date=born, education_level=education, **kw
         )
 
-    p1 = await person("L", date(2000, 1, 1), "SMA", ak1_number="AK1-1")
-    p2 = await person("P", date(2005, 6, 1), "SMK")
-    p3 = await person("P", date(1990, 3, 3), "S1", ak1_number="AK1-3")
-    p4 = await person("L", date(2008, 2, 2), "SMP")
-    p5 = await person("L", date(1970, 5, 5), "SD")
-    p6 = await person("P", date(1980, 7, 7), "D3")
-    p7 = await person("L", date(1995, 4, 4), "SMA")
+    def sought(code: str | None, year: int | None) -> dict[str, Any]:
+        return {"sought_kbji_code": code, "graduation_year": year}
+
+    p1 = await person("L", date(2000, 1, 1), "SMA", ak1_number="AK1-1", **sought("8160", 2020))
+    p2 = await person("P", date(2005, 6, 1), "SMK", **sought("7212", 2023))
+    p3 = await person("P", date(1990, 3, 3), "S1", ak1_number="AK1-3", **sought("2", 2024))
+    p4 = await person("L", date(2008, 2, 2), "SMP", **sought(None, 2027))
+    p5 = await person("L", date(1970, 5, 5), "SD", **sought("9", 1990))
+    p6 = await person("P", date(1980, 7, 7), "D3", **sought("8", None))
+    p7 = await person("L", date(1995, 4, 4), "SMA", **sought("83", 2021))
     p8 = await person("P", date(1999, 1, 1), "SMA")
-    p9 = await person("L", date(1999, 9, 9), "SMA")
-    p10 = await person("P", date(2001, 1, 1), "SMA")
+    p9 = await person("L", date(1999, 9, 9), "SMA", **sought("8", 2020))
+    p10 = await person("P", date(2001, 1, 1), "SMA", **sought(None, 2026))
 
     async def apply(vacancy: Any, who: Any, at: datetime, **kw: Any) -> Any:
         return await factories.application(

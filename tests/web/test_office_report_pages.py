@@ -81,6 +81,9 @@ async def test_pick_a_quarter_compile_and_download(
     assert shown.status_code == 200
     assert "Version 1" in shown.text and "IPK III/1" in shown.text
     assert "Carried forward" in shown.text and "Job seekers registered over time" in shown.text
+    assert "IPK III/3: job seekers by occupation (KBJI)" in shown.text
+    assert "IPK III/7: job seekers by years since graduation" in shown.text
+    assert "Not stated" in shown.text and "measured at the end of the period" in shown.text
 
     workbook = await client.get(f"{PAGE}.xlsx?{Q4}")
     assert workbook.status_code == 200
@@ -91,14 +94,21 @@ async def test_pick_a_quarter_compile_and_download(
     }
     assert any("IPK III/1" in text for text in texts)
     assert any("IPK III/8" in text for text in texts)
+    assert any("IPK III/3" in text for text in texts)
+    assert any("IPK III/7" in text for text in texts)
+    assert "Not stated" in texts and "6+" in texts  # in English, as chosen above
     pdf = await client.get(f"{PAGE}.pdf?{Q4}")
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Disnaker Kabupaten Asahan" in text and "Drs. Budi Santoso" in text
-    assert "IPK III/1" in text
+    assert "IPK III/1" in text and "IPK III/3" in text and "IPK III/7" in text
     csv = await client.get(f"{PAGE}.zip?{Q4}")
     assert csv.status_code == 200
-    assert zipfile.ZipFile(io.BytesIO(csv.content)).namelist()
+    archive = zipfile.ZipFile(io.BytesIO(csv.content))
+    names = archive.namelist()
+    assert any(name.endswith("-ipk-iii-3.csv") for name in names), names
+    years = next(name for name in names if name.endswith("-ipk-iii-7.csv"))
+    assert "Not stated" in archive.read(years).decode("utf-8-sig")
     assert (await client.get(f"{PAGE}.doc?{Q4}")).status_code == 404
 
     # A second compile is version 2; version 1 stays readable.
@@ -181,6 +191,14 @@ async def test_the_api_route(client: httpx.AsyncClient, ctx: AppContext, clock: 
     data = conforms(report, "GET", template)
     assert data.version == 1 and data.period.key == "2026-Q4"
     assert {item.key: item.value for item in data.headline}["seekers_registered"] == 4
+    tables = {item["key"]: item for item in report.json()["tables"]}
+    assert tables["ipk_iii_3"]["totals"]["registered_L"] == 2
+    assert [row["graduation_group"] for row in tables["ipk_iii_7"]["rows"]] == [
+        "0–2",
+        "3–5",
+        "6+",
+        "Not stated",
+    ]
     bad = await client.get(f"/api/v1/offices/{office_id}/report?kind=quarter", headers=organiser)
     assert bad.status_code == 422 and bad.json()["error"]["fields"]["year"]
     conforms(bad, "GET", template)

@@ -125,11 +125,13 @@ def profile(user: User, applicant: Applicant, cv: Cv | None) -> accounts.Profile
         institution=applicant.institution,
         graduation_year=applicant.graduation_year,
         experience_years=applicant.experience_years,
+        sought_kbji_code=applicant.sought_kbji_code,
         ktp_regency_code=applicant.ktp_regency_code,
         domicile_regency_code=applicant.domicile_regency_code,
         disability=[kind for kind in applicant.disability_kinds.split(",") if kind],
         ak1_number=applicant.ak1_number,
         skills=applicant.skills,
+        interchange_consent_at=applicant.interchange_consent_at,
         cv=None if cv is None else cv_info(cv),
     )
 

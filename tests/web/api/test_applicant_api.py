@@ -649,3 +649,31 @@ async def test_registration_and_applying_are_rate_limited(
         for _ in range(31)
     ]
     assert answers[:30] == [404] * 30 and answers[30] == 429
+
+
+async def test_the_occupation_sought_and_the_interchange_consent_over_the_api(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Clock
+) -> None:
+    registered = await _register(client, interchange_consent=True, sought_kbji_code="8160")
+    assert registered.status_code == 201, registered.text
+    headers = await _token(client)
+    me = await client.get("/api/v1/me", headers=headers)
+    conforms(me, "GET", "/api/v1/me")
+    body = me.json()
+    assert body["sought_kbji_code"] == "8160"
+    assert body["interchange_consent_at"] is not None
+    withdrawn = await client.patch(
+        "/api/v1/me", json={"interchange_consent": False, "sought_kbji_code": "9"}, headers=headers
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    conforms(withdrawn, "PATCH", "/api/v1/me")
+    assert withdrawn.json()["interchange_consent_at"] is None
+    assert withdrawn.json()["sought_kbji_code"] == "9"
+    for bad in ({"sought_kbji_code": "operator"}, {"interchange_consent": "no"}):
+        refused = await client.patch("/api/v1/me", json=bad, headers=headers)
+        assert refused.status_code == 422, bad
+        assert set(refused.json()["error"]["fields"]) == set(bad)
+    data = await client.get("/api/v1/me/data", headers=headers)
+    profile = data.json()["profile"]
+    assert profile["sought_kbji_code"] == "9"
+    assert profile["interchange_consent_withdrawn_at"] == clock.now.isoformat()
