@@ -139,4 +139,4 @@ async def test_html_clients_get_the_whole_log(server: tuple[str, ChatWorld]) -> 
                     frame = await socket.recv()
                     if f'id="chat-log-{chat.conversation_id}"' in frame:
                         break
-            assert "Baris satu" in frame and 'hx-swap-oob="true"' in frame
+            assert "Baris satu" in frame and 'hx-swap-oob="outerMorph"' in frame
