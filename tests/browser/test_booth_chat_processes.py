@@ -23,6 +23,7 @@ from support.browser_scene import (
     add_slot_starting_soon,
     run_async,
     sign_in,
+    skipped_headings,
     someone_else_joins,
     tab_to,
     wait_until_live,
@@ -103,6 +104,7 @@ def test_queue_chat_video_end_and_outcome_across_two_processes(
     tab_to(applicant, lambda el: el["name"] == "Keluar dari antrean")
     recruiter.get_by_role("button", name="Take the next one").click()
     expect(recruiter.get_by_role("heading", name=f"Chat with {APPLICANT_NAME}")).to_be_visible()
+    assert skipped_headings(recruiter) == []  # the profile card's name is an h2, not an h3
 
     # A's waiting box turns into the chat, by the socket frame from B's take. The
     # focused "leave" button went with the waiting box: focus moves to the chat's
@@ -157,7 +159,11 @@ def test_queue_chat_video_end_and_outcome_across_two_processes(
     recruiter.goto(side_b.url("/company/applications?lang=en"))
     row = recruiter.get_by_role("row").filter(has_text=APPLICANT_NAME)
     expect(row).to_contain_text("Chat: interested")
-    expect(row).to_contain_text("Teliti, siap kerja shift.")
+    expect(row).to_contain_text("invited to apply: Krani Timbang")
+    # The note is labelled and on its own line, not run into the vacancy's title.
+    note = row.locator(".chat-note")
+    expect(note).to_have_text("Note: Teliti, siap kerja shift.")
+    assert note.evaluate("el => getComputedStyle(el).display") == "block"
     recruiter.screenshot(path=SHOTS / "screening-table-1366-en.png", full_page=True)
     browser.close()
     assert problems == [], problems
@@ -204,5 +210,25 @@ def test_booked_slot_puts_the_applicant_first_across_two_processes(
     expect(applicant.get_by_text("Perekrut sudah bergabung dalam obrolan.")).to_be_visible(
         timeout=15000
     )
+
+    # The applicant ends the chat with the keyboard; the recruiter's console on B shows
+    # the end by itself, with the way to the outcome form.
+    tab_to(applicant, lambda el: el["tag"] == "button" and el["name"] == "Akhiri obrolan")
+    applicant.keyboard.press("Enter")
+    expect(
+        applicant.get_by_role("status").filter(has_text="Obrolan sudah berakhir.")
+    ).to_be_visible()
+    ended = recruiter.get_by_role("status").filter(has_text="The chat has ended.")
+    expect(ended).to_be_focused()  # the console had no focus: the notice takes it
+    ended.get_by_role("link", name="Record the outcome").click()
+    expect(recruiter.get_by_role("heading", name="After the chat")).to_be_visible()
+    expect(recruiter.get_by_label("Note")).to_be_focused()
+    recruiter.keyboard.type("Datang tepat waktu untuk slotnya.")
+    recruiter.get_by_label("Not interested").check()
+    recruiter.get_by_role("button", name="Save the outcome").click()
+    recruiter.goto(side_b.url("/company/applications?lang=en"))
+    row = recruiter.get_by_role("row").filter(has_text=APPLICANT_NAME)
+    expect(row).to_contain_text("Chat: not interested")
+    expect(row.locator(".chat-note")).to_have_text("Note: Datang tepat waktu untuk slotnya.")
     browser.close()
     assert problems == [], problems

@@ -329,6 +329,24 @@ def focused(page: Page) -> dict[str, Any] | None:
     return page.evaluate(FOCUS_STATE)  # type: ignore[no-any-return]
 
 
+SKIPPED_HEADINGS = """() => {
+  let previous = 0;
+  const skipped = [];
+  for (const el of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const level = Number(el.tagName[1]);
+    if (level > previous + 1) skipped.push(el.tagName.toLowerCase() + " " + el.innerText.trim());
+    previous = level;
+  }
+  return skipped;
+}"""
+
+
+def skipped_headings(page: Page) -> list[str]:
+    """Headings that skip a level after the one before (an h3 straight after an h1):
+    screen-reader users navigate a page by its heading outline."""
+    return list(page.evaluate(SKIPPED_HEADINGS))
+
+
 def tab_to(
     page: Page, matches: Callable[[dict[str, Any]], bool], *, limit: int = 60
 ) -> dict[str, Any]:
