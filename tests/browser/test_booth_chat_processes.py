@@ -202,6 +202,16 @@ def test_booked_slot_puts_the_applicant_first_across_two_processes(
     )
     expect(queue_box).to_contain_text("2 people waiting")
     wait_until_live(applicant)
+    # The waiting box checks in every 10 s and is morphed with the answer: the place is
+    # still 1, and the focused "leave" button keeps the focus (a replaced box lost it).
+    tab_to(applicant, lambda el: el["name"] == "Keluar dari antrean")
+    with applicant.expect_response(lambda r: r.url.endswith("/chat/status"), timeout=15000):
+        pass
+    applicant.wait_for_timeout(300)  # the swap follows the response
+    expect(applicant.get_by_role("status").filter(has_text="Urutan Anda")).to_contain_text(
+        "Urutan Anda: 1"
+    )
+    expect(applicant.get_by_role("button", name="Keluar dari antrean")).to_be_focused()
 
     # The recruiter on B takes the next one: Siti, who joined last but has the slot.
     recruiter.get_by_role("button", name="Take the next one").click()
