@@ -225,3 +225,25 @@ def pw() -> Iterator[Any]:
 
     with sync_playwright() as driver:
         yield driver
+
+
+@pytest.fixture
+def scene_pair(
+    scene_template: tuple[Path, dict[str, Any]], tmp_path: Path, redis_url: str
+) -> Iterator[tuple[Any, Any]]:
+    """The browser scene served by two web processes (subprocesses, as the Procfile
+    runs them) on one SQLite file behind one Redis: the first is the applicant's, the
+    second the recruiter's, so everything one sees of the other crossed Redis."""
+    from support.browser_scene import Scene
+    from support.live_world import process_environment, web_processes
+
+    database, built = scene_template
+    assert not database.with_name(database.name + "-wal").exists()
+    shutil.copyfile(database, tmp_path / database.name)
+    settings = _scene_settings(tmp_path)
+    env = process_environment(settings, redis_url, f"pair-{uuid.uuid4().hex[:8]}")
+    with web_processes(env, 2) as (base_a, base_b):
+        yield (
+            Scene(base=base_a, settings=settings, **built),
+            Scene(base=base_b, settings=settings, **built),
+        )

@@ -392,6 +392,10 @@ async def console(
             "online": await online_recruiters(ctx, session, booth),
             "timer_minutes": await chats.timer_of(session, booth.company_id),
             "error": error,
+            # ``?outcome=<chat id>``: the link under a chat the applicant ended; that
+            # chat's note takes the focus (autofocus, which also scrolls to it; a URL
+            # fragment would make browsers skip autofocus).
+            "outcome_for": whole_number(request.query_params.get("outcome")),
         }
     return render(request, "pages/chat/console.html", context, status_code=status_code)
 

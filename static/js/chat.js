@@ -47,8 +47,42 @@
     }
   }
 
+  // Focus after a frame: when a frame removes the focused element (the waiting box
+  // becomes the chat, the message form becomes "The chat has ended."), focus would
+  // fall to the page itself and a keyboard or screen-reader user would lose their
+  // place. Focus then goes to what the frame brought: the new chat's heading or the
+  // ended notice ([data-chat-focus], tabindex -1), which a screen reader reads out.
+  // Targets present when the page loads are only recorded, never focused.
+  var seen = {};
+  var lastFocus = null;
+  document.addEventListener("focusin", function (event) {
+    lastFocus = event.target;
+  });
+  function refocus() {
+    var fresh = null;
+    document.querySelectorAll("[data-chat-focus]").forEach(function (el) {
+      var key = el.getAttribute("data-chat-focus");
+      if (!seen[key]) {
+        seen[key] = true;
+        fresh = fresh || el;
+      }
+    });
+    var active = document.activeElement;
+    var lost = !active || active === document.body;
+    var dropped = lastFocus && !lastFocus.isConnected;
+    if (fresh && lost && (dropped || lastFocus === null)) {
+      fresh.focus();
+    }
+  }
+  document.querySelectorAll("[data-chat-focus]").forEach(function (el) {
+    seen[el.getAttribute("data-chat-focus")] = true;
+  });
+
   document.addEventListener("htmx:after:swap", settle);
   document.addEventListener("htmx:ws:after:message", settle);
-  new MutationObserver(settle).observe(document.documentElement, { childList: true, subtree: true });
+  new MutationObserver(function () {
+    refocus();
+    settle();
+  }).observe(document.documentElement, { childList: true, subtree: true });
   settle();
 })();

@@ -11,43 +11,18 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 from support.chat_world import ChatWorld, applicant_cookies, build_chat_world, post_form
-from support.live_server import free_port
-from support.live_world import ROOT, process_environment, web_process
+from support.live_world import process_environment, start_web_process, web_process
 from websockets.asyncio.client import ClientConnection, connect
 
 from jobfair.settings import Settings
 
 pytestmark = pytest.mark.redis
-
-
-def _start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """A web process as web_process starts it, whose pid the test keeps (to SIGKILL)."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "jobfair.app:asgi",
-        "--host", "127.0.0.1", "--port", str(port), "--ws-per-message-deflate", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - fixed arguments
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, "the web process exited during start-up"
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the web process did not start"
-        time.sleep(0.2)
 
 
 def _url(base: str, chat: ChatWorld, query: str = "") -> str:
@@ -85,7 +60,7 @@ async def test_chat_across_two_processes_and_a_killed_one(
 ) -> None:
     chat = await build_chat_world(settings)
     env = process_environment(settings, redis_url, f"chat-{uuid.uuid4().hex[:8]}")
-    process_a, base_a = _start(env)
+    process_a, base_a = start_web_process(env)
     try:
         with web_process(env) as base_b:
             applicant = await connect(

@@ -139,7 +139,7 @@ async def test_html_clients_get_the_whole_log(server: tuple[str, ChatWorld]) -> 
                     frame = await socket.recv()
                     if f'id="chat-log-{chat.conversation_id}"' in frame:
                         break
-            assert "Baris satu" in frame and 'hx-swap-oob="true"' in frame
+            assert "Baris satu" in frame and 'hx-swap-oob="outerMorph"' in frame
 
 
 def _on(channel: str, test: Any = lambda body: True) -> Any:

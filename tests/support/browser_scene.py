@@ -14,9 +14,13 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import select
+
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
 from jobfair.models import (
+    Applicant,
+    Booth,
     BoothMessage,
     BoothSlot,
     DirectPlacement,
@@ -27,7 +31,7 @@ from jobfair.models import (
     SlotBooking,
     User,
 )
-from jobfair.services import auth, screening
+from jobfair.services import auth, conversations, screening
 from jobfair.settings import Settings
 from jobfair.worker.tasks import deliver_decisions
 from support import factories
@@ -325,6 +329,24 @@ def focused(page: Page) -> dict[str, Any] | None:
     return page.evaluate(FOCUS_STATE)  # type: ignore[no-any-return]
 
 
+SKIPPED_HEADINGS = """() => {
+  let previous = 0;
+  const skipped = [];
+  for (const el of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const level = Number(el.tagName[1]);
+    if (level > previous + 1) skipped.push(el.tagName.toLowerCase() + " " + el.innerText.trim());
+    previous = level;
+  }
+  return skipped;
+}"""
+
+
+def skipped_headings(page: Page) -> list[str]:
+    """Headings that skip a level after the one before (an h3 straight after an h1):
+    screen-reader users navigate a page by its heading outline."""
+    return list(page.evaluate(SKIPPED_HEADINGS))
+
+
 def tab_to(
     page: Page, matches: Callable[[dict[str, Any]], bool], *, limit: int = 60
 ) -> dict[str, Any]:
@@ -339,3 +361,55 @@ def tab_to(
         if matches(state):
             return state
     raise AssertionError(f"Tab never reached the element after {limit} presses")
+
+
+# ------------------------------------------------------------ two web processes
+
+
+async def add_slot_starting_soon(settings: Settings, booth_id: int, *, minutes: int = 3) -> int:
+    """A free 20-minute slot at the booth starting ``minutes`` from now: still bookable
+    (it starts in the future) and already "on" (inside the five-minute lead-in), so the
+    applicant who books it is at the head of the queue — on the real clock, which a web
+    process in its own subprocess runs on."""
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.unit_of_work() as session:
+            slot = BoothSlot(
+                booth_id=booth_id,
+                starts_at=datetime.now(UTC) + timedelta(minutes=minutes),
+                minutes=20,
+                capacity=1,
+            )
+            session.add(slot)
+            await session.flush()
+            return slot.id
+    finally:
+        await ctx.close()
+
+
+async def someone_else_joins(settings: Settings, booth_id: int) -> None:
+    """Another applicant of the scene (not Siti) joins the booth's queue, as the queue
+    service does for a join from the booth page, while a recruiter is online."""
+    ctx = AppContext.create(settings)
+    try:
+        async with ctx.unit_of_work() as session:
+            other = await session.scalar(
+                select(Applicant)
+                .join(User, User.id == Applicant.user_id)
+                .where(User.email != APPLICANT_EMAIL)
+                .order_by(Applicant.id)
+                .limit(1)
+            )
+            booth = await session.get(Booth, booth_id)
+            assert other is not None and other.user_id is not None and booth is not None
+            await conversations.join_queue(
+                session,
+                applicant=other,
+                user_id=other.user_id,
+                booth=booth,
+                now=datetime.now(UTC),
+                recruiters_online=1,
+                limits=conversations.ChatLimits.from_settings(settings),
+            )
+    finally:
+        await ctx.close()

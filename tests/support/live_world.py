@@ -1,6 +1,6 @@
 """A small open fair for tests that run the app as a real server (uvicorn in a thread or
 a subprocess): the data is written before the server starts, on the real clock. And
-``web_process``: the app as the Procfile runs it, in a subprocess."""
+``web_process``: the app as the Procfile runs it, in a subprocess (``web_processes``: several)."""
 
 from __future__ import annotations
 
@@ -120,32 +120,66 @@ def process_environment(settings: Settings, redis_url: str, namespace: str) -> d
     return env
 
 
-@contextmanager
-def web_process(env: dict[str, str]) -> Iterator[str]:
-    """``uvicorn --factory jobfair.app:asgi`` as the Procfile runs it; yields its URL."""
+def _launch(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``uvicorn --factory jobfair.app:asgi`` as the Procfile runs it, on a free port."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "jobfair.app:asgi",
         "--host", "127.0.0.1", "--port", str(port), "--ws-per-message-deflate", "false",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - fixed arguments
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], base: str, deadline: float) -> None:
+    while True:
+        assert process.poll() is None, "the web process exited during start-up"
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the web process did not start"
+        time.sleep(0.2)
+
+
+def start_web_process(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """A started web process whose handle the caller keeps (to kill it outright)."""
+    process, base = _launch(env)
+    try:
+        _wait_healthy(process, base, time.monotonic() + 60)
+    except BaseException:
+        _stop(process)
+        raise
+    return process, base
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def web_processes(env: dict[str, str], count: int) -> Iterator[list[str]]:
+    """``count`` web processes on one environment (one database, one Redis), started
+    side by side (their start-ups overlap); yields their URLs."""
+    started = [_launch(env) for _ in range(count)]
     try:
         deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "the web process exited during start-up"
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the web process did not start"
-            time.sleep(0.2)
-        yield base
+        for process, base in started:
+            _wait_healthy(process, base, deadline)
+        yield [base for _process, base in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process, _base in started:
+            _stop(process)
+
+
+@contextmanager
+def web_process(env: dict[str, str]) -> Iterator[str]:
+    """``uvicorn --factory jobfair.app:asgi`` as the Procfile runs it; yields its URL."""
+    with web_processes(env, 1) as (base,):
+        yield base

@@ -117,6 +117,14 @@ async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: Ap
         assert ended.status_code == 303
         console = await recruiter.get(scene.console)
         assert f'id="outcome-{chat_id}"' in console.text
+        assert "autofocus" not in console.text
+        # The link under a chat the applicant ended: that chat's note has the focus;
+        # an id that is not a number, or another chat's, changes nothing.
+        focused = await recruiter.get(scene.console + f"?outcome={chat_id}")
+        assert 'name="note" rows="2" maxlength="2000" autofocus>' in focused.text
+        for junk in ("abc", "-1", str(chat_id + 1), "9" * 40):
+            other = await recruiter.get(scene.console + f"?outcome={junk}")
+            assert other.status_code == 200 and "autofocus" not in other.text, junk
         outcome = await recruiter.post(
             f"/chats/{chat_id}/outcome",
             data={"note": "Komunikatif, siap shift", "interest": "interested", "csrf_token": token},
