@@ -411,5 +411,19 @@ async def someone_else_joins(settings: Settings, booth_id: int) -> None:
                 recruiters_online=1,
                 limits=conversations.ChatLimits.from_settings(settings),
             )
+            fair_id = booth.fair_id
     finally:
         await ctx.close()
+    if settings.redis_url:
+        # A web process's live layer would publish this notice after the commit; this
+        # join ran outside them, so tell them, or their chat state stays cached a while.
+        from redis.asyncio import Redis
+
+        from jobfair.live.hub import RedisHub
+
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            hub = RedisHub(redis, prefix=f"{settings.redis_namespace}:live:")
+            await hub.publish([fair_id], chat_fair_ids=[fair_id])
+        finally:
+            await redis.aclose()
