@@ -14,6 +14,10 @@
   exactly one changes the row, on SQLite and PostgreSQL alike; the other moves on.
 * **Messages** are stored (and flushed, so they have their id) before the caller
   acknowledges them; the id is the order a reconnecting client resumes from.
+* **Timer**: a chat of a company with a chat timer ends ``timer_minutes`` after it
+  started (:func:`ends_at`). An action on a chat whose time is up is refused with
+  :class:`TimeUp`, and the caller ends it (:func:`end_timed_out`, which the worker's
+  sweep runs too), as a manual end does: the ``ended`` line goes to both sides.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from jobfair.models.fairs import FairPhase
 from jobfair.services import audit, authority, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
+from jobfair.services.slot_window import aware
 
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
@@ -87,6 +92,15 @@ class QueueStatus:
     conversation_id: int | None = None
 
 
+class TimeUp(Conflict):
+    """The chat's timer has run out: the action is refused and the chat is to be ended
+    (:func:`end_timed_out`) in a unit of work of its own, since this one rolls back."""
+
+
+# Who ended a chat the timer ended (``Conversation.ended_by``).
+ENDED_BY_TIMER = "timer"
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -102,6 +116,27 @@ def _alive(now: datetime, limits: ChatLimits) -> Any:
 
 
 QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
+
+
+def ends_at(chat: Conversation) -> datetime | None:
+    """When the company's chat timer ends ``chat`` (None: no timer), the one rule both
+    parties' pages, the refusals and the sweep use."""
+    if not chat.timer_minutes:
+        return None
+    return aware(chat.started_at) + timedelta(minutes=chat.timer_minutes)
+
+
+def time_is_up(chat: Conversation, now: datetime) -> bool:
+    """An open chat whose timer has run out (it is to be ended)."""
+    deadline = ends_at(chat)
+    return chat.ended_at is None and deadline is not None and now >= deadline
+
+
+def _require_running(chat: Conversation, now: datetime) -> None:
+    if chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    if time_is_up(chat, now):
+        raise TimeUp(gettext("The time for this chat is up; the chat has ended."))
 
 
 async def _require_open(session: AsyncSession, fair_id: int, now: datetime) -> Fair:
@@ -152,9 +187,10 @@ async def recruiter_user_ids(session: AsyncSession, company_id: int) -> list[int
 # ------------------------------------------------------------------ the queue
 
 
-async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> None:
-    """Mark waiting places not seen for the grace period as expired."""
-    await session.execute(
+async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> int:
+    """Mark waiting places not seen for the grace period as expired (the worker's sweep
+    runs it; the queue's reads already skip them); returns how many."""
+    result = await session.execute(
         update(QueueEntry)
         .where(
             QueueEntry.state == QueueState.WAITING,
@@ -163,6 +199,7 @@ async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits)
         .values(state=QueueState.EXPIRED, ended_at=now)
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def join_queue(
@@ -567,8 +604,7 @@ async def send_message(
             fields={"body": "too_long"},
         )
     chat, party = await conversation_for(session, user, conversation_id)
-    if chat.ended_at is not None:
-        raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     await _require_not_blocked(session, chat.fair_id, user.id)
     message = ChatMessage(conversation_id=chat.id, sender=party, body=body, created_at=now)
     session.add(message)
@@ -590,7 +626,10 @@ async def end(
     session: AsyncSession, *, user: User, conversation_id: int, now: datetime
 ) -> Conversation:
     chat, party = await conversation_for(session, user, conversation_id)
-    if chat.ended_at is None:
+    if time_is_up(chat, now):
+        # Ending a chat whose time ran out before the sweep came: the timer ended it.
+        await _end_by_timer(session, chat, now)
+    elif chat.ended_at is None:
         chat.ended_at = now
         chat.ended_by = party
         await _system_message(session, chat, "ended", now)
@@ -606,13 +645,63 @@ async def end(
     return chat
 
 
+async def _end_by_timer(session: AsyncSession, chat: Conversation, now: datetime) -> bool:
+    """End ``chat``, whose time is up, once: claimed by a conditional UPDATE (``ended_at``
+    still NULL), so two overlapping sweeps, or a sweep and a party's action, end it once."""
+    deadline = ends_at(chat)
+    assert deadline is not None
+    # Ended when the time was up, not when someone noticed: the booth's median chat
+    # length (the queue's wait estimate) stays true.
+    claimed = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == chat.id, Conversation.ended_at.is_(None))
+        .values(ended_at=min(now, deadline), ended_by=ENDED_BY_TIMER)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(chat)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    await _system_message(session, chat, "ended", now)
+    audit.record(
+        session,
+        "chat.ended",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=None,
+        fair_id=chat.fair_id,
+        data={"by": ENDED_BY_TIMER},
+    )
+    await _changed(session, chat)
+    return True
+
+
+async def end_timed_out(
+    session: AsyncSession, now: datetime, *, conversation_id: int | None = None
+) -> int:
+    """End the open chats whose timer has run out (one, or all: the sweep); returns how
+    many this call ended."""
+    query = select(Conversation).where(
+        Conversation.ended_at.is_(None), Conversation.timer_minutes.is_not(None)
+    )
+    if conversation_id is not None:
+        query = query.where(Conversation.id == conversation_id)
+    # Open chats are few (recruiters online × the parallel cap): the deadline is worked
+    # out here rather than in each dialect's date arithmetic.
+    ended = 0
+    for chat in list(await session.scalars(query.order_by(Conversation.id))):
+        if time_is_up(chat, now) and await _end_by_timer(session, chat, now):
+            ended += 1
+    return ended
+
+
 async def hand_off(
     session: AsyncSession, *, user: User, conversation_id: int, to_user_id: int, now: datetime
 ) -> Conversation:
     """Pass an open chat to a colleague of the same company."""
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.RECRUITER or chat.ended_at is not None:
+    if party != Party.RECRUITER:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     booth = await session.get(Booth, chat.booth_id)
     assert booth is not None
     colleague = await session.scalar(
@@ -656,8 +745,9 @@ async def set_video_link(
             fields={"video_url": "invalid"},
         )
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.RECRUITER or chat.ended_at is not None:
+    if party != Party.RECRUITER:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     chat.video_url = url
     await _system_message(session, chat, "video", now)
     audit.record(
@@ -676,8 +766,9 @@ async def share_cv(
     session: AsyncSession, *, user: User, conversation_id: int, now: datetime
 ) -> Conversation:
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.APPLICANT or chat.ended_at is not None:
+    if party != Party.APPLICANT:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     if not chat.cv_shared:
         chat.cv_shared = True
         await _system_message(session, chat, "cv_shared", now)

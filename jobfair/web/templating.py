@@ -289,6 +289,8 @@ def create_templates(
         video_embed=video_embed,
     )
     env.globals.update(
+        # When a chat's timer ends it (services.conversations, the one rule).
+        chat_ends_at=chat_rules.ends_at,
         provinces=regions.provinces,
         regencies_of=regions.regencies,
         countries=country_choices,

@@ -42,6 +42,23 @@ async def purge_chats(ctx: AppContext) -> int:
         )
 
 
+@task("expire_stale_queue")
+async def expire_stale_queue(ctx: AppContext) -> int:
+    """Mark the booth-queue places not seen for JOBFAIR_CHAT_QUEUE_GRACE_SECONDS expired."""
+    async with ctx.unit_of_work() as session:
+        return await conversations.expire_stale(
+            session, ctx.now(), conversations.ChatLimits.from_settings(ctx.settings)
+        )
+
+
+@task("end_timed_out_chats")
+async def end_timed_out_chats(ctx: AppContext) -> int:
+    """End the booth chats whose company's chat timer has run out (both sides are told,
+    as by a manual end)."""
+    async with ctx.unit_of_work() as session:
+        return await conversations.end_timed_out(session, ctx.now())
+
+
 def _path_for(ctx: AppContext, name: str, **params: Any) -> str:
     # A context made outside the web app and the worker (a script, a test) has no route
     # table yet: build it from the routes, as the worker does.
@@ -117,4 +134,6 @@ SWEEP_TASKS = (
     "deliver_mail",
     "compile_due_reports",
     "send_slot_reminders",
+    "expire_stale_queue",
+    "end_timed_out_chats",
 )
