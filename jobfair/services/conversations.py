@@ -1174,14 +1174,20 @@ async def erase_applicant(session: AsyncSession, applicant_id: int) -> None:
     await session.execute(delete(Conversation).where(Conversation.applicant_id == applicant_id))
 
 
+def fairs_past_retention(now: datetime, retention_days: int) -> Any:
+    """The ids of the fairs whose personal data is due for the purge: closed more than
+    ``retention_days`` ago (JOBFAIR_RETENTION_DAYS). The one rule of the booth chats'
+    purge here and of the slot bookings' and booth messages' (services.booth_slots)."""
+    return select(Fair.id).where(Fair.closes_at < now - timedelta(days=retention_days))
+
+
 async def purge_closed_fairs(session: AsyncSession, now: datetime, retention_days: int) -> int:
     """Delete the chats (transcripts, outcomes, reports) and queue places of fairs that
     closed more than ``retention_days`` ago (JOBFAIR_RETENTION_DAYS); returns how many
     conversations went. Blocks stay: they record a decision about a user, not a chat."""
     from sqlalchemy import delete
 
-    cutoff = now - timedelta(days=retention_days)
-    fairs = select(Fair.id).where(Fair.closes_at < cutoff)
+    fairs = fairs_past_retention(now, retention_days)
     chat_ids = select(Conversation.id).where(Conversation.fair_id.in_(fairs))
     count = await session.scalar(
         select(func.count()).select_from(Conversation).where(Conversation.fair_id.in_(fairs))

@@ -42,6 +42,17 @@ async def purge_chats(ctx: AppContext) -> int:
         )
 
 
+@task("purge_slots_and_messages")
+async def purge_slots_and_messages(ctx: AppContext) -> int:
+    """Delete the slot bookings and booth messages of fairs closed longer ago than
+    JOBFAIR_RETENTION_DAYS (the booth chats' rule); returns how many rows went."""
+    async with ctx.unit_of_work() as session:
+        bookings, messages = await booth_slots.purge_closed_fairs(
+            session, ctx.now(), ctx.settings.retention_days
+        )
+    return bookings + messages
+
+
 @task("expire_stale_queue")
 async def expire_stale_queue(ctx: AppContext) -> int:
     """Mark the booth-queue places not seen for JOBFAIR_CHAT_QUEUE_GRACE_SECONDS expired."""
@@ -129,6 +140,7 @@ async def send_slot_reminders(ctx: AppContext) -> int:
 SWEEP_TASKS = (
     "purge_expired_sessions",
     "purge_chats",
+    "purge_slots_and_messages",
     "deliver_decisions",
     "close_unanswered",
     "deliver_mail",
