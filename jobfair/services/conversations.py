@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,9 +32,18 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.live import signals
-from jobfair.models import Applicant, Application, Booth, Fair, Recruiter, User, Vacancy
+from jobfair.models import (
+    Applicant,
+    Application,
+    Booth,
+    Company,
+    Fair,
+    Recruiter,
+    User,
+    Vacancy,
+)
 from jobfair.models.accounts import Role
 from jobfair.models.applications import gives_company_access
 from jobfair.models.companies import company_reaches, is_public_booth
@@ -49,7 +59,7 @@ from jobfair.models.conversations import (
     QueueState,
 )
 from jobfair.models.fairs import FairPhase
-from jobfair.services import audit, authority, slot_window
+from jobfair.services import audit, authority, notifications, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
 from jobfair.services.slot_window import aware
@@ -792,9 +802,14 @@ async def record_outcome(
     note: str,
     interest: str | None,
     invited_vacancy_id: int | None,
+    now: datetime,
+    base_url: str = "",
+    vacancy_path: Callable[[str, int], str] | None = None,
 ) -> Conversation:
     """The recruiter's note, tertarik / tidak tertarik and an invitation to apply to a
-    vacancy of the booth; shown in the company's screening table."""
+    vacancy of the booth; shown in the company's screening table. A new invitation is
+    sent to the applicant, in-app and by e-mail, linking to the vacancy's page
+    (``vacancy_path(fair slug, vacancy id)``), where they apply."""
     chat = await session.get(Conversation, conversation_id)
     if chat is None:
         raise NotFound(gettext("We could not find that page."))
@@ -817,10 +832,21 @@ async def record_outcome(
             raise ValidationFailed(
                 gettext("Choose a vacancy of this booth."), fields={"vacancy": "invalid"}
             )
+    invited_before = chat.invited_vacancy_id
     chat.note = note or None
     chat.interest = interest
     chat.invited_vacancy_id = invited_vacancy_id
     await session.flush()
+    if invited_vacancy_id is not None and invited_vacancy_id != invited_before:
+        await _invite_to_apply(
+            session,
+            chat,
+            booth,
+            invited_vacancy_id,
+            now=now,
+            base_url=base_url,
+            vacancy_path=vacancy_path,
+        )
     audit.record(
         session,
         "chat.outcome_recorded",
@@ -832,6 +858,54 @@ async def record_outcome(
     )
     await _changed(session, chat)
     return chat
+
+
+async def _invite_to_apply(
+    session: AsyncSession,
+    chat: Conversation,
+    booth: Booth,
+    vacancy_id: int,
+    *,
+    now: datetime,
+    base_url: str,
+    vacancy_path: Callable[[str, int], str] | None,
+) -> None:
+    """Tell the chat's applicant that the company invites them to apply (once per chat
+    and vacancy: the mail's dedupe key). An erased applicant has nobody to tell."""
+    user = await session.scalar(
+        select(User)
+        .join(Applicant, Applicant.user_id == User.id)
+        .where(Applicant.id == chat.applicant_id)
+    )
+    if user is None:
+        return
+    title, company, slug = (
+        await session.execute(
+            select(Vacancy.title, Company.name, Fair.slug)
+            .select_from(Vacancy)
+            .join(Booth, Booth.id == Vacancy.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .where(Vacancy.id == vacancy_id)
+        )
+    ).one()
+    path = vacancy_path(slug, vacancy_id) if vacancy_path else None
+    await notifications.tell(
+        session,
+        user=user,
+        kind=notifications.APPLY_INVITATION,
+        params={"vacancy": title, "company": company, "vacancy_id": vacancy_id, "link": path},
+        path=path,
+        base_url=base_url,
+        now=now,
+        dedupe_key=f"chat-invitation:{chat.id}:{vacancy_id}",
+        subject=N_("A company invites you to apply"),
+        body=N_(
+            "After your chat at its booth, %(company)s invites you to apply for the vacancy "
+            "%(vacancy)s. Open the vacancy to apply."
+        ),
+        words={"company": company, "vacancy": title},
+    )
 
 
 async def set_timer(
@@ -1131,8 +1205,6 @@ async def export_for(session: AsyncSession, applicant_id: int) -> list[dict[str,
     """The applicant's booth chats for their data export (UU PDP right of access): each
     with its company, times, video link, the whole transcript and the recruiter's
     outcome (what was written about them), not who wrote it."""
-    from jobfair.models import Company
-
     rows = (
         await session.execute(
             select(Conversation, Company.name)

@@ -27,7 +27,7 @@ from jobfair.services.errors import DomainError, NotFound
 from jobfair.services.numbers import whole_number
 from jobfair.web.auth import checked_form, current, require
 from jobfair.web.htmx import is_fragment_request, render
-from jobfair.web.links import see_other
+from jobfair.web.links import path_for, see_other
 
 # How often the applicant's waiting page checks in (keeps the place, refreshes the
 # position); well inside the grace period.
@@ -513,6 +513,11 @@ async def outcome(request: Request) -> Response:
             note=says.note,
             interest=says.interest,
             invited_vacancy_id=says.vacancy,
+            now=now,
+            base_url=request.app.state.settings.base_url,
+            vacancy_path=lambda slug, vacancy_id: path_for(
+                request, "public:vacancy", slug=slug, vacancy_id=vacancy_id
+            ),
         )
 
     return await _recruiter_action(request, action)

@@ -326,6 +326,7 @@ async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
                 note="",
                 interest="maybe",
                 invited_vacancy_id=None,
+                now=ctx.now(),
             )
     async with ctx.unit_of_work() as session:
         await chats.record_outcome(
@@ -335,6 +336,7 @@ async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
             note="Komunikatif",
             interest="interested",
             invited_vacancy_id=world.vacancy_id,
+            now=ctx.now(),
         )
     async with ctx.read() as session:
         booth = await session.get(Booth, world.booth_ids[0])
@@ -728,3 +730,87 @@ async def test_the_in_process_sweep_runs_the_expiry_and_the_timer(
     finally:
         await runner.close()
     assert await swept()
+
+
+# ------------------------------------------------------------------ the invitation to apply
+
+
+async def test_an_invitation_to_apply_is_sent_once_in_app_and_by_mail(ctx: AppContext) -> None:
+    from jobfair import i18n
+    from jobfair.models import Notification, Outbox
+    from jobfair.services import notifications
+
+    world = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        booth = await session.get(Booth, world.booth_ids[0])
+        second = await factories.vacancy(session, booth_row=booth, title="Operator Boiler")
+        second_id = second.id
+        slug = (await session.get(factories.Fair, booth.fair_id)).slug
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+
+    def path(fair_slug: str, vacancy_id: int) -> str:
+        return f"/fairs/{fair_slug}/vacancies/{vacancy_id}"
+
+    async def outcome(vacancy_id: int | None, note: str = "") -> None:
+        async with ctx.unit_of_work() as session:
+            await chats.record_outcome(
+                session,
+                user=recruiter,
+                conversation_id=chat.id,
+                note=note,
+                interest="interested",
+                invited_vacancy_id=vacancy_id,
+                now=ctx.now(),
+                base_url="https://bursa.test",
+                vacancy_path=path,
+            )
+
+    async def told() -> tuple[list[Notification], list[Outbox]]:
+        async with ctx.read() as session:
+            rows = list(await session.scalars(select(Notification).order_by(Notification.id)))
+            mails = list(await session.scalars(select(Outbox).order_by(Outbox.id)))
+        return rows, mails
+
+    await outcome(None)
+    assert await told() == ([], [])
+    # A vacancy of another booth is refused, and nobody is told.
+    async with ctx.unit_of_work() as session:
+        other_booth = await session.get(Booth, world.booth_ids[1])
+        foreign = (await factories.vacancy(session, booth_row=other_booth)).id
+    with pytest.raises(ValidationFailed):
+        await outcome(foreign)
+    assert await told() == ([], [])
+    await outcome(world.vacancy_id)
+    rows, mails = await told()
+    assert [(r.user_id, r.kind, r.link) for r in rows] == [
+        (applicant.id, "apply_invitation", path(slug, world.vacancy_id))
+    ]
+    assert [m.to_address for m in mails] == [applicant.email]
+    # The mail is in the applicant's language (Indonesian), with the absolute link.
+    assert mails[0].subject == "Perusahaan mengundang Anda untuk melamar"
+    assert (
+        f"https://bursa.test/fairs/{slug}/vacancies/{world.vacancy_id}"
+        in (mails[0].payload["body"])
+    )
+    # Worded when shown, in the page's language, the link named after what it opens.
+    with i18n.using("en"):
+        shown = notifications.shown(rows[0])
+        assert shown.subject == "A company invites you to apply"
+        assert shown.link_label == "See the vacancy and apply"
+        assert "invites you to apply for this vacancy" in shown.text
+    with i18n.using("id"):
+        assert notifications.shown(rows[0]).link_label == "Lihat lowongan dan lamar"
+    # Saving the outcome again (a corrected note) does not invite again; another vacancy does.
+    await outcome(world.vacancy_id, note="Catatan diperbaiki")
+    assert len((await told())[0]) == 1
+    await outcome(second_id)
+    rows, mails = await told()
+    assert [r.link for r in rows] == [path(slug, world.vacancy_id), path(slug, second_id)]
+    assert len(mails) == 2
+    assert "Operator Boiler" in notifications.shown(rows[1]).lines[0].title
+    # Only the chat's applicant was told.
+    assert {r.user_id for r in rows} == {applicant.id}

@@ -27,6 +27,7 @@ class Scene:
     booth_id: int
     recruiter_id: int
     application_id: int
+    vacancy_path: str
 
 
 async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
@@ -48,6 +49,7 @@ async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
             booth.id,
             recruiter.id,
             application.id,
+            f"/fairs/{fair.slug}/vacancies/{vacancy.id}",
         )
         return scene, user.email, recruiter.email
 
@@ -122,6 +124,17 @@ async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: Ap
         # English too.
         table = await recruiter.get("/company/applications?lang=en")
         assert "Chat: interested" in table.text
+        # The invitation to apply reaches the job seeker, with a link to the vacancy.
+        vacancy_id = scene.vacancy_path.rsplit("/", 1)[1]
+        invited = await recruiter.post(
+            f"/chats/{chat_id}/outcome",
+            data={"interest": "interested", "vacancy": vacancy_id, "csrf_token": token},
+        )
+        assert invited.status_code == 303
+        inbox = await applicant.get("/me/notifications")
+        assert "Perusahaan mengundang Anda untuk melamar" in inbox.text
+        assert f'<a href="{scene.vacancy_path}">Lihat lowongan dan lamar</a>' in inbox.text
+        assert (await applicant.get(scene.vacancy_path)).status_code == 200
 
 
 async def test_the_chat_timer_shows_the_end_and_ends_the_chat(
