@@ -649,7 +649,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         )
     # Worded in the language of the request, like the inbox.
     inbox = await notifications.everything_of(session, user.id)
-    from jobfair.services.booth_slots import export_for as export_slots_and_messages
+    from jobfair.services.booth_privacy import export_for as export_slots_and_messages
     from jobfair.services.conversations import export_for as export_chats
 
     views = await cv_views(session, applicant.id, limit=10_000)

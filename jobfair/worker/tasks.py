@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_
 from jobfair.context import AppContext
 from jobfair.models import UserSession
 from jobfair.routes import route_paths
-from jobfair.services import booth_slots, conversations, exports, screening
+from jobfair.services import booth_privacy, booth_slots, conversations, exports, screening
 from jobfair.worker import (
     mail,  # noqa: F401 - registers deliver_mail
     report,  # noqa: F401 - registers the report tasks
@@ -47,7 +47,7 @@ async def purge_slots_and_messages(ctx: AppContext) -> int:
     """Delete the slot bookings and booth messages of fairs closed longer ago than
     JOBFAIR_RETENTION_DAYS (the booth chats' rule); returns how many rows went."""
     async with ctx.unit_of_work() as session:
-        bookings, messages = await booth_slots.purge_closed_fairs(
+        bookings, messages = await booth_privacy.purge_closed_fairs(
             session, ctx.now(), ctx.settings.retention_days
         )
     return bookings + messages
