@@ -20,6 +20,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobfair.db.base import Base, UTCDateTime, utcnow
+from jobfair.i18n import N_, gettext
 
 
 class BookingState(enum.StrEnum):
@@ -27,6 +28,20 @@ class BookingState(enum.StrEnum):
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     MISSED = "missed"
+
+
+BOOKING_STATE_LABELS = {
+    BookingState.BOOKED: N_("Booked"),
+    BookingState.CANCELLED: N_("Cancelled"),
+    BookingState.ATTENDED: N_("Attended"),
+    BookingState.MISSED: N_("Missed"),
+}
+
+
+def booking_state_label(code: str) -> str:
+    """A booking's state as the applicant reads it, in the current language."""
+    words = BOOKING_STATE_LABELS.get(code)
+    return gettext(words) if words else code
 
 
 class BoothSlot(Base):

@@ -227,6 +227,29 @@ class ExportBoothChat(ResponseModel):
     messages: list[ExportChatMessage]
 
 
+class ExportSlotBooking(ResponseModel):
+    fair: str = Field(description="the fair's slug")
+    company: str = Field(description="the company whose booth offered the 1:1 slot")
+    starts_at: AwareDatetime
+    minutes: int = Field(description="the slot's length")
+    state: Literal["booked", "cancelled", "attended", "missed"]
+    booked_at: AwareDatetime
+    cancelled_at: AwareDatetime | None
+    marked_at: AwareDatetime | None = Field(
+        description="when the company marked it attended or missed"
+    )
+
+
+class ExportBoothMessage(ResponseModel):
+    fair: str = Field(description="the fair's slug")
+    company: str = Field(description="the company whose booth the message was left at")
+    vacancy: str | None = Field(description="the vacancy it was about, if any")
+    body: str = Field(description="what the applicant wrote")
+    left_at: AwareDatetime
+    answer: str | None = Field(description="the company's answer, once answered")
+    answered_at: AwareDatetime | None
+
+
 class MyData(ResponseModel):
     """Everything held about the applicant (UU PDP 27/2022, right of access)."""
 
@@ -238,4 +261,11 @@ class MyData(ResponseModel):
     notifications: list[ExportNotification]
     booth_chats: list[ExportBoothChat] = Field(
         description="the booth chats with their whole transcripts (services.conversations)"
+    )
+    slot_bookings: list[ExportSlotBooking] = Field(
+        description="the 1:1 slots booked at booths, cancelled ones too (services.booth_slots)"
+    )
+    booth_messages: list[ExportBoothMessage] = Field(
+        description="the messages left at booths, with the companies' answers "
+        "(services.booth_slots)"
     )

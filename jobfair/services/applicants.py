@@ -699,6 +699,7 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
         )
     # Worded in the language of the request, like the inbox.
     inbox = await notifications.everything_of(session, user.id)
+    from jobfair.services.booth_privacy import export_for as export_slots_and_messages
     from jobfair.services.conversations import export_for as export_chats
 
     views = await cv_views(session, applicant.id, limit=10_000)
@@ -766,6 +767,8 @@ async def export_my_data(session: AsyncSession, user: User, vault: NikVault) -> 
             for application, title, company, fair_slug in applications
         ],
         "booth_chats": await export_chats(session, applicant.id),
+        # Their 1:1 slot bookings and the messages they left booths, with the answers.
+        **await export_slots_and_messages(session, applicant.id),
         "notifications": [
             {
                 "subject": n.subject,

@@ -48,7 +48,6 @@ from jobfair.models.companies import BoothStatus, company_reaches, is_public_boo
 from jobfair.models.fairs import FairPhase
 from jobfair.services import applicants, audit, companies, notifications
 from jobfair.services.errors import Conflict, NotFound, ValidationFailed
-from jobfair.services.mail import queue_mail
 from jobfair.services.screening import membership
 from jobfair.services.slot_window import (  # noqa: F401 - current_booking is part of this API
     LEAD_IN,
@@ -227,30 +226,26 @@ async def _tell(
     subject: str,
     body: str,
 ) -> None:
-    """An in-app notification of ``kind`` (linking to ``path``) and, when the user has
-    an address, the mail; ``subject`` and ``body`` are message ids worded in the user's
-    language, the mail's link absolute."""
-    await notifications.write(session, [notifications.row(user.id, kind, params, path, now)])
-    link = base_url.rstrip("/") + path if path else None
-    if not user.email:
-        return
+    """:func:`jobfair.services.notifications.tell`, the mail's body worded with the
+    company and the slot's time in its fair's zone."""
     with i18n.using(user.locale):
         shown_time = (
             local_datetime(datetime.fromisoformat(params["starts_at"]), params["timezone"])
             if "starts_at" in params
             else ""
         )
-        text = gettext(body, company=params.get("company", ""), time=shown_time)
-        if link:
-            text += "\n\n" + gettext("See the details in your account: %(link)s", link=link)
-        title = gettext(subject)
-    await queue_mail(
+    await notifications.tell(
         session,
-        to_address=user.email,
-        subject=title,
-        body=text,
+        user=user,
+        kind=kind,
+        params=params,
+        path=path,
+        base_url=base_url,
+        now=now,
         dedupe_key=dedupe_key,
-        user_id=user.id,
+        subject=subject,
+        body=body,
+        words={"company": params.get("company", ""), "time": shown_time},
     )
 
 

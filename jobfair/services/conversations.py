@@ -14,12 +14,17 @@
   exactly one changes the row, on SQLite and PostgreSQL alike; the other moves on.
 * **Messages** are stored (and flushed, so they have their id) before the caller
   acknowledges them; the id is the order a reconnecting client resumes from.
+* **Timer**: a chat of a company with a chat timer ends ``timer_minutes`` after it
+  started (:func:`ends_at`). An action on a chat whose time is up is refused with
+  :class:`TimeUp`, and the caller ends it (:func:`end_timed_out`, which the worker's
+  sweep runs too), as a manual end does: the ``ended`` line goes to both sides.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +32,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobfair.i18n import gettext
+from jobfair.i18n import N_, gettext
 from jobfair.live import signals
 from jobfair.models import (
     Applicant,
@@ -54,9 +59,10 @@ from jobfair.models.conversations import (
     QueueState,
 )
 from jobfair.models.fairs import FairPhase
-from jobfair.services import audit, authority, slot_window
+from jobfair.services import audit, authority, notifications, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
+from jobfair.services.slot_window import aware
 
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
@@ -96,6 +102,15 @@ class QueueStatus:
     conversation_id: int | None = None
 
 
+class TimeUp(Conflict):
+    """The chat's timer has run out: the action is refused and the chat is to be ended
+    (:func:`end_timed_out`) in a unit of work of its own, since this one rolls back."""
+
+
+# Who ended a chat the timer ended (``Conversation.ended_by``).
+ENDED_BY_TIMER = "timer"
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -111,6 +126,27 @@ def _alive(now: datetime, limits: ChatLimits) -> Any:
 
 
 QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
+
+
+def ends_at(chat: Conversation) -> datetime | None:
+    """When the company's chat timer ends ``chat`` (None: no timer), the one rule both
+    parties' pages, the refusals and the sweep use."""
+    if not chat.timer_minutes:
+        return None
+    return aware(chat.started_at) + timedelta(minutes=chat.timer_minutes)
+
+
+def time_is_up(chat: Conversation, now: datetime) -> bool:
+    """An open chat whose timer has run out (it is to be ended)."""
+    deadline = ends_at(chat)
+    return chat.ended_at is None and deadline is not None and now >= deadline
+
+
+def _require_running(chat: Conversation, now: datetime) -> None:
+    if chat.ended_at is not None:
+        raise Conflict(gettext("This chat has ended."))
+    if time_is_up(chat, now):
+        raise TimeUp(gettext("The time for this chat is up; the chat has ended."))
 
 
 async def _require_open(session: AsyncSession, fair_id: int, now: datetime) -> Fair:
@@ -161,9 +197,10 @@ async def recruiter_user_ids(session: AsyncSession, company_id: int) -> list[int
 # ------------------------------------------------------------------ the queue
 
 
-async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> None:
-    """Mark waiting places not seen for the grace period as expired."""
-    await session.execute(
+async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> int:
+    """Mark waiting places not seen for the grace period as expired (the worker's sweep
+    runs it; the queue's reads already skip them); returns how many."""
+    result = await session.execute(
         update(QueueEntry)
         .where(
             QueueEntry.state == QueueState.WAITING,
@@ -172,6 +209,7 @@ async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits)
         .values(state=QueueState.EXPIRED, ended_at=now)
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def join_queue(
@@ -792,8 +830,7 @@ async def send_message(
             fields={"body": "too_long"},
         )
     chat, party = await conversation_for(session, user, conversation_id)
-    if chat.ended_at is not None:
-        raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     await _require_not_blocked(session, chat.fair_id, user.id)
     message = ChatMessage(conversation_id=chat.id, sender=party, body=body, created_at=now)
     session.add(message)
@@ -815,7 +852,10 @@ async def end(
     session: AsyncSession, *, user: User, conversation_id: int, now: datetime
 ) -> Conversation:
     chat, party = await conversation_for(session, user, conversation_id)
-    if chat.ended_at is None:
+    if time_is_up(chat, now):
+        # Ending a chat whose time ran out before the sweep came: the timer ended it.
+        await _end_by_timer(session, chat, now)
+    elif chat.ended_at is None:
         chat.ended_at = now
         chat.ended_by = party
         await _system_message(session, chat, "ended", now)
@@ -832,13 +872,63 @@ async def end(
     return chat
 
 
+async def _end_by_timer(session: AsyncSession, chat: Conversation, now: datetime) -> bool:
+    """End ``chat``, whose time is up, once: claimed by a conditional UPDATE (``ended_at``
+    still NULL), so two overlapping sweeps, or a sweep and a party's action, end it once."""
+    deadline = ends_at(chat)
+    assert deadline is not None
+    # Ended when the time was up, not when someone noticed: the booth's median chat
+    # length (the queue's wait estimate) stays true.
+    claimed = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == chat.id, Conversation.ended_at.is_(None))
+        .values(ended_at=min(now, deadline), ended_by=ENDED_BY_TIMER)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(chat)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    await _system_message(session, chat, "ended", now)
+    audit.record(
+        session,
+        "chat.ended",
+        object_type="conversation",
+        object_id=chat.id,
+        actor_user_id=None,
+        fair_id=chat.fair_id,
+        data={"by": ENDED_BY_TIMER},
+    )
+    await _changed(session, chat)
+    return True
+
+
+async def end_timed_out(
+    session: AsyncSession, now: datetime, *, conversation_id: int | None = None
+) -> int:
+    """End the open chats whose timer has run out (one, or all: the sweep); returns how
+    many this call ended."""
+    query = select(Conversation).where(
+        Conversation.ended_at.is_(None), Conversation.timer_minutes.is_not(None)
+    )
+    if conversation_id is not None:
+        query = query.where(Conversation.id == conversation_id)
+    # Open chats are few (recruiters online × the parallel cap): the deadline is worked
+    # out here rather than in each dialect's date arithmetic.
+    ended = 0
+    for chat in list(await session.scalars(query.order_by(Conversation.id))):
+        if time_is_up(chat, now) and await _end_by_timer(session, chat, now):
+            ended += 1
+    return ended
+
+
 async def hand_off(
     session: AsyncSession, *, user: User, conversation_id: int, to_user_id: int, now: datetime
 ) -> Conversation:
     """Pass an open chat to a colleague of the same company."""
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.RECRUITER or chat.ended_at is not None:
+    if party != Party.RECRUITER:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     booth = await session.get(Booth, chat.booth_id)
     assert booth is not None
     colleague = await session.scalar(
@@ -883,8 +973,9 @@ async def set_video_link(
             fields={"video_url": "invalid"},
         )
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.RECRUITER or chat.ended_at is not None:
+    if party != Party.RECRUITER:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     chat.video_url = url
     await _system_message(session, chat, "video", now)
     audit.record(
@@ -903,8 +994,9 @@ async def share_cv(
     session: AsyncSession, *, user: User, conversation_id: int, now: datetime
 ) -> Conversation:
     chat, party = await conversation_for(session, user, conversation_id)
-    if party != Party.APPLICANT or chat.ended_at is not None:
+    if party != Party.APPLICANT:
         raise Conflict(gettext("This chat has ended."))
+    _require_running(chat, now)
     if not chat.cv_shared:
         chat.cv_shared = True
         await _system_message(session, chat, "cv_shared", now)
@@ -928,9 +1020,14 @@ async def record_outcome(
     note: str,
     interest: str | None,
     invited_vacancy_id: int | None,
+    now: datetime,
+    base_url: str = "",
+    vacancy_path: Callable[[str, int], str] | None = None,
 ) -> Conversation:
     """The recruiter's note, tertarik / tidak tertarik and an invitation to apply to a
-    vacancy of the booth; shown in the company's screening table."""
+    vacancy of the booth; shown in the company's screening table. A new invitation is
+    sent to the applicant, in-app and by e-mail, linking to the vacancy's page
+    (``vacancy_path(fair slug, vacancy id)``), where they apply."""
     chat = await session.get(Conversation, conversation_id)
     if chat is None:
         raise NotFound(gettext("We could not find that page."))
@@ -953,10 +1050,21 @@ async def record_outcome(
             raise ValidationFailed(
                 gettext("Choose a vacancy of this booth."), fields={"vacancy": "invalid"}
             )
+    invited_before = chat.invited_vacancy_id
     chat.note = note or None
     chat.interest = interest
     chat.invited_vacancy_id = invited_vacancy_id
     await session.flush()
+    if invited_vacancy_id is not None and invited_vacancy_id != invited_before:
+        await _invite_to_apply(
+            session,
+            chat,
+            booth,
+            invited_vacancy_id,
+            now=now,
+            base_url=base_url,
+            vacancy_path=vacancy_path,
+        )
     audit.record(
         session,
         "chat.outcome_recorded",
@@ -968,6 +1076,54 @@ async def record_outcome(
     )
     await _changed(session, chat)
     return chat
+
+
+async def _invite_to_apply(
+    session: AsyncSession,
+    chat: Conversation,
+    booth: Booth,
+    vacancy_id: int,
+    *,
+    now: datetime,
+    base_url: str,
+    vacancy_path: Callable[[str, int], str] | None,
+) -> None:
+    """Tell the chat's applicant that the company invites them to apply (once per chat
+    and vacancy: the mail's dedupe key). An erased applicant has nobody to tell."""
+    user = await session.scalar(
+        select(User)
+        .join(Applicant, Applicant.user_id == User.id)
+        .where(Applicant.id == chat.applicant_id)
+    )
+    if user is None:
+        return
+    title, company, slug = (
+        await session.execute(
+            select(Vacancy.title, Company.name, Fair.slug)
+            .select_from(Vacancy)
+            .join(Booth, Booth.id == Vacancy.booth_id)
+            .join(Company, Company.id == Booth.company_id)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .where(Vacancy.id == vacancy_id)
+        )
+    ).one()
+    path = vacancy_path(slug, vacancy_id) if vacancy_path else None
+    await notifications.tell(
+        session,
+        user=user,
+        kind=notifications.APPLY_INVITATION,
+        params={"vacancy": title, "company": company, "vacancy_id": vacancy_id, "link": path},
+        path=path,
+        base_url=base_url,
+        now=now,
+        dedupe_key=f"chat-invitation:{chat.id}:{vacancy_id}",
+        subject=N_("A company invites you to apply"),
+        body=N_(
+            "After your chat at its booth, %(company)s invites you to apply for the vacancy "
+            "%(vacancy)s. Open the vacancy to apply."
+        ),
+        words={"company": company, "vacancy": title},
+    )
 
 
 async def set_timer(
@@ -1268,8 +1424,6 @@ async def export_for(session: AsyncSession, applicant_id: int) -> list[dict[str,
     """The applicant's booth chats for their data export (UU PDP right of access): each
     with its company, times, video link, the whole transcript and the recruiter's
     outcome (what was written about them), not who wrote it."""
-    from jobfair.models import Company
-
     rows = (
         await session.execute(
             select(Conversation, Company.name)
@@ -1311,14 +1465,20 @@ async def erase_applicant(session: AsyncSession, applicant_id: int) -> None:
     await session.execute(delete(Conversation).where(Conversation.applicant_id == applicant_id))
 
 
+def fairs_past_retention(now: datetime, retention_days: int) -> Any:
+    """The ids of the fairs whose personal data is due for the purge: closed more than
+    ``retention_days`` ago (JOBFAIR_RETENTION_DAYS). The one rule of the booth chats'
+    purge here and of the slot bookings' and booth messages' (services.booth_slots)."""
+    return select(Fair.id).where(Fair.closes_at < now - timedelta(days=retention_days))
+
+
 async def purge_closed_fairs(session: AsyncSession, now: datetime, retention_days: int) -> int:
     """Delete the chats (transcripts, outcomes, reports) and queue places of fairs that
     closed more than ``retention_days`` ago (JOBFAIR_RETENTION_DAYS); returns how many
     conversations went. Blocks stay: they record a decision about a user, not a chat."""
     from sqlalchemy import delete
 
-    cutoff = now - timedelta(days=retention_days)
-    fairs = select(Fair.id).where(Fair.closes_at < cutoff)
+    fairs = fairs_past_retention(now, retention_days)
     chat_ids = select(Conversation.id).where(Conversation.fair_id.in_(fairs))
     count = await session.scalar(
         select(func.count()).select_from(Conversation).where(Conversation.fair_id.in_(fairs))

@@ -22,10 +22,12 @@ from sqlalchemy import ScalarSelect, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from jobfair import i18n
 from jobfair.i18n import N_, gettext
 from jobfair.models import Notification, User
 from jobfair.models.applications import ApplicationStatus as S
 from jobfair.services import authority
+from jobfair.services.mail import queue_mail
 from jobfair.services.times import local_datetime
 
 INBOX_LIMIT = 50
@@ -206,8 +208,6 @@ SLOT_REMINDER = "slot_reminder"
 SLOT_CANCELLED = "slot_cancelled"
 MESSAGE_ANSWERED = "message_answered"
 
-
-BOOTH_KINDS = frozenset({SLOT_REMINDER, SLOT_CANCELLED, MESSAGE_ANSWERED})
 BOOTH_LINK = N_("See my slots and messages")
 
 
@@ -218,6 +218,42 @@ def row(
     if kind not in WORDING:
         raise ValueError(f"unknown kind {kind!r}")
     return {"user_id": user_id, "kind": kind, "params": params, "link": link, "created_at": now}
+
+
+async def tell(
+    session: AsyncSession,
+    *,
+    user: User,
+    kind: str,
+    params: dict[str, Any],
+    path: str | None,
+    base_url: str,
+    now: datetime,
+    dedupe_key: str,
+    subject: str,
+    body: str,
+    words: Mapping[str, Any],
+) -> None:
+    """An in-app notification of ``kind`` (linking to ``path``) and, when the user has
+    an address, the mail: ``subject`` and ``body`` are message ids worded in the user's
+    language (``body`` with ``words`` for its placeholders), the mail's link absolute."""
+    await write(session, [row(user.id, kind, params, path, now)])
+    if not user.email:
+        return
+    link = base_url.rstrip("/") + path if path else None
+    with i18n.using(user.locale):
+        text = gettext(body, **words)
+        if link:
+            text += "\n\n" + gettext("See the details in your account: %(link)s", link=link)
+        title = gettext(subject)
+    await queue_mail(
+        session,
+        to_address=user.email,
+        subject=title,
+        body=text,
+        dedupe_key=dedupe_key,
+        user_id=user.id,
+    )
 
 
 def _slot_time(params: Mapping[str, Any]) -> str:
@@ -249,6 +285,31 @@ def _message_answered(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, 
     return gettext("A company answered your message"), "", (line,)
 
 
+# A recruiter invited the applicant, after a booth chat, to apply to a vacancy of the
+# booth (services.conversations.record_outcome); its link opens the vacancy's page,
+# where the applicant applies.
+APPLY_INVITATION = "apply_invitation"
+APPLY_LINK = N_("See the vacancy and apply")
+
+
+def _apply_invitation(params: Mapping[str, Any]) -> tuple[str, str, tuple[Line, ...]]:
+    line = Line(
+        title=f"{params.get('vacancy', '')} — {params.get('company', '')}",
+        outcome=gettext("After your chat, the company invites you to apply for this vacancy."),
+        link=str(params["link"]) if params.get("link") else None,
+    )
+    return gettext("A company invites you to apply"), "", (line,)
+
+
+# kind → what its link is called (the decisions' link: the applications page).
+LINK_LABELS = {
+    SLOT_REMINDER: BOOTH_LINK,
+    SLOT_CANCELLED: BOOTH_LINK,
+    MESSAGE_ANSWERED: BOOTH_LINK,
+    APPLY_INVITATION: APPLY_LINK,
+}
+
+
 # kind → its wording: (subject, intro, lines) from the stored params.
 WORDING: dict[str, Callable[[Mapping[str, Any]], tuple[str, str, tuple[Line, ...]]]] = {
     DECISIONS: _decisions,
@@ -256,6 +317,7 @@ WORDING: dict[str, Callable[[Mapping[str, Any]], tuple[str, str, tuple[Line, ...
     SLOT_REMINDER: _slot_reminder,
     SLOT_CANCELLED: _slot_cancelled,
     MESSAGE_ANSWERED: _message_answered,
+    APPLY_INVITATION: _apply_invitation,
 }
 
 
@@ -275,7 +337,7 @@ def shown(row: Notification) -> Shown:
         link=row.link,
         created_at=row.created_at,
         read_at=row.read_at,
-        link_label=gettext(BOOTH_LINK) if row.kind in BOOTH_KINDS else "",
+        link_label=gettext(LINK_LABELS[row.kind]) if row.kind in LINK_LABELS else "",
     )
 
 

@@ -26,7 +26,7 @@ from jobfair.services.errors import DomainError, NotFound
 from jobfair.services.numbers import whole_number
 from jobfair.web.auth import checked_form, current, require
 from jobfair.web.htmx import is_fragment_request, render
-from jobfair.web.links import see_other
+from jobfair.web.links import path_for, see_other
 
 # How often the applicant's waiting page checks in (keeps the place, refreshes the
 # position); well inside the grace period.
@@ -254,6 +254,25 @@ async def leave(request: Request) -> Response:
 # ------------------------------------------------------------------ both parties
 
 
+async def _end_if_time_up(ctx: AppContext, error: DomainError, conversation_id: int) -> bool:
+    """The action was refused because the chat's time is up: end the chat now, in a unit
+    of work of its own (the action's rolled back), so both sides get the ``ended`` line
+    as after a manual end. True when that was the refusal."""
+    if not isinstance(error, chats.TimeUp):
+        return False
+    async with ctx.unit_of_work() as session:
+        await chats.end_timed_out(session, ctx.now(), conversation_id=conversation_id)
+    return True
+
+
+async def _chat_of(ctx: AppContext, conversation_id: int) -> Conversation:
+    async with ctx.read() as session:
+        chat = await session.get(Conversation, conversation_id)
+    if chat is None:
+        raise NotFound(gettext("We could not find that page."))
+    return chat
+
+
 async def _after_chat_action(request: Request, chat: Conversation) -> Response:
     """Back where the user came from: the booth chat page or the console."""
     if is_fragment_request(request):
@@ -278,15 +297,22 @@ async def send(request: Request) -> Response:
     form = await checked_form(request)
     ctx = _ctx(request)
     says = parse(forms.SendMessage, form, strict=False)
-    async with ctx.unit_of_work() as session:
-        message = await chats.send_message(
-            session,
-            user=signed_in.user,
-            conversation_id=request.path_params["conversation_id"],
-            body=says.body,
-            now=ctx.now(),
-        )
-        chat = await session.get(Conversation, message.conversation_id)
+    conversation_id = request.path_params["conversation_id"]
+    try:
+        async with ctx.unit_of_work() as session:
+            message = await chats.send_message(
+                session,
+                user=signed_in.user,
+                conversation_id=conversation_id,
+                body=says.body,
+                now=ctx.now(),
+            )
+            chat: Conversation | None = await session.get(Conversation, message.conversation_id)
+    except DomainError as error:
+        if not await _end_if_time_up(ctx, error, conversation_id):
+            raise
+        # Back to the chat, which now shows that its time is up.
+        chat = await _chat_of(ctx, conversation_id)
     assert chat is not None
     return await _after_chat_action(request, chat)
 
@@ -312,13 +338,16 @@ async def share_cv(request: Request) -> Response:
     signed_in = require(request, Role.APPLICANT)
     await checked_form(request)
     ctx = _ctx(request)
-    async with ctx.unit_of_work() as session:
-        chat = await chats.share_cv(
-            session,
-            user=signed_in.user,
-            conversation_id=request.path_params["conversation_id"],
-            now=ctx.now(),
-        )
+    conversation_id = request.path_params["conversation_id"]
+    try:
+        async with ctx.unit_of_work() as session:
+            chat = await chats.share_cv(
+                session, user=signed_in.user, conversation_id=conversation_id, now=ctx.now()
+            )
+    except DomainError as error:
+        if not await _end_if_time_up(ctx, error, conversation_id):
+            raise
+        chat = await _chat_of(ctx, conversation_id)
     return await _after_chat_action(request, chat)
 
 
@@ -433,6 +462,7 @@ async def _recruiter_action(request: Request, action: Any) -> Response:
     except DomainError as error:
         if isinstance(error, NotFound) or error.status == 403:
             raise
+        await _end_if_time_up(ctx, error, conversation_id)
         async with ctx.read() as session:
             found = await session.get(Conversation, conversation_id)
         if found is None:
@@ -462,6 +492,11 @@ async def outcome(request: Request) -> Response:
             note=says.note,
             interest=says.interest,
             invited_vacancy_id=says.vacancy,
+            now=now,
+            base_url=request.app.state.settings.base_url,
+            vacancy_path=lambda slug, vacancy_id: path_for(
+                request, "public:vacancy", slug=slug, vacancy_id=vacancy_id
+            ),
         )
 
     return await _recruiter_action(request, action)
@@ -548,6 +583,8 @@ async def socket_text(ctx: AppContext, subscriber: Subscriber, text: str) -> Non
             )
             message_id = message.id
     except DomainError as error:
+        # Time up: the chat ends now and both sides get its ``ended`` line.
+        await _end_if_time_up(ctx, error, says.conversation)
         await subscriber.send(
             _frame({"channel": f"chat:{says.conversation}", "error": error.code, "ref": says.ref})
         )

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from jobfair.i18n import gettext, ngettext
 from jobfair.models.applications import status_label
+from jobfair.models.booth_slots import booking_state_label
 from jobfair.web.templating import (
     disability_label,
     education_label,
@@ -183,6 +184,16 @@ def sections(data: Mapping[str, Any]) -> list[Part]:
             empty=gettext("You have not chatted with a recruiter yet."),
         ),
         Part(
+            gettext("My 1:1 slots"),
+            entries=[_booking(one) for one in data.get("slot_bookings", [])],
+            empty=gettext("You have not booked a slot yet."),
+        ),
+        Part(
+            gettext("My messages to booths"),
+            entries=[_message(one) for one in data.get("booth_messages", [])],
+            empty=gettext("You have not left a booth a message yet."),
+        ),
+        Part(
             gettext("Notifications"),
             entries=[
                 Part(
@@ -251,6 +262,38 @@ def _chat(one: Mapping[str, Any]) -> Part:
         if line.get("sender") in senders
     ]
     return Part(f"{one.get('company', '')} · {_when(one.get('started_at'))}", items)
+
+
+def _booking(one: Mapping[str, Any]) -> Part:
+    items = [
+        Item(gettext("Fair"), _text(one.get("fair"))),
+        Item(
+            gettext("Length"),
+            ngettext("%(num)s minute", "%(num)s minutes", int(one.get("minutes") or 0)),
+        ),
+        Item(gettext("Status"), booking_state_label(str(one.get("state", "")))),
+        Item(gettext("Booked"), _when(one.get("booked_at"))),
+    ]
+    if one.get("cancelled_at"):
+        items.append(Item(gettext("Cancelled"), _when(one.get("cancelled_at"))))
+    if one.get("marked_at"):
+        items.append(Item(gettext("Marked by the company"), _when(one.get("marked_at"))))
+    return Part(f"{one.get('company', '')} · {_when(one.get('starts_at'))}", items)
+
+
+def _message(one: Mapping[str, Any]) -> Part:
+    items = [
+        Item(gettext("Fair"), _text(one.get("fair"))),
+        Item(gettext("About"), _text(one.get("vacancy"))),
+        Item(gettext("My message"), _text(one.get("body"))),
+        Item(
+            gettext("The company's answer"),
+            f"{one['answer']} ({_when(one.get('answered_at'))})"
+            if one.get("answer")
+            else gettext("Not answered yet"),
+        ),
+    ]
+    return Part(f"{one.get('company', '')} · {_when(one.get('left_at'))}", items)
 
 
 # ------------------------------------------------------------------ PDF

@@ -295,6 +295,8 @@ def create_templates(
         wait_minutes=wait_minutes,
     )
     env.globals.update(
+        # When a chat's timer ends it (services.conversations, the one rule).
+        chat_ends_at=chat_rules.ends_at,
         provinces=regions.provinces,
         regencies_of=regions.regencies,
         countries=country_choices,

@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_
 from jobfair.context import AppContext
 from jobfair.models import UserSession
 from jobfair.routes import route_paths
-from jobfair.services import booth_slots, conversations, exports, screening
+from jobfair.services import booth_privacy, booth_slots, conversations, exports, screening
 from jobfair.worker import (
     mail,  # noqa: F401 - registers deliver_mail
     report,  # noqa: F401 - registers the report tasks
@@ -40,6 +40,34 @@ async def purge_chats(ctx: AppContext) -> int:
         return await conversations.purge_closed_fairs(
             session, ctx.now(), ctx.settings.retention_days
         )
+
+
+@task("purge_slots_and_messages")
+async def purge_slots_and_messages(ctx: AppContext) -> int:
+    """Delete the slot bookings and booth messages of fairs closed longer ago than
+    JOBFAIR_RETENTION_DAYS (the booth chats' rule); returns how many rows went."""
+    async with ctx.unit_of_work() as session:
+        bookings, messages = await booth_privacy.purge_closed_fairs(
+            session, ctx.now(), ctx.settings.retention_days
+        )
+    return bookings + messages
+
+
+@task("expire_stale_queue")
+async def expire_stale_queue(ctx: AppContext) -> int:
+    """Mark the booth-queue places not seen for JOBFAIR_CHAT_QUEUE_GRACE_SECONDS expired."""
+    async with ctx.unit_of_work() as session:
+        return await conversations.expire_stale(
+            session, ctx.now(), conversations.ChatLimits.from_settings(ctx.settings)
+        )
+
+
+@task("end_timed_out_chats")
+async def end_timed_out_chats(ctx: AppContext) -> int:
+    """End the booth chats whose company's chat timer has run out (both sides are told,
+    as by a manual end)."""
+    async with ctx.unit_of_work() as session:
+        return await conversations.end_timed_out(session, ctx.now())
 
 
 def _path_for(ctx: AppContext, name: str, **params: Any) -> str:
@@ -112,9 +140,12 @@ async def send_slot_reminders(ctx: AppContext) -> int:
 SWEEP_TASKS = (
     "purge_expired_sessions",
     "purge_chats",
+    "purge_slots_and_messages",
     "deliver_decisions",
     "close_unanswered",
     "deliver_mail",
     "compile_due_reports",
     "send_slot_reminders",
+    "expire_stale_queue",
+    "end_timed_out_chats",
 )

@@ -1,6 +1,7 @@
 // Booth chats: clear the message box once the server has stored the message, keep the
 // newest line in view, and ping the recruiter (a short tone and a flash) when someone
-// joins the queue. Without this script every form still works as a plain POST.
+// joins the queue, and count down to a timed chat's end (the page shows the end time;
+// the server ends the chat). Without this script every form still works as a plain POST.
 (function () {
   "use strict";
   document.addEventListener("htmx:after:request", function (event) {
@@ -77,6 +78,24 @@
   document.querySelectorAll("[data-chat-focus]").forEach(function (el) {
     seen[el.getAttribute("data-chat-focus")] = true;
   });
+  // The chat timer: minutes and seconds left until the end time the server rendered.
+  function countdown() {
+    document.querySelectorAll("[data-chat-ends]").forEach(function (line) {
+      var ends = Date.parse(line.getAttribute("data-chat-ends"));
+      var box = line.querySelector(".chat-countdown");
+      var value = line.querySelector("[data-countdown]");
+      if (isNaN(ends) || !box || !value) {
+        return;
+      }
+      var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+      var seconds = left % 60;
+      value.textContent = Math.floor(left / 60) + ":" + (seconds < 10 ? "0" : "") + seconds;
+      box.hidden = false;
+    });
+  }
+
+  setInterval(countdown, 1000);
+  countdown();
 
   document.addEventListener("htmx:after:swap", settle);
   document.addEventListener("htmx:ws:after:message", settle);

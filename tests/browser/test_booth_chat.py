@@ -5,6 +5,7 @@ console error or CSP violation on the way; screenshots in /tmp/shots-chat/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,10 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     recruiter.goto(scene.url(f"/company/booths/{scene.booth_id}/chat?lang=en"))
     wait_until_live(recruiter)
     expect(recruiter.locator(f"#chat-queue-{scene.booth_id}")).to_contain_text("0 people waiting")
+    # A chat timer: both sides then see the chat's end time and count down to it.
+    recruiter.get_by_label("Chat timer (minutes, empty: none)").fill("30")
+    recruiter.get_by_role("button", name="Save the timer").click()
+    wait_until_live(recruiter)
 
     applicant = phone.new_page()
     sign_in(applicant, scene.base, APPLICANT_EMAIL)
@@ -62,6 +67,10 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     # The applicant's waiting box turns into the chat.
     wait_until_live(applicant)
     expect(applicant.get_by_text("A recruiter has joined the chat.")).to_be_visible(timeout=15000)
+    left = re.compile(r"Time left: (29|30):\d\d")
+    expect(applicant.locator(".chat-countdown")).to_contain_text(left)
+    expect(applicant.get_by_text("This chat lasts up to 30 minutes: it ends at")).to_be_visible()
+    expect(recruiter.locator(".chat-countdown")).to_contain_text(left)
     applicant.get_by_label("Your message").fill("Selamat siang, saya tertarik jadi krani.")
     applicant.get_by_role("button", name="Send").click()
     expect(applicant.get_by_label("Your message")).to_have_value("")

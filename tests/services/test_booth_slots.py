@@ -17,10 +17,12 @@ from support.clock import Clock
 from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.models import (
+    Applicant,
     AuditLog,
     Booth,
     BoothMessage,
     BoothSlot,
+    Company,
     Fair,
     Notification,
     Outbox,
@@ -604,3 +606,102 @@ async def test_a_booked_applicant_goes_to_the_head_of_the_queue_at_the_slots_tim
             select(Applicant.user_id).where(Applicant.id == chat.applicant_id)
         )
     assert taken == world.applicant_ids[1]
+
+
+# ------------------------------------------------------------------ privacy
+
+
+async def _booking_and_message(ctx: AppContext, world: World, user_id: int, slot_id: int,
+                               body: str, *, answer: str | None = None) -> None:  # fmt: skip
+    await _book(ctx, user_id, slot_id)
+    async with ctx.unit_of_work() as session:
+        message = await booth_slots.leave_message(
+            session, await _user(session, user_id), world.booth_id, body, ctx.now(),
+            vacancy_id=world.vacancy_id,
+        )  # fmt: skip
+        message_id = message.id
+    if answer is not None:
+        async with ctx.unit_of_work() as session:
+            await booth_slots.answer(
+                session, await _user(session, world.recruiter_id), message_id, answer, ctx.now()
+            )
+
+
+async def test_the_data_export_holds_ones_own_bookings_and_messages_only(
+    ctx: AppContext,
+) -> None:
+    from jobfair.schemas.accounts import MyData
+    from jobfair.web.personal_data import sections
+
+    world = await _world(ctx)
+    ani, budi = world.applicant_ids
+    first, second, _ = await _publish(ctx, world)
+    await _booking_and_message(ctx, world, ani, first, "Shift malam?", answer="Ada, tiga shift.")
+    await _booking_and_message(ctx, world, budi, second, "Pesan Budi yang rahasia")
+    async with ctx.unit_of_work() as session:
+        await booth_slots.cancel_booking(
+            session, await _user(session, ani), await session.scalar(select(SlotBooking.id)),
+            ctx.now(),
+        )  # fmt: skip
+    async with ctx.read() as session:
+        data = await applicants.export_my_data(session, await _user(session, ani), ctx.nik_vault)
+    exported = MyData.model_validate(data)
+    assert [(b.starts_at, b.minutes, b.state) for b in exported.slot_bookings] == [
+        (datetime(2026, 11, 6, 2, 0, tzinfo=UTC), 20, "cancelled")
+    ]
+    booking = exported.slot_bookings[0]
+    assert booking.cancelled_at == ctx.now() and booking.marked_at is None
+    assert [(m.body, m.answer) for m in exported.booth_messages] == [
+        ("Shift malam?", "Ada, tiga shift.")
+    ]
+    assert exported.booth_messages[0].vacancy is not None
+    assert exported.booth_messages[0].answered_at == ctx.now()
+    # Nothing of Budi's anywhere in Ani's download.
+    assert "Budi" not in str(data["booth_messages"]) and len(exported.slot_bookings) == 1
+    # The readable page (and PDF) has a section for each.
+    with i18n.using("en"):
+        titled = {part.title: part for part in sections(data)}
+    assert len(titled["My 1:1 slots"].entries) == 1
+    assert "Cancelled" in [item.value for item in titled["My 1:1 slots"].entries[0].items]
+    answer_line = titled["My messages to booths"].entries[0].items[-1]
+    assert answer_line.value.startswith("Ada, tiga shift.")
+
+
+async def test_the_retention_purge_removes_bookings_and_messages_after_the_period(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx, applicants=1)
+    first, *_ = await _publish(ctx, world)
+    await _booking_and_message(
+        ctx, world, world.applicant_ids[0], first, "Halo", answer="Halo juga"
+    )
+    # A fair that closes later: its bookings and messages stay when the first one's go.
+    async with ctx.unit_of_work() as session:
+        later = await factories.fair(session, opens_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC))
+        company = await session.scalar(select(Booth.company_id).where(Booth.id == world.booth_id))
+        booth = await factories.booth(
+            session, fair_row=later, company_row=await session.get(Company, company)
+        )
+        applicant = await session.scalar(
+            select(Applicant).where(Applicant.user_id == world.applicant_ids[0])
+        )
+        session.add(BoothMessage(booth_id=booth.id, applicant_id=applicant.id, body="Nanti"))
+    async with ctx.read() as session:
+        closes_at = await session.scalar(select(Fair.closes_at).where(Fair.id == world.fair_id))
+    retention = timedelta(days=ctx.settings.retention_days)
+    clock.now = closes_at + retention - timedelta(minutes=1)
+    assert await run_task(ctx, "purge_slots_and_messages") == 0
+    clock.now = closes_at + retention + timedelta(minutes=1)
+    assert await run_task(ctx, "purge_slots_and_messages") == 2
+    assert await run_task(ctx, "purge_slots_and_messages") == 0
+    async with ctx.read() as session:
+        left = [m.body for m in await session.scalars(select(BoothMessage))]
+        bookings = await session.scalar(select(func.count()).select_from(SlotBooking))
+        slots = await session.scalar(select(func.count()).select_from(BoothSlot))
+    assert left == ["Nanti"] and bookings == 0 and slots == 3
+
+
+async def test_the_sweep_runs_the_purge_of_bookings_and_messages() -> None:
+    from jobfair.worker.tasks import SWEEP_TASKS
+
+    assert {"purge_chats", "purge_slots_and_messages"} <= set(SWEEP_TASKS)

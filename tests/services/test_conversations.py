@@ -327,6 +327,7 @@ async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
                 note="",
                 interest="maybe",
                 invited_vacancy_id=None,
+                now=ctx.now(),
             )
     async with ctx.unit_of_work() as session:
         await chats.record_outcome(
@@ -336,6 +337,7 @@ async def test_messages_order_end_and_outcome(ctx: AppContext) -> None:
             note="Komunikatif",
             interest="interested",
             invited_vacancy_id=world.vacancy_id,
+            now=ctx.now(),
         )
     async with ctx.read() as session:
         booth = await session.get(Booth, world.booth_ids[0])
@@ -597,3 +599,291 @@ async def test_booth_chat_states_take_six_statements_for_any_number_of_booths(
     flagged = [queue for _name, queue in overview.queues if queue.unattended]
     assert len(flagged) == 5 and overview.queues[-1][1].booth_id == first.booth_id
     assert chats.chat_overview({}, {}, LIMITS).queues == []
+
+
+# ------------------------------------------------------------------ the chat timer
+
+
+async def _timed_chat(ctx: AppContext, world: World, minutes: int = 5) -> Conversation:
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    async with ctx.unit_of_work() as session:
+        booth = await session.get(Booth, world.booth_ids[0])
+        await chats.set_timer(session, user=recruiter, company_id=booth.company_id, minutes=minutes)
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None and chat.timer_minutes == minutes
+    return chat
+
+
+async def _system_lines(ctx: AppContext, chat_id: int) -> list[str]:
+    async with ctx.read() as session:
+        return [m.body for m in await chats.transcript(session, chat_id) if m.sender == "system"]
+
+
+async def test_the_timer_refuses_actions_once_up_and_the_chat_ends(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    chat = await _timed_chat(ctx, world)
+    assert chats.ends_at(chat) == chat.started_at + timedelta(minutes=5)
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    clock.advance(timedelta(minutes=4, seconds=59))
+    async with ctx.unit_of_work() as session:
+        await chats.send_message(
+            session, user=applicant, conversation_id=chat.id, body="Masih ada waktu", now=ctx.now()
+        )
+    clock.advance(timedelta(seconds=1))  # exactly at the end time: up
+    for action in (
+        lambda s: chats.send_message(
+            s, user=applicant, conversation_id=chat.id, body="Terlambat", now=ctx.now()
+        ),
+        lambda s: chats.share_cv(s, user=applicant, conversation_id=chat.id, now=ctx.now()),
+        lambda s: chats.set_video_link(
+            s,
+            user=recruiter,
+            conversation_id=chat.id,
+            url="https://meet.example.test/x",
+            now=ctx.now(),
+        ),
+        lambda s: chats.hand_off(
+            s,
+            user=recruiter,
+            conversation_id=chat.id,
+            to_user_id=world.recruiter_ids[1],
+            now=ctx.now(),
+        ),
+    ):
+        with pytest.raises(chats.TimeUp):
+            async with ctx.unit_of_work() as session:
+                await action(session)
+    # Refused and rolled back: nothing was added, and the chat is still to be ended.
+    async with ctx.read() as session:
+        row = await session.get(Conversation, chat.id)
+        assert row.ended_at is None and not row.cv_shared and row.video_url is None
+        assert row.recruiter_user_id == world.recruiter_ids[0]
+    # What the web layer does on that refusal, late: the chat ends at its end time.
+    clock.advance(timedelta(seconds=30))
+    async with ctx.unit_of_work() as session:
+        assert await chats.end_timed_out(session, ctx.now(), conversation_id=chat.id) == 1
+    async with ctx.unit_of_work() as session:
+        assert await chats.end_timed_out(session, ctx.now(), conversation_id=chat.id) == 0
+    async with ctx.read() as session:
+        row = await session.get(Conversation, chat.id)
+    assert row.ended_by == chats.ENDED_BY_TIMER
+    assert row.ended_at == chat.started_at + timedelta(minutes=5)
+    assert await _system_lines(ctx, chat.id) == ["started", "ended"]
+    # Ended now: the plain refusal, not the timer's.
+    async with ctx.unit_of_work() as session:
+        with pytest.raises(Conflict) as refused:
+            await chats.send_message(
+                session, user=applicant, conversation_id=chat.id, body="x", now=ctx.now()
+            )
+    assert not isinstance(refused.value, chats.TimeUp)
+
+
+async def test_ending_a_chat_after_its_time_is_the_timers_end(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    chat = await _timed_chat(ctx, world, minutes=1)
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+    clock.advance(timedelta(minutes=3))
+    async with ctx.unit_of_work() as session:
+        ended = await chats.end(session, user=applicant, conversation_id=chat.id, now=ctx.now())
+    assert ended.ended_by == chats.ENDED_BY_TIMER
+    assert ended.ended_at == chat.started_at + timedelta(minutes=1)
+    assert await _system_lines(ctx, chat.id) == ["started", "ended"]
+
+
+async def test_the_sweep_ends_timed_out_chats_and_tells_both_sides(
+    ctx: AppContext, clock: Clock
+) -> None:
+    from jobfair.live import signals
+    from jobfair.worker.registry import run_task
+
+    world = await _world(ctx)
+    timed = await _timed_chat(ctx, world, minutes=10)
+    # A chat of a company without a timer runs on.
+    async with ctx.unit_of_work() as session:
+        other = await session.get(Booth, world.booth_ids[1])
+        recruiter = await factories.recruiter(session, company_row=other.company)
+        recruiter_id = recruiter.id
+    await _join(ctx, world, 1, booth=1)
+    async with ctx.unit_of_work() as session:
+        untimed = await chats.take_next(
+            session,
+            user=await session.get(User, recruiter_id),
+            booth=await session.get(Booth, world.booth_ids[1]),
+            now=ctx.now(),
+            limits=LIMITS,
+        )
+    assert untimed is not None and untimed.timer_minutes is None
+    assert ctx.live is not None
+    published: list = []
+    original = ctx.live.submit
+    ctx.live.submit = published.extend  # type: ignore[method-assign]
+    try:
+        clock.advance(timedelta(minutes=9))
+        assert await run_task(ctx, "end_timed_out_chats") == 0
+        clock.advance(timedelta(minutes=1))
+        assert await run_task(ctx, "end_timed_out_chats") == 1
+        assert await run_task(ctx, "end_timed_out_chats") == 0  # once
+    finally:
+        ctx.live.submit = original  # type: ignore[method-assign]
+    applicant_user = (await _user_of(ctx, world.applicant_ids[0])).id
+    changed = [s for s in published if isinstance(s, signals.ConversationChanged)]
+    assert [(s.conversation_id, set(s.user_ids)) for s in changed] == [
+        (timed.id, {world.recruiter_ids[0], applicant_user})
+    ]
+    async with ctx.read() as session:
+        assert (await session.get(Conversation, timed.id)).ended_by == chats.ENDED_BY_TIMER
+        assert (await session.get(Conversation, untimed.id)).ended_at is None
+        # Both parties' sockets read the "ended" line from here, as after a manual end.
+        lines = await chats.messages_after(session, [timed.id], 0)
+    assert [m.body for m in lines] == ["started", "ended"]
+
+
+# ------------------------------------------------------------------ the sweep
+
+
+async def test_the_sweep_lists_the_queue_expiry_and_the_timer() -> None:
+    from jobfair.worker.tasks import SWEEP_TASKS
+
+    assert {"expire_stale_queue", "end_timed_out_chats", "send_slot_reminders"} <= set(SWEEP_TASKS)
+
+
+async def test_the_expiry_task_expires_places_past_the_grace_period(
+    ctx: AppContext, clock: Clock
+) -> None:
+    from jobfair.worker.registry import run_task
+
+    world = await _world(ctx)
+    grace = ctx.settings.chat_queue_grace_seconds
+    limits = chats.ChatLimits.from_settings(ctx.settings)
+    await _join(ctx, world, 0, limits=limits)
+    clock.advance(timedelta(seconds=grace - 1))
+    assert await run_task(ctx, "expire_stale_queue") == 0
+    await _join(ctx, world, 1, limits=limits)
+    clock.advance(timedelta(seconds=2))
+    assert await run_task(ctx, "expire_stale_queue") == 1
+    assert await run_task(ctx, "expire_stale_queue") == 0
+    async with ctx.read() as session:
+        states = dict(
+            (await session.execute(select(QueueEntry.applicant_id, QueueEntry.state))).all()
+        )
+    assert states == {world.applicant_ids[0]: "expired", world.applicant_ids[1]: "waiting"}
+
+
+async def test_the_in_process_sweep_runs_the_expiry_and_the_timer(
+    ctx: AppContext, clock: Clock
+) -> None:
+    from jobfair.worker.runner import InProcessRunner
+
+    world = await _world(ctx)
+    chat = await _timed_chat(ctx, world, minutes=1)
+    await _join(ctx, world, 1, limits=chats.ChatLimits.from_settings(ctx.settings))
+    clock.advance(timedelta(seconds=ctx.settings.chat_queue_grace_seconds + 60))
+
+    async def swept() -> bool:
+        async with ctx.read() as session:
+            state = await session.scalar(
+                select(QueueEntry.state).where(QueueEntry.applicant_id == world.applicant_ids[1])
+            )
+            ended = (await session.get(Conversation, chat.id)).ended_at
+        return state == "expired" and ended is not None
+
+    # The sweep's first pass runs at once; a pass takes well under the wait given here.
+    runner = InProcessRunner(ctx, sweep_every=3600)
+    try:
+        for _ in range(200):
+            if await swept():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await runner.close()
+    assert await swept()
+
+
+# ------------------------------------------------------------------ the invitation to apply
+
+
+async def test_an_invitation_to_apply_is_sent_once_in_app_and_by_mail(ctx: AppContext) -> None:
+    from jobfair import i18n
+    from jobfair.models import Notification, Outbox
+    from jobfair.services import notifications
+
+    world = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        booth = await session.get(Booth, world.booth_ids[0])
+        second = await factories.vacancy(session, booth_row=booth, title="Operator Boiler")
+        second_id = second.id
+        slug = (await session.get(factories.Fair, booth.fair_id)).slug
+    await _join(ctx, world, 0)
+    chat = await _take(ctx, world)
+    assert chat is not None
+    recruiter = await _recruiter(ctx, world.recruiter_ids[0])
+    applicant = await _user_of(ctx, world.applicant_ids[0])
+
+    def path(fair_slug: str, vacancy_id: int) -> str:
+        return f"/fairs/{fair_slug}/vacancies/{vacancy_id}"
+
+    async def outcome(vacancy_id: int | None, note: str = "") -> None:
+        async with ctx.unit_of_work() as session:
+            await chats.record_outcome(
+                session,
+                user=recruiter,
+                conversation_id=chat.id,
+                note=note,
+                interest="interested",
+                invited_vacancy_id=vacancy_id,
+                now=ctx.now(),
+                base_url="https://bursa.test",
+                vacancy_path=path,
+            )
+
+    async def told() -> tuple[list[Notification], list[Outbox]]:
+        async with ctx.read() as session:
+            rows = list(await session.scalars(select(Notification).order_by(Notification.id)))
+            mails = list(await session.scalars(select(Outbox).order_by(Outbox.id)))
+        return rows, mails
+
+    await outcome(None)
+    assert await told() == ([], [])
+    # A vacancy of another booth is refused, and nobody is told.
+    async with ctx.unit_of_work() as session:
+        other_booth = await session.get(Booth, world.booth_ids[1])
+        foreign = (await factories.vacancy(session, booth_row=other_booth)).id
+    with pytest.raises(ValidationFailed):
+        await outcome(foreign)
+    assert await told() == ([], [])
+    await outcome(world.vacancy_id)
+    rows, mails = await told()
+    assert [(r.user_id, r.kind, r.link) for r in rows] == [
+        (applicant.id, "apply_invitation", path(slug, world.vacancy_id))
+    ]
+    assert [m.to_address for m in mails] == [applicant.email]
+    # The mail is in the applicant's language (Indonesian), with the absolute link.
+    assert mails[0].subject == "Perusahaan mengundang Anda untuk melamar"
+    assert (
+        f"https://bursa.test/fairs/{slug}/vacancies/{world.vacancy_id}"
+        in (mails[0].payload["body"])
+    )
+    # Worded when shown, in the page's language, the link named after what it opens.
+    with i18n.using("en"):
+        shown = notifications.shown(rows[0])
+        assert shown.subject == "A company invites you to apply"
+        assert shown.link_label == "See the vacancy and apply"
+        assert "invites you to apply for this vacancy" in shown.text
+    with i18n.using("id"):
+        assert notifications.shown(rows[0]).link_label == "Lihat lowongan dan lamar"
+    # Saving the outcome again (a corrected note) does not invite again; another vacancy does.
+    await outcome(world.vacancy_id, note="Catatan diperbaiki")
+    assert len((await told())[0]) == 1
+    await outcome(second_id)
+    rows, mails = await told()
+    assert [r.link for r in rows] == [path(slug, world.vacancy_id), path(slug, second_id)]
+    assert len(mails) == 2
+    assert "Operator Boiler" in notifications.shown(rows[1]).lines[0].title
+    # Only the chat's applicant was told.
+    assert {r.user_id for r in rows} == {applicant.id}

@@ -16,6 +16,8 @@ from support.factories import hash_password
 from jobfair.context import AppContext
 from jobfair.models import User
 from jobfair.models.conversations import Conversation
+from jobfair.services import conversations as chats
+from jobfair.web.live import live_renderer
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Scene:
     recruiter_id: int
     application_id: int
     applicant_user_id: int
+    vacancy_path: str
 
 
 async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
@@ -48,6 +51,7 @@ async def _scene(ctx: AppContext) -> tuple[Scene, str, str]:
             recruiter.id,
             application.id,
             user.id,
+            f"/fairs/{fair.slug}/vacancies/{vacancy.id}",
         )
         return scene, user.email, recruiter.email
 
@@ -137,3 +141,77 @@ async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: Ap
         # English too.
         table = await recruiter.get("/company/applications?lang=en")
         assert "Chat: interested" in table.text
+        # The invitation to apply reaches the job seeker, with a link to the vacancy.
+        vacancy_id = scene.vacancy_path.rsplit("/", 1)[1]
+        invited = await recruiter.post(
+            f"/chats/{chat_id}/outcome",
+            data={"interest": "interested", "vacancy": vacancy_id, "csrf_token": token},
+        )
+        assert invited.status_code == 303
+        inbox = await applicant.get("/me/notifications")
+        assert "Perusahaan mengundang Anda untuk melamar" in inbox.text
+        assert f'<a href="{scene.vacancy_path}">Lihat lowongan dan lamar</a>' in inbox.text
+        assert (await applicant.get(scene.vacancy_path)).status_code == 200
+
+
+async def test_the_chat_timer_shows_the_end_and_ends_the_chat(
+    app: Starlette, ctx: AppContext, clock
+) -> None:
+    from datetime import timedelta
+
+    scene, applicant_login, recruiter_login = await _scene(ctx)
+    async with _client(app) as applicant, _client(app) as recruiter:
+        assert (await sign_in(applicant, applicant_login, factories.PASSWORD)).status_code == 303
+        assert (await sign_in(recruiter, recruiter_login, factories.PASSWORD)).status_code == 303
+        assert ctx.live is not None
+        ctx.live.presence.join([f"recruiter:{scene.booth_id}:{scene.recruiter_id}"])
+        console = await recruiter.get(scene.console)
+        for bad in ("0", "121", "lima"):
+            refused = await recruiter.post(
+                scene.console + "/timer",
+                data={"timer_minutes": bad, "csrf_token": csrf_of(console.text)},
+            )
+            assert refused.status_code == 422
+        saved = await recruiter.post(
+            scene.console + "/timer",
+            data={"timer_minutes": "10", "csrf_token": csrf_of(console.text)},
+        )
+        assert saved.status_code == 303
+        page = await applicant.get(scene.chat_page)
+        await applicant.post(
+            scene.chat_page + "/queue", data={"vacancy": "", "csrf_token": csrf_of(page.text)}
+        )
+        console = await recruiter.get(scene.console)
+        await recruiter.post(scene.console + "/take", data={"csrf_token": csrf_of(console.text)})
+        async with ctx.read() as session:
+            chat_id = (await session.execute(Conversation.__table__.select())).first().id
+        # Both sides see the end time (10:00 WIB + 10 minutes), as text without JavaScript.
+        page = await applicant.get(scene.chat_page + "?lang=en")
+        assert "This chat lasts up to 10 minutes: it ends at 10:10 WIB." in page.text
+        assert 'data-chat-ends="2026-11-05T03:10:00+00:00"' in page.text
+        console = await recruiter.get(scene.console)
+        assert "berakhir pukul 10.10 WIB" in console.text
+        clock.advance(timedelta(minutes=10, seconds=5))
+        # The next action after the time is up ends the chat and goes back to it.
+        late = await applicant.post(
+            f"/chats/{chat_id}/messages",
+            data={"body": "Masih di sini?", "csrf_token": csrf_of(page.text)},
+        )
+        assert late.status_code == 303
+        page = await applicant.get(scene.chat_page)
+        assert f"/chats/{chat_id}/messages" not in page.text and "Masih di sini?" not in page.text
+        console = await recruiter.get(scene.console)
+        assert f'id="outcome-{chat_id}"' in console.text
+        async with ctx.read() as session:
+            row = await session.get(Conversation, chat_id)
+            log = await chats.transcript(session, chat_id)
+        assert row.ended_by == "timer"
+    # What both sides' sockets get, as after a manual end, says why it ended.
+    for party in ("applicant", "recruiter"):
+        frame = live_renderer(app)(
+            "chat",
+            {"chat": row, "messages": log, "party": party, "fresh": False, "csrf_token": "t"},
+            "id",
+        )
+        assert frame.count("Waktu obrolan ini sudah habis; obrolan telah berakhir.") == 2
+        assert f'id="chat-actions-{chat_id}-{party}"' in frame and "<textarea" not in frame

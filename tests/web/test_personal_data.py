@@ -22,6 +22,8 @@ SECTIONS_EN = (
     "Who viewed my CV",
     "My applications",
     "My booth chats",
+    "My 1:1 slots",
+    "My messages to booths",
     "Notifications",
 )
 
