@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
@@ -78,17 +79,22 @@ def apply_warnings(cv: Cv | None) -> list[ApplyWarning]:
     return [] if cv is not None else [ApplyWarning("no_cv", NO_CV)]
 
 
+@cache
+def _applying_query() -> Select[tuple[Vacancy, Fair]]:
+    """The vacancy and its fair, if public, for ``:vacancy_id``. Built once: building
+    ``is_public`` (aliases, subqueries) took about a third of an apply's CPU."""
+    return (
+        select(Vacancy, Fair)
+        .join(Fair, Fair.id == Vacancy.fair_id)
+        # A vacancy the public cannot see does not exist for an applicant either.
+        .where(Vacancy.id == bindparam("vacancy_id"), is_public())
+        # Applying never reads the host regencies: spare their query.
+        .options(lazyload(Fair.host_regencies))
+    )
+
+
 async def _vacancy_for_applying(session: AsyncSession, vacancy_id: int) -> tuple[Vacancy, Fair]:
-    row = (
-        await session.execute(
-            select(Vacancy, Fair)
-            .join(Fair, Fair.id == Vacancy.fair_id)
-            # A vacancy the public cannot see does not exist for an applicant either.
-            .where(Vacancy.id == vacancy_id, is_public())
-            # Applying never reads the host regencies: spare their query.
-            .options(lazyload(Fair.host_regencies))
-        )
-    ).first()
+    row = (await session.execute(_applying_query(), {"vacancy_id": vacancy_id})).first()
     if row is None:
         if await session.scalar(select(_withheld_by_office(vacancy_id))):
             raise Conflict(gettext(WITHHELD_BY_OFFICE))
