@@ -208,3 +208,45 @@ async def test_sending_again_obeys_the_cap_and_the_fair_window(ctx: AppContext, 
     with pytest.raises(Conflict) as closed:
         await _submit(ctx, ids["user"], ids["men"])
     assert "The fair is closed" in closed.value.message
+
+
+async def test_what_is_read_before_the_write_decides_nothing(ctx: AppContext) -> None:
+    """``applying_as`` is read before the write transaction; an answer read before
+    another application was taken still meets the duplicate check and the cap inside
+    it, with the same messages, and carries the no-CV warning."""
+    from jobfair.models import Fair
+    from jobfair.services.errors import Conflict
+
+    ids = await _world(ctx, sex="L", experience_years=0)
+    i18n.set_locale("en")
+    async with ctx.read() as session:
+        user = await session.get(User, ids["user"])
+        assert user is not None
+        stale = await applications.applying_as(session, user)
+    assert stale.cv is None
+
+    async def submit_with(vacancy_id: int) -> applications.Submitted:
+        async with ctx.unit_of_work() as session:
+            assert user is not None
+            return await applications.submit(session, user, vacancy_id, ctx.now(), stale)
+
+    taken = await submit_with(ids["men"])
+    assert taken.application.status == "submitted"
+    assert [warning.code for warning in taken.warnings] == ["no_cv"]
+    assert taken.summary.vacancy_id == ids["men"]
+    with pytest.raises(Conflict) as again:
+        await submit_with(ids["men"])
+    assert again.value.message == "You have already applied to this vacancy."
+    async with ctx.unit_of_work() as session:
+        fair = await session.get(Fair, ids["fair"])
+        assert fair is not None
+        fair.application_cap = 1
+    with pytest.raises(Conflict) as capped:
+        await submit_with(ids["either"])
+    assert "limit of 1 applications" in capped.value.message
+    with pytest.raises(Conflict) as closed:
+        await submit_with(ids["closed"])
+    assert closed.value.message == "This vacancy is closed."
+    async with ctx.read() as session:
+        mine = await applications.my_applications(session, user)
+    assert [item.vacancy_id for item in mine] == [ids["men"]]
