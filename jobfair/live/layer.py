@@ -185,6 +185,9 @@ class LiveLayer:
         self.chat_limits = chat_limits or chat_service.ChatLimits()
         # Per fair: when read, and the chat state of the booths read.
         self._chat_states: dict[int, tuple[float, dict[int, chat_service.BoothChatState]]] = {}
+        # Bumped by every change notice: a read that began before one is not kept, or a
+        # slow read could put the state from before the change back into the cache.
+        self._chat_generation = 0
 
     # ------------------------------------------------------------------ life cycle
 
@@ -343,6 +346,7 @@ class LiveLayer:
 
     def _on_chat_changed(self, fair_ids: list[int]) -> None:
         """The fairs' booth chat state changed: the next frames read it afresh."""
+        self._chat_generation += 1
         for fair_id in fair_ids:
             self._chat_states.pop(fair_id, None)
 
@@ -361,6 +365,7 @@ class LiveLayer:
         task.add_done_callback(self._closing.discard)
 
     def _on_resubscribed(self) -> None:
+        self._chat_generation += 1
         self._chat_states.clear()
         self._on_changed(list(self._subscribers))
         self._presence_fairs.update(self._subscribers)
@@ -573,12 +578,14 @@ class LiveLayer:
         now = time.monotonic()
         cached = self._chat_states.get(fair_id)
         if cached is None or now - cached[0] > CHAT_STATE_SECONDS or not wanted <= set(cached[1]):
+            generation = self._chat_generation
             async with self._read() as session:
                 states = await chat_service.booth_chat_states(
                     session, sorted(wanted), self._clock(), self.chat_limits
                 )
             cached = (now, states)
-            self._chat_states[fair_id] = cached
+            if generation == self._chat_generation:
+                self._chat_states[fair_id] = cached
         states = {b: cached[1][b] for b in wanted if b in cached[1]}
         online = await self.online_recruiter_ids(
             {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
