@@ -43,8 +43,8 @@ written; the peer stamps its arrival. Per target one JSON line:
         [--redis redis://127.0.0.1:6379/N] [--client-procs 2] [--postgres URL]
 
 Without ``--redis`` the two-process target is skipped. ``--profile DIR`` runs the
-one-process product under pyinstrument and writes its profile of the send phase there
-(its timings are then not results).
+one-process product under pyinstrument and writes its profiles of the connect and the
+send phase there (its timings are then not results).
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ async def _client_loop() -> None:
         def __init__(self, spec: dict[str, Any]) -> None:
             self.spec = spec
             self.side: str = spec["side"]
+            self.peer = SIDES[1 - SIDES.index(self.side)]
             self.ws = ClientProtocol(parse_uri(spec["url"]))  # no extensions: no compression
             self.transport: asyncio.Transport | None = None
             self.opened: asyncio.Future[None] = loop.create_future()
@@ -244,6 +245,8 @@ async def _client_loop() -> None:
             answer(
                 {
                     "connected": sum(results),
+                    # (pair, side) of each open connection: only whole pairs talk.
+                    "ends": [[one.spec["pair"], one.side] for one in connections if one.alive],
                     "failed": len(results) - sum(results),
                     "seconds": time.monotonic() - started,
                 }
@@ -251,12 +254,14 @@ async def _client_loop() -> None:
         elif kind == "run":
             messages, interval = command["messages"], command["interval"]
             shuffle = random.Random(command["seed"])
-            # Every ack and every peer message of every live connection is awaited.
-            progress["pending"] = sum(2 * messages for one in connections if one.alive)
+            whole = set(command["pairs"])
+            talking = [one for one in connections if one.alive and one.spec["pair"] in whole]
+            # Every ack and every peer message of every talking connection is awaited.
+            progress["pending"] = 2 * messages * len(talking)
             progress["done"] = asyncio.Event()
             start = loop.time() + max(0.0, command["start_at"] - time.time())
             last_due = start
-            for one in connections:
+            for one in talking:
                 phase = shuffle.random() * interval
                 for seq in range(messages):
                     due = start + phase + seq * interval
@@ -278,8 +283,13 @@ async def _client_loop() -> None:
                     "ack_ids": len({i for one in connections for i in one.ack_ids}),
                     "delivered_ms": [round(lat * 1000, 3) for lat in delivered],
                     "ack_ms": [round(lat * 1000, 3) for lat in acks],
-                    # Peer messages each connection was owed and did not get.
-                    "lost": sum(max(0, messages - len(one.received)) for one in connections),
+                    "sent_refs": [ref for one in connections for ref in one.sent],
+                    # Refs of the peers' messages that arrived (each once).
+                    "received_refs": [
+                        f"{one.spec['pair']}.{one.peer[0]}.{seq}"
+                        for one in connections
+                        for seq in one.received
+                    ],
                     "duplicated": sum(one.duplicated for one in connections),
                     "echoes": sum(one.echoes for one in connections),
                     "errors": sum(one.errors for one in connections),
@@ -594,12 +604,13 @@ def product_command(profile: bool) -> list[str]:
 
 
 def serve_product(port: int) -> None:
-    """The product under pyinstrument; SIGUSR1 starts the profile, the next one writes
-    it to ``$CHAT_PROFILE``."""
+    """The product under pyinstrument; SIGUSR1 starts a profile, the next one writes it
+    to ``$CHAT_PROFILE-connect.txt``, then ``-send.txt`` (the run's two phases)."""
     import uvicorn
     from pyinstrument import Profiler
 
     profiler: list[Profiler] = []
+    phases = ["connect", "send"]
 
     def toggle(_signum: int, _frame: object) -> None:
         if not profiler:
@@ -608,7 +619,8 @@ def serve_product(port: int) -> None:
             return
         running = profiler.pop()
         running.stop()
-        Path(os.environ["CHAT_PROFILE"]).write_text(running.output_text(unicode=False, color=False))
+        text = running.output_text(unicode=False, color=False)
+        Path(f"{os.environ['CHAT_PROFILE']}-{phases.pop(0)}.txt").write_text(text)
 
     signal.signal(signal.SIGUSR1, toggle)
     uvicorn.run(
@@ -643,8 +655,17 @@ async def measure(
 ) -> dict[str, Any]:
     clients_total = sum(len(s) for s in specs)
     async with Clients.start(len(specs)) as clients:
+        if args.profile_pid:
+            os.kill(args.profile_pid, signal.SIGUSR1)
         answers = await clients.each([{"cmd": "connect", "specs": s} for s in specs])
+        if args.profile_pid:
+            os.kill(args.profile_pid, signal.SIGUSR1)
         connected = sum(a["connected"] for a in answers)
+        ends: dict[int, int] = {}
+        for a in answers:
+            for pair, _side in a["ends"]:
+                ends[pair] = ends.get(pair, 0) + 1
+        whole = sorted(pair for pair, count in ends.items() if count == 2)
         connect_s = max(a["seconds"] for a in answers)
         await asyncio.sleep(2.0)  # presence frames of the last connections go out
         interval = clients_total / args.rate  # seconds between one client's messages
@@ -660,6 +681,7 @@ async def measure(
                     "interval": interval,
                     "start_at": start_at,
                     "seed": index,
+                    "pairs": whole,
                     "drain": DRAIN_SECONDS,
                 }
                 for index in range(len(specs))
@@ -673,12 +695,15 @@ async def measure(
     delivered = [lat for r in runs for lat in r["delivered_ms"]]
     acks = [lat for r in runs for lat in r["ack_ms"]]
     sent = sum(r["sent"] for r in runs)
+    sent_refs = {ref for r in runs for ref in r["sent_refs"]}
+    received_refs = {ref for r in runs for ref in r["received_refs"]}
     return {
         "bench": "chat",
         "target": target,
         "chats": clients_total // 2,
         "clients": clients_total,
         "connected": connected,
+        "talking_chats": len(whole),
         "connect_s": round(connect_s, 1),
         "messages_per_client": args.messages,
         "offered_rate": args.rate,
@@ -686,7 +711,9 @@ async def measure(
         "acked": sum(r["acked"] for r in runs),
         "distinct_ack_ids": sum(r["ack_ids"] for r in runs),
         "delivered": len(delivered),
-        "lost": sum(r["lost"] for r in runs),
+        # Sent by a client and never delivered to its peer; delivered but never sent.
+        "lost": len(sent_refs - received_refs),
+        "unexpected": len(received_refs - sent_refs),
         "duplicated": sum(r["duplicated"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "echoes": sum(r["echoes"] for r in runs),
@@ -749,7 +776,7 @@ async def run_product(args: argparse.Namespace, tmp: Path, processes: int) -> di
             }
         profile = args.profile is not None and processes == 1
         if profile:
-            extra["CHAT_PROFILE"] = str(Path(args.profile) / "jobfair-1.txt")
+            extra["CHAT_PROFILE"] = str(Path(args.profile) / "jobfair-1")
         env = jobfair_env(url, tmp / f"{name}-data", **extra)
         try:
             async with contextlib.AsyncExitStack() as stack:
