@@ -31,8 +31,10 @@ written; the peer stamps its arrival. Per target one JSON line:
 
 * ``p50_ms``/``p99_ms``/``max_ms``: delivery, from the sender's stamp to the peer's
   receipt; ``ack_p50_ms``/``ack_p99_ms``: send to the sender's ``ack``;
-* ``sent``/``acked``/``delivered``/``lost``/``duplicated``/``errors``: every message is
-  expected exactly once at the peer; ``stored``: messages in the database afterwards;
+* ``sent``/``acked``/``delivered``/``duplicated``/``errors``: every message is expected
+  exactly once at the peer; ``lost``: acknowledged but never delivered; ``unanswered``:
+  sent but neither acknowledged nor refused before the drain ran out (``DRAIN_SECONDS``
+  after the last send); ``stored``: messages in the database afterwards;
 * ``server_cpu``/``client_cpu``: CPU seconds over the run's wall time (1.0 = a core);
   ``send_lag_p99_ms``: how late the client processes sent against the schedule (a
   large value means the clients, not the server, set the pace).
@@ -284,6 +286,7 @@ async def _client_loop() -> None:
                     "delivered_ms": [round(lat * 1000, 3) for lat in delivered],
                     "ack_ms": [round(lat * 1000, 3) for lat in acks],
                     "sent_refs": [ref for one in connections for ref in one.sent],
+                    "acked_refs": [ref for one in connections for ref in one.acks],
                     # Refs of the peers' messages that arrived (each once).
                     "received_refs": [
                         f"{one.spec['pair']}.{one.peer[0]}.{seq}"
@@ -660,6 +663,13 @@ async def measure(
         answers = await clients.each([{"cmd": "connect", "specs": s} for s in specs])
         if args.profile_pid:
             os.kill(args.profile_pid, signal.SIGUSR1)
+            # Writing a profile stalls the server (minutes on a loaded machine): the
+            # send phase starts once it is written.
+            written = f"{args.profile_path}-connect.txt"
+            for _ in range(6000):
+                if os.path.exists(written):  # noqa: ASYNC240 - a stat, 10 times a second
+                    break
+                await asyncio.sleep(0.1)
         connected = sum(a["connected"] for a in answers)
         ends: dict[int, int] = {}
         for a in answers:
@@ -697,6 +707,7 @@ async def measure(
     sent = sum(r["sent"] for r in runs)
     sent_refs = {ref for r in runs for ref in r["sent_refs"]}
     received_refs = {ref for r in runs for ref in r["received_refs"]}
+    acked_refs = {ref for r in runs for ref in r["acked_refs"]}
     return {
         "bench": "chat",
         "target": target,
@@ -711,8 +722,10 @@ async def measure(
         "acked": sum(r["acked"] for r in runs),
         "distinct_ack_ids": sum(r["ack_ids"] for r in runs),
         "delivered": len(delivered),
-        # Sent by a client and never delivered to its peer; delivered but never sent.
-        "lost": len(sent_refs - received_refs),
+        # Acknowledged (stored) and never delivered to the peer: the product's promise
+        # broken; sent and never answered by the end of the drain; delivered unsent.
+        "lost": len(acked_refs - received_refs),
+        "unanswered": len(sent_refs - acked_refs),
         "unexpected": len(received_refs - sent_refs),
         "duplicated": sum(r["duplicated"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
@@ -794,6 +807,7 @@ async def run_product(args: argparse.Namespace, tmp: Path, processes: int) -> di
 
                 specs = specs_for(population.pairs, url_of, args.client_procs)
                 args.profile_pid = servers[0].pid if profile else None
+                args.profile_path = extra.get("CHAT_PROFILE")
                 result = await measure(name, specs, [s.pid for s in servers], args)
                 args.profile_pid = None
         finally:
@@ -881,7 +895,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.client_procs < 2:
         parser.error("--client-procs must be ≥ 2 (a pair's ends are in different processes)")
     args.booths = min(args.booths, args.chats)
-    args.profile_pid = None
+    args.profile_pid = args.profile_path = None
     return args
 
 
