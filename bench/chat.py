@@ -41,7 +41,7 @@ written; the peer stamps its arrival. Per target one JSON line:
 
 ``ratio`` lines give each product target's p50 and p99 over the bare relay's.
 
-    .venv/bin/python bench/chat.py [--chats 1000] [--messages 2] [--rate 100]
+    .venv/bin/python bench/chat.py [--chats 1000] [--messages 2] [--rate 50]
         [--redis redis://127.0.0.1:6379/N] [--client-procs 2] [--postgres URL]
 
 Without ``--redis`` the two-process target is skipped. ``--profile DIR`` runs the
@@ -877,7 +877,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--chats", type=int, default=1000, help="concurrent chats (pairs)")
     parser.add_argument("--messages", type=int, default=2, help="messages each client sends")
     parser.add_argument(
-        "--rate", type=float, default=100.0, help="messages a second offered by all clients"
+        "--rate", type=float, default=50.0, help="messages a second offered by all clients"
     )
     parser.add_argument("--booths", type=int, default=20, help="booths the chats spread over")
     parser.add_argument("--client-procs", type=int, default=2, help="client processes")
