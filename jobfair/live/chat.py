@@ -219,16 +219,19 @@ class ChatRelay:
     async def _deliver_once(self, client: ChatClient) -> None:
         sub = client.subscriber
         async with self._read() as session:
-            ids = await chat_service.user_conversation_ids(session, client.user_id, sub.fair_id)
-            messages = await chat_service.messages_after(session, ids, client.cursor)
+            messages = await chat_service.user_messages_after(
+                session, client.user_id, sub.fair_id, client.cursor
+            )
             if not messages:
                 return
             if sub.fmt == "json":
+                # Only a video line needs its conversation (for the link): a plain
+                # message is framed from its own row.
                 chats = {
                     cid: await session.get(chat_service.Conversation, cid)
-                    for cid in {m.conversation_id for m in messages}
+                    for cid in {m.conversation_id for m in messages if _is_video(m)}
                 }
-                frames = [_message_frame(m, chats[m.conversation_id]) for m in messages]
+                frames = [_message_frame(m, chats.get(m.conversation_id)) for m in messages]
             else:
                 frames = []
                 for cid in sorted({m.conversation_id for m in messages}):
@@ -277,8 +280,12 @@ def _message_frame(message: Any, chat: Any) -> str:
         "body": message.body,
         "at": message.created_at.isoformat(),
     }
-    if message.body == "video" and message.sender == "system" and chat is not None:
+    if _is_video(message) and chat is not None:
         body["video_url"] = chat.video_url
     return json.dumps(
         {"channel": f"chat:{message.conversation_id}", "message": body}, separators=(",", ":")
     )
+
+
+def _is_video(message: Any) -> bool:
+    return bool(message.body == "video" and message.sender == "system")
