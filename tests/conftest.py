@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from support.clock import Clock
+from support.workers import worker_name, worker_redis_url
 
 from jobfair.app import create_app
 from jobfair.context import AppContext
@@ -78,7 +79,8 @@ async def postgres_database() -> AsyncIterator[PostgresDatabase]:
         shown = make_url(PG_URL).render_as_string()
         yield PostgresDatabase(None, f"PostgreSQL at {shown} unreachable ({problem})")
         return
-    name = f"jobfair_test_{uuid.uuid4().hex[:10]}"
+    # One per xdist worker (and per run: two checkouts may test against one server at once).
+    name = f"jobfair_test_{worker_name()}_{uuid.uuid4().hex[:10]}"
 
     async def admin(statement: str) -> None:
         engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -166,17 +168,19 @@ REDIS_URL = os.environ.get("JOBFAIR_TEST_REDIS_URL") or "redis://127.0.0.1:6379/
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """The real Redis for integration tests: skipped outside CI when unreachable."""
+    """The real Redis for integration tests, on this xdist worker's own database
+    (tests/support/workers.py): skipped outside CI when unreachable."""
     import redis
 
+    url = worker_redis_url(REDIS_URL)
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except Exception as exc:  # any failure to connect is a reason to skip (or fail in CI)
-        message = f"Redis at {REDIS_URL} unreachable ({type(exc).__name__})"
+        message = f"Redis at {url} unreachable ({type(exc).__name__})"
         if IN_CI:
             pytest.fail(message + " — required in CI", pytrace=False)
         pytest.skip(message + "; set JOBFAIR_TEST_REDIS_URL to run these tests")
-    return REDIS_URL
+    return url
 
 
 # ------------------------------------------------------------ browser journeys

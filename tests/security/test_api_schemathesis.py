@@ -73,7 +73,9 @@ def _run(operation: Any, headers: dict[str, str], mode: GenerationMode) -> list[
         if found:
             return
         try:
-            response = case.call(headers=headers)
+            # A generous per-request limit: schemathesis's 10 s default is a liveness guard,
+            # and on a loaded 2-core machine with two test workers a request can take longer.
+            response = case.call(headers=headers, timeout=60)
         except Exception as error:
             # Starlette re-raises what it answered with a 500 to the test client.
             found.append(f"{operation.label} ({mode.value}): {type(error).__name__} {error}")

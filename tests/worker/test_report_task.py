@@ -290,12 +290,12 @@ def test_a_dead_workers_job_is_retried_within_about_two_minutes(settings: Settin
 # ------------------------------------------------------------------ arq and Redis
 
 
-def _own_redis(redis_url: str, db: int) -> str:
-    """A Redis database of these tests alone (other tests' workers use db 0), emptied."""
-    base = redis_url.rsplit("/", 1)[0] if redis_url.count("/") > 2 else redis_url
-    url = f"{base}/{db}"
-    redis.Redis.from_url(url).flushdb()
-    return url
+def _emptied(redis_url: str) -> str:
+    """This xdist worker's own Redis database (tests/support/workers.py), emptied: arq's
+    queue and health-check keys are not namespaced, and these tests count them. The worker
+    runs one test at a time, so no other test is using the database meanwhile."""
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
 
 
 @pytest.mark.redis
@@ -303,7 +303,7 @@ async def test_arq_worker_compiles_the_report(
     ctx: AppContext, settings: Settings, redis_url: str
 ) -> None:
     fair_id = await _closed_fair(ctx, datetime.now(UTC) - timedelta(hours=1))
-    url = _own_redis(redis_url, 13)
+    url = _emptied(redis_url)
     runner = await ArqRunner.connect(url)
     try:
         await runner.enqueue("compile_fair_report", fair_id=fair_id)
@@ -355,7 +355,7 @@ async def test_a_worker_killed_mid_compile_leaves_one_complete_version(
     ctx: AppContext, settings: Settings, redis_url: str, tmp_path: Path
 ) -> None:
     fair_id = await _closed_fair(ctx, datetime.now(UTC) - timedelta(hours=1), applications=5)
-    url = _own_redis(redis_url, 14)
+    url = _emptied(redis_url)
     script = tmp_path / "slow_worker.py"
     script.write_text(WORKER_SCRIPT)
     env = {
