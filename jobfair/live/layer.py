@@ -749,6 +749,10 @@ class LiveLayer:
             table = await live_service.organiser_table(session, fair_id)
         booth_ids = [row.booth_id for row in table.companies]
         snapshot = await self.snapshot(fair_id)
+        # The booths' chat presence and queues, from the same cached grouped read the
+        # booth pages' frames use (chat changes make it stale and mark this frame due).
+        chat = await self.booth_chats(fair_id, booth_ids)
+        overview = chat_service.chat_overview(chat.states, chat.online, self.chat_limits)
         recruiters = await self.presence.counts([f"recruiters:{booth}" for booth in booth_ids])
         companies = [
             {
@@ -780,6 +784,24 @@ class LiveLayer:
                 {"booth_id": c["booth_id"], "company": c["company"], "name": c["name"]}
                 for c in companies
                 if not c["recruiters_online"]
+            ],
+            "chat_presence": [
+                {
+                    "name": name,
+                    "recruiters": [{"name": r.name, "open_chats": r.open_chats} for r in here],
+                }
+                for name, here in overview.presence
+            ],
+            "booth_queues": [
+                {
+                    "booth_id": queue.booth_id,
+                    "name": name,
+                    "waiting": queue.waiting,
+                    "wait_seconds": queue.wait_seconds,
+                    "recruiters_online": queue.recruiters_online,
+                    "unattended": queue.unattended,
+                }
+                for name, queue in overview.queues
             ],
         }
 

@@ -68,21 +68,6 @@ async def online_recruiters(ctx: AppContext, session: Any, booth: Booth) -> list
     return [one for one in recruiters if one.user_id in online[booth.id]]
 
 
-async def chat_overview(
-    ctx: AppContext, booth_ids: list[int], limits: chats.ChatLimits
-) -> chats.ChatOverview:
-    """The organiser dashboard's chat section, as of loading: a fixed number of
-    statements and one presence read for all the fair's booths."""
-    async with ctx.read() as session:
-        states = await chats.booth_chat_states(session, booth_ids, ctx.now(), limits)
-    online: dict[int, set[int]] = {}
-    if ctx.live is not None:
-        online = await ctx.live.online_recruiter_ids(
-            {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
-        )
-    return chats.chat_overview(states, online, limits)
-
-
 # ------------------------------------------------------------------ applicant
 
 

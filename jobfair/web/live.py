@@ -25,7 +25,6 @@ from jobfair.live.layer import Renderer, Subscriber
 from jobfair.live.wire import release_handshake, transport_writer
 from jobfair.models.accounts import Role
 from jobfair.services import live as live_service
-from jobfair.services.conversations import ChatLimits
 from jobfair.services.errors import DomainError
 from jobfair.web import chat as chat_web
 from jobfair.web.auth import client_address, require
@@ -231,13 +230,6 @@ async def organiser_dashboard(request: Request) -> Response:
         fair = await live_service.get_fair(session, target.fair_slug, public=False)
     assert ctx.live is not None
     data = await ctx.live.organiser_data(target.fair_id)
-    # Who is online at each booth, their open chats and the booths' queues
-    # (jobfair.web.chat), as of loading.
-    chat = await chat_web.chat_overview(
-        ctx,
-        [c["booth_id"] for c in data["companies"]],
-        ChatLimits.from_settings(request.app.state.settings),
-    )
     # The socket's frames keep the page's order: its address carries the same ?sort=.
     sort = live_service.CompanySort.parse(request.query_params.get("sort"))
     return render(
@@ -251,7 +243,5 @@ async def organiser_dashboard(request: Request) -> Response:
             **data,
             "companies": sort.apply(data["companies"]),
             "sort": sort,
-            "chat_presence": chat.presence,
-            "chat_queues": chat.queues,
         },
     )

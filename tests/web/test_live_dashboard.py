@@ -15,6 +15,7 @@ from support.browsing import sign_in
 from jobfair.context import AppContext
 from jobfair.models import Booth, Company
 from jobfair.models.conversations import QueueEntry
+from jobfair.services.live import CompanySort
 
 
 async def _world(ctx: AppContext) -> None:
@@ -136,3 +137,26 @@ async def test_the_dashboard_flags_a_queue_without_a_recruiter(
     assert "PT Cahaya" not in section
     indonesian = (await client.get("/organiser/fairs/bursa-live/live?lang=id")).text
     assert "Antrean booth" in indonesian
+    # The same figures ride on the socket's organiser frame, which replaces the whole
+    # dashboard body (the section is inside it), so the queues stay live.
+    assert ctx.live is not None
+    data = await ctx.live.organiser_data(fair_id)
+    assert data["booth_queues"] == [
+        {
+            "booth_id": booth_id,
+            "name": "PT Bumi",
+            "waiting": 2,
+            "wait_seconds": 900,
+            "recruiters_online": 0,
+            "unattended": True,
+        }
+    ]
+    assert data["chat_presence"] == []
+    assert ctx.live.render is not None
+    frame = ctx.live.render(
+        "organiser",
+        {**data, "fair_slug": "bursa-live", "sort": CompanySort.parse(None)},
+        "en",
+    )
+    assert 'id="organiser-live" hx-swap-oob="true"' in frame
+    assert "<strong>PT Bumi</strong> · 2 waiting · about 15 min wait" in frame
