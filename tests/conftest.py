@@ -244,8 +244,13 @@ def scene_pair(
     database, built = scene_template
     assert not database.with_name(database.name + "-wal").exists()
     shutil.copyfile(database, tmp_path / database.name)
-    settings = _scene_settings(tmp_path)
-    env = process_environment(settings, redis_url, f"pair-{uuid.uuid4().hex[:8]}")
+    namespace = f"pair-{uuid.uuid4().hex[:8]}"
+    # The scenes' settings name the processes' Redis and namespace: what the test does
+    # outside them (someone_else_joins) can tell them through their hub.
+    settings = _scene_settings(tmp_path).with_overrides(
+        redis_url=redis_url, redis_namespace=namespace
+    )
+    env = process_environment(settings, redis_url, namespace)
     with web_processes(env, 2) as (base_a, base_b):
         yield (
             Scene(base=base_a, settings=settings, **built),

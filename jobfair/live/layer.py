@@ -577,19 +577,38 @@ class LiveLayer:
             return BoothChats({}, {})
         now = time.monotonic()
         cached = self._chat_states.get(fair_id)
-        if cached is None or now - cached[0] > CHAT_STATE_SECONDS or not wanted <= set(cached[1]):
+        fresh = cached is not None and now - cached[0] <= CHAT_STATE_SECONDS
+        if not fresh or cached is None or not wanted <= set(cached[1]):
             generation = self._chat_generation
-            async with self._read() as session:
-                states = await chat_service.booth_chat_states(
-                    session, sorted(wanted), self._clock(), self.chat_limits
-                )
-            cached = (now, states)
-            if generation == self._chat_generation:
-                self._chat_states[fair_id] = cached
+            try:
+                async with self._read() as session:
+                    read = await chat_service.booth_chat_states(
+                        session, sorted(wanted), self._clock(), self.chat_limits
+                    )
+            except Exception as exc:
+                # The counters' frames and the handshake never fail on the chat part:
+                # without a read, the last state known (or none) goes out.
+                self._warn("booth chats", exc)
+                read = {}
+                if cached is not None:
+                    read = {b: state for b, state in cached[1].items() if b in wanted}
+            else:
+                if generation == self._chat_generation:
+                    # Merged into a fresh entry, which keeps its (older) time: callers
+                    # wanting one booth, the watched ones or all do not evict each other.
+                    if fresh and cached is not None:
+                        self._chat_states[fair_id] = (cached[0], {**cached[1], **read})
+                    else:
+                        self._chat_states[fair_id] = (now, read)
+            cached = (now, read)
         states = {b: cached[1][b] for b in wanted if b in cached[1]}
-        online = await self.online_recruiter_ids(
-            {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
-        )
+        try:
+            online = await self.online_recruiter_ids(
+                {b: [r.user_id for r in state.recruiters] for b, state in states.items()}
+            )
+        except Exception as exc:
+            self._warn("recruiter presence", exc)
+            online = {b: set() for b in states}
         return BoothChats(states, online)
 
     def chat_frames(

@@ -219,15 +219,17 @@ async def applying_as(session: AsyncSession, user: User) -> Applying:
     return Applying(applicant, await current_cv(session, applicant.id))
 
 
-async def _lock_applicant(session: AsyncSession, applicant_id: int) -> None:
-    """Serialise this applicant's concurrent applies (the cap check depends on it): the
-    applicant's row lock on PostgreSQL. SQLite's single writer (``BEGIN IMMEDIATE``,
-    taken by the unit of work) already does, so no statement is spent there."""
-    if session.get_bind().dialect.name == "sqlite":
-        return
-    await session.execute(
-        select(Applicant.id).where(Applicant.id == applicant_id).with_for_update()
-    )
+async def _lock_applicant(session: AsyncSession, applicant_id: int, user: User) -> None:
+    """Inside the write transaction: the profile read before it is still this user's
+    (an account erased in between is a 404, not an application of an anonymised
+    profile), and this applicant's concurrent applies are serialised (the cap check
+    depends on it) — the row lock on PostgreSQL; SQLite's single writer (``BEGIN
+    IMMEDIATE``, taken by the unit of work) already serialises them."""
+    query = select(Applicant.id).where(Applicant.id == applicant_id, Applicant.user_id == user.id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    if await session.scalar(query) is None:
+        raise NotFound(gettext("We could not find that page."))
 
 
 async def submit(
@@ -247,7 +249,7 @@ async def submit(
         cv_known, cv = False, None
     else:
         applicant, cv_known, cv = applying.applicant, True, applying.cv
-        await _lock_applicant(session, applicant.id)
+        await _lock_applicant(session, applicant.id, user)
     # One query answers the vacancy, and the duplicate check, the cap and "first in
     # this fair" from the applicant's applications in the fair (a handful; the apply
     # rate limit bounds them). After the applicant's lock: on PostgreSQL a statement

@@ -59,6 +59,7 @@ from jobfair.models.conversations import (
     QueueState,
 )
 from jobfair.models.fairs import FairPhase
+from jobfair.models.vacancies import is_public
 from jobfair.services import audit, authority, notifications, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
@@ -200,15 +201,26 @@ async def recruiter_user_ids(session: AsyncSession, company_id: int) -> list[int
 async def expire_stale(session: AsyncSession, now: datetime, limits: ChatLimits) -> int:
     """Mark waiting places not seen for the grace period as expired (the worker's sweep
     runs it; the queue's reads already skip them); returns how many."""
+    stale = and_(
+        QueueEntry.state == QueueState.WAITING,
+        QueueEntry.last_seen_at < _stale_before(now, limits),
+    )
+    booths = (
+        await session.execute(
+            select(QueueEntry.booth_id, QueueEntry.fair_id).where(stale).distinct()
+        )
+    ).all()
+    if not booths:
+        return 0
     result = await session.execute(
         update(QueueEntry)
-        .where(
-            QueueEntry.state == QueueState.WAITING,
-            QueueEntry.last_seen_at < _stale_before(now, limits),
-        )
+        .where(stale)
         .values(state=QueueState.EXPIRED, ended_at=now)
         .execution_options(synchronize_session=False)
     )
+    # The consoles' waiting lists and the places behind move: as for a leave.
+    for booth_id, fair_id in booths:
+        signals.queue_changed(session, booth_id, fair_id=fair_id)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -874,8 +886,17 @@ async def end(
         # Ending a chat whose time ran out before the sweep came: the timer ended it.
         await _end_by_timer(session, chat, now)
     elif chat.ended_at is None:
-        chat.ended_at = now
-        chat.ended_by = party
+        # Claimed by a conditional UPDATE, as the timer's end: two ends at once (both
+        # parties, or a party and a block) end the chat once.
+        claimed = await session.execute(
+            update(Conversation)
+            .where(Conversation.id == chat.id, Conversation.ended_at.is_(None))
+            .values(ended_at=now, ended_by=party)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(chat)
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return chat
         await _system_message(session, chat, "ended", now)
         audit.record(
             session,
@@ -917,6 +938,8 @@ async def _end_by_timer(session: AsyncSession, chat: Conversation, now: datetime
         data={"by": ENDED_BY_TIMER},
     )
     await _changed(session, chat)
+    # A chat place is free again (presence, wait estimates), as for a manual end.
+    signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
     return True
 
 
@@ -1062,7 +1085,10 @@ async def record_outcome(
         raise ValidationFailed(gettext("Choose an answer."), fields={"interest": "invalid"})
     if invited_vacancy_id is not None:
         found = await session.scalar(
-            select(Vacancy.id).where(Vacancy.id == invited_vacancy_id, Vacancy.booth_id == booth.id)
+            # Only a vacancy the applicant can open and apply to (the console offers no other).
+            select(Vacancy.id).where(
+                Vacancy.id == invited_vacancy_id, Vacancy.booth_id == booth.id, is_public()
+            )
         )
         if found is None:
             raise ValidationFailed(

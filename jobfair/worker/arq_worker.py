@@ -10,8 +10,10 @@ from arq.connections import RedisSettings
 from arq.worker import func
 
 from jobfair.context import AppContext
+from jobfair.live.chat import ChatRelay
 from jobfair.live.layer import LiveLayer
 from jobfair.routes import route_paths
+from jobfair.services.conversations import ChatLimits
 from jobfair.settings import Settings
 from jobfair.worker import tasks as _tasks  # noqa: F401  (registers the task functions)
 from jobfair.worker.registry import MAX_TRIES, TASK_TIMEOUT, TASKS, run_task
@@ -49,9 +51,23 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
             clock=app.now,
         )
         await app.live.start(background=False)
+        # Tasks end chats too (the chat timer's sweep): their chat notices reach the web
+        # processes' sockets through the same Redis channel (publish only: no clients).
+        relay = ChatRelay.create(
+            redis_url=settings.redis_url,
+            namespace=settings.redis_namespace,
+            read=app.read,
+            clock=app.now,
+            limits=ChatLimits.from_settings(settings),
+        )
+        app.listeners.append(relay.listen)
+        arq_ctx["chat_relay"] = relay
         arq_ctx["app"] = app
 
     async def on_shutdown(arq_ctx: dict[str, Any]) -> None:
+        relay: ChatRelay | None = arq_ctx.get("chat_relay")
+        if relay is not None:
+            await relay.close()
         app: AppContext | None = arq_ctx.get("app")
         if app is not None:
             if app.live is not None:

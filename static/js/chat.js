@@ -99,9 +99,17 @@
 
   document.addEventListener("htmx:after:swap", settle);
   document.addEventListener("htmx:ws:after:message", settle);
-  new MutationObserver(function () {
-    refocus();
-    settle();
+  // Only changes a frame brings count: the countdown rewrites its own text every
+  // second, and scrolling the log down on that would pull back a reader scrolling up.
+  new MutationObserver(function (records) {
+    var framed = records.some(function (record) {
+      var target = record.target;
+      return !(target.closest && target.closest("[data-countdown]"));
+    });
+    if (framed) {
+      refocus();
+      settle();
+    }
   }).observe(document.documentElement, { childList: true, subtree: true });
   settle();
 })();

@@ -199,8 +199,14 @@ async def test_withdrawal_and_screening_reconcile_from_the_database(
             session, recruiter, "reviewed", ctx.now(), application_ids=[application_id]
         )
     await _until(lambda: ctx.live is not None and not ctx.live._signals)
-    await asyncio.sleep(0.1)
-    snapshot = await ctx.live.snapshot(fair.id, [booth.id])
+    # The flusher reconciles from the database after taking the signals: poll for it
+    # (a fixed pause was too short on a loaded machine).
+    async with asyncio.timeout(10):
+        while True:
+            snapshot = await ctx.live.snapshot(fair.id, [booth.id])
+            if snapshot.booths[booth.id]["unreviewed"] != 3:
+                break
+            await asyncio.sleep(0.05)
     assert snapshot.booths[booth.id]["unreviewed"] == 2
     assert snapshot.fair["applications"] == 3
 

@@ -17,6 +17,7 @@ from support.statements import counted_statements
 from jobfair.context import AppContext
 from jobfair.models import Applicant, Booth, Fair, User
 from jobfair.models.conversations import Conversation, QueueEntry
+from jobfair.models.vacancies import VacancyVerification
 from jobfair.services import conversations as chats
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -775,6 +776,25 @@ async def test_the_expiry_task_expires_places_past_the_grace_period(
     assert states == {world.applicant_ids[0]: "expired", world.applicant_ids[1]: "waiting"}
 
 
+async def test_an_expiry_tells_the_booth_queue_it_changed(ctx: AppContext, clock: Clock) -> None:
+    # The consoles' waiting lists and the places behind move on an expiry as on a leave.
+    from jobfair.db.uow import _SIGNALS_KEY
+    from jobfair.live.signals import QueueChanged
+
+    world = await _world(ctx)
+    limits = chats.ChatLimits.from_settings(ctx.settings)
+    await _join(ctx, world, 0, limits=limits)
+    clock.advance(timedelta(seconds=ctx.settings.chat_queue_grace_seconds + 1))
+    async with ctx.unit_of_work() as session:
+        assert await chats.expire_stale(session, ctx.now(), limits) == 1
+        pending = [s for s in session.info.get(_SIGNALS_KEY, []) if isinstance(s, QueueChanged)]
+        booth = await session.get(Booth, world.booth_ids[0])
+    assert [(s.booth_id, s.fair_id) for s in pending] == [(booth.id, booth.fair_id)]
+    async with ctx.unit_of_work() as session:
+        assert await chats.expire_stale(session, ctx.now(), limits) == 0
+        assert not [s for s in session.info.get(_SIGNALS_KEY, []) if isinstance(s, QueueChanged)]
+
+
 async def test_the_in_process_sweep_runs_the_expiry_and_the_timer(
     ctx: AppContext, clock: Clock
 ) -> None:
@@ -856,6 +876,18 @@ async def test_an_invitation_to_apply_is_sent_once_in_app_and_by_mail(ctx: AppCo
         foreign = (await factories.vacancy(session, booth_row=other_booth)).id
     with pytest.raises(ValidationFailed):
         await outcome(foreign)
+    assert await told() == ([], [])
+    # So is a vacancy of this booth that is not public (not yet verified): its page
+    # would be a 404 for the applicant, and its title not theirs to see.
+    async with ctx.unit_of_work() as session:
+        booth_row = await session.get(Booth, world.booth_ids[0])
+        hidden = (
+            await factories.vacancy(
+                session, booth_row=booth_row, verification=VacancyVerification.PENDING
+            )
+        ).id
+    with pytest.raises(ValidationFailed):
+        await outcome(hidden)
     assert await told() == ([], [])
     await outcome(world.vacancy_id)
     rows, mails = await told()

@@ -86,3 +86,40 @@ async def test_arq_worker_runs_the_same_tasks(
     finally:
         await worker.close()
     assert await _count_sessions(ctx) == 1
+
+
+@pytest.mark.redis
+async def test_the_arq_worker_publishes_chat_notices(settings: Settings, redis_url: str) -> None:
+    # A chat the timer's sweep ends in the worker reaches the web processes' sockets:
+    # the worker's committed signals go to a chat relay publishing on Redis.
+    import asyncio
+    import json
+
+    from redis.asyncio import Redis
+
+    from jobfair.live.signals import ConversationChanged
+
+    namespace = "arq-chat-notices"
+    config = worker_settings(
+        settings.with_overrides(redis_url=redis_url, redis_namespace=namespace)
+    )
+    arq_ctx: dict[str, object] = {}
+    await config["on_startup"](arq_ctx)
+    redis = Redis.from_url(redis_url)
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    try:
+        await pubsub.subscribe(f"{namespace}:chat:notices")
+        app = arq_ctx["app"]
+        assert isinstance(app, AppContext)
+        for listener in app.listeners:
+            listener([ConversationChanged(7, (11, 12))])
+        async with asyncio.timeout(5):
+            while True:
+                message = await pubsub.get_message(timeout=1.0)
+                if message is not None:
+                    break
+        assert json.loads(message["data"])["u"] == [11, 12]
+    finally:
+        await pubsub.aclose()
+        await redis.aclose()
+        await config["on_shutdown"](arq_ctx)
