@@ -245,7 +245,8 @@ class ChatRelay:
                         for m in messages
                     )
                     names = await chat_service.party_names(session, chat)
-                    frames.append(self._html(client, chat, log, party, fresh, names))
+                    zone = await chat_service.chat_timezone(session, chat)
+                    frames.append(self._html(client, chat, log, party, fresh, names, zone))
         for frame in frames:
             await sub.send(frame)
         client.cursor = messages[-1].id
@@ -258,6 +259,7 @@ class ChatRelay:
         party: str | None,
         fresh: bool,
         names: tuple[str, str],
+        timezone: str,
     ) -> str:
         assert self.render is not None
         context = {
@@ -268,6 +270,7 @@ class ChatRelay:
             "applicant_name": names[0],
             "recruiter_name": names[1],
             "csrf_token": client.csrf_token,
+            "timezone": timezone,
         }
         return self.render("chat", context, client.subscriber.locale)
 

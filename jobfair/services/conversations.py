@@ -64,6 +64,7 @@ from jobfair.services import audit, authority, notifications, slot_window
 from jobfair.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jobfair.services.formats import is_http_url
 from jobfair.services.slot_window import aware
+from jobfair.services.times import DEFAULT_TIMEZONE
 
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
@@ -341,31 +342,6 @@ async def leave_queue(
     return left
 
 
-async def queue_length(
-    session: AsyncSession, booth_id: int, now: datetime, limits: ChatLimits
-) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(QueueEntry)
-        .where(QueueEntry.booth_id == booth_id, _alive(now, limits))
-    )
-    return int(count or 0)
-
-
-async def median_chat_seconds(session: AsyncSession, booth_id: int) -> int:
-    """The median length of the booth's latest ``MEDIAN_OVER`` ended chats."""
-    rows = (
-        await session.execute(
-            select(Conversation.started_at, Conversation.ended_at)
-            .where(Conversation.booth_id == booth_id, Conversation.ended_at.is_not(None))
-            .order_by(Conversation.ended_at.desc())
-            .limit(MEDIAN_OVER)
-        )
-    ).all()
-    lengths = [(ended - started).total_seconds() for started, ended in rows]
-    return int(statistics.median(lengths)) if lengths else DEFAULT_CHAT_SECONDS
-
-
 def estimate_wait(
     position: int, *, recruiters_online: int, open_chats: int, max_parallel: int, median: int
 ) -> int:
@@ -408,24 +384,9 @@ async def booth_queue(
     *,
     recruiters_online: int,
 ) -> BoothQueue:
-    waiting = await queue_length(session, booth_id, now, limits)
-    wait = estimate_wait(
-        waiting + 1,
-        recruiters_online=recruiters_online,
-        open_chats=await _open_chats_at(session, booth_id),
-        max_parallel=limits.max_parallel,
-        median=await median_chat_seconds(session, booth_id),
-    )
-    return BoothQueue(booth_id, waiting, wait, recruiters_online)
-
-
-async def _open_chats_at(session: AsyncSession, booth_id: int) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Conversation)
-        .where(Conversation.booth_id == booth_id, Conversation.ended_at.is_(None))
-    )
-    return int(count or 0)
+    """One booth's queue: :meth:`BoothChatState.queue` of its state (one rule)."""
+    states = await booth_chat_states(session, [booth_id], now, limits)
+    return states[booth_id].queue(recruiters_online=recruiters_online, limits=limits)
 
 
 async def queue_status(
@@ -457,37 +418,15 @@ async def queue_status(
             wait_seconds=None,
             conversation_id=chat.id,
         )
-    entry = await session.scalar(
-        select(QueueEntry).where(
-            QueueEntry.applicant_id == applicant_id,
-            QueueEntry.booth_id == booth_id,
-            _alive(now, limits),
-        )
-    )
-    if entry is None:
+    # The place and wait by the booth state's rules, as the live layer's frames have them.
+    state = (await booth_chat_states(session, [booth_id], now, limits)).get(booth_id)
+    if state is None:
         return None
-    earlier = and_(
-        QueueEntry.priority == entry.priority,
-        or_(
-            QueueEntry.joined_at < entry.joined_at,
-            and_(QueueEntry.joined_at == entry.joined_at, QueueEntry.id < entry.id),
-        ),
-    )
-    before = earlier if entry.priority else or_(QueueEntry.priority.is_(True), earlier)
-    ahead = await session.scalar(
-        select(func.count())
-        .select_from(QueueEntry)
-        .where(QueueEntry.booth_id == booth_id, _alive(now, limits), before)
-    )
-    position = int(ahead or 0) + 1
-    wait = estimate_wait(
-        position,
-        recruiters_online=recruiters_online,
-        open_chats=await _open_chats_at(session, booth_id),
-        max_parallel=limits.max_parallel,
-        median=await median_chat_seconds(session, booth_id),
-    )
-    return QueueStatus(entry.id, entry.state, position, wait)
+    for position, entry in enumerate(state.waiting, start=1):
+        if entry.applicant_id == applicant_id:
+            wait = state.wait_at(position, recruiters_online=recruiters_online, limits=limits)
+            return QueueStatus(entry.entry_id, QueueState.WAITING, position, wait)
+    return None
 
 
 # ------------------------------------------------------------------ booths at a glance
@@ -641,7 +580,7 @@ async def booth_chat_states(
             .group_by(Conversation.booth_id)
         )
     }
-    # The latest MEDIAN_OVER ended chats of every booth at once (as median_chat_seconds).
+    # The latest MEDIAN_OVER ended chats of every booth at once.
     latest = (
         select(
             Conversation.booth_id.label("booth_id"),
@@ -730,7 +669,12 @@ async def take_next(
         .where(Recruiter.user_id == user.id, Recruiter.company_id == booth.company_id)
         .with_for_update()
     )
-    if len(await open_chats_of(session, user.id)) >= limits.max_parallel:
+    # A chat whose time is up counts as ended now, not when the sweep comes for it.
+    still_open = 0
+    for chat in await open_chats_of(session, user.id):
+        if not (time_is_up(chat, now) and await _end_by_timer(session, chat, now)):
+            still_open += 1
+    if still_open >= limits.max_parallel:
         raise Conflict(
             gettext("You already have %(count)s chats open; end one first.")
             % {"count": limits.max_parallel}
@@ -831,6 +775,12 @@ async def party_of_user_id(session: AsyncSession, user_id: int, chat: Conversati
     if await _applicant_user(session, chat.applicant_id) == user_id:
         return Party.APPLICANT
     return None
+
+
+async def chat_timezone(session: AsyncSession, chat: Conversation) -> str:
+    """The zone the chat's times are shown in: its fair's (as the fair's slots)."""
+    fair = await session.get(Fair, chat.fair_id)
+    return fair.timezone if fair is not None and fair.timezone else DEFAULT_TIMEZONE
 
 
 async def conversation_for(

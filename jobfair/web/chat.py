@@ -88,6 +88,8 @@ async def _conversation_view(session: Any, chat: Conversation, party: str) -> di
         "applicant": applicant,
         "applicant_name": user.full_name if user else "",
         "recruiter_name": recruiter.full_name if recruiter else "",
+        # Times in the chat are the fair's wall clock (its zone), as its slots are.
+        "timezone": await chats.chat_timezone(session, chat),
     }
 
 

@@ -581,7 +581,6 @@ async def test_booth_chat_states_take_six_statements_for_any_number_of_booths(
     first = states[world.booth_ids[0]]
     # The same figures the one-booth rules give.
     async with ctx.read() as session:
-        assert first.median_seconds == await chats.median_chat_seconds(session, first.booth_id)
         assert first.median_seconds == 200
         queue = await chats.booth_queue(
             session, first.booth_id, ctx.now(), LIMITS, recruiters_online=1
@@ -614,6 +613,26 @@ async def _timed_chat(ctx: AppContext, world: World, minutes: int = 5) -> Conver
     chat = await _take(ctx, world)
     assert chat is not None and chat.timer_minutes == minutes
     return chat
+
+
+async def test_a_chat_whose_time_is_up_does_not_count_against_the_cap(
+    ctx: AppContext, clock: Clock
+) -> None:
+    world = await _world(ctx)
+    first = await _timed_chat(ctx, world, minutes=1)  # the recruiter's first chat
+    for who in (1, 2):
+        await _join(ctx, world, who)
+    assert await _take(ctx, world) is not None  # the second: the cap (2) is reached
+    with pytest.raises(Conflict):
+        await _take(ctx, world)
+    # The first chat's time runs out before any sweep (the places waiting are still
+    # within their grace period): the next take ends it and goes on.
+    clock.advance(timedelta(minutes=1))
+    third = await _take(ctx, world)
+    assert third is not None and third.applicant_id == world.applicant_ids[2]
+    async with ctx.read() as session:
+        ended = await session.get(Conversation, first.id)
+    assert ended.ended_by == "timer" and ended.ended_at == first.started_at + timedelta(minutes=1)
 
 
 async def _system_lines(ctx: AppContext, chat_id: int) -> list[str]:

@@ -14,7 +14,7 @@ from support.browsing import csrf_of, sign_in
 from support.factories import hash_password
 
 from jobfair.context import AppContext
-from jobfair.models import User
+from jobfair.models import Fair, User
 from jobfair.models.conversations import Conversation
 from jobfair.services import conversations as chats
 from jobfair.web.live import live_renderer
@@ -191,6 +191,14 @@ async def test_the_chat_timer_shows_the_end_and_ends_the_chat(
         assert 'data-chat-ends="2026-11-05T03:10:00+00:00"' in page.text
         console = await recruiter.get(scene.console)
         assert "berakhir pukul 10.10 WIB" in console.text
+        # The times are the fair's wall clock: a fair in Makassar shows WITA.
+        async with ctx.unit_of_work() as session:
+            fair = await session.get(Fair, (await session.get(Conversation, chat_id)).fair_id)
+            fair.timezone = "Asia/Makassar"
+        page = await applicant.get(scene.chat_page + "?lang=en")
+        assert "it ends at 11:10 WITA." in page.text
+        console = await recruiter.get(scene.console)
+        assert "berakhir pukul 11.10 WITA" in console.text
         clock.advance(timedelta(minutes=10, seconds=5))
         # The next action after the time is up ends the chat and goes back to it.
         late = await applicant.post(
@@ -210,7 +218,14 @@ async def test_the_chat_timer_shows_the_end_and_ends_the_chat(
     for party in ("applicant", "recruiter"):
         frame = live_renderer(app)(
             "chat",
-            {"chat": row, "messages": log, "party": party, "fresh": False, "csrf_token": "t"},
+            {
+                "chat": row,
+                "messages": log,
+                "party": party,
+                "fresh": False,
+                "csrf_token": "t",
+                "timezone": "Asia/Jakarta",
+            },
             "id",
         )
         assert frame.count("Waktu obrolan ini sudah habis; obrolan telah berakhir.") == 2
