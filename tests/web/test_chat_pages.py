@@ -68,6 +68,9 @@ async def test_queue_chat_and_outcome_without_javascript(app: Starlette, ctx: Ap
         page = await applicant.get(scene.chat_page)
         assert page.status_code == 200
         assert "Tidak ada perekrut" in page.text  # nobody online: no join button
+        # ... but the booth's "leave a message" instead.
+        assert "Tinggalkan pesan untuk perusahaan" in page.text
+        assert f'{scene.chat_page.removesuffix("/chat")}#message"' in page.text
         # The recruiter has the console open (its socket counts them online).
         assert ctx.live is not None
         ctx.live.presence.join([f"recruiter:{scene.booth_id}:{scene.recruiter_id}"])
