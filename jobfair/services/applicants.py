@@ -72,6 +72,10 @@ CV_VIEW_REPEAT_WINDOW = timedelta(hours=1)
 # would open as something other than the PDF that was checked.
 _PDF_TRAILER = re.compile(rb"(?:\s|%[^\r\n]*)*")
 CONSENT_VERSION = "1"
+# The wording of the separate consent to the ministry interchange (registration, walk-in,
+# /me/sharing); bump it when that purpose text changes, so the audit shows which text a
+# person agreed to or withdrew from.
+INTERCHANGE_CONSENT_VERSION = "1"
 # What an anonymised applicant keeps of an AK/I number: only that there was one, so
 # "AK/I holders" in past reports stay right.
 AK1_ERASED = "-"
@@ -200,6 +204,8 @@ async def register_applicant(
         data={
             "consent_version": CONSENT_VERSION,
             "interchange_consent": interchange_consent,
+            # The wording shown beside the box, ticked or not.
+            "interchange_consent_version": INTERCHANGE_CONSENT_VERSION,
             **({"assisted": True} if assisted_by is not None else {}),
         },
     )
@@ -379,6 +385,7 @@ def _record_interchange_consent(
         object_type="user",
         object_id=user.id,
         actor_user_id=user.id,
+        data={"version": INTERCHANGE_CONSENT_VERSION},
     )
 
 

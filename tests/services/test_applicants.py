@@ -121,6 +121,12 @@ async def test_give_and_withdraw_record_their_times_and_are_audited(ctx: AppCont
         "applicant.interchange_consent_given",
         "applicant.interchange_consent_withdrawn",
     ]
+    # Each says which wording it was about.
+    async with ctx.read() as session:
+        versions = await session.scalars(
+            select(AuditLog.data).where(AuditLog.action.like("applicant.interchange_consent_%"))
+        )
+        assert [row["version"] for row in versions] == [applicants.INTERCHANGE_CONSENT_VERSION] * 2
     # The data export (UU PDP right of access) holds both.
     async with ctx.unit_of_work() as session:
         await applicants.set_interchange_consent(session, user, True, latest)
