@@ -836,42 +836,38 @@ async def end(
         # Ending a chat whose time ran out before the sweep came: the timer ended it.
         await _end_by_timer(session, chat, now)
     elif chat.ended_at is None:
-        # Claimed by a conditional UPDATE, as the timer's end: two ends at once (both
-        # parties, or a party and a block) end the chat once.
-        claimed = await session.execute(
-            update(Conversation)
-            .where(Conversation.id == chat.id, Conversation.ended_at.is_(None))
-            .values(ended_at=now, ended_by=party)
-            .execution_options(synchronize_session=False)
-        )
-        await session.refresh(chat)
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return chat
-        await _system_message(session, chat, "ended", now)
-        audit.record(
-            session,
-            "chat.ended",
-            object_type="conversation",
-            object_id=chat.id,
-            actor_user_id=user.id,
-            fair_id=chat.fair_id,
-        )
-        await _changed(session, chat)
-        signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
+        await _finish(session, chat, at=now, by=party, actor_user_id=user.id, now=now)
     return chat
 
 
 async def _end_by_timer(session: AsyncSession, chat: Conversation, now: datetime) -> bool:
-    """End ``chat``, whose time is up, once: claimed by a conditional UPDATE (``ended_at``
-    still NULL), so two overlapping sweeps, or a sweep and a party's action, end it once."""
+    """End ``chat``, whose time is up, once (see :func:`_finish`)."""
     deadline = ends_at(chat)
     assert deadline is not None
     # Ended when the time was up, not when someone noticed: the booth's median chat
     # length (the queue's wait estimate) stays true.
+    return await _finish(
+        session, chat, at=min(now, deadline), by=ENDED_BY_TIMER, actor_user_id=None, now=now
+    )
+
+
+async def _finish(
+    session: AsyncSession,
+    chat: Conversation,
+    *,
+    at: datetime,
+    by: str,
+    actor_user_id: int | None,
+    now: datetime,
+) -> bool:
+    """End ``chat`` at ``at`` by ``by`` (a party or the timer), once: claimed by a
+    conditional UPDATE (``ended_at`` still NULL), so two ends at once (both parties, a
+    party and a block, two sweeps, a sweep and an action) end it once. The ended line,
+    the audit, the two sockets and the queue (a chat place is free again) follow."""
     claimed = await session.execute(
         update(Conversation)
         .where(Conversation.id == chat.id, Conversation.ended_at.is_(None))
-        .values(ended_at=min(now, deadline), ended_by=ENDED_BY_TIMER)
+        .values(ended_at=at, ended_by=by)
         .execution_options(synchronize_session=False)
     )
     await session.refresh(chat)
@@ -883,12 +879,11 @@ async def _end_by_timer(session: AsyncSession, chat: Conversation, now: datetime
         "chat.ended",
         object_type="conversation",
         object_id=chat.id,
-        actor_user_id=None,
+        actor_user_id=actor_user_id,
         fair_id=chat.fair_id,
-        data={"by": ENDED_BY_TIMER},
+        data={"by": ENDED_BY_TIMER} if by == ENDED_BY_TIMER else None,
     )
     await _changed(session, chat)
-    # A chat place is free again (presence, wait estimates), as for a manual end.
     signals.queue_changed(session, chat.booth_id, fair_id=chat.fair_id)
     return True
 
