@@ -91,7 +91,9 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     recruiter.get_by_label("Note").fill("Teliti, siap kerja shift.")
     recruiter.get_by_label("Interested", exact=True).check()
     recruiter.get_by_label("Invite to apply to").select_option(label="Krani Timbang")
-    recruiter.get_by_role("button", name="Save the outcome").click()
+    # Wait for the save to land before leaving the page (a goto would abort the POST).
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Save the outcome").click()
     recruiter.goto(scene.url("/company/applications?lang=en"))
     expect(recruiter.get_by_text("Chat: interested")).to_be_visible()
     expect(recruiter.get_by_text("Teliti, siap kerja shift.")).to_be_visible()

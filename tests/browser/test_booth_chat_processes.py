@@ -155,7 +155,9 @@ def test_queue_chat_video_end_and_outcome_across_two_processes(
     recruiter.get_by_label("Note").fill("Teliti, siap kerja shift.")
     recruiter.get_by_label("Interested", exact=True).check()
     recruiter.get_by_label("Invite to apply to").select_option(label="Krani Timbang")
-    recruiter.get_by_role("button", name="Save the outcome").click()
+    # Wait for the save to land before leaving the page (a goto would abort the POST).
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Save the outcome").click()
     recruiter.goto(side_b.url("/company/applications?lang=en"))
     row = recruiter.get_by_role("row").filter(has_text=APPLICANT_NAME)
     expect(row).to_contain_text("Chat: interested")
@@ -235,7 +237,9 @@ def test_booked_slot_puts_the_applicant_first_across_two_processes(
     expect(recruiter.get_by_label("Note")).to_be_focused()
     recruiter.keyboard.type("Datang tepat waktu untuk slotnya.")
     recruiter.get_by_label("Not interested").check()
-    recruiter.get_by_role("button", name="Save the outcome").click()
+    # Wait for the save to land before leaving the page (a goto would abort the POST).
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Save the outcome").click()
     recruiter.goto(side_b.url("/company/applications?lang=en"))
     row = recruiter.get_by_role("row").filter(has_text=APPLICANT_NAME)
     expect(row).to_contain_text("Chat: not interested")
