@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import PoolResetState
 
+from jobfair.db import sqlite_driver
 from jobfair.db.uow import SessionMaker
 
 
@@ -27,6 +28,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             database_url,
+            # One hop to aiosqlite's thread per statement instead of four (sqlite_driver).
+            module=sqlite_driver.dbapi(),
             connect_args={"timeout": 30},
             hide_parameters=True,
             # The pool's own rollback on return is replaced by _sqlite_reset.

@@ -220,10 +220,15 @@ async def _attached(session: AsyncSession, user: User) -> User:
     return row
 
 
-async def applicant_of(session: AsyncSession, user: User, *, for_update: bool = False) -> Applicant:
-    """The user's applicant profile; ``for_update`` also locks its row (PostgreSQL)."""
+def ensure_applicant(user: User) -> None:
+    """Only a job seeker's account has an applicant profile."""
     if user.role != Role.APPLICANT:
         raise PermissionDenied(gettext("This is for job seekers' accounts."))
+
+
+async def applicant_of(session: AsyncSession, user: User, *, for_update: bool = False) -> Applicant:
+    """The user's applicant profile; ``for_update`` also locks its row (PostgreSQL)."""
+    ensure_applicant(user)
     query = select(Applicant).where(Applicant.user_id == user.id)
     applicant = await session.scalar(query.with_for_update() if for_update else query)
     if applicant is None:

@@ -450,15 +450,11 @@ async def apply(request: Request) -> Response:
     ctx = _ctx(request)
     try:
         await limit(request, "apply:user", str(signed_in.user.id))
-        # The profile and CV are read before the write transaction: on SQLite they
-        # would otherwise hold its single write lock.
-        async with ctx.read() as session:
-            applying = await applications.applying_as(session, signed_in.user)
         async with ctx.unit_of_work() as session:
             # The fair is checked from the applied vacancy (a wrong slug rolls back and
             # answers 404), which spares a query while holding the write lock.
             submitted = await applications.submit(
-                session, signed_in.user, request.path_params["vacancy_id"], ctx.now(), applying
+                session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
             )
             if submitted.summary.fair_slug != request.path_params["slug"]:
                 raise NotFound("vacancy not in this fair")

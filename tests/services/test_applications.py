@@ -210,10 +210,10 @@ async def test_sending_again_obeys_the_cap_and_the_fair_window(ctx: AppContext, 
     assert "The fair is closed" in closed.value.message
 
 
-async def test_what_is_read_before_the_write_decides_nothing(ctx: AppContext) -> None:
-    """``applying_as`` is read before the write transaction; an answer read before
-    another application was taken still meets the duplicate check and the cap inside
-    it, with the same messages, and carries the no-CV warning."""
+async def test_the_write_transaction_reads_what_decides(ctx: AppContext) -> None:
+    """The profile, its CV, the vacancy and the applicant's applications are all read
+    inside the write transaction: a second apply meets the duplicate check and the cap
+    there, with the same messages, and the answer carries the no-CV warning."""
     from jobfair.models import Fair
     from jobfair.services.errors import Conflict
 
@@ -222,13 +222,11 @@ async def test_what_is_read_before_the_write_decides_nothing(ctx: AppContext) ->
     async with ctx.read() as session:
         user = await session.get(User, ids["user"])
         assert user is not None
-        stale = await applications.applying_as(session, user)
-    assert stale.cv is None
 
     async def submit_with(vacancy_id: int) -> applications.Submitted:
         async with ctx.unit_of_work() as session:
             assert user is not None
-            return await applications.submit(session, user, vacancy_id, ctx.now(), stale)
+            return await applications.submit(session, user, vacancy_id, ctx.now())
 
     taken = await submit_with(ids["men"])
     assert taken.application.status == "submitted"

@@ -193,13 +193,9 @@ async def apply(request: Request) -> JSONResponse:
     signed_in = require(request, Role.APPLICANT)
     await limit(request, "apply:user", str(signed_in.user.id))
     ctx = _ctx(request)
-    # The profile and CV are read before the write transaction: on SQLite they would
-    # otherwise hold its single write lock.
-    async with ctx.read() as session:
-        applying = await applications.applying_as(session, signed_in.user)
     async with ctx.unit_of_work() as session:
         submitted = await applications.submit(
-            session, signed_in.user, request.path_params["vacancy_id"], ctx.now(), applying
+            session, signed_in.user, request.path_params["vacancy_id"], ctx.now()
         )
     return respond(serializers.submitted_application(submitted), 201)
 
