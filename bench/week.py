@@ -24,7 +24,8 @@ verification), ``POST /api/v1/tokens`` (201), then its applications
 Prints one JSON line per phase (registrations, sign-ins, applications: count, wall
 seconds from the phase's first request to its last answer, rate over that span,
 ``client_s`` = the clients' time in that phase / clients, p50/p99, non-201 by status)
-and a total line: the whole ingest's wall time against the 30 s target, with the load
+and a total line: the whole ingest's wall time against the 30 s target, the rows stored
+afterwards, and the load
 average before and after. Run from the repository root:
 
     .venv/bin/python bench/week.py [--clients 3] [--applicants 362] [--applications 2278]
@@ -55,7 +56,7 @@ from loadgen import (
     server,
     uvicorn_command,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jobfair.db.engine import create_engine, create_sessionmakers
 from jobfair.db.uow import UnitOfWork
@@ -69,7 +70,7 @@ from jobfair.demo import (
     demo_person,
     demo_window_shift,
 )
-from jobfair.models import Fair, Vacancy
+from jobfair.models import Applicant, Application, Fair, Vacancy
 from jobfair.models.accounts import TrustedNetwork
 
 TARGET_S = 30.0
@@ -80,7 +81,9 @@ PHASES = ("registrations", "sign-ins", "applications")
 
 
 @dataclass
-class Applicant:
+class Seeker:
+    """One applicant of the week: sign-in e-mail, person, vacancies to apply to."""
+
     email: str
     person: DemoPerson
     vacancy_ids: list[int] = field(default_factory=list)
@@ -107,7 +110,7 @@ class Applicant:
         return body
 
 
-async def prepare(url: str, args: argparse.Namespace) -> list[Applicant]:
+async def prepare(url: str, args: argparse.Namespace) -> list[Seeker]:
     """Load the demo fair open now, trust loopback, and draw the week's people and
     their applications (nothing of them is written: they come through the API)."""
     engine = create_engine(url)
@@ -131,7 +134,7 @@ async def prepare(url: str, args: argparse.Namespace) -> list[Applicant]:
         await engine.dispose()
     rng, years_rng = random.Random(SEED), random.Random(SEED + 1)
     people = [demo_person(rng, years_rng, n, today) for n in range(args.applicants)]
-    applicants = [Applicant(f"pekan{n:03d}@bench.test", person) for n, person in enumerate(people)]
+    applicants = [Seeker(f"pekan{n:03d}@bench.test", person) for n, person in enumerate(people)]
     pairs = choose_applications(rng, people, vacancies, today, cap=cap, total=args.applications)
     for i, vacancy in pairs:
         applicants[i].vacancy_ids.append(vacancy.id)
@@ -185,7 +188,7 @@ async def call(
     return response
 
 
-async def client_run(base: str, applicants: list[Applicant], phases: dict[str, Phase]) -> None:
+async def client_run(base: str, applicants: list[Seeker], phases: dict[str, Phase]) -> None:
     """One client: its applicants one after another, each registering, signing in and
     sending its applications."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
@@ -212,6 +215,19 @@ async def client_run(base: str, applicants: list[Applicant], phases: dict[str, P
                 )
 
 
+async def stored_counts(url: str) -> dict[str, int]:
+    """What the database holds afterwards: every 201 should be a row."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                name: int(await connection.scalar(select(func.count()).select_from(model)) or 0)
+                for name, model in (("applicants", Applicant), ("applications", Application))
+            }
+    finally:
+        await engine.dispose()
+
+
 def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -235,6 +251,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
             wall = time.perf_counter() - started
             after = load_average()
         backend = backend_of(url)
+        stored = await stored_counts(url)
         for name, phase in phases.items():
             result = phase.result()
             summary = result.summary()
@@ -265,6 +282,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
                     "wall_s": round(wall, 2),
                     "target_s": TARGET_S,
                     "within_target": wall < TARGET_S and not failed,
+                    "stored": stored,
                     "load_before": before,
                     "load_after": after,
                 }
