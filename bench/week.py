@@ -25,8 +25,7 @@ Prints one JSON line per phase (registrations, sign-ins, applications: count, wa
 seconds from the phase's first request to its last answer, rate over that span,
 ``client_s`` = the clients' time in that phase / clients, p50/p99, non-201 by status)
 and a total line: the whole ingest's wall time against the 30 s target, the rows stored
-afterwards, and the load
-average before and after. Run from the repository root:
+afterwards, and the load average before and after. Run from the repository root:
 
     .venv/bin/python bench/week.py [--clients 3] [--applicants 362] [--applications 2278]
 """
