@@ -93,25 +93,18 @@ def client_main() -> None:
 
 
 async def _client_loop() -> None:
-    from websockets.client import ClientProtocol
-    from websockets.datastructures import Headers
-    from websockets.frames import Frame, Opcode
-    from websockets.http11 import Response
-    from websockets.uri import parse_uri
+    from wsclient import WsClient, abort_all, answer, commands, open_client
 
     loop = asyncio.get_running_loop()
     connections: list[Connection] = []
     progress = {"pending": 0, "done": asyncio.Event()}
 
-    class Connection(asyncio.Protocol):
+    class Connection(WsClient):
         def __init__(self, spec: dict[str, Any]) -> None:
+            super().__init__(spec["url"], spec.get("cookie"))
             self.spec = spec
             self.side: str = spec["side"]
             self.peer = SIDES[1 - SIDES.index(self.side)]
-            self.ws = ClientProtocol(parse_uri(spec["url"]))  # no extensions: no compression
-            self.transport: asyncio.Transport | None = None
-            self.opened: asyncio.Future[None] = loop.create_future()
-            self.alive = False
             self.expected = 0  # peer messages still to come
             self.sent: dict[str, float] = {}  # ref -> time.time() at send
             self.acks: dict[str, float] = {}  # ref -> ack latency (s)
@@ -121,24 +114,6 @@ async def _client_loop() -> None:
             self.echoes = 0  # own messages coming back (the product's log frames)
             self.errors = 0
             self.lags: list[float] = []
-
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            self.transport = transport  # type: ignore[assignment]
-            request = self.ws.connect()
-            if self.spec.get("cookie"):
-                request.headers = Headers(
-                    [*request.headers.raw_items(), ("Cookie", self.spec["cookie"])]
-                )
-            self.ws.send_request(request)
-            self.flush()
-
-        def flush(self) -> None:
-            assert self.transport is not None
-            for data in self.ws.data_to_send():
-                if data:
-                    self.transport.write(data)
-                else:
-                    self.transport.close()
 
         def send(self, seq: int, due: float) -> None:
             if not self.alive:
@@ -154,22 +129,7 @@ async def _client_loop() -> None:
                 "ref": ref,
             }
             self.sent[ref] = now
-            self.ws.send_text(json.dumps(frame).encode())
-            self.flush()
-
-        def data_received(self, data: bytes) -> None:
-            now = time.time()
-            self.ws.receive_data(data)
-            for event in self.ws.events_received():
-                if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                    self.on_frame(json.loads(event.data), now)
-                elif (
-                    isinstance(event, Response)
-                    and self.ws.handshake_exc is not None
-                    and not self.opened.done()
-                ):
-                    self.opened.set_exception(self.ws.handshake_exc)
-            self.flush()
+            self.send_json(frame)
 
         def on_frame(self, frame: dict[str, Any], now: float) -> None:
             if "ack" in frame:
@@ -187,8 +147,7 @@ async def _client_loop() -> None:
                 return  # live counters, presence: not this bench's business
             if message["sender"] == "system":
                 if not self.opened.done():
-                    self.alive = True
-                    self.opened.set_result(None)
+                    self.mark_open()
                 return
             if message["sender"] == self.side:
                 self.echoes += 1
@@ -206,36 +165,13 @@ async def _client_loop() -> None:
             if progress["pending"] <= 0:
                 progress["done"].set()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self.alive = False
-            if not self.opened.done():
-                self.opened.set_exception(exc or ConnectionError("closed"))
-
     async def open_one(spec: dict[str, Any], gate: asyncio.Semaphore, deadline: float) -> bool:
-        async with gate:
-            if loop.time() >= deadline:
-                return False
-            uri = parse_uri(spec["url"])
-            connection = Connection(spec)
-            try:
-                async with asyncio.timeout_at(min(deadline, loop.time() + 60)):
-                    await loop.create_connection(lambda: connection, uri.host, uri.port)
-                    await connection.opened
-                connections.append(connection)
-                return True
-            except Exception:
-                if connection.transport is not None:
-                    connection.transport.abort()
-                return False
+        connection = await open_client(lambda: Connection(spec), gate, deadline)
+        if connection is not None:
+            connections.append(connection)
+        return connection is not None
 
-    def answer(body: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(body) + "\n")
-        sys.stdout.flush()
-
-    reader = asyncio.StreamReader(limit=1 << 26)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
+    async for command in commands(1 << 26):
         kind = command["cmd"]
         if kind == "connect":
             started = time.monotonic()
@@ -301,9 +237,7 @@ async def _client_loop() -> None:
                 }
             )
         elif kind == "quit":
-            for one in connections:
-                if one.transport is not None:
-                    one.transport.abort()
+            abort_all(connections)
             answer({"bye": True})
             return
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import resource
@@ -118,10 +119,7 @@ def client_main() -> None:
 
 
 async def _client_loop() -> None:
-    from websockets.client import ClientProtocol
-    from websockets.frames import Frame, Opcode
-    from websockets.http11 import Response
-    from websockets.uri import parse_uri
+    from wsclient import WsClient, abort_all, answer, commands, open_client
 
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {
@@ -130,107 +128,50 @@ async def _client_loop() -> None:
         "alive": 0,
         "done": asyncio.Event(),
     }
-    connections: list[Any] = []
+    connections: list[Connection] = []
 
-    class Connection(asyncio.Protocol):
+    class Connection(WsClient):
         def __init__(self, url: str) -> None:
-            self.ws = ClientProtocol(parse_uri(url))  # no extensions: no compression
-            self.transport: asyncio.Transport | None = None
-            self.opened: asyncio.Future[None] = loop.create_future()
+            super().__init__(url)
             self.top = -1  # highest "applications" count seen
             self.top_at = 0.0  # time.time() when it first arrived
-            self.alive = False
 
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            self.transport = transport  # type: ignore[assignment]  # uvloop's is no subclass
-            self.ws.send_request(self.ws.connect())
-            self.flush()
-
-        def flush(self) -> None:
-            assert self.transport is not None
-            for data in self.ws.data_to_send():
-                if data:
-                    self.transport.write(data)
-                else:
-                    self.transport.close()
-
-        def data_received(self, data: bytes) -> None:
-            now = time.time()
-            self.ws.receive_data(data)
-            for event in self.ws.events_received():
-                if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                    value = json.loads(event.data)["counters"]["applications"]
-                    if value > self.top:
-                        if self.top < state["target"] <= value:
-                            state["reached"] += 1
-                            if state["reached"] >= state["alive"]:
-                                state["done"].set()
-                        self.top, self.top_at = value, now
-                    if not self.opened.done():
-                        self.alive = True
-                        state["alive"] += 1
-                        self.opened.set_result(None)
-                elif (
-                    isinstance(event, Response)
-                    and self.ws.handshake_exc is not None
-                    and not self.opened.done()
-                ):
-                    self.opened.set_exception(self.ws.handshake_exc)
-            self.flush()
+        def on_frame(self, frame: dict[str, Any], now: float) -> None:
+            value = frame["counters"]["applications"]
+            if value > self.top:
+                if self.top < state["target"] <= value:
+                    state["reached"] += 1
+                    if state["reached"] >= state["alive"]:
+                        state["done"].set()
+                self.top, self.top_at = value, now
+            if not self.opened.done():
+                state["alive"] += 1
+                self.mark_open()
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self.alive:
-                self.alive = False
                 state["alive"] -= 1
-            if not self.opened.done():
-                self.opened.set_exception(exc or ConnectionError("closed"))
+            super().connection_lost(exc)
 
     def alive() -> int:
         return int(state["alive"])
 
-    async def open_one(
-        url: str, host: str, port: int, gate: asyncio.Semaphore, deadline: float
-    ) -> bool:
-        async with gate:
-            if loop.time() >= deadline:
-                return False  # the run's bound on connecting is spent
-            connection = Connection(url)
-            try:
-                async with asyncio.timeout_at(min(deadline, loop.time() + 60)):
-                    await loop.create_connection(lambda: connection, host, port)
-                    connections.append(connection)
-                    await connection.opened
-                return True
-            except Exception:
-                # Given up on: closed, so that a late handshake cannot count as a client.
-                if connection.transport is not None:
-                    connection.transport.abort()
-                return False
-
-    def answer(body: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(body) + "\n")
-        sys.stdout.flush()
-
-    reader = asyncio.StreamReader(limit=1 << 24)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
+    async for command in commands(1 << 24):
         kind = command["cmd"]
         if kind == "connect":
             started = time.monotonic()
             gate = asyncio.Semaphore(HANDSHAKES)
-            uri = parse_uri(command["url"])
             deadline = loop.time() + CONNECT_SECONDS
-            results = await asyncio.gather(
-                *(
-                    open_one(command["url"], uri.host, uri.port, gate, deadline)
-                    for _ in range(command["count"])
-                )
+            make = functools.partial(Connection, command["url"])
+            opened = await asyncio.gather(
+                *(open_client(make, gate, deadline) for _ in range(command["count"]))
             )
+            made = [one for one in opened if one is not None]
+            connections.extend(made)
             answer(
                 {
-                    "connected": sum(results),
-                    "failed": len(results) - sum(results),
+                    "connected": len(made),
+                    "failed": len(opened) - len(made),
                     "seconds": time.monotonic() - started,
                 }
             )
@@ -256,9 +197,7 @@ async def _client_loop() -> None:
                 }
             )
         elif kind == "quit":
-            for one in connections:
-                if one.transport is not None:
-                    one.transport.abort()
+            abort_all(connections)
             answer({"bye": True})
             return
 

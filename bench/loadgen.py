@@ -54,12 +54,17 @@ def jobfair_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
 
 @contextmanager
 def server(
-    command: Sequence[str], env: dict[str, str], ready_path: str, *, cwd: Path = ROOT
+    command: Sequence[str],
+    env: dict[str, str],
+    ready_path: str,
+    *,
+    cwd: Path = ROOT,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run ``command`` (which must listen on the port in ``{port}``) in ``cwd`` (another
-    checkout runs that checkout's code); yields the base URL once ``ready_path``
-    answers 200."""
-    port = free_port()
+    """Run ``command`` (which must listen on the port in ``{port}``: ``port``, or a free
+    one) in ``cwd`` (another checkout runs that checkout's code); yields the base URL
+    once ``ready_path`` answers 200."""
+    port = port or free_port()
     argv = [part.replace("{port}", str(port)) for part in command]
     process = subprocess.Popen(argv, env=env, cwd=cwd)  # noqa: S603 - our own commands
     base_url = f"http://127.0.0.1:{port}"

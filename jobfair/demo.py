@@ -11,6 +11,7 @@ again re-places the window and leaves the population as it is.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -183,6 +184,7 @@ PATH = {
 }
 HIRES = 14
 T = TypeVar("T")
+V = TypeVar("V", bound=requirements.Requirements)
 
 
 @dataclass
@@ -269,6 +271,70 @@ def _demo_letterhead(office: LabourOffice) -> None:
             setattr(office, name, value)
 
 
+@dataclass(frozen=True)
+class DemoPerson:
+    """One fictional job seeker of the demo population: what a registration gives."""
+
+    full_name: str
+    sex: str
+    birth_date: date
+    nik: str
+    education_level: str
+    experience_years: int
+    ktp_regency_code: str
+    domicile_regency_code: str
+    disability_kind: str  # "" or one of DISABILITY_KINDS
+    ak1_number: str | None
+
+
+def demo_person(rng: random.Random, years_rng: random.Random, n: int, today: date) -> DemoPerson:
+    """The demo's ``n``-th job seeker (0 is the demo login), drawn from ``rng`` (and the
+    experience from ``years_rng``) in a fixed order, so a seed gives the same people.
+    Also used by ``bench/week.py`` to register the Asahan week through the API."""
+    sex = "P" if rng.random() < 0.55 else "L"
+    first = rng.choice(FEMALE_NAMES if sex == "P" else MALE_NAMES)
+    full_name = f"{first} {rng.choice(FAMILY_NAMES)}"
+    ktp = "12.09" if n == 0 else _weighted(rng, KTP_REGENCIES)
+    birth = date(2001, 4, 17) if n == 0 else _birth_date(rng, today)
+    nik = make_nik(rng, ktp, birth, sex, n + 1)
+    disabled = rng.random() < 0.03
+    education = "SMK" if n == 0 else _weighted(rng, EDUCATION_WEIGHTS)
+    years = (
+        2 if n == 0 else min(max(0, _age(birth, today) - 18), years_rng.choice((0, 0, 1, 2, 3, 5)))
+    )
+    domicile = ktp if rng.random() < 0.9 else "12.09"
+    kind = rng.choice(DISABILITY_KINDS) if disabled else ""
+    ak1 = f"AK1/{ktp.replace('.', '')}/{n + 1:05d}" if rng.random() < 0.4 else None
+    return DemoPerson(full_name, sex, birth, nik, education, years, ktp, domicile, kind, ak1)
+
+
+def choose_applications(
+    rng: random.Random,
+    people: Sequence[requirements.Qualifications],
+    vacancies: Sequence[V],
+    today: date,
+    *,
+    cap: int,
+    total: int,
+    first_limit: int | None = None,
+) -> list[tuple[int, V]]:
+    """Which vacancies each person applies to: ``total`` (person index, vacancy) pairs,
+    distinct per person, only where the person meets the requirements (the one home of
+    the rules), at most ``cap`` per person (``first_limit`` for person 0)."""
+    eligible = [[v for v in vacancies if requirements.meets(p, v, today)] for p in people]
+    order = list(range(len(people)))
+    limits = [cap if i or first_limit is None else first_limit for i in order]
+    room = [min(limit, len(eligible[i])) for i, limit in enumerate(limits)]
+    if sum(room) < total:
+        raise ValueError(f"{len(people)} people can make at most {sum(room)} applications")
+    wanted = {i: 0 for i in order}
+    while sum(wanted.values()) < total:
+        i = rng.choice(order)
+        if wanted[i] < room[i]:
+            wanted[i] += 1
+    return [(i, vacancy) for i in order for vacancy in rng.sample(eligible[i], wanted[i])]
+
+
 async def _population(
     session: AsyncSession, fair: Fair, vault: NikVault, password_hash: str, now: datetime
 ) -> None:
@@ -278,42 +344,33 @@ async def _population(
     today = now.astimezone(fair.zone).date()
     user_rows, applicant_rows = [], []
     for n in range(APPLICANTS):
-        sex = "P" if rng.random() < 0.55 else "L"
-        first = rng.choice(FEMALE_NAMES if sex == "P" else MALE_NAMES)
+        person = demo_person(rng, years_rng, n, today)
         email = DEMO_USERS["applicant"] if n == 0 else f"pelamar{n:03d}@contoh.test"
         user_rows.append(
             {
                 "email": email,
                 "password_hash": password_hash,
                 "role": Role.APPLICANT.value,
-                "full_name": f"{first} {rng.choice(FAMILY_NAMES)}",
+                "full_name": person.full_name,
                 "locale": "id",
                 "is_active": True,
                 "created_at": fair.registration_opens_at,
             }
         )
-        ktp = "12.09" if n == 0 else _weighted(rng, KTP_REGENCIES)
-        birth = date(2001, 4, 17) if n == 0 else _birth_date(rng, today)
-        nik = make_nik(rng, ktp, birth, sex, n + 1)
-        disabled = rng.random() < 0.03
         applicant_rows.append(
             {
-                "nik_ciphertext": vault.encrypt(nik),
-                "nik_hmac": vault.fingerprint(nik),
-                "nik_masked": vault.mask(nik),
-                "sex": sex,
-                "birth_date": birth,
-                "education_level": "SMK" if n == 0 else _weighted(rng, EDUCATION_WEIGHTS),
-                "experience_years": 2
-                if n == 0
-                else min(max(0, _age(birth, today) - 18), years_rng.choice((0, 0, 1, 2, 3, 5))),
-                "ktp_regency_code": ktp,
-                "domicile_regency_code": ktp if rng.random() < 0.9 else "12.09",
-                "has_disability": disabled,
-                "disability_kinds": rng.choice(DISABILITY_KINDS) if disabled else "",
-                "ak1_number": f"AK1/{ktp.replace('.', '')}/{n + 1:05d}"
-                if rng.random() < 0.4
-                else None,
+                "nik_ciphertext": vault.encrypt(person.nik),
+                "nik_hmac": vault.fingerprint(person.nik),
+                "nik_masked": vault.mask(person.nik),
+                "sex": person.sex,
+                "birth_date": person.birth_date,
+                "education_level": person.education_level,
+                "experience_years": person.experience_years,
+                "ktp_regency_code": person.ktp_regency_code,
+                "domicile_regency_code": person.domicile_regency_code,
+                "has_disability": bool(person.disability_kind),
+                "disability_kinds": person.disability_kind,
+                "ak1_number": person.ak1_number,
                 "consent_at": fair.registration_opens_at,
                 "consent_version": "1",
             }
@@ -349,24 +406,20 @@ async def _applications(
     now: datetime,
 ) -> None:
     today = now.astimezone(fair.zone).date()
-    cap = fair.application_cap or 10
-    pairs: list[tuple[int, Vacancy]] = []
-    # The requirement rules of applying (one home), on the demo's rows.
+    # The requirement rules of applying (one home), on the demo's rows: each applicant
+    # applies to a few vacancies they qualify for, up to the fair's cap, until the
+    # Asahan total is reached; the demo login (applicant 0) keeps room under the cap
+    # to try applying.
     people = [SimpleNamespace(**applicant) for applicant in applicants]
-    eligible = [[v for v in vacancies if requirements.meets(p, v, today)] for p in people]
-    # Each applicant applies to a few vacancies they qualify for, up to the fair's cap,
-    # until the Asahan total is reached.
-    order = list(range(len(applicants)))
-    wanted = {i: 0 for i in order}
-    while sum(wanted.values()) < APPLICATIONS:
-        i = rng.choice(order)
-        # The demo login (applicant 0) keeps room under the cap to try applying.
-        limit = DEMO_LOGIN_APPLICATIONS if i == 0 else cap
-        if wanted[i] < min(limit, len(eligible[i])):
-            wanted[i] += 1
-    for i in order:
-        for vacancy in rng.sample(eligible[i], wanted[i]):
-            pairs.append((i, vacancy))
+    pairs = choose_applications(
+        rng,
+        people,
+        vacancies,
+        today,
+        cap=fair.application_cap or 10,
+        total=APPLICATIONS,
+        first_limit=DEMO_LOGIN_APPLICATIONS,
+    )
     elapsed = (now - fair.opens_at).total_seconds()
     rows, statuses = [], []
     for i, vacancy in pairs:
