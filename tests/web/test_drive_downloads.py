@@ -75,6 +75,8 @@ async def test_the_downloads_hold_the_drive_page_figures(
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
     assert summary["Hiring drive"] == "Gerakan Warga Asahan Bekerja"
+    assert "Report version" not in summary and "Fair" not in summary  # a snapshot, no version
+    assert "Provisional: made while the drive runs; its figures may still change." in summary
     assert (summary["Target"], summary["People placed"]) == (progress.target, progress.placed)
     assert summary["Share of the target"] == pytest.approx(progress.share)
     assert (summary["Local"], summary["Not local"]) == (progress.local, progress.non_local)
