@@ -577,7 +577,7 @@ def to_pdf(
         story.append(_signature(report, letterhead, p, para, base))
 
     footer = f"{fair.get('name', '')} · {p._(N_('Report version'))} {report.get('version', '')}"
-    if report.get("version") is None:
+    if kind == "drive":  # no version
         footer = str(fair.get("name", ""))
 
     def decorate(canvas: Any, doc: Any) -> None:
