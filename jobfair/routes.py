@@ -438,6 +438,11 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         ),
         Route("/organiser/drives/{drive_id:int}", drives.drive_page, name="organiser:drive"),
         Route(
+            "/organiser/drives/{drive_id:int}/progress.{kind}",
+            drives.drive_download,
+            name="organiser:drive_download",
+        ),
+        Route(
             "/organiser/drives/{drive_id:int}/edit",
             drives.drive_edit,
             name="organiser:drive_edit",

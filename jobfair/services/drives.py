@@ -734,6 +734,28 @@ async def progress(session: AsyncSession, drive: Drive) -> Progress:
     return result
 
 
+@dataclass(frozen=True)
+class ProgressFile:
+    """What a drive's progress download needs: the drive, its :func:`progress` (the
+    page's and the API's figures, not counted again), the zone its days are counted in
+    and its office (the file's organiser and letterhead)."""
+
+    drive: Drive
+    progress: Progress
+    timezone: str
+    office: LabourOffice
+
+
+async def progress_file(session: AsyncSession, user: User, drive_id: int) -> ProgressFile:
+    """The drive's figures for a file, scoped as the drive page (:func:`scoped_drive`)."""
+    drive = await scoped_drive(session, user, drive_id)
+    figures = await progress(session, drive)
+    office = await session.get(LabourOffice, drive.office_id)
+    if office is None:
+        raise authority.not_found()
+    return ProgressFile(drive, figures, await drive_zone(session, drive.id), office)
+
+
 def _hires_pending(drive: Drive, start: datetime, end: datetime) -> Any:
     """Reported placements still waiting for the applicant's answer (direct ones)."""
     return (

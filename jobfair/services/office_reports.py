@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from jobfair.services import audit, times
 from jobfair.services.authority import STAFF_ROLES, is_admin, not_found
 from jobfair.services.errors import NotFound, PermissionDenied
 from jobfair.services.periods import Period, PeriodKind
+from jobfair.stats.office import readable
 
 
 @dataclass
@@ -40,6 +42,12 @@ class OfficeReportRead:
     @property
     def latest_version(self) -> int | None:
         return self.versions[0][0] if self.versions else None
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The version's data as pages, files and the API show it (``stats.office.readable``:
+        older versions' stored values brought to the current codes)."""
+        return None if self.report is None else readable(self.report.data)
 
 
 async def scoped_office(session: AsyncSession, user: User, office_id: int | None) -> LabourOffice:
@@ -159,8 +167,9 @@ async def latest_report(
 
 async def get_report(
     session: AsyncSession, user: User, office_id: int, period: Period, version: int | None
-) -> OfficeReport:
+) -> dict[str, Any]:
+    """The version's data as the API serves it (:attr:`OfficeReportRead.data`)."""
     read = await latest_report(session, user, office_id, period, version)
-    if read.report is None:
+    if read.data is None:
         raise NotFound(gettext("No statistics have been compiled for this period yet."))
-    return read.report
+    return read.data

@@ -403,6 +403,15 @@ def stock_flow_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
     )
 
 
+def drive_progress_chart(report: Mapping[str, Any], p: Presenter) -> Chart | None:
+    """A drive's progress file (``stats.drive_report``): the page's chart of the weeks."""
+    source = table(report, "drive_weeks")
+    if source is None:
+        return None
+    weeks = [(int(row["week"]), int(row["placed"])) for row in source.get("rows", [])]
+    return drive_weeks_chart(weeks, p)
+
+
 CHARTS = {
     "sex_age": sex_age_chart,
     "education": education_chart,
@@ -410,6 +419,7 @@ CHARTS = {
     "funnel": funnel_chart,
     "ipk_iii_1": stock_flow_chart,
     "registrations": registrations_chart,
+    "drive_weeks": drive_progress_chart,
 }
 
 

@@ -188,7 +188,13 @@ WITHOUT_DISABILITY = N_("Without a disability")
 AK1_HOLDER = N_("Holds an AK/I card")
 NOT_AK1_HOLDER = N_("No AK/I card")
 OPENINGS_ROW = N_("Openings")
+# A row of people or openings a table cannot place (no occupation sought, no graduation
+# year, no KBLI section: IPK III/3, III/6, III/7) is stored under this language-neutral
+# code, in the compiled JSON and the API; pages and files show the label NOT_STATED.
+NOT_STATED_CODE = "-"
 NOT_STATED = N_("Not stated")
+# What versions compiled before the code stored there instead: the English label.
+LEGACY_NOT_STATED = "Not stated"
 OPENINGS_EITHER_ROW = N_("of which open to either sex")
 CONVERSATIONS_HELD = N_("Conversations held")
 MEDIAN_WAIT = N_("Median wait in the queue (minutes)")

@@ -69,29 +69,40 @@ PROVISIONAL = N_(
     "Provisional: compiled before the fair closed. The report compiled at the close replaces it."
 )
 OFFICE_PROVISIONAL = N_("Provisional: compiled before the period ended.")
+DRIVE_PROVISIONAL = N_("Provisional: made while the drive runs; its figures may still change.")
+# What the first line of the about block names, by the data's kind (a fair by default).
+SUBJECT = {"office": N_("Fairs"), "drive": N_("Hiring drive")}
+# The files' document title, by kind.
+DOCUMENT_TITLE = {"drive": N_("Hiring drive progress")}
 
 
 def provisional_text(report: Mapping[str, Any]) -> str:
-    """The provisional notice of a fair report, or of the office statistics."""
-    return OFFICE_PROVISIONAL if report.get("kind") == "office" else PROVISIONAL
+    """The provisional notice of a fair report, the office statistics or a drive's
+    progress (``stats.drive_report``)."""
+    kind = report.get("kind")
+    if kind == "drive":
+        return DRIVE_PROVISIONAL
+    return OFFICE_PROVISIONAL if kind == "office" else PROVISIONAL
 
 
 def _about(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str]]:
     fair = report.get("fair", {})
     timezone = fair.get("timezone") or times.DEFAULT_TIMEZONE
-    return [
-        (
-            p._(N_("Fairs") if report.get("kind") == "office" else N_("Fair")),
-            str(fair.get("name", "")),
-        ),
+    about = [
+        (p._(SUBJECT.get(str(report.get("kind")), N_("Fair"))), str(fair.get("name", ""))),
         (p._(N_("Organiser")), str(fair.get("office", ""))),
         (p._(N_("Period")), p.period(report)),
-        (p._(N_("Report version")), str(report.get("version", ""))),
+    ]
+    # A drive's progress is a snapshot made on request: it has no version.
+    if report.get("kind") != "drive":
+        about.append((p._(N_("Report version")), str(report.get("version", ""))))
+    about.append(
         (
             times.with_zone(p._(N_("Compiled at")), timezone),
             p.moment(report.get("compiled_at"), timezone),
-        ),
-    ]
+        )
+    )
+    return about
 
 
 def _definitions(report: Mapping[str, Any], p: Presenter) -> list[tuple[str, str]]:
@@ -131,6 +142,10 @@ SHEET_TITLES: dict[str, str] = {
     "local_hires": N_("Local hires"),
     "ipk_iii_1": N_("IPK III-1 data"),
     "ipk_iii_8": N_("IPK III-8 data"),
+    # a hiring drive's progress (stats.drive_report)
+    "drive_partners": N_("Partner companies"),
+    "drive_weeks": N_("Per week"),
+    "drive_locality": N_("The locality rule"),
 }
 
 
@@ -424,6 +439,7 @@ def to_pdf(
     register_fonts()
     p = Presenter.of(locale)
     fair = report.get("fair", {})
+    kind = str(report.get("kind"))
     base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11)
     small = ParagraphStyle(
         "small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")
@@ -561,6 +577,8 @@ def to_pdf(
         story.append(_signature(report, letterhead, p, para, base))
 
     footer = f"{fair.get('name', '')} · {p._(N_('Report version'))} {report.get('version', '')}"
+    if kind == "drive":  # no version
+        footer = str(fair.get("name", ""))
 
     def decorate(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -580,7 +598,7 @@ def to_pdf(
         rightMargin=15 * mm,
         topMargin=12 * mm,
         bottomMargin=15 * mm,
-        title=f"{fair.get('name', '')} — {p._(N_('Fair report'))}",
+        title=f"{fair.get('name', '')} — {p._(DOCUMENT_TITLE.get(kind, N_('Fair report')))}",
         author=str(fair.get("office", "")),
         invariant=1,  # no timestamp or random id: the same report gives the same bytes
     )

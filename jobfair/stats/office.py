@@ -75,8 +75,11 @@ SEXES = ("L", "P")
 # label and the least number of years of each.
 GRADUATION_GROUPS: tuple[tuple[str, int], ...] = (("0–2", 0), ("3–5", 3), ("6+", 6))
 # The row of job seekers a table cannot place (no occupation stated, no graduation
-# year): with it, IPK III/3 and III/7 add up to IPK III/1's job seekers.
-NOT_STATED = d.NOT_STATED
+# year): with it, IPK III/3 and III/7 add up to IPK III/1's job seekers. Stored as the
+# code, shown as ``d.NOT_STATED`` (the presenter's ``TEXT_CODES``).
+NOT_STATED = d.NOT_STATED_CODE
+# The tables with a not-stated row, and their first column (see :func:`readable`).
+NOT_STATED_TABLES = {"ipk_iii_3": "kbji_group", "ipk_iii_7": "graduation_group"}
 
 
 @dataclass(frozen=True)
@@ -516,6 +519,30 @@ def _registrations_table(scope: OfficeScope, by_day: list[Any]) -> dict[str, Any
     )
 
 
+def readable(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored version as it is served and shown: versions compiled before the
+    not-stated code kept the English words ``"Not stated"`` in IPK III/3 and III/7's
+    first column, which become ``d.NOT_STATED_CODE`` here (a copy; the stored JSON is
+    immutable). Newer versions come back unchanged."""
+    tables = data.get("tables")
+    if not isinstance(tables, list):
+        return data
+    changed = False
+    upgraded = []
+    for item in tables:
+        column = NOT_STATED_TABLES.get(item.get("key", "")) if isinstance(item, dict) else None
+        rows = item.get("rows", []) if column else []
+        if column and any(row.get(column) == d.LEGACY_NOT_STATED for row in rows):
+            fixed = [
+                {**row, column: NOT_STATED} if row.get(column) == d.LEGACY_NOT_STATED else row
+                for row in rows
+            ]
+            item = {**item, "rows": fixed}
+            changed = True
+        upgraded.append(item)
+    return {**data, "tables": upgraded} if changed else data
+
+
 def office_scope(
     office_id: int, period: Period, timezone: str, akl_scope: str, now: datetime
 ) -> OfficeScope:
@@ -567,7 +594,7 @@ async def build_office_report_data(
         _add(openings, flows)
         _add(by_education[vacancy.education_min], flows)
         _add(by_kbji[vacancy.kbji_code[:1]], flows)
-        _add(by_kbli[vacancy.kbli_section or "-"], flows)
+        _add(by_kbli[vacancy.kbli_section or NOT_STATED], flows)
 
     openings_row = {**_stock_row("group", d.OPENINGS_ROW, openings), "section": "openings"}
     openings_row["total"] += openings["registered"]["either"]

@@ -20,10 +20,21 @@ from jobfair import i18n
 from jobfair.i18n import N_
 from jobfair.reference import disability, education, employer_types, kbji, kbli, regions
 from jobfair.services import times
-from jobfair.stats.definitions import IPK_EDUCATION_ROWS
+from jobfair.stats.definitions import (
+    IPK_EDUCATION_ROWS,
+    LEGACY_NOT_STATED,
+    NOT_STATED,
+    NOT_STATED_CODE,
+)
 
-# Row values of text columns that are words stored as codes or message ids.
-TEXT_CODES: dict[str, str] = {"Total": N_("Total")}
+# Row values that are words or marks stored as codes or message ids (of any column
+# kind: a code list falls back to these when it does not know the value).
+TEXT_CODES: dict[str, str] = {
+    "Total": N_("Total"),
+    NOT_STATED_CODE: NOT_STATED,
+    # Office statistics compiled before the code stored the label itself.
+    LEGACY_NOT_STATED: NOT_STATED,
+}
 SEX_LABELS = {"L": N_("Men (L)"), "P": N_("Women (P)")}
 NUMERIC_KINDS = frozenset({"int", "float", "duration_hours", "duration_minutes"})
 

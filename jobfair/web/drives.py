@@ -8,6 +8,7 @@ Handlers parse the form, call one service in a unit of work and render; the rule
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from markupsafe import Markup
@@ -19,18 +20,22 @@ from jobfair import i18n
 from jobfair.context import AppContext
 from jobfair.i18n import N_, gettext
 from jobfair.models.accounts import Role
-from jobfair.services import authority, drives
+from jobfair.services import authority, drives, offices
 from jobfair.services.errors import DomainError
 from jobfair.services.numbers import whole_number
+from jobfair.stats import drive_report, exports
 from jobfair.stats.charts import drive_weeks_chart
 from jobfair.stats.present import Presenter
 from jobfair.web.account import region_choices
 from jobfair.web.auth import checked_form, require
+from jobfair.web.downloads import download
 from jobfair.web.htmx import render
 from jobfair.web.links import see_other
 from jobfair.web.organiser import _host_choices
 
 STAFF = (Role.ORGANISER, Role.ADMIN)
+# The progress downloads, as the report's: PDF, XLSX and a zip of CSV files.
+DOWNLOADS = ("pdf", "xlsx", "zip")
 FIELDS = ("name", "first_day", "last_day", "target", "office")
 DONE = {
     "created": N_("The drive was created. Link its fairs and add its partner companies."),
@@ -162,8 +167,32 @@ async def drive_page(request: Request) -> Response:
             "chart": Markup(chart.svg()),  # noqa: S704 - built from escaped parts
             "chart_title": chart.title,
             "notice": _done(request),
+            "downloads": DOWNLOADS,
         },
     )
+
+
+async def drive_download(request: Request) -> Response:
+    """The drive's progress now as PDF (with the office's letterhead), XLSX or CSV files:
+    the page's figures (``drives.progress``), scoped as the page."""
+    signed_in = require(request, *STAFF)
+    kind = request.path_params["kind"]
+    if kind not in DOWNLOADS:
+        raise authority.not_found()
+    ctx = _ctx(request)
+    async with ctx.read() as session:
+        found = await drives.progress_file(session, signed_in.user, request.path_params["drive_id"])
+    data = drive_report.drive_report_data(
+        found.drive,
+        found.progress,
+        office=found.office.name,
+        timezone=found.timezone,
+        now=ctx.now(),
+    )
+    locale = i18n.current_locale()
+    letterhead = offices.letterhead(found.office, ctx.settings.uploads_dir)
+    body = await asyncio.to_thread(exports.export, data, kind, locale, letterhead)
+    return download(body, exports.FORMATS[kind], drive_report.filename(data, kind, locale))
 
 
 async def drive_edit(request: Request) -> Response:

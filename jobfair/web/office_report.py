@@ -87,8 +87,8 @@ def _context(request: Request, read: office_reports.OfficeReportRead) -> dict[st
         "compiling": read.compiling,
         "ready": False,
     }
-    if read.report is not None:
-        context.update(report_context(read.report.data, i18n.current_locale()))
+    if read.data is not None:
+        context.update(report_context(read.data, i18n.current_locale()))
     return context
 
 
@@ -147,9 +147,9 @@ async def office_report_download(request: Request) -> Response:
     if kind not in DOWNLOADS:
         raise NotFound(i18n.gettext("We could not find that page."))
     read = await _read(request, period_from(request.query_params))
-    if read.report is None:
+    data = read.data
+    if data is None:
         raise NotFound(i18n.gettext("We could not find that page."))
-    data = read.report.data
     letterhead = offices.letterhead(read.office, _ctx(request).settings.uploads_dir)
     body = await asyncio.to_thread(exports.export, data, kind, i18n.current_locale(), letterhead)
     return download(

@@ -37,6 +37,7 @@ NOT_PAGES = {
     "/media/logos/{name}": "an image",
     "/organiser/fairs/{slug}/report.{kind}": "a PDF, XLSX or CSV file",
     "/organiser/office/statistics.{kind}": "a PDF, XLSX or CSV file",
+    "/organiser/drives/{drive_id:int}/progress.{kind}": "a PDF, XLSX or CSV file",
     "/organiser/evaluation/export": "the officer evaluation as PDF or XLSX",
     "/organiser/interchange/export": "a CSV or JSON file for the ministry",
     "/company/exports": "a CSV or XLSX download",

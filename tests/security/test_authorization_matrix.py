@@ -145,6 +145,9 @@ EXPECTATIONS: dict[str, Rule] = {
     # form is refused past the scope check with 422)
     "GET /organiser/drives/{drive_id:int}": Rule(OFFICE, {"drive_id": "drive_a"}),
     "GET /api/v1/drives/{drive_id:int}/progress": Rule(OFFICE, {"drive_id": "drive_a"}),
+    "GET /organiser/drives/{drive_id:int}/progress.{kind}": Rule(
+        OFFICE, {"drive_id": "drive_a", "kind": "=xlsx"}
+    ),
     "GET /organiser/drives/{drive_id:int}/edit": Rule(OFFICE, {"drive_id": "drive_a"}),
     "POST /organiser/drives/{drive_id:int}/edit": Rule(
         OFFICE,

@@ -48,6 +48,7 @@ NOT_PAGES = {
     "GET /company/join": "needs an invitation token (covered by tests/web)",
     "GET /organiser/fairs/{slug}/report.{kind}": "report files (PDF/XLSX/CSV)",
     "GET /organiser/office/statistics.{kind}": "office statistics files (PDF/XLSX/CSV)",
+    "GET /organiser/drives/{drive_id:int}/progress.{kind}": "drive progress files (PDF/XLSX/CSV)",
     "GET /organiser/evaluation/export": "the officer evaluation file (PDF/XLSX)",
     "GET /organiser/interchange/export": "the interchange file (CSV/JSON)",
 }

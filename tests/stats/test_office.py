@@ -73,16 +73,17 @@ async def test_quarter_by_hand(ctx: AppContext) -> None:
     assert flows(education["D3"], "P") == (1, 0, 0, 1, 0)
     assert flows(education["SD"], "L") == (0, 0, 0, 0, 0)
 
-    # IPK III/3: every major group, then the not stated; its totals are III/1's.
+    # IPK III/3: every major group, then the not stated (the code "-", never words in a
+    # language); its totals are III/1's.
     iii_3 = table(data, "ipk_iii_3")
-    assert [row["kbji_group"] for row in iii_3["rows"]] == [*"0123456789", "Not stated"]
+    assert [row["kbji_group"] for row in iii_3["rows"]] == [*"0123456789", "-"]
     by_sought = {row["kbji_group"]: row for row in iii_3["rows"]}
     assert flows(by_sought["8"], "L") == (1, 1, 0, 0, 2)  # P1 (8160), P7 (83)
     assert flows(by_sought["8"], "P") == (1, 0, 0, 1, 0)  # P6 lapsed
     assert flows(by_sought["7"], "P") == (1, 0, 1, 0, 0)  # P2
     assert flows(by_sought["2"], "P") == (0, 1, 0, 0, 1)  # P3
-    assert flows(by_sought["Not stated"], "L") == (0, 1, 1, 0, 0)  # P4
-    assert flows(by_sought["Not stated"], "P") == (0, 1, 0, 0, 1)  # P10
+    assert flows(by_sought["-"], "L") == (0, 1, 1, 0, 0)  # P4
+    assert flows(by_sought["-"], "P") == (0, 1, 0, 0, 1)  # P10
     assert flows(by_sought["9"], "L") == (0, 0, 0, 0, 0)  # P5 placed in 2024
     for group in "013456":
         assert flows(by_sought[group], "L") == flows(by_sought[group], "P") == (0,) * 5
@@ -90,15 +91,15 @@ async def test_quarter_by_hand(ctx: AppContext) -> None:
         assert flows(iii_3["totals"], sex) == flows(iii_1["totals"], sex)
     # IPK III/7: years since graduation at the end of 2026.
     iii_7 = table(data, "ipk_iii_7")
-    assert [row["graduation_group"] for row in iii_7["rows"]] == ["0–2", "3–5", "6+", "Not stated"]
+    assert [row["graduation_group"] for row in iii_7["rows"]] == ["0–2", "3–5", "6+", "-"]
     by_years = {row["graduation_group"]: row for row in iii_7["rows"]}
     assert flows(by_years["0–2"], "P") == (0, 2, 0, 0, 2)  # P3 (2024: 2), P10 (2026: 0)
     assert flows(by_years["0–2"], "L") == (0, 0, 0, 0, 0)
     assert flows(by_years["3–5"], "P") == (1, 0, 1, 0, 0)  # P2 (2023: 3)
     assert flows(by_years["3–5"], "L") == (0, 1, 0, 0, 1)  # P7 (2021: 5)
     assert flows(by_years["6+"], "L") == (1, 0, 0, 0, 1)  # P1 (2020: 6)
-    assert flows(by_years["Not stated"], "L") == (0, 1, 1, 0, 0)  # P4 (2027: not yet)
-    assert flows(by_years["Not stated"], "P") == (1, 0, 0, 1, 0)  # P6 (no year)
+    assert flows(by_years["-"], "L") == (0, 1, 1, 0, 0)  # P4 (2027: not yet)
+    assert flows(by_years["-"], "P") == (1, 0, 0, 1, 0)  # P6 (no year)
     for sex in ("L", "P"):
         assert flows(iii_7["totals"], sex) == flows(iii_1["totals"], sex)
     assert iii_7["totals"]["total"] == iii_3["totals"]["total"] == 4  # registered
@@ -194,3 +195,29 @@ async def test_a_period_not_yet_over_counts_up_to_now(ctx: AppContext) -> None:
     openings = iii_1["rows"][5]
     assert flows(openings, "L") == (2, 0, 0, 0, 2)
     assert flows(openings, "P") == (1, 0, 0, 0, 1)
+
+
+def test_not_stated_is_a_code_shown_as_a_label_and_old_versions_read_as_the_code() -> None:
+    from jobfair.stats.definitions import NOT_STATED_CODE
+    from jobfair.stats.present import Presenter
+
+    assert NOT_STATED_CODE == "-"  # the served value: API readers depend on it
+    old = {
+        "tables": [
+            {"key": "ipk_iii_3", "rows": [{"kbji_group": "9"}, {"kbji_group": "Not stated"}]},
+            {"key": "ipk_iii_7", "rows": [{"graduation_group": "Not stated"}]},
+            {"key": "ipk_iii_1", "rows": [{"group": "Not stated"}]},  # not one of them
+        ]
+    }
+    new = office_stats.readable(old)
+    assert [row["kbji_group"] for row in table(new, "ipk_iii_3")["rows"]] == ["9", "-"]
+    assert table(new, "ipk_iii_7")["rows"] == [{"graduation_group": "-"}]
+    assert table(new, "ipk_iii_1")["rows"] == [{"group": "Not stated"}]
+    assert table(old, "ipk_iii_3")["rows"][1]["kbji_group"] == "Not stated"  # not changed
+    assert office_stats.readable(new) is new  # a current version comes back as it is
+    for locale, label in (("en", "Not stated"), ("id", "Belum dinyatakan")):
+        p = Presenter.of(locale)
+        for kind in ("kbji_group", "label", "kbli_section", "text"):
+            assert p.cell("-", {"kind": kind}) == label, (locale, kind)
+            assert p.raw("-", {"kind": kind}) == label, (locale, kind)
+        assert p.cell("Not stated", {"kind": "kbji_group"}) == label

@@ -4,9 +4,12 @@ the API), bad period input, versions, and that the exports open (openpyxl, PDF t
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import openpyxl
@@ -193,12 +196,14 @@ async def test_the_api_route(client: httpx.AsyncClient, ctx: AppContext, clock: 
     assert {item.key: item.value for item in data.headline}["seekers_registered"] == 4
     tables = {item["key"]: item for item in report.json()["tables"]}
     assert tables["ipk_iii_3"]["totals"]["registered_L"] == 2
+    # Not stated is a code, the same in every language (never the English words).
     assert [row["graduation_group"] for row in tables["ipk_iii_7"]["rows"]] == [
         "0–2",
         "3–5",
         "6+",
-        "Not stated",
+        "-",
     ]
+    assert tables["ipk_iii_3"]["rows"][-1]["kbji_group"] == "-"
     bad = await client.get(f"/api/v1/offices/{office_id}/report?kind=quarter", headers=organiser)
     assert bad.status_code == 422 and bad.json()["error"]["fields"]["year"]
     conforms(bad, "GET", template)
@@ -215,3 +220,68 @@ async def test_the_api_route(client: httpx.AsyncClient, ctx: AppContext, clock: 
     assert (await client.get(path, headers=recruiter)).status_code == 403
     unknown = await client.get(f"/api/v1/offices/999999/report?{Q4}", headers=admin)
     assert unknown.status_code == 404
+
+
+def _as_before_the_code(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as versions compiled before the not-stated code stored it: the English
+    words in IPK III/3 and III/7's first column."""
+    old = copy.deepcopy(data)
+    for item in old["tables"]:
+        column = {"ipk_iii_3": "kbji_group", "ipk_iii_7": "graduation_group"}.get(item["key"])
+        for row in item["rows"] if column else []:
+            if row[column] == "-":
+                row[column] = "Not stated"
+    return old
+
+
+async def test_a_version_stored_with_the_old_words_still_shows_and_serves_the_code(
+    client: httpx.AsyncClient, ctx: AppContext, clock: Clock
+) -> None:
+    office_id = await _setup(ctx, clock)
+    organiser = await _bearer(client, "org@a.test")
+    path = f"/api/v1/offices/{office_id}/report?{Q4}"
+    assert (await client.post(path, headers=organiser)).status_code == 202
+    await ctx.tasks.drain()
+    async with ctx.unit_of_work() as session:
+        first = await session.scalar(select(OfficeReport).where(OfficeReport.version == 1))
+        assert first is not None
+        legacy = _as_before_the_code(first.data)
+        assert "Not stated" in json.dumps(legacy) and legacy != first.data
+        session.add(
+            OfficeReport(
+                office_id=first.office_id,
+                period_key=first.period_key,
+                period_kind=first.period_kind,
+                period_start=first.period_start,
+                period_end=first.period_end,
+                version=2,
+                data={**legacy, "version": 2},
+            )
+        )
+    served = await client.get(f"{path}&version=2", headers=organiser)
+    assert served.status_code == 200
+    tables = {item["key"]: item for item in served.json()["tables"]}
+    assert tables["ipk_iii_3"]["rows"][-1]["kbji_group"] == "-"
+    assert tables["ipk_iii_7"]["rows"][-1]["graduation_group"] == "-"
+    await sign_in(client, "org@a.test", factories.PASSWORD)
+    for lang, label in (("en", "Not stated"), ("id", "Belum dinyatakan")):
+        page = await client.get(f"{PAGE}?{Q4}&version=2&lang={lang}")
+        assert page.status_code == 200 and label in page.text, lang
+        files = await client.get(f"{PAGE}.zip?{Q4}&version=2&lang={lang}")
+        archive = zipfile.ZipFile(io.BytesIO(files.content))
+        for key in ("ipk-iii-3", "ipk-iii-7"):
+            name = next(n for n in archive.namelist() if n.endswith(f"-{key}.csv"))
+            text = archive.read(name).decode("utf-8-sig")
+            # The label in the page's language, in the same place as the new versions'.
+            assert label in text and "'-" not in text, (lang, key)
+        newest = await client.get(f"{PAGE}.zip?{Q4}&version=1&lang={lang}")
+        archive = zipfile.ZipFile(io.BytesIO(newest.content))
+        name = next(n for n in archive.namelist() if n.endswith("-ipk-iii-3.csv"))
+        assert label in archive.read(name).decode("utf-8-sig"), lang
+    book = openpyxl.load_workbook(
+        io.BytesIO((await client.get(f"{PAGE}.xlsx?{Q4}&lang=id")).content)
+    )
+    texts = {
+        str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+    }
+    assert "Belum dinyatakan" in texts and "-" not in texts and "Not stated" not in texts

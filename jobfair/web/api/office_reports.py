@@ -47,7 +47,5 @@ async def get_report(request: Request) -> JSONResponse:
         period = await office_reports.resolve_period(
             session, signed_in.user, office_id, named, ctx.now()
         )
-        report = await office_reports.get_report(
-            session, signed_in.user, office_id, period, version
-        )
-    return JSONResponse(report.data)
+        data = await office_reports.get_report(session, signed_in.user, office_id, period, version)
+    return JSONResponse(data)
