@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobfair.db.engine import create_engine, create_sessionmakers
+from jobfair.db.engine import create_engine, create_lookup_sessionmaker, create_sessionmakers
 from jobfair.db.uow import SessionMaker, UnitOfWork
 from jobfair.live.content import watch_content
 from jobfair.services.identity import NikVault, Passwords
@@ -35,6 +35,9 @@ class AppContext:
     # Hashes and verifies passwords off the loop; callers use it before a unit of work.
     passwords: Passwords
     clock: Callable[[], datetime] = field(default=system_clock)
+    # One-statement reads without a transaction (the per-request sign-in lookup); the
+    # reader where unset.
+    lookups: SessionMaker | None = None
     # Set by the lifespan (web) or left unset (CLI commands that enqueue nothing).
     tasks: TaskRunner | Any = None
     # Set by the lifespan (web) and the arq worker; None where nothing is live (CLI).
@@ -62,6 +65,7 @@ class AppContext:
             engine=engine,
             writer=writer,
             reader=reader,
+            lookups=create_lookup_sessionmaker(engine),
             nik_vault=NikVault(settings.nik_key),
             passwords=Passwords.from_settings(settings),
             clock=clock or system_clock,
@@ -82,6 +86,11 @@ class AppContext:
     def read(self) -> UnitOfWork:
         """A read-only transaction (never takes SQLite's write lock)."""
         return UnitOfWork(self.reader)
+
+    def lookup(self) -> UnitOfWork:
+        """A read of ONE statement, outside any transaction (see
+        ``create_lookup_sessionmaker``): the sign-in lookup of every request."""
+        return UnitOfWork(self.lookups or self.reader)
 
     def now(self) -> datetime:
         return self.clock()

@@ -72,8 +72,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
             # waiting; writers therefore take the write lock up front and queue on
             # busy_timeout, while readers stay deferred and never block each other.
             options = connection.get_execution_options()
-            if options.get("isolation_level") == "AUTOCOMMIT":
-                return  # statements that may not run in a transaction (a checkpoint)
+            if options.get("isolation_level") == "AUTOCOMMIT" or options.get(SINGLE_STATEMENT):
+                # Statements that may not run in a transaction (a checkpoint), or one
+                # statement alone (create_lookup_sessionmaker): SQLite's autocommit.
+                return
             if options.get("sqlite_immediate"):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
@@ -95,6 +97,25 @@ def create_sessionmakers(engine: AsyncEngine) -> tuple[SessionMaker, SessionMake
     )
     reader = async_sessionmaker(engine, expire_on_commit=False)
     return writer, reader
+
+
+# Execution option of create_lookup_sessionmaker's engine on SQLite.
+SINGLE_STATEMENT = "jobfair_single_statement"
+
+
+def create_lookup_sessionmaker(engine: AsyncEngine) -> SessionMaker:
+    """Sessions for a read of one statement with no transaction around it: the sign-in
+    lookup that every request makes (``web.auth``). A transaction adds nothing to one
+    statement but its BEGIN and COMMIT — two of the lookup's three round trips (hops to
+    aiosqlite's thread on SQLite). PostgreSQL's autocommit; on SQLite the ``begin``
+    listener emits no BEGIN and the driver skips a commit with nothing to commit
+    (``sqlite_driver``). Never for writes or for reads of more than one statement, which
+    need a transaction's snapshot."""
+    if engine.dialect.name == "sqlite":
+        bound = engine.execution_options(**{SINGLE_STATEMENT: True})
+    else:
+        bound = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(bound, expire_on_commit=False)
 
 
 async def checkpoint_wal(engine: AsyncEngine) -> None:

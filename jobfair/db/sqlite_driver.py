@@ -118,6 +118,20 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneHopCursor
 
+    def _in_transaction(self) -> bool:
+        # A plain read of the sqlite3 connection's autocommit flag, no hop.
+        return bool(self._connection._conn.in_transaction)
+
+    def commit(self) -> None:
+        # A statement run without BEGIN (engine.create_lookup_sessionmaker) leaves
+        # nothing to commit: spare the hop.
+        if self._in_transaction():
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._in_transaction():
+            super().rollback()
+
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """The adapter module, connecting through :class:`OneHopConnection`."""

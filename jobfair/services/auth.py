@@ -137,7 +137,8 @@ async def start_session(
 
 async def resolve_session(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
     """The signed-in user behind a session cookie, or None when it is unknown, expired,
-    revoked or its user disabled."""
+    revoked or its user disabled. One statement: it runs outside a transaction
+    (``AppContext.lookup``)."""
     found = (
         await session.execute(
             select(UserSession, User, notifications.unread_of(User.id))
@@ -209,7 +210,7 @@ async def create_api_token(
 
 async def resolve_api_token(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
     """The user behind a bearer token, or None when it is unknown, revoked, past its
-    expiry or its user disabled."""
+    expiry or its user disabled. One statement, like :func:`resolve_session`."""
     found = (
         await session.execute(
             select(ApiToken, User)

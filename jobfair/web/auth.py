@@ -148,7 +148,7 @@ class AuthMiddleware:
         session_token: str | None = None
         bearer = _bearer(scope)
         if bearer:
-            async with ctx.read() as session:
+            async with ctx.lookup() as session:
                 signed_in = await auth.resolve_api_token(session, bearer, now)
             if signed_in is None:
                 # A wrong or revoked token is an error, never a silent anonymous call.
@@ -165,7 +165,7 @@ class AuthMiddleware:
             except BadSignature:
                 session_token = None
             if session_token:
-                async with ctx.read() as session:
+                async with ctx.lookup() as session:
                     signed_in = await auth.resolve_session(session, session_token, now)
                 if (
                     signed_in
