@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -162,7 +163,19 @@ def rejected_by_office(booth: Any = Booth) -> ColumnElement[bool]:
 
     ``booth`` is the Booth entity or an alias of it; the fair and the decision are
     looked up in a subquery of their own (aliased, so a query that already joins Fair
-    is not correlated into it)."""
+    is not correlated into it). Built once for the entity itself, like
+    ``models.vacancies.is_public``."""
+    if booth is Booth:
+        return _booth_rejected()
+    return _build_rejected_by_office(booth)
+
+
+@cache
+def _booth_rejected() -> ColumnElement[bool]:
+    return _build_rejected_by_office(Booth)
+
+
+def _build_rejected_by_office(booth: Any) -> ColumnElement[bool]:
     fair = aliased(Fair)
     decision = aliased(OfficeVerification)
     return (
@@ -181,6 +194,17 @@ def is_public_booth(booth: Any = Booth) -> ColumnElement[bool]:
     """Public: the booth the catalogue, the API, the counts and the report show. The
     organiser approved it and the fair's office has not rejected its company. The one
     definition (``models.vacancies.is_public`` builds on it)."""
+    if booth is Booth:
+        return _public_booth()
+    return _build_is_public_booth(booth)
+
+
+@cache
+def _public_booth() -> ColumnElement[bool]:
+    return _build_is_public_booth(Booth)
+
+
+def _build_is_public_booth(booth: Any) -> ColumnElement[bool]:
     return and_(booth.status == BoothStatus.APPROVED, ~rejected_by_office(booth))
 
 
