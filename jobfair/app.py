@@ -10,7 +10,6 @@ from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 
 from jobfair.context import AppContext
 from jobfair.live.chat import ChatRelay
@@ -25,6 +24,7 @@ from jobfair.web.auth import AuthMiddleware, RateLimits
 from jobfair.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableMiddleware
 from jobfair.web.live import AnonymousSockets, live_renderer
 from jobfair.web.middleware import (
+    HttpGZipMiddleware,
     LocaleMiddleware,
     RequestHygieneMiddleware,
     SecurityHeadersMiddleware,
@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             Middleware(WebSocketTransportMiddleware),
             Middleware(SecurityHeadersMiddleware, secure=not settings.is_development),
             Middleware(DatabaseUnavailableMiddleware),
-            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(HttpGZipMiddleware, minimum_size=500),
             Middleware(RequestHygieneMiddleware),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
             Middleware(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from collections.abc import Awaitable
 from urllib.parse import urlencode
 
 from sqlalchemy import exc as sa_exc
@@ -173,10 +174,13 @@ class DatabaseUnavailableMiddleware:
         self.app = app
         self._warned_at = 0.0
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # A plain callable, like web.middleware's (PASS_THROUGH): no frame per socket.
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watch(message: Message) -> None:

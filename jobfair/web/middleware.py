@@ -4,10 +4,12 @@ task overhead)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobfair import i18n
@@ -43,6 +45,22 @@ FRAMEABLE_BY_SELF = {
 }
 
 
+# PASS_THROUGH: the middleware here are plain callables, not coroutine functions, that
+# hand a scope they leave alone (a websocket, mostly) to the inner app by returning its
+# awaitable. A coroutine that only awaits the inner app keeps its frame alive as long as
+# the inner app runs: for a live socket, its whole life — a few hundred bytes per layer
+# and socket (bench/ws_memory.py; issue 14 asks ≤ 25 KiB per idle connection).
+
+
+class HttpGZipMiddleware(GZipMiddleware):
+    """Starlette's gzip for HTTP; every other scope passes through (PASS_THROUGH)."""
+
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:  # type: ignore[override]
+        if scope["type"] != "http":
+            return self.app(scope, receive, send)
+        return super().__call__(scope, receive, send)
+
+
 class LocaleMiddleware:
     """Chooses the locale: ``?lang=`` (remembered in a cookie), the cookie, or Bahasa
     Indonesia. The language switch is a plain link so it works without JavaScript."""
@@ -51,10 +69,11 @@ class LocaleMiddleware:
         self.app = app
         self.default_locale = default_locale
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Not a coroutine (PASS_THROUGH): a websocket or a request that sets no cookie
+        # goes on to the inner app without a frame of this middleware.
         if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         requested = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
         locale = requested if requested in i18n.LOCALES else ""
         if not locale:
@@ -71,9 +90,10 @@ class LocaleMiddleware:
         scope.setdefault("state", {})["locale"] = i18n.current_locale()
 
         if not requested or scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._remembering(locale, scope, receive, send)
 
+    async def _remembering(self, locale: str, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -109,12 +129,12 @@ class WebSocketTransportMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] == "websocket":
             protocol = getattr(send, "__self__", None)
             if protocol is not None:
                 scope[wire.SCOPE_KEY] = protocol
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)  # PASS_THROUGH
 
 
 class SecurityHeadersMiddleware:
@@ -122,11 +142,12 @@ class SecurityHeadersMiddleware:
         self.app = app
         self.secure = secure
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)  # PASS_THROUGH
+        return self._http(scope, receive, send)
 
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -157,10 +178,9 @@ class RequestHygieneMiddleware:
         self.app = app
         self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)  # PASS_THROUGH
         if "\x00" in scope["path"]:
             scope["path"] = scope["path"].replace("\x00", "")
             scope["raw_path"] = scope["path"].encode()
@@ -168,8 +188,10 @@ class RequestHygieneMiddleware:
         if b"%00" in query.lower() or b"\x00" in query:
             scope["query_string"] = _NUL_ESCAPE.sub(b"", query).replace(b"\x00", b"")
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._counted(scope, receive, send)
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
         limit = self.max_body
 
