@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ctx.listeners.append(page_cache.listen)
         if settings.redis_url:
             await page_cache.share_through_redis(settings.redis_url, settings.redis_namespace)
-        app.state.rate_limits = RateLimits.create(settings.redis_url)
+        app.state.rate_limits = RateLimits.create(settings.redis_url, settings.redis_namespace)
 
         async def load_trusted() -> tuple[Network, ...]:
             async with ctx.read() as session:

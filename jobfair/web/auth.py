@@ -402,12 +402,15 @@ class RateLimits:
         )
 
     @classmethod
-    def create(cls, redis_url: str | None) -> RateLimits:
+    def create(cls, redis_url: str | None, namespace: str = "jobfair") -> RateLimits:
         if redis_url:
             # Short timeouts: a missing Redis must cost a request milliseconds, not seconds.
+            # The keys under the deployment's namespace, like the live layer's: two
+            # deployments sharing a Redis must not share their limits.
             storage = storage_from_string(
                 "async+" + redis_url,
                 implementation="redispy",
+                key_prefix=f"{namespace}:limits",
                 socket_connect_timeout=0.5,
                 socket_timeout=0.5,
             )
