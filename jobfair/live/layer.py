@@ -130,13 +130,6 @@ class BoothChats:
     online: dict[int, set[int]]
 
 
-# The most of the event loop's time the public counters' fan-out may take. With 10,000
-# clients one fan-out is ~0.25 s of CPU; at half the loop (the earlier share) an
-# application under that load waited 330 ms at 25/s (bench/rush.py); at a quarter the
-# counters refresh about once a second and requests keep three quarters of the loop.
-FAN_OUT_SHARE = 0.25
-
-
 class LiveLayer:
     def __init__(
         self,
@@ -485,12 +478,12 @@ class LiveLayer:
     # ------------------------------------------------------------------ frames out
 
     def _next_public(self, now: float) -> float:
-        # At most once per tick, and never sooner than FAN_OUT_SHARE of the time since
-        # the last one began: with more clients than the process can send to in a tick,
-        # frames come less often instead of starving requests and handshakes. A
-        # fan-out not yet 99 % delivered counts as lasting till now.
+        # At most once per tick, and never sooner than the last fan-out took again: with
+        # more clients than the process can send to in a tick, frames come less often
+        # instead of starving requests and handshakes (the loop spends at most half its
+        # time fanning out). A fan-out not yet 99 % delivered counts as lasting till now.
         cost = self._round_cost if self._round_cost is not None else now - self._round_started
-        return self._round_started + max(self.tick, cost / FAN_OUT_SHARE)
+        return self._round_started + max(self.tick, 2 * cost)
 
     async def _tick_forever(self) -> None:
         # A throttle, not a clock: a change after a quiet spell goes out at once, and
