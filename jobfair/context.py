@@ -102,4 +102,5 @@ class AppContext:
         return self.paths(name, **params)
 
     async def close(self) -> None:
+        self.passwords.close()
         await self.engine.dispose()

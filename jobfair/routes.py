@@ -588,7 +588,7 @@ def build_routes(static_dir: Path) -> list[BaseRoute]:
         Route("/me/delete", applicant.delete_page, name="me:delete"),
         Route("/me/delete", applicant.delete_submit, methods=["POST"], name="me:delete_submit"),
         Route("/organiser/fairs/{slug}/live", live.organiser_dashboard, name="organiser:live"),
-        WebSocketRoute("/ws/fairs/{slug}", live.fair_socket, name="ws:fair"),
+        WebSocketRoute("/ws/fairs/{slug}", live.FairSocketApp(), name="ws:fair"),
         Route("/healthz", health.healthz, name="health:check"),
         Mount(
             "/api/v1",

@@ -108,7 +108,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     def nextset(self) -> None:
-        raise NotImplementedError("SQLite has one result set per statement")
+        return None  # SQLite has one result set per statement (DB-API: None, no more sets)
 
     def setinputsizes(self, *inputsizes: Any) -> None:
         return None

@@ -92,6 +92,10 @@ class Passwords:
             parallelism=settings.argon2_parallelism,
         )
 
+    def close(self) -> None:
+        """Let the pool's threads go: a running hash finishes, queued ones are cancelled."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def hash_now(self, password: str) -> str:
         """Blocking: for scripts and tests, never in a request."""
         return self._hasher.hash(password)

@@ -2,6 +2,8 @@
 and the recruiter on process B chat as if on one process; when process A is killed
 outright (SIGKILL) the messages sent meanwhile are stored, and the applicant,
 reconnecting to B with the last id it saw, gets exactly those (none lost, none twice).
+When Redis goes away, messages are still stored and acknowledged; a reconnect gets them
+at once, and a socket that stayed gets them when Redis is back.
 Queues and presence cross processes too: a join or a take on A reaches the recruiter's and
 the waiting applicant's sockets on B, and the recruiter going online on B reaches a booth
 page on A."""
@@ -13,11 +15,19 @@ import json
 import signal
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from support.chat_world import ChatWorld, applicant_cookies, build_chat_world, post_form
-from support.live_world import process_environment, start_web_process, web_process
+from support.live_server import free_port
+from support.live_world import (
+    process_environment,
+    redis_server,
+    require_redis_server,
+    start_web_process,
+    web_process,
+)
 from websockets.asyncio.client import ClientConnection, connect
 
 from jobfair.settings import Settings
@@ -96,6 +106,51 @@ async def test_chat_across_two_processes_and_a_killed_one(
         if process_a.poll() is None:
             process_a.kill()
             process_a.wait()
+
+
+async def test_a_redis_outage_loses_no_message(settings: Settings, tmp_path: Path) -> None:
+    require_redis_server()
+    chat = await build_chat_world(settings)
+    port = free_port()
+    env = process_environment(settings, f"redis://127.0.0.1:{port}/0", "chat-outage")
+    with (
+        redis_server(port, tmp_path) as first_redis,
+        web_process(env) as base_a,
+        web_process(env) as base_b,
+    ):
+        applicant = await connect(
+            _url(base_a, chat), additional_headers={"Cookie": chat.applicant_cookie}
+        )
+        recruiter = await connect(
+            _url(base_b, chat), additional_headers={"Cookie": chat.recruiter_cookie}
+        )
+        try:
+            channel = f"chat:{chat.conversation_id}"
+            for socket in (applicant, recruiter):
+                await _until(socket, lambda f: f.get("channel") == channel)
+            sent = await _send(applicant, chat, "Sebelum Redis pergi", "a1")
+            frames = await _until(recruiter, lambda f: f.get("message", {}).get("id") == sent)
+            first_redis.kill()
+            first_redis.wait()
+            # Redis is gone: the recruiter's messages are still stored and acknowledged.
+            missed = [await _send(recruiter, chat, f"Tanpa Redis {n}", f"b{n}") for n in (1, 2)]
+            # A reconnect to the other process gets exactly those, without Redis.
+            async with connect(
+                _url(base_a, chat, f"&after={sent}"),
+                additional_headers={"Cookie": chat.applicant_cookie},
+            ) as again:
+                frames = await _until(again, lambda f: f.get("message", {}).get("id") == missed[-1])
+                assert _ids(frames) == missed
+            # The socket that stayed on A gets them once Redis is back (A re-reads for
+            # its clients when it subscribes again), once each.
+            with redis_server(port, tmp_path):
+                frames = await _until(
+                    applicant, lambda f: f.get("message", {}).get("id") == missed[-1], seconds=20
+                )
+                assert [one for one in _ids(frames) if one > sent] == missed
+        finally:
+            await applicant.close()
+            await recruiter.close()
 
 
 async def test_queue_and_presence_across_two_processes(settings: Settings, redis_url: str) -> None:

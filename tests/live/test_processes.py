@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.live_server import IN_CI, free_port
-from support.live_world import World, build_world, process_environment, web_process
+from support.live_server import free_port
+from support.live_world import (
+    World,
+    build_world,
+    process_environment,
+    redis_server,
+    require_redis_server,
+    web_process,
+)
 from websockets.asyncio.client import ClientConnection, connect
 
 from jobfair.settings import Settings
@@ -86,40 +89,10 @@ async def test_two_processes_share_counters_and_presence(
             await _until(visitor_b, lambda f: f["counters"]["online"] == 1, 10)
 
 
-@contextmanager
-def redis_server(port: int, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
-    binary = shutil.which("redis-server")
-    assert binary is not None
-    command = [
-        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--dir", str(folder),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
-    try:
-        deadline = time.monotonic() + 15
-        import redis
-
-        while True:
-            try:
-                redis.Redis(port=port, socket_connect_timeout=0.5).ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.1)
-        yield process
-    finally:
-        process.kill()
-        process.wait()
-
-
 async def test_redis_going_away_and_coming_back(
     settings: Settings, redis_url: str, tmp_path: Path
 ) -> None:
-    if shutil.which("redis-server") is None:
-        message = "redis-server is not installed (apt install redis-server)"
-        if IN_CI:
-            pytest.fail(message + " — required in CI", pytrace=False)
-        pytest.skip(message)
+    require_redis_server()
     world = await build_world(settings, applicants=4)
     port = free_port()
     own_redis = f"redis://127.0.0.1:{port}/0"

@@ -1,10 +1,12 @@
 """A small open fair for tests that run the app as a real server (uvicorn in a thread or
 a subprocess): the data is written before the server starts, on the real clock. And
-``web_process``: the app as the Procfile runs it, in a subprocess (``web_processes``: several)."""
+``web_process``: the app as the Procfile runs it, in a subprocess (``web_processes``: several);
+``redis_server``: a Redis of the test's own, to stop and start again."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from jobfair.context import AppContext
 from jobfair.db.migrate import upgrade
@@ -24,7 +27,7 @@ from jobfair.services import auth
 from jobfair.settings import Settings
 from jobfair.web.auth import SESSION_COOKIE, session_signer
 from support import factories
-from support.live_server import free_port
+from support.live_server import IN_CI, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,3 +186,39 @@ def web_process(env: dict[str, str]) -> Iterator[str]:
     """``uvicorn --factory jobfair.app:asgi`` as the Procfile runs it; yields its URL."""
     with web_processes(env, 1) as (base,):
         yield base
+
+
+def require_redis_server() -> None:
+    """Skip (fail in CI) a test that starts a Redis of its own when there is none."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed (apt install redis-server)"
+        if IN_CI:
+            pytest.fail(message + " — required in CI", pytrace=False)
+        pytest.skip(message)
+
+
+@contextmanager
+def redis_server(port: int, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A Redis of the test's own on ``port`` (so that the test can stop it), no persistence."""
+    binary = shutil.which("redis-server")
+    assert binary is not None
+    command = [
+        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", str(folder),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 15
+        import redis
+
+        while True:
+            try:
+                redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.kill()
+        process.wait()

@@ -231,3 +231,22 @@ async def test_an_account_without_a_password_costs_a_dummy_verification() -> Non
     assert not check.valid and not check.holds_for("!")
     # The marker fails to parse, then the dummy is verified, so the time is the same.
     assert dummy_runs[0] == "!" and dummy_runs[1].startswith("$argon2id$")
+
+
+async def test_closing_lets_the_hashing_threads_go() -> None:
+    threads: list[threading.Thread] = []
+
+    class Recording(PasswordHasher):
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            threads.append(threading.current_thread())
+            return super().hash(password, salt=salt)
+
+    passwords = Passwords(time_cost=1, memory_cost=1024, parallelism=1, slots=2)
+    passwords._hasher = Recording(time_cost=1, memory_cost=1024, parallelism=1)
+    await passwords.hash("satu-dua-tiga")
+    (worker,) = threads
+    assert worker is not threading.current_thread() and worker.is_alive()
+    passwords.close()
+    # The idle thread wakes on the pool's shutdown and exits.
+    await asyncio.to_thread(worker.join, 5)
+    assert not worker.is_alive()

@@ -6,10 +6,9 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 from support import factories
+from support.drive_world import hire
 
 from jobfair.context import AppContext
-from jobfair.models import Placement
-from jobfair.models.applications import ApplicationStatus
 from jobfair.services import auth, drives
 
 
@@ -26,22 +25,9 @@ async def test_drive_progress_for_the_office(app: Starlette, ctx: AppContext) ->
         fair = await factories.fair(session, office_row=office)
         company = await factories.company(session, name="PT Mitra")
         booth = await factories.booth(session, fair_row=fair, company_row=company)
-        vacancy = await factories.vacancy(session, booth_row=booth)
         person = await factories.applicant(session, ktp_regency_code="12.71")
-        hired = await factories.application(
-            session,
-            vacancy_row=vacancy,
-            applicant_row=person,
-            status=ApplicationStatus.HIRED,
-            released_status=ApplicationStatus.HIRED,
-        )
-        session.add(
-            Placement(
-                application_id=hired.id,
-                fair_id=fair.id,
-                reported_at=ctx.now(),
-                confirmation="confirmed",
-            )
+        await hire(
+            session, booth=booth, person=person, reported_at=ctx.now(), confirmation="confirmed"
         )
         organiser = await factories.organiser(session, office_row=office)
         stranger = await factories.organiser(session)
