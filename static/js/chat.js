@@ -1,5 +1,5 @@
-// Booth chats: clear the message box once the server has stored the message, keep the
-// newest line in view, and ping the recruiter (a short tone and a flash) when someone
+// Booth chats: clear the message box once the server has stored the message, send on
+// Enter at a desk, keep the newest line in view, and ping the recruiter (a short tone and a flash) when someone
 // joins the queue, and count down to a timed chat's end (the page shows the end time;
 // the server ends the chat). Without this script every form still works as a plain POST.
 (function () {
@@ -13,6 +13,30 @@
       if (box) {
         box.focus();
       }
+    }
+  });
+
+  // Enter sends, Shift+Enter is a new line — where there is a keyboard and a mouse
+  // (a fine pointer); on a touch screen Enter stays a new line, as phones' keyboards
+  // expect. The hint under the box shows only where this applies.
+  var enterSends = window.matchMedia && window.matchMedia("(pointer: fine)").matches;
+  function showKeys() {
+    if (enterSends) {
+      document.querySelectorAll("[data-chat-keys][hidden]").forEach(function (hint) {
+        hint.hidden = false;
+      });
+    }
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (!enterSends || event.key !== "Enter" || event.shiftKey || event.isComposing ||
+        event.ctrlKey || event.altKey || event.metaKey || !box.matches ||
+        !box.matches("form.chat-form textarea")) {
+      return;
+    }
+    event.preventDefault();
+    if (box.value.trim() !== "") {
+      box.form.requestSubmit();
     }
   });
 
@@ -37,6 +61,7 @@
   }
 
   function settle() {
+    showKeys();
     document.querySelectorAll(".chat-log").forEach(function (log) {
       log.scrollTop = log.scrollHeight;
     });

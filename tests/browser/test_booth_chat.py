@@ -76,9 +76,20 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     expect(applicant.get_by_label("Your message")).to_have_value("")
     expect(recruiter.get_by_text("Selamat siang, saya tertarik jadi krani.")).to_be_visible()
 
-    recruiter.get_by_label("Your message").fill("Silakan, kita lanjut lewat video.")
-    recruiter.get_by_role("button", name="Send", exact=True).click()
-    expect(applicant.get_by_text("Silakan, kita lanjut lewat video.")).to_be_visible()
+    # At a desk Enter sends (the hint says so); on the phone it stays a new line.
+    expect(
+        recruiter.get_by_text("Enter sends the message, Shift+Enter starts a new line.")
+    ).to_be_visible()
+    expect(
+        applicant.get_by_text("Enter sends the message, Shift+Enter starts a new line.")
+    ).to_be_hidden()
+    box = recruiter.get_by_label("Your message")
+    box.fill("Silakan, kita lanjut")
+    box.press("Shift+Enter")
+    box.press_sequentially("lewat video.")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    expect(applicant.locator(".chat-log")).to_contain_text("Silakan, kita lanjut\nlewat video.")
     recruiter.get_by_label("Video-call link").fill("https://meet.example.test/krani-42")
     recruiter.get_by_role("button", name="Send the link").click()
     expect(applicant.get_by_role("link", name="https://meet.example.test/krani-42")).to_be_visible()

@@ -136,7 +136,7 @@ async def test_the_dashboard_flags_a_queue_without_a_recruiter(
     assert "<strong>PT Bumi</strong> · 2 waiting · about 15 min wait" in section
     assert "PT Cahaya" not in section
     indonesian = (await client.get("/organiser/fairs/bursa-live/live?lang=id")).text
-    assert "Antrean booth" in indonesian
+    assert "Antrean stan" in indonesian
     # The same figures ride on the socket's organiser frame, which replaces the whole
     # dashboard body (the section is inside it), so the queues stay live.
     assert ctx.live is not None
