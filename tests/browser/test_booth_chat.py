@@ -1,7 +1,9 @@
 """A booth chat in real Chromium: the applicant at phone size joins the queue and sees
 the place, the recruiter at desktop size takes them, they chat live, the recruiter
-sends a video-call link and ends, and the note shows in the screening table. No
-console error or CSP violation on the way; screenshots in /tmp/shots-chat/."""
+sends a video-call link and ends, and the note shows in the screening table. Then, on
+the same one process: a slot booked with the keyboard puts the applicant first in the
+queue at its time, ahead of someone who joined earlier. No console error or CSP
+violation on the way; screenshots in /tmp/shots-chat/."""
 
 from __future__ import annotations
 
@@ -12,11 +14,16 @@ from typing import Any
 import pytest
 from support.browser_scene import (
     APPLICANT_EMAIL,
+    APPLICANT_NAME,
     COMPANY_SLUG,
     RECRUITER_EMAIL,
     VIEWPORTS,
     Scene,
+    add_slot_starting_soon,
+    run_async,
     sign_in,
+    someone_else_joins,
+    tab_to,
     wait_until_live,
     watch,
 )
@@ -114,5 +121,48 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     applicant.goto(scene.url(f"{scene.fair}/booths/{COMPANY_SLUG}/chat?lang=id"))
     expect(applicant.get_by_role("heading", name="Bicara dengan perekrut")).to_be_visible()
     applicant.screenshot(path=SHOTS / "applicant-after-360-id.png", full_page=True)
+    browser.close()
+    assert problems == [], problems
+
+
+def test_a_booked_slot_puts_the_applicant_first_on_one_process(scene: Scene, pw: Any) -> None:
+    from playwright.sync_api import expect
+
+    SHOTS.mkdir(exist_ok=True)
+    run_async(lambda: add_slot_starting_soon(scene.settings, scene.booth_id))
+    run_async(lambda: someone_else_joins(scene.settings, scene.booth_id))
+    problems: list[str] = []
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    phone = browser.new_context(**VIEWPORTS["phone"])
+    for context in (desk, phone):
+        watch(context, problems)
+    recruiter = desk.new_page()
+    sign_in(recruiter, scene.base, RECRUITER_EMAIL)
+    recruiter.goto(scene.url(f"/company/booths/{scene.booth_id}/chat?lang=en"))
+    wait_until_live(recruiter)
+    queue_box = recruiter.locator(f"#chat-queue-{scene.booth_id}")
+    expect(queue_box).to_contain_text("1 person waiting")
+
+    applicant = phone.new_page()
+    sign_in(applicant, scene.base, APPLICANT_EMAIL)
+    applicant.goto(scene.url(f"{scene.fair}/booths/{COMPANY_SLUG}?lang=en"))
+    # The slot starting in three minutes is the first free one: booked with the keyboard.
+    tab_to(applicant, lambda el: el["tag"] == "button" and el["name"].startswith("Book "), limit=80)
+    applicant.keyboard.press("Enter")
+    expect(applicant.locator("#slots")).to_contain_text("Your slot is now")
+    applicant.screenshot(path=SHOTS / "applicant-slot-now-360.png", full_page=True)
+    assert applicant.evaluate("document.documentElement.scrollWidth") <= 360
+    applicant.locator("#slots").get_by_role("link", name="Talk with the recruiter").click()
+    applicant.get_by_role("button", name="Talk to a recruiter").click()
+    expect(applicant.get_by_text("Your place: 1")).to_be_visible()
+    expect(queue_box).to_contain_text("2 people waiting")
+    expect(queue_box).to_contain_text("booked slot")
+
+    recruiter.get_by_role("button", name="Take the next one").click()
+    expect(recruiter.get_by_role("heading", name=f"Chat with {APPLICANT_NAME}")).to_be_visible()
+    expect(queue_box).to_contain_text("1 person waiting")
+    wait_until_live(applicant)
+    expect(applicant.get_by_text("A recruiter has joined the chat.")).to_be_visible(timeout=15000)
     browser.close()
     assert problems == [], problems
