@@ -470,6 +470,44 @@ async def test_a_fan_out_encodes_each_frame_once_and_writes_without_tasks(
     assert delivered == []
 
 
+async def test_a_large_fan_out_lets_the_loop_run_between_slices(
+    ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobfair.live import layer
+
+    monkeypatch.setattr(layer, "FANOUT_SLICE", 2)
+    world = await _world(ctx)
+    fair = world["fair"]
+    log: list[str] = []
+
+    class Logged(Writer):
+        def write(self, frame: bytes) -> None:
+            super().write(frame)
+            if b'"applications":1' in frame:
+                log.append("write")
+
+    writers = [Logged() for _ in range(7)]
+    for writer in writers:
+        await _connected(ctx, Recorder(), fair, fmt="json", writer=writer)
+
+    async def ticker() -> None:
+        while True:
+            log.append("tick")
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        assert (await _apply(client, world["tokens"][0], world["vacancies"][0])).status_code == 201
+        await _until(lambda: log.count("write") >= len(writers))
+    finally:
+        ticking.cancel()
+    writes = [index for index, what in enumerate(log) if what == "write"]
+    # Other tasks ran between the slices of one fan-out (written in one go, the seven
+    # writes would be back to back).
+    between = log[writes[0] : writes[len(writers) - 1]]
+    assert "tick" in between, between
+
+
 async def test_a_paused_client_gets_a_task_and_is_dropped_without_delaying_others(
     ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
