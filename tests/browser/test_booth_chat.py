@@ -34,11 +34,10 @@ pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-chat")
 
 
-def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
-    from playwright.sync_api import expect
-
+def _console_and_phone(scene: Scene, pw: Any, problems: list[str]) -> tuple[Any, Any, Any]:
+    """Chromium with the recruiter's console open at desktop size (so the recruiter is
+    online) and a phone context for the applicant; both watched for errors."""
     SHOTS.mkdir(exist_ok=True)
-    problems: list[str] = []
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     desk = browser.new_context(viewport={"width": 1366, "height": 900})
     phone = browser.new_context(**VIEWPORTS["phone"])
@@ -48,6 +47,14 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
     sign_in(recruiter, scene.base, RECRUITER_EMAIL)
     recruiter.goto(scene.url(f"/company/booths/{scene.booth_id}/chat?lang=en"))
     wait_until_live(recruiter)
+    return browser, recruiter, phone
+
+
+def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
+    from playwright.sync_api import expect
+
+    problems: list[str] = []
+    browser, recruiter, phone = _console_and_phone(scene, pw, problems)
     expect(recruiter.locator(f"#chat-queue-{scene.booth_id}")).to_contain_text("0 people waiting")
     # A chat timer: both sides then see the chat's end time and count down to it.
     recruiter.get_by_label("Chat timer (minutes, empty: none)").fill("30")
@@ -128,19 +135,10 @@ def test_queue_chat_video_link_and_outcome(scene: Scene, pw: Any) -> None:
 def test_a_booked_slot_puts_the_applicant_first_on_one_process(scene: Scene, pw: Any) -> None:
     from playwright.sync_api import expect
 
-    SHOTS.mkdir(exist_ok=True)
     run_async(lambda: add_slot_starting_soon(scene.settings, scene.booth_id))
     run_async(lambda: someone_else_joins(scene.settings, scene.booth_id))
     problems: list[str] = []
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    desk = browser.new_context(viewport={"width": 1366, "height": 900})
-    phone = browser.new_context(**VIEWPORTS["phone"])
-    for context in (desk, phone):
-        watch(context, problems)
-    recruiter = desk.new_page()
-    sign_in(recruiter, scene.base, RECRUITER_EMAIL)
-    recruiter.goto(scene.url(f"/company/booths/{scene.booth_id}/chat?lang=en"))
-    wait_until_live(recruiter)
+    browser, recruiter, phone = _console_and_phone(scene, pw, problems)
     queue_box = recruiter.locator(f"#chat-queue-{scene.booth_id}")
     expect(queue_box).to_contain_text("1 person waiting")
 

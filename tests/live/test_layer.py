@@ -473,9 +473,7 @@ async def test_a_fan_out_encodes_each_frame_once_and_writes_without_tasks(
 async def test_a_large_fan_out_lets_the_loop_run_between_slices(
     ctx: AppContext, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobfair.live import layer
-
-    monkeypatch.setattr(layer, "FANOUT_SLICE", 2)
+    monkeypatch.setattr(layer_module, "FANOUT_SLICE", 2)
     world = await _world(ctx)
     fair = world["fair"]
     log: list[str] = []
