@@ -1,7 +1,8 @@
 // Booth chats: clear the message box once the server has stored the message, send on
-// Enter at a desk, keep the newest line in view, and ping the recruiter (a short tone and a flash) when someone
-// joins the queue, and count down to a timed chat's end (the page shows the end time;
-// the server ends the chat). Without this script every form still works as a plain POST.
+// Enter at a desk, keep the newest line in view, ping the recruiter (a short tone and a
+// flash) when someone joins the queue, and count down to a timed chat's end (the page
+// shows the end time; the server ends the chat). Without this script every form still
+// works as a plain POST.
 (function () {
   "use strict";
   document.addEventListener("htmx:after:request", function (event) {
