@@ -16,7 +16,7 @@ from support.ws_frames import parse
 
 from jobfair.context import AppContext
 from jobfair.live import layer as layer_module
-from jobfair.live.layer import Subscriber
+from jobfair.live.layer import FANOUT_SHARE, Subscriber
 from jobfair.models import Application, User, Vacancy
 from jobfair.models.accounts import Role
 from jobfair.services import auth, screening
@@ -504,6 +504,23 @@ async def test_a_large_fan_out_lets_the_loop_run_between_slices(
     # writes would be back to back).
     between = log[writes[0] : writes[len(writers) - 1]]
     assert "tick" in between, between
+
+
+def test_fan_outs_take_at_most_their_share_of_the_loop(ctx: AppContext) -> None:
+    live = ctx.live
+    assert live is not None
+    started = 1000.0
+    # A small fan-out: the tick decides.
+    live._round_started, live._round_cost = started, 0.01
+    assert live._next_public(started + 0.01) == started + live.tick
+    # 10,000 sockets at ~12 us: about 0.12 s a fan-out, so the next one waits ~0.48 s
+    # (a quarter of the loop), not 0.24 (half of it) nor the 0.25 s tick.
+    live._round_cost = 0.12
+    assert live._next_public(started + 0.2) == pytest.approx(started + 0.12 / FANOUT_SHARE)
+    assert FANOUT_SHARE == 0.25
+    # One still being delivered counts as lasting till now.
+    live._round_cost = None
+    assert live._next_public(started + 0.3) == pytest.approx(started + 0.3 / FANOUT_SHARE)
 
 
 async def test_a_paused_client_gets_a_task_and_is_dropped_without_delaying_others(
