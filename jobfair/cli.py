@@ -351,10 +351,12 @@ def cmd_office_export(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    from jobfair.app import create_app
+    from jobfair.app import create_app, tune_gc_for_serving
 
+    app = create_app(settings)
+    tune_gc_for_serving()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         proxy_headers=True,
