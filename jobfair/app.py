@@ -126,16 +126,16 @@ def tune_gc_for_serving() -> None:
     """The garbage collector set for a web process holding thousands of sockets.
 
     A full collection walks every tracked object, and a socket holds ~110 of them (its
-    coroutines, frames, buffers): with 10,000 live clients one took 0.5-0.6 s, during
-    which no request, frame or handshake moved (once or twice a minute in
-    ``bench/rush.py --live-clients 10000``). The objects built at start-up (modules,
-    mappers, code lists, templates) live as long as the process: frozen, no collection
-    walks them again. And with collections of the youngest generation 30 times rarer, a
-    request's short-lived objects are mostly freed before one runs, so fewer of them
-    reach the oldest generation and its full collections come far less often (none in
-    two such runs, against one a run before). Called by the process entry points
-    (``asgi``, ``jobfair serve``/``demo``), never by ``create_app``: tests build many
-    applications in one process."""
+    coroutines, frames, buffers): with 10,000 live clients one took up to 0.4-0.66 s,
+    during which no request, frame or handshake moved (``bench/rush.py --live-clients
+    10000``: 10-11 full collections over 20 ms a run, most while the sockets connect).
+    The objects built at start-up (~135,000: modules, mappers, code lists) live as long
+    as the process: frozen, no collection walks them again. And with collections of the
+    youngest generation ~30 times rarer, a request's short-lived objects are mostly
+    freed before one runs, so fewer reach the oldest generation, whose full collections
+    then come less often (the longest pause of two such runs: 54 ms). Called by the
+    process entry points (``asgi``, ``jobfair serve``/``demo``), never by
+    ``create_app``: tests build many applications in one process."""
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()
