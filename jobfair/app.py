@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -120,10 +121,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
 # Allocations between two collections of the youngest generation (CPython: 700).
 GC_YOUNG_THRESHOLD = 20_000
+# Seconds a thread may hold the GIL while another waits for it (CPython: 0.005).
+SWITCH_INTERVAL = 0.0005
 
 
-def tune_gc_for_serving() -> None:
-    """The garbage collector set for a web process holding thousands of sockets.
+def tune_interpreter_for_serving() -> None:
+    """The garbage collector and the GIL set for a web process holding thousands of
+    sockets.
 
     A full collection walks every tracked object, and a socket holds ~110 of them (its
     coroutines, frames, buffers): with 10,000 live clients one took up to 0.4-0.66 s,
@@ -133,13 +137,24 @@ def tune_gc_for_serving() -> None:
     as the process: frozen, no collection walks them again. And with collections of the
     youngest generation ~30 times rarer, a request's short-lived objects are mostly
     freed before one runs, so fewer reach the oldest generation, whose full collections
-    then come less often (the longest pause of two such runs: 54 ms). Called by the
-    process entry points (``asgi``, ``jobfair serve``/``demo``), never by
+    then come less often (the longest pause of two such runs: 54 ms).
+
+    During a fan-out the loop's thread runs Python for a whole slice of sockets, and a
+    database thread (aiosqlite's) that finished a statement waits up to the switch
+    interval for the GIL to hand its result back, twice per statement: an application's
+    statements, under SQLite's write lock, each waited up to ~5 ms for the GIL plus a
+    slice for the loop, and the applications queued behind them (apply p99 ~150-200 ms
+    at 25/s with 10,000 live clients). A shorter interval, with shorter slices
+    (``live.layer.FANOUT_SLICE``), cut that p99 at 50/s from 179-220 to 108-142 ms;
+    neither alone did.
+
+    Called by the process entry points (``asgi``, ``jobfair serve``/``demo``), never by
     ``create_app``: tests build many applications in one process."""
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def asgi() -> Starlette:
@@ -147,5 +162,5 @@ def asgi() -> Starlette:
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level)
     app = create_app(settings)
-    tune_gc_for_serving()
+    tune_interpreter_for_serving()
     return app

@@ -351,10 +351,10 @@ def cmd_office_export(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    from jobfair.app import create_app, tune_gc_for_serving
+    from jobfair.app import create_app, tune_interpreter_for_serving
 
     app = create_app(settings)
-    tune_gc_for_serving()
+    tune_interpreter_for_serving()
     uvicorn.run(
         app,
         host=host,

@@ -1,5 +1,6 @@
-"""The process entry points set the garbage collector for serving (``app.tune_gc_for_serving``);
-``create_app`` alone, as the tests use it, leaves it alone."""
+"""The process entry points set the garbage collector and the GIL's switch interval
+for serving (``app.tune_interpreter_for_serving``); ``create_app`` alone, as the tests
+use it, leaves them alone."""
 
 from __future__ import annotations
 
@@ -9,23 +10,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jobfair.app import GC_YOUNG_THRESHOLD
+from jobfair.app import GC_YOUNG_THRESHOLD, SWITCH_INTERVAL
 
 PROBE = """
-import gc, json
+import gc, json, sys
 from jobfair.app import asgi, create_app
 from jobfair.settings import Settings
 
-before = {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}
+def state():
+    return {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
+            "switch": sys.getswitchinterval()}
+
+before = state()
 create_app(Settings.from_env())
-built = {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}
+built = state()
 asgi()
-served = {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}
-print(json.dumps({"before": before, "built": built, "served": served}))
+print(json.dumps({"before": before, "built": built, "served": state()}))
 """
 
 
-def test_the_asgi_factory_freezes_start_up_objects_and_collects_young_objects_rarely(
+def test_the_asgi_factory_tunes_the_collector_and_the_gil_for_many_sockets(
     tmp_path: Path,
 ) -> None:
     env = {**os.environ, "JOBFAIR_DATA_DIR": str(tmp_path)}
@@ -38,6 +42,8 @@ def test_the_asgi_factory_freezes_start_up_objects_and_collects_young_objects_ra
     default = [700, 10, 10]
     assert state["before"]["threshold"] == default
     assert state["built"] == state["before"]  # create_app alone changes nothing
+    assert state["before"]["switch"] == 0.005
     assert state["served"]["threshold"] == [GC_YOUNG_THRESHOLD, 10, 10]
+    assert state["served"]["switch"] == SWITCH_INTERVAL
     # Modules, mappers and code lists: tens of thousands of objects no collection walks.
     assert state["served"]["frozen"] > 50_000

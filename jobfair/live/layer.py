@@ -47,11 +47,15 @@ from jobfair.services import live as live_service
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 5.0  # seconds a client may take to accept a frame before it is dropped
-# Clients written to between two turns of the loop in a fan-out: at ~12 µs a client,
-# 500 is ~6 ms. Written in one go, a fan-out to 10,000 sockets held the loop ~0.12 s,
-# and every request that arrived meanwhile waited for all of it (apply p99 151 ms at
-# 25/s with 10,000 live clients, bench/rush.py).
-FANOUT_SLICE = 500
+# Clients written to between two turns of the loop in a fan-out: at ~15 µs a client,
+# 100 is ~1.5 ms. Written in one go, a fan-out to 10,000 sockets held the loop ~0.12 s,
+# and every request that arrived meanwhile waited for all of it. Each of a request's
+# awaits waits for about one slice: with slices of 500 (~7 ms) an application's
+# statements under SQLite's write lock took ~100 ms during a fan-out. Slices of 100,
+# with the GIL's shorter switch interval (app.tune_interpreter_for_serving), took the
+# apply p99 with 10,000 live clients at 50/s from 179-220 to 108-142 ms (bench/rush.py,
+# four runs each); either alone did not.
+FANOUT_SLICE = 100
 # The most of the process's time fan-outs may take: the next one waits until the last
 # one's duration is at most this share of the time since it began. At 10,000 sockets
 # (~0.12 s a fan-out) frames then go out about every 0.5 s instead of every 0.25 s, and
