@@ -145,8 +145,8 @@ def tune_interpreter_for_serving() -> None:
     statements, under SQLite's write lock, each waited up to ~5 ms for the GIL plus a
     slice for the loop, and the applications queued behind them (apply p99 ~150-200 ms
     at 25/s with 10,000 live clients). A shorter interval, with shorter slices
-    (``live.layer.FANOUT_SLICE``), cut that p99 at 50/s from 179-220 to 108-142 ms;
-    neither alone did.
+    (``live.layer.FANOUT_SLICE``), cut that p99 at 50/s from 179-300 to 108-218 ms
+    (six runs each); neither alone did.
 
     Called by the process entry points (``asgi``, ``jobfair serve``/``demo``), never by
     ``create_app``: tests build many applications in one process."""

@@ -53,8 +53,8 @@ SEND_TIMEOUT = 5.0  # seconds a client may take to accept a frame before it is d
 # awaits waits for about one slice: with slices of 500 (~7 ms) an application's
 # statements under SQLite's write lock took ~100 ms during a fan-out. Slices of 100,
 # with the GIL's shorter switch interval (app.tune_interpreter_for_serving), took the
-# apply p99 with 10,000 live clients at 50/s from 179-220 to 108-142 ms (bench/rush.py,
-# four runs each); either alone did not.
+# apply p99 with 10,000 live clients at 50/s from 179-300 to 108-218 ms (bench/rush.py,
+# six runs each, the slowest on a slower machine); either alone did not.
 FANOUT_SLICE = 100
 # The most of the process's time fan-outs may take: the next one waits until the last
 # one's duration is at most this share of the time since it began. At 10,000 sockets
