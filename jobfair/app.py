@@ -127,26 +127,20 @@ SWITCH_INTERVAL = 0.0005
 
 def tune_interpreter_for_serving() -> None:
     """The garbage collector and the GIL set for a web process holding thousands of
-    sockets.
+    sockets (measurements: ``bench/README.md``, "Issue 14, 2026-12-07 afternoon").
 
-    A full collection walks every tracked object, and a socket holds ~110 of them (its
-    coroutines, frames, buffers): with 10,000 live clients one took up to 0.4-0.66 s,
-    during which no request, frame or handshake moved (``bench/rush.py --live-clients
-    10000``: 10-11 full collections over 20 ms a run, most while the sockets connect).
-    The objects built at start-up (~135,000: modules, mappers, code lists) live as long
-    as the process: frozen, no collection walks them again. And with collections of the
-    youngest generation ~30 times rarer, a request's short-lived objects are mostly
-    freed before one runs, so fewer reach the oldest generation, whose full collections
-    then come less often (the longest pause of two such runs: 54 ms).
+    A full collection walks every tracked object, and a socket holds ~110 of them: with
+    10,000 sockets one held the process for up to ~0.6 s. The objects built at start-up
+    live as long as the process, so they are frozen and no collection walks them again;
+    with the youngest generation collected far less often, a request's short-lived
+    objects are mostly freed before a collection sees them, and fewer reach the oldest
+    generation, whose full collections then come rarely.
 
     During a fan-out the loop's thread runs Python for a whole slice of sockets, and a
     database thread (aiosqlite's) that finished a statement waits up to the switch
-    interval for the GIL to hand its result back, twice per statement: an application's
-    statements, under SQLite's write lock, each waited up to ~5 ms for the GIL plus a
-    slice for the loop, and the applications queued behind them (apply p99 ~150-200 ms
-    at 25/s with 10,000 live clients). A shorter interval, with shorter slices
-    (``live.layer.FANOUT_SLICE``), cut that p99 at 50/s from 179-300 to 108-218 ms
-    (six runs each); neither alone did.
+    interval for the GIL to hand its result back. Under SQLite's write lock that wait,
+    twice per statement, held up every application queued behind; the shorter interval
+    goes with the short slices of ``live.layer.FANOUT_SLICE``.
 
     Called by the process entry points (``asgi``, ``jobfair serve``/``demo``), never by
     ``create_app``: tests build many applications in one process."""

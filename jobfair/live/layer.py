@@ -47,20 +47,16 @@ from jobfair.services import live as live_service
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 5.0  # seconds a client may take to accept a frame before it is dropped
-# Clients written to between two turns of the loop in a fan-out: at ~15 µs a client,
-# 100 is ~1.5 ms. Written in one go, a fan-out to 10,000 sockets held the loop ~0.12 s,
-# and every request that arrived meanwhile waited for all of it. Each of a request's
-# awaits waits for about one slice: with slices of 500 (~7 ms) an application's
-# statements under SQLite's write lock took ~100 ms during a fan-out. Slices of 100,
-# with the GIL's shorter switch interval (app.tune_interpreter_for_serving), took the
-# apply p99 with 10,000 live clients at 50/s from 179-300 to 108-218 ms (bench/rush.py,
-# six runs each, the slowest on a slower machine); either alone did not.
+# Clients written to between two turns of the loop in a fan-out (~1.5 ms at ~15 µs a
+# client). Each await of a request during a fan-out waits about one slice, and an
+# application awaits each of its statements with SQLite's write lock held, so slices
+# are short; the GIL's switch interval (app.tune_interpreter_for_serving) is the other
+# half of that wait. Measurements: bench/README.md, "Issue 14, 2026-12-07 afternoon".
 FANOUT_SLICE = 100
 # The most of the process's time fan-outs may take: the next one waits until the last
 # one's duration is at most this share of the time since it began. At 10,000 sockets
-# (~0.12 s a fan-out) frames then go out about every 0.5 s instead of every 0.25 s, and
-# the apply p50 with 10,000 live clients went from 21-44 to 9 ms (bench/rush.py; half,
-# as before, held it at 21-44 ms). Below ~2,000 sockets the tick still decides.
+# (~0.12 s a fan-out) a frame goes out about every 0.5 s; below ~2,000 sockets the tick
+# decides.
 FANOUT_SHARE = 0.25
 RECONCILED = "_reconciled"  # marker field: the hash was written by a reconciliation
 SPARKLINE_MINUTES = 30

@@ -513,7 +513,7 @@ def test_fan_outs_take_at_most_their_share_of_the_loop(ctx: AppContext) -> None:
     # A small fan-out: the tick decides.
     live._round_started, live._round_cost = started, 0.01
     assert live._next_public(started + 0.01) == started + live.tick
-    # 10,000 sockets at ~12 us: about 0.12 s a fan-out, so the next one waits ~0.48 s
+    # 10,000 sockets: about 0.12 s a fan-out, so the next one waits ~0.48 s
     # (a quarter of the loop), not 0.24 (half of it) nor the 0.25 s tick.
     live._round_cost = 0.12
     assert live._next_public(started + 0.2) == pytest.approx(started + 0.12 / FANOUT_SHARE)
