@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from support import factories
 
 from jobfair import i18n
@@ -248,3 +249,22 @@ async def test_the_write_transaction_reads_what_decides(ctx: AppContext) -> None
     async with ctx.read() as session:
         mine = await applications.my_applications(session, user)
     assert [item.vacancy_id for item in mine] == [ids["men"]]
+
+
+async def test_applying_finds_the_applicants_applications_by_index_not_the_fairs(
+    ctx: AppContext,
+) -> None:
+    """Without statistics (SQLite gathers none by itself) the planner must still reach
+    the applicant's applications in the fair through (applicant, fair): through the
+    fair's index an apply read every application of the fair, under the write lock."""
+    ids = await _world(ctx)
+    async with ctx.unit_of_work() as session:
+        dialect = session.get_bind().dialect
+        if dialect.name != "sqlite":
+            pytest.skip("the plan is SQLite's; PostgreSQL plans from its own statistics")
+        query = applications._applying_query().params(vacancy_id=ids["men"], applicant_id=1)
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        plan = [row[3] for row in (await session.execute(text("EXPLAIN QUERY PLAN " + sql)))]
+    mine = [step for step in plan if "applications_1" in step]
+    assert mine, plan
+    assert all("ix_applications_applicant_fair" in step for step in mine), mine
