@@ -9,8 +9,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair import i18n
@@ -135,17 +137,32 @@ async def start_session(
     return raw, row
 
 
+# The two lookups every signed-in request makes are built once, with the hash as a
+# bound parameter: building them (joins, the unread-count subquery) on each request was
+# a few per cent of an apply's CPU in a py-spy profile (bench/README, issue 14).
+@cache
+def _session_lookup() -> Select[Any]:
+    return (
+        select(UserSession, User, notifications.unread_of(User.id))
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
+@cache
+def _token_lookup() -> Select[Any]:
+    return (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
+
+
 async def resolve_session(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
     """The signed-in user behind a session cookie, or None when it is unknown, expired,
     revoked or its user disabled. One statement: it runs outside a transaction
     (``AppContext.lookup``)."""
-    found = (
-        await session.execute(
-            select(UserSession, User, notifications.unread_of(User.id))
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == token_hash(raw))
-        )
-    ).first()
+    found = (await session.execute(_session_lookup(), {"token_hash": token_hash(raw)})).first()
     if found is None:
         return None
     row, user, unread = found
@@ -211,13 +228,7 @@ async def create_api_token(
 async def resolve_api_token(session: AsyncSession, raw: str, now: datetime) -> SignedIn | None:
     """The user behind a bearer token, or None when it is unknown, revoked, past its
     expiry or its user disabled. One statement, like :func:`resolve_session`."""
-    found = (
-        await session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == token_hash(raw))
-        )
-    ).first()
+    found = (await session.execute(_token_lookup(), {"token_hash": token_hash(raw)})).first()
     if found is None:
         return None
     row, user = found
