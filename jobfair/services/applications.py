@@ -74,9 +74,9 @@ class ApplyWarning:
         return gettext(self.message_id)
 
 
-def apply_warnings(cv: Cv | None) -> list[ApplyWarning]:
+def apply_warnings(has_cv: bool) -> list[ApplyWarning]:
     """What to warn about when applying (before, on the page; after, in the answer)."""
-    return [] if cv is not None else [ApplyWarning("no_cv", NO_CV)]
+    return [] if has_cv else [ApplyWarning("no_cv", NO_CV)]
 
 
 @cache
@@ -94,8 +94,9 @@ def _applying_query() -> Select[Any]:
         )
         # A vacancy the public cannot see does not exist for an applicant either.
         .where(Vacancy.id == bindparam("vacancy_id"), is_public())
-        # Applying never reads the host regencies: spare their query.
-        .options(lazyload(Fair.host_regencies))
+        # Applying never reads the host regencies nor the fair's office: spare their
+        # query and the office's joined columns.
+        .options(lazyload(Fair.host_regencies), lazyload(Fair.office))
     )
 
 
@@ -203,13 +204,13 @@ async def apply(session: AsyncSession, user: User, vacancy_id: int, now: datetim
 
 @cache
 def _applicant_query(lock: bool) -> Select[Any]:
-    """The user's applicant profile and current CV (NULL when none) for ``:user_id``,
-    in one statement inside the write transaction. ``lock`` (PostgreSQL) takes the
-    applicant's row lock, which serialises this applicant's concurrent applies (the cap
-    check depends on it); SQLite's single writer (``BEGIN IMMEDIATE``, taken by the unit
-    of work) already does. Built once, like :func:`_applying_query`."""
+    """The user's applicant profile and its current CV's id (NULL when none) for
+    ``:user_id``, in one statement inside the write transaction. ``lock`` (PostgreSQL)
+    takes the applicant's row lock, which serialises this applicant's concurrent
+    applies (the cap check depends on it); SQLite's single writer (``BEGIN IMMEDIATE``,
+    taken by the unit of work) already does. Built once, like :func:`_applying_query`."""
     query = (
-        select(Applicant, Cv)
+        select(Applicant, Cv.id)
         .outerjoin(Cv, and_(Cv.applicant_id == Applicant.id, Cv.is_current))
         .where(Applicant.user_id == bindparam("user_id"))
         .order_by(Cv.id.desc())
@@ -219,13 +220,15 @@ def _applicant_query(lock: bool) -> Select[Any]:
     return query.with_for_update(of=Applicant) if lock else query
 
 
-async def _applicant_and_cv(session: AsyncSession, user: User) -> tuple[Applicant, Cv | None]:
+async def _applicant_and_cv(session: AsyncSession, user: User) -> tuple[Applicant, bool]:
+    """The applicant, and whether they have a current CV (only that: the CV's row is
+    not loaded)."""
     ensure_applicant(user)
     lock = session.get_bind().dialect.name != "sqlite"
     found = (await session.execute(_applicant_query(lock), {"user_id": user.id})).first()
     if found is None:
         raise NotFound(gettext("We could not find that page."))
-    return found[0], found[1]
+    return found[0], found[1] is not None
 
 
 async def submit(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Submitted:
@@ -234,7 +237,7 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
     transaction, in two statements (the applicant with its CV, then the vacancy with
     the applicant's applications in its fair): fewer round trips than a read session
     before it, and on SQLite the rows cannot change between the reads and the write."""
-    applicant, cv = await _applicant_and_cv(session, user)
+    applicant, has_cv = await _applicant_and_cv(session, user)
     # One query answers the vacancy, and the duplicate check, the cap and "first in
     # this fair" from the applicant's applications in the fair (a handful; the apply
     # rate limit bounds them). After the applicant's lock: on PostgreSQL a statement
@@ -261,7 +264,7 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
             )
     if here:
         application = await _send_again(session, user, applicant.id, vacancy.id, now)
-        return Submitted(application, _summary(application, vacancy, fair), apply_warnings(cv))
+        return Submitted(application, _summary(application, vacancy, fair), apply_warnings(has_cv))
     # Before the insert: is this the applicant's first application in the fair (the
     # live distinct-applicant counter grows)? Withdrawn ones count, as in fair_counts.
     first_in_fair = not mine
@@ -306,7 +309,7 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         at=now,
         first_in_fair=first_in_fair,
     )
-    return Submitted(application, _summary(application, vacancy, fair), apply_warnings(cv))
+    return Submitted(application, _summary(application, vacancy, fair), apply_warnings(has_cv))
 
 
 _INSERT_APPLICATION = insert(Application.__table__).returning(Application.__table__.c.id)

@@ -247,9 +247,8 @@ async def my_application(request: Request) -> Response:
         warnings: list[applications.ApplyWarning] = []
         if sent:
             applicant = await applicants.applicant_of(session, signed_in.user)
-            warnings = applications.apply_warnings(
-                await applicants.current_cv(session, applicant.id)
-            )
+            cv = await applicants.current_cv(session, applicant.id)
+            warnings = applications.apply_warnings(cv is not None)
     return render(
         request,
         "pages/me/application.html",
@@ -417,7 +416,7 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
                     alternatives = await applications.vacancies_met(session, applicant, fair, now)
                 else:
                     cv = await applicants.current_cv(session, applicant.id)
-                    warnings = applications.apply_warnings(cv)
+                    warnings = applications.apply_warnings(cv is not None)
     # Shared links and search engines need the absolute address, not the path.
     share_url = absolute_link(request, "public:vacancy", slug=fair.slug, vacancy_id=vacancy.id)
     return render(
