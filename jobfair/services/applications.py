@@ -8,7 +8,7 @@ concurrent requests can neither both apply to one vacancy nor both pass the cap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -275,8 +275,9 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         "fair_id": fair.id,
         "status": ApplicationStatus.SUBMITTED,
         "released_status": ApplicationStatus.SUBMITTED,
-        "submitted_at": now,
-        "updated_at": now,
+        # In UTC, as the column gives it back (the answer is built from these values).
+        "submitted_at": now.astimezone(UTC),
+        "updated_at": now.astimezone(UTC),
     }
     try:
         # Core INSERTs on the tables rather than add() and flush() or the ORM's bulk

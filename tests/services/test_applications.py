@@ -4,6 +4,7 @@ they meet, and applying without a CV is taken with a warning."""
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from support import factories
 
 from jobfair import i18n
 from jobfair.context import AppContext
-from jobfair.models import Cv, User
+from jobfair.models import Application, Cv, User
 from jobfair.services import applicants, applications
 from jobfair.services.applications import RequirementsNotMet
 
@@ -268,3 +269,22 @@ async def test_applying_finds_the_applicants_applications_by_index_not_the_fairs
     mine = [step for step in plan if "applications_1" in step]
     assert mine, plan
     assert all("ix_applications_applicant_fair" in step for step in mine), mine
+
+
+async def test_the_answer_tells_the_times_the_database_keeps(ctx: AppContext) -> None:
+    """The new application in the answer is built from the inserted values, not read
+    back: its times must be the stored ones, in UTC, whatever zone the clock gave."""
+    ids = await _world(ctx)
+    jakarta_now = ctx.now().astimezone(timezone(timedelta(hours=7)))
+    async with ctx.unit_of_work() as session:
+        user = await session.get(User, ids["user"])
+        assert user is not None
+        submitted = await applications.submit(session, user, ids["men"], jakarta_now)
+    async with ctx.read() as session:
+        stored = await session.get(Application, submitted.application.id)
+    assert stored is not None
+    for answered in (submitted.application.submitted_at, submitted.summary.submitted_at):
+        assert answered == stored.submitted_at
+        assert answered.utcoffset() == timedelta(0)
+    assert submitted.application.status == stored.status == "submitted"
+    assert submitted.application.vacancy_id == stored.vacancy_id == ids["men"]
