@@ -88,7 +88,9 @@ class SlotBooking(Base):
     slot_id: Mapped[int] = mapped_column(
         ForeignKey("booth_slots.id", ondelete="CASCADE"), index=True
     )
-    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
+    # Indexed: the retention purge and counts select bookings by booth, and deleting a
+    # booth cascades to them; both read the whole table without it.
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"), index=True)
     applicant_id: Mapped[int] = mapped_column(
         ForeignKey("applicants.id", ondelete="CASCADE"), index=True
     )

@@ -73,7 +73,9 @@ class Conversation(Base):
     )
     vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Indexed for the sweep that ends timed-out chats (the open ones, ended_at NULL):
+    # without it, each sweep read every chat the fairs ever had, in a write transaction.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     ended_by: Mapped[str | None] = mapped_column(String(16))
     # Minutes the company allows a chat (None: no timer), copied when it starts.
     timer_minutes: Mapped[int | None] = mapped_column(Integer)

@@ -28,3 +28,28 @@ def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(target, "before_cursor_execute", record)
+
+
+@contextmanager
+def recorded_selects(engine: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
+    """Yields a list that fills with every SELECT ``engine`` executes in the block, with
+    its parameters as the driver got them (for :func:`sqlite_plan`)."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    target = engine.sync_engine
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(target, "before_cursor_execute", record)
+
+
+async def sqlite_plan(engine: AsyncEngine, statement: str, parameters: Any) -> list[str]:
+    """SQLite's ``EXPLAIN QUERY PLAN`` steps for one recorded statement."""
+    async with engine.connect() as connection:
+        rows = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        return [row[3] for row in rows]
