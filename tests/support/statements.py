@@ -1,14 +1,26 @@
-"""Counting the SQL statements a block of code sends: a test that a read does not grow
-with the number of rows it covers (no query per booth, say)."""
+"""The SQL statements a block of code sends: counting them (a test that a read does not
+grow with the number of rows it covers, no query per booth, say) and recording the
+SELECTs with their parameters (a test of their query plans)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@contextmanager
+def _listening(engine: AsyncEngine, record: Callable[..., None]) -> Iterator[None]:
+    """``record`` sees every statement ``engine`` executes in the block."""
+    target = engine.sync_engine
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        event.remove(target, "before_cursor_execute", record)
 
 
 @contextmanager
@@ -22,12 +34,8 @@ def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
         if statement.strip().upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
             seen.append(statement)
 
-    target = engine.sync_engine
-    event.listen(target, "before_cursor_execute", record)
-    try:
+    with _listening(engine, record):
         yield seen
-    finally:
-        event.remove(target, "before_cursor_execute", record)
 
 
 @contextmanager
@@ -40,12 +48,8 @@ def recorded_selects(engine: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
-    target = engine.sync_engine
-    event.listen(target, "before_cursor_execute", record)
-    try:
+    with _listening(engine, record):
         yield seen
-    finally:
-        event.remove(target, "before_cursor_execute", record)
 
 
 async def sqlite_plan(engine: AsyncEngine, statement: str, parameters: Any) -> list[str]:
