@@ -231,6 +231,11 @@ async def _applicant_and_cv(session: AsyncSession, user: User) -> tuple[Applican
     return found[0], found[1] is not None
 
 
+# The apply's two writes, as Core statements (see the comment in submit).
+_INSERT_APPLICATION = insert(Application.__table__).returning(Application.__table__.c.id)
+_INSERT_EVENT = insert(ApplicationEvent.__table__)
+
+
 async def submit(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Submitted:
     """:func:`apply`, also returning the new application as "my application" and what
     the applicant should be warned about (no CV). Everything is read inside the write
@@ -268,6 +273,8 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
     # Before the insert: is this the applicant's first application in the fair (the
     # live distinct-applicant counter grows)? Withdrawn ones count, as in fair_counts.
     first_in_fair = not mine
+    # In UTC, as the column gives it back (the answer is built from these values).
+    at = now.astimezone(UTC)
     values = {
         "vacancy_id": vacancy.id,
         "applicant_id": applicant.id,
@@ -275,9 +282,8 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         "fair_id": fair.id,
         "status": ApplicationStatus.SUBMITTED,
         "released_status": ApplicationStatus.SUBMITTED,
-        # In UTC, as the column gives it back (the answer is built from these values).
-        "submitted_at": now.astimezone(UTC),
-        "updated_at": now.astimezone(UTC),
+        "submitted_at": at,
+        "updated_at": at,
     }
     try:
         # Core INSERTs on the tables rather than add() and flush() or the ORM's bulk
@@ -311,10 +317,6 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         first_in_fair=first_in_fair,
     )
     return Submitted(application, _summary(application, vacancy, fair), apply_warnings(has_cv))
-
-
-_INSERT_APPLICATION = insert(Application.__table__).returning(Application.__table__.c.id)
-_INSERT_EVENT = insert(ApplicationEvent.__table__)
 
 
 def may_send_again(status: str) -> bool:
