@@ -3,7 +3,9 @@ in-process (httpx's ASGI transport, no sockets, no uvicorn) with ``--concurrency
 requests in flight, under pyinstrument (a bench-only tool: ``pip install pyinstrument``
 into the venv, it is no dependency of the project).
 
-Prints the wall time per apply and pyinstrument's text tree (frames under
+Prints the wall and CPU time per apply (the CPU of the whole process: the client, the
+app and aiosqlite's thread; steadier than the wall time on a shared machine) and
+pyinstrument's text tree (frames under
 ``--min-percent`` hidden); ``--html FILE`` also writes the interactive tree. The
 population is ``apply.py``'s. Run from the repository root:
 
@@ -57,16 +59,18 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
                     )
                 queue = iter(calls[args.warmup :])
                 profiler = Profiler(interval=0.0005, async_mode="disabled")
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 if args.profile:
                     profiler.start()
                 await asyncio.gather(*(worker() for _ in range(args.concurrency)))
                 if args.profile:
                     profiler.stop()
                 elapsed = time.perf_counter() - started
+                cpu = time.process_time() - cpu_started
         print(
             f"{args.path} on {url.split(':')[0]}: {args.requests} applies in {elapsed:.2f} s, "
             f"{elapsed / args.requests * 1000:.2f} ms wall each, {args.requests / elapsed:.1f}/s, "
+            f"{cpu / args.requests * 1000:.2f} ms CPU each (the process, client included), "
             f"statuses {statuses}",
             flush=True,
         )
