@@ -4,10 +4,11 @@ search and filters of the fair page and the JSON API."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.i18n import N_
@@ -121,36 +122,99 @@ class BoothPage:
     vacancies: list[Vacancy] = field(default_factory=list)
 
 
-def _public_vacancy(fair: Fair) -> ColumnElement[bool]:
-    """The fair's public vacancies (``models.vacancies.is_public`` is the rule)."""
-    return and_(Vacancy.fair_id == fair.id, is_public())
+# The statements below are built once per shape (which filters are given) with the
+# values as bound parameters, and kept: building them per request (expressions, the
+# aliases and subqueries of the public rules, SQLAlchemy's cache key of each) was about
+# a fifth of an uncached fair page's CPU (py-spy, bench/README.md, issue 14). Every
+# value reaches the database as a parameter, as before.
+FAIR_ID = bindparam("fair_id")
 
 
-def _company_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+def _public_vacancy() -> ColumnElement[bool]:
+    """The public vacancies of the fair ``:fair_id`` (``models.vacancies.is_public`` is
+    the rule)."""
+    return and_(Vacancy.fair_id == FAIR_ID, is_public())
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a query has: the key of its built statement."""
+
+    sector: bool
+    kbli_code: bool  # a prefix of digits
+    kbli_section: bool  # a section letter
+    education: bool
+    regency: bool
+    q: bool
+    narrows_vacancies: bool  # CatalogueFilters.narrows_vacancies
+
+    @classmethod
+    def of(cls, filters: CatalogueFilters) -> _Shape:
+        kbli = filters.kbli or ""
+        return cls(
+            sector=bool(filters.sector),
+            kbli_code=kbli.isdigit(),
+            kbli_section=bool(kbli) and not kbli.isdigit(),
+            education=bool(filters.education),
+            regency=bool(filters.regency),
+            q=bool(filters.q),
+            narrows_vacancies=filters.narrows_vacancies,
+        )
+
+
+# The LIKE pattern's escape character; a keyword's own %, _ and / are escaped with it
+# (what SQLAlchemy's ``autoescape`` does for a literal, which a bound value cannot use).
+LIKE_ESCAPE = "/"
+
+
+def _like_escaped(value: str) -> str:
+    return (
+        value.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
+def _values(filters: CatalogueFilters, fair: Fair) -> dict[str, Any]:
+    """The bound values of a catalogue statement for ``filters`` in ``fair``."""
+    values: dict[str, Any] = {"fair_id": fair.id}
     if filters.sector:
-        conditions.append(Company.kbli_section == filters.sector)
+        values["sector"] = filters.sector
     if filters.kbli:
-        if filters.kbli.isdigit():
-            conditions.append(Company.kbli.startswith(filters.kbli, autoescape=True))
-        else:
-            conditions.append(Company.kbli_section == filters.kbli)
+        values["kbli"] = filters.kbli
+    if filters.education:
+        rank = education_level(filters.education).rank
+        values["eligible"] = [level.code for level in EDUCATION_LEVELS if level.rank <= rank]
+    if filters.regency:
+        values["regency"] = filters.regency
+    if filters.q:
+        values["q"] = _like_escaped(filters.q)
+    return values
+
+
+def _company_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if shape.sector:
+        conditions.append(Company.kbli_section == bindparam("sector"))
+    if shape.kbli_code:
+        # Digits only (kbli_code_or_section): nothing in them for LIKE to read.
+        conditions.append(Company.kbli.startswith(bindparam("kbli")))
+    if shape.kbli_section:
+        conditions.append(Company.kbli_section == bindparam("kbli"))
     return conditions
 
 
-def _vacancy_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
+def _vacancy_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.education:
-        rank = education_level(filters.education).rank
-        eligible = [level.code for level in EDUCATION_LEVELS if level.rank <= rank]
-        conditions.append(Vacancy.education_min.in_(eligible))
-    if filters.regency:
-        conditions.append(Vacancy.work_regency_code == filters.regency)
-    if filters.q:
+    if shape.education:
+        conditions.append(Vacancy.education_min.in_(bindparam("eligible", expanding=True)))
+    if shape.regency:
+        conditions.append(Vacancy.work_regency_code == bindparam("regency"))
+    if shape.q:
         conditions.append(
             or_(
                 *(
-                    column.icontains(filters.q, autoescape=True)
+                    column.icontains(bindparam("q"), escape=LIKE_ESCAPE)
                     for column in (Vacancy.title, Vacancy.skills, Vacancy.description, Company.name)
                 )
             )
@@ -158,13 +222,10 @@ def _vacancy_conditions(filters: CatalogueFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def list_booths(
-    session: AsyncSession, fair: Fair, filters: CatalogueFilters | None = None
-) -> list[BoothCard]:
-    """Approved booths with their (matching) public vacancy and opening counts."""
-    filters = filters or CatalogueFilters()
+@cache
+def _booths_query(shape: _Shape) -> Select[tuple[Booth, Company, int, int]]:
     openings = Vacancy.openings_male + Vacancy.openings_female + Vacancy.openings_either
-    vacancy_join = and_(Vacancy.booth_id == Booth.id, _public_vacancy(fair))
+    vacancy_join = and_(Vacancy.booth_id == Booth.id, _public_vacancy())
     query: Select[tuple[Booth, Company, int, int]] = (
         select(
             Booth,
@@ -173,49 +234,92 @@ async def list_booths(
             func.coalesce(func.sum(openings), 0),
         )
         .join(Company, Company.id == Booth.company_id)
-        .where(Booth.fair_id == fair.id, is_public_booth())
-        .where(*_company_conditions(filters))
+        .where(Booth.fair_id == FAIR_ID, is_public_booth())
+        .where(*_company_conditions(shape))
         .group_by(Booth.id, Company.id)
         .order_by(Company.name)
     )
-    if filters.narrows_vacancies:
+    if shape.narrows_vacancies:
         # Only booths that have at least one vacancy matching the search.
-        query = query.join(Vacancy, vacancy_join).where(*_vacancy_conditions(filters))
-    else:
-        query = query.outerjoin(Vacancy, vacancy_join)
-    rows = (await session.execute(query)).unique().all()
+        return query.join(Vacancy, vacancy_join).where(*_vacancy_conditions(shape))
+    return query.outerjoin(Vacancy, vacancy_join)
+
+
+async def list_booths(
+    session: AsyncSession, fair: Fair, filters: CatalogueFilters | None = None
+) -> list[BoothCard]:
+    """Approved booths with their (matching) public vacancy and opening counts."""
+    filters = filters or CatalogueFilters()
+    query = _booths_query(_Shape.of(filters))
+    rows = (await session.execute(query, _values(filters, fair))).unique().all()
     return [
         BoothCard(booth=booth, company=company, vacancies=count, openings=int(total))
         for booth, company, count, total in rows
     ]
 
 
+@cache
+def _booth_query() -> Select[tuple[Booth, Company]]:
+    return (
+        select(Booth, Company)
+        .join(Company, Company.id == Booth.company_id)
+        .where(
+            Booth.fair_id == FAIR_ID,
+            is_public_booth(),
+            Company.slug == bindparam("company_slug"),
+        )
+    )
+
+
 async def find_booth(session: AsyncSession, fair: Fair, company_slug: str) -> tuple[Booth, Company]:
     """The fair's approved booth of the company with ``company_slug``, or NotFound."""
     row = (
-        await session.execute(
-            select(Booth, Company)
-            .join(Company, Company.id == Booth.company_id)
-            .where(
-                Booth.fair_id == fair.id,
-                is_public_booth(),
-                Company.slug == company_slug,
-            )
-        )
+        await session.execute(_booth_query(), {"fair_id": fair.id, "company_slug": company_slug})
     ).first()
     if row is None:
         raise NotFound("booth not found")
     return row[0], row[1]
 
 
+@cache
+def _booth_vacancies_query() -> Select[tuple[Vacancy]]:
+    return (
+        select(Vacancy)
+        .where(Vacancy.booth_id == bindparam("booth_id"), _public_vacancy())
+        .order_by(Vacancy.title, Vacancy.id)
+    )
+
+
 async def get_booth(session: AsyncSession, fair: Fair, company_slug: str) -> BoothPage:
     booth, company = await find_booth(session, fair, company_slug)
     vacancies = await session.scalars(
-        select(Vacancy)
-        .where(Vacancy.booth_id == booth.id, _public_vacancy(fair))
-        .order_by(Vacancy.title, Vacancy.id)
+        _booth_vacancies_query(), {"fair_id": fair.id, "booth_id": booth.id}
     )
     return BoothPage(booth=booth, company=company, vacancies=list(vacancies))
+
+
+@cache
+def _search_queries(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
+    """The page of matching vacancies with their total, and the total alone."""
+    base = (
+        select(Vacancy.id)
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .join(Company, Company.id == Booth.company_id)
+        .where(_public_vacancy())
+        .where(*_company_conditions(shape), *_vacancy_conditions(shape))
+    )
+    # The page and the total in one query (the window counts before LIMIT); only a page
+    # past the end needs the total asked separately.
+    page = (
+        select(Vacancy, func.count().over())
+        .join(Booth, Booth.id == Vacancy.booth_id)
+        .join(Company, Company.id == Booth.company_id)
+        .where(Vacancy.id.in_(base))
+        .order_by(Company.name, Vacancy.title, Vacancy.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, select(func.count()).select_from(base.subquery())
 
 
 async def search_vacancies(
@@ -228,38 +332,24 @@ async def search_vacancies(
 ) -> tuple[list[Vacancy], int]:
     """Public vacancies matching ``filters``, and their total."""
     filters = filters or CatalogueFilters()
-    base = (
-        select(Vacancy.id)
-        .join(Booth, Booth.id == Vacancy.booth_id)
-        .join(Company, Company.id == Booth.company_id)
-        .where(_public_vacancy(fair))
-        .where(*_company_conditions(filters), *_vacancy_conditions(filters))
-    )
-    # The page and the total in one query (the window counts before LIMIT); only a page
-    # past the end needs the total asked separately.
-    rows = (
-        await session.execute(
-            select(Vacancy, func.count().over())
-            .join(Booth, Booth.id == Vacancy.booth_id)
-            .join(Company, Company.id == Booth.company_id)
-            .where(Vacancy.id.in_(base))
-            .order_by(Company.name, Vacancy.title, Vacancy.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).all()
+    page, total_only = _search_queries(_Shape.of(filters))
+    values = _values(filters, fair)
+    rows = (await session.execute(page, {**values, "limit": limit, "offset": offset})).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])
     if offset == 0:
         return [], 0
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = await session.scalar(total_only, values) or 0
     return [], total
 
 
+@cache
+def _vacancy_query() -> Select[tuple[Vacancy]]:
+    return select(Vacancy).where(Vacancy.id == bindparam("vacancy_id"), _public_vacancy())
+
+
 async def get_vacancy(session: AsyncSession, fair: Fair, vacancy_id: int) -> Vacancy:
-    vacancy = await session.scalar(
-        select(Vacancy).where(Vacancy.id == vacancy_id, _public_vacancy(fair))
-    )
+    vacancy = await session.scalar(_vacancy_query(), {"fair_id": fair.id, "vacancy_id": vacancy_id})
     if vacancy is None:
         raise NotFound("vacancy not found")
     return vacancy
@@ -273,18 +363,23 @@ class Facets:
     regencies: list[str]
 
 
-async def facets(session: AsyncSession, fair: Fair) -> Facets:
+@cache
+def _facets_query() -> Select[tuple[str, str]]:
     # One round trip for both lists (every public page of a fair shows them).
     sectors = (
         select(literal("sector").label("kind"), Company.kbli_section.label("value"))
         .join(Booth, Booth.company_id == Company.id)
-        .where(Booth.fair_id == fair.id, is_public_booth())
+        .where(Booth.fair_id == FAIR_ID, is_public_booth())
     )
     regencies = select(
         literal("regency").label("kind"), Vacancy.work_regency_code.label("value")
-    ).where(_public_vacancy(fair))
+    ).where(_public_vacancy())
     both = union(sectors, regencies).subquery()  # UNION drops the duplicates
-    rows = (await session.execute(select(both.c.kind, both.c.value).order_by(both.c.value))).all()
+    return select(both.c.kind, both.c.value).order_by(both.c.value)
+
+
+async def facets(session: AsyncSession, fair: Fair) -> Facets:
+    rows = (await session.execute(_facets_query(), {"fair_id": fair.id})).all()
     return Facets(
         sectors=[value for kind, value in rows if kind == "sector"],
         regencies=[value for kind, value in rows if kind == "regency"],

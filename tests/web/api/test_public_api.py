@@ -86,6 +86,9 @@ async def test_vacancies_are_verified_only(client: httpx.AsyncClient, ctx: AppCo
         ("q=memupuk", ["Pemanen Sawit"]),  # skills are searched
         ("q=rakyat", ["Teller"]),  # so is the company name
         ("q=100%25", []),  # LIKE wildcards are literal
+        ("q=%25", []),  # a bare % would match everything
+        ("q=m_ndor", []),  # _ would match the a of Mandor
+        ("q=mandor%2F", []),  # the escape character is literal too
         ("education=SD", ["Pemanen Sawit"]),
         ("education=SMK", ["Mandor Panen", "Pemanen Sawit"]),  # SMK meets an SMA minimum
         ("education=S2", ["Mandor Panen", "Pemanen Sawit", "Teller"]),
