@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -59,6 +60,18 @@ def using(locale: str) -> Iterator[None]:
 
 def current_locale() -> str:
     return _current.get()
+
+
+@cache
+def babel_locale(locale: str) -> Locale:
+    """Babel's ``Locale`` of a code, parsed once: Babel's formatters parse a code given as
+    a string on every call, half the cost of formatting a number (~6 of 12 µs), and a
+    fair page formats a hundred of them."""
+    return Locale.parse(locale)
+
+
+def current_babel_locale() -> Locale:
+    return babel_locale(_current.get())
 
 
 def raw_gettext(message: str) -> str:

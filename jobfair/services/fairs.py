@@ -17,10 +17,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Select, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobfair.db.uow import enqueue_after_commit
@@ -81,9 +82,15 @@ class FairCounts:
         }
 
 
+@cache
+def _fair_by_slug() -> Select[tuple[Fair]]:
+    # Built once (every page of a fair starts here), the slug bound.
+    return select(Fair).where(Fair.slug == bindparam("slug"))
+
+
 async def get_fair(session: AsyncSession, slug: str, *, public: bool = True) -> Fair:
     """The fair with ``slug``; drafts are invisible to the public (404, not 403)."""
-    fair = await session.scalar(select(Fair).where(Fair.slug == slug))
+    fair = await session.scalar(_fair_by_slug(), {"slug": slug})
     if fair is None or (public and fair.status == FairStatus.DRAFT):
         raise NotFound("fair not found")
     return fair

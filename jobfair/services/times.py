@@ -57,8 +57,8 @@ def local_datetime(
     text = format_datetime(
         moment,
         "d MMMM y, HH.mm" if locale == "id" else "d MMMM y, HH:mm",
-        tzinfo=timezone,
-        locale=locale,
+        tzinfo=ZoneInfo(timezone),
+        locale=i18n.babel_locale(locale),
     )
     return f"{text} {abbreviation(timezone)}"
 
@@ -72,7 +72,10 @@ def local_time(
         return ""
     locale = locale or i18n.current_locale()
     text = format_datetime(
-        moment, "HH.mm" if locale == "id" else "HH:mm", tzinfo=timezone, locale=locale
+        moment,
+        "HH.mm" if locale == "id" else "HH:mm",
+        tzinfo=ZoneInfo(timezone),
+        locale=i18n.babel_locale(locale),
     )
     return f"{text} {abbreviation(timezone)}"
 

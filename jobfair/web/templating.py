@@ -140,19 +140,19 @@ def phase_label(phase: str) -> str:
 def long_date(day: date | None) -> str:
     if day is None:
         return ""
-    return format_date(day, "d MMMM y", locale=i18n.current_locale())
+    return format_date(day, "d MMMM y", locale=i18n.current_babel_locale())
 
 
 def number(value: int | float | None) -> str:
     if value is None:
         return "–"
-    return format_decimal(value, locale=i18n.current_locale())
+    return format_decimal(value, locale=i18n.current_babel_locale())
 
 
 def rupiah(value: int | None) -> str:
     if value is None:
         return "–"
-    return "Rp " + format_decimal(value, locale=i18n.current_locale())
+    return "Rp " + format_decimal(value, locale=i18n.current_babel_locale())
 
 
 def salary_range(low: int | None, high: int | None) -> str:
@@ -260,6 +260,11 @@ def create_templates(
         file = static_dir / path
         version = _file_version(file) if file.is_file() else "0"
         return f"/static/{path}?v={version}"
+
+    if not auto_reload:
+        # Static files do not change under a running process either (the file's version
+        # is already kept): spare the stat per asset per render.
+        static_url = cache(static_url)
 
     env.globals.update(
         url_for=url_for,
