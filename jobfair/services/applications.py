@@ -240,6 +240,44 @@ async def _applicant_and_cv(session: AsyncSession, user: User) -> tuple[Applican
 # The apply's two writes, as Core statements (see the comment in submit).
 _INSERT_APPLICATION = insert(Application.__table__).returning(Application.__table__.c.id)
 _INSERT_EVENT = insert(ApplicationEvent.__table__)
+# The event's values, beside the application's (their names are the event's columns).
+_EVENT_VALUES = ("actor_user_id", "from_status", "to_status", "created_at", "released_at")
+
+
+@cache
+def _insert_application_with_event() -> Any:
+    """PostgreSQL: the application and its first event in one statement (the event's
+    insert selects the new id from the application's, a data-modifying ``WITH``),
+    returning the application's id: one round trip of the apply's seven fewer, each
+    costing PostgreSQL's CPU as much as the loop's (bench/README.md, issue 14). SQLite
+    has no INSERT inside ``WITH``: it runs the two statements (hops to its thread, not
+    round trips). The bound names are the columns' (an event's with ``event_``)."""
+    applications = Application.__table__
+    events = ApplicationEvent.__table__
+    columns = ("vacancy_id", "applicant_id", "booth_id", "fair_id", "status", "released_status")
+    new = (
+        insert(applications)
+        .values(
+            {
+                **{name: bindparam(name, type_=applications.c[name].type) for name in columns},
+                "submitted_at": bindparam("submitted_at", type_=applications.c.submitted_at.type),
+                "updated_at": bindparam("updated_at", type_=applications.c.updated_at.type),
+            }
+        )
+        .returning(applications.c.id)
+        .cte("new_application")
+    )
+    return (
+        insert(events)
+        .from_select(
+            ["application_id", *_EVENT_VALUES],
+            select(
+                new.c.id,
+                *(bindparam(f"event_{name}", type_=events.c[name].type) for name in _EVENT_VALUES),
+            ),
+        )
+        .returning(events.c.application_id)
+    )
 
 
 async def submit(session: AsyncSession, user: User, vacancy_id: int, now: datetime) -> Submitted:
@@ -289,26 +327,30 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         "submitted_at": at,
         "updated_at": at,
     }
+    event = {
+        "actor_user_id": user.id,
+        "from_status": None,
+        "to_status": ApplicationStatus.SUBMITTED,
+        "created_at": now,
+        "released_at": now,
+    }
+    one_statement = session.get_bind().dialect.name == "postgresql"
     try:
         # Core INSERTs on the tables rather than add() and flush() or the ORM's bulk
         # insert: the ORM's insert path was ~15 % of an apply's CPU under the GIL
         # (py-spy, bench/README, issue 14). No savepoint (two round trips): a failed
         # insert ends the unit of work anyway.
-        application_id = (await session.execute(_INSERT_APPLICATION, values)).scalar_one()
+        if one_statement:
+            bound = {**values, **{f"event_{name}": value for name, value in event.items()}}
+            found = await session.execute(_insert_application_with_event(), bound)
+        else:
+            found = await session.execute(_INSERT_APPLICATION, values)
+        application_id = found.scalar_one()
     except IntegrityError:
         # The other of two simultaneous requests won: one application exists.
         raise Conflict(gettext("You have already applied to this vacancy.")) from None
-    await session.execute(
-        _INSERT_EVENT,
-        {
-            "application_id": application_id,
-            "actor_user_id": user.id,
-            "from_status": None,
-            "to_status": ApplicationStatus.SUBMITTED,
-            "created_at": now,
-            "released_at": now,
-        },
-    )
+    if not one_statement:
+        await session.execute(_INSERT_EVENT, {"application_id": application_id, **event})
     # The row as inserted (every other column takes its default, None), for the answer;
     # not in the session, which reads nothing of it after this.
     application = Application(id=application_id, rating=None, first_decision_at=None, **values)
