@@ -240,42 +240,33 @@ async def _applicant_and_cv(session: AsyncSession, user: User) -> tuple[Applican
 # The apply's two writes, as Core statements (see the comment in submit).
 _INSERT_APPLICATION = insert(Application.__table__).returning(Application.__table__.c.id)
 _INSERT_EVENT = insert(ApplicationEvent.__table__)
-# The event's values, beside the application's (their names are the event's columns).
-_EVENT_VALUES = ("actor_user_id", "from_status", "to_status", "created_at", "released_at")
 
 
 @cache
-def _insert_application_with_event() -> Any:
+def _insert_application_with_event(
+    application_columns: tuple[str, ...], event_columns: tuple[str, ...]
+) -> Any:
     """PostgreSQL: the application and its first event in one statement (the event's
     insert selects the new id from the application's, a data-modifying ``WITH``),
     returning the application's id: one round trip of the apply's seven fewer, each
     costing PostgreSQL's CPU as much as the loop's (bench/README.md, issue 14). SQLite
     has no INSERT inside ``WITH``: it runs the two statements (hops to its thread, not
-    round trips). The bound names are the columns' (an event's with ``event_``)."""
+    round trips). Built once per set of columns given (those of ``submit``'s values);
+    the bound names are the columns', an event's prefixed ``event_``."""
     applications = Application.__table__
     events = ApplicationEvent.__table__
-    columns = ("vacancy_id", "applicant_id", "booth_id", "fair_id", "status", "released_status")
     new = (
         insert(applications)
         .values(
-            {
-                **{name: bindparam(name, type_=applications.c[name].type) for name in columns},
-                "submitted_at": bindparam("submitted_at", type_=applications.c.submitted_at.type),
-                "updated_at": bindparam("updated_at", type_=applications.c.updated_at.type),
-            }
+            {name: bindparam(name, type_=applications.c[name].type) for name in application_columns}
         )
         .returning(applications.c.id)
         .cte("new_application")
     )
+    bound_event = (bindparam(f"event_{name}", type_=events.c[name].type) for name in event_columns)
     return (
         insert(events)
-        .from_select(
-            ["application_id", *_EVENT_VALUES],
-            select(
-                new.c.id,
-                *(bindparam(f"event_{name}", type_=events.c[name].type) for name in _EVENT_VALUES),
-            ),
-        )
+        .from_select(["application_id", *event_columns], select(new.c.id, *bound_event))
         .returning(events.c.application_id)
     )
 
@@ -341,8 +332,9 @@ async def submit(session: AsyncSession, user: User, vacancy_id: int, now: dateti
         # (py-spy, bench/README, issue 14). No savepoint (two round trips): a failed
         # insert ends the unit of work anyway.
         if one_statement:
+            both = _insert_application_with_event(tuple(values), tuple(event))
             bound = {**values, **{f"event_{name}": value for name, value in event.items()}}
-            found = await session.execute(_insert_application_with_event(), bound)
+            found = await session.execute(both, bound)
         else:
             found = await session.execute(_INSERT_APPLICATION, values)
         application_id = found.scalar_one()
