@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 
 from jobfair.i18n import N_
 from jobfair.models import Booth, Company, Fair, Vacancy
@@ -238,6 +239,10 @@ def _booths_query(shape: _Shape) -> Select[tuple[Booth, Company, int, int]]:
         .where(*_company_conditions(shape))
         .group_by(Booth.id, Company.id)
         .order_by(Company.name)
+        # The booth's company is the row's own Company, not a second join of it: the
+        # joined eager load wrapped the grouped query in a subquery and joined the
+        # companies again outside it, for the ORM to load twice.
+        .options(contains_eager(Booth.company))
     )
     if shape.narrows_vacancies:
         # Only booths that have at least one vacancy matching the search.
@@ -251,7 +256,7 @@ async def list_booths(
     """Approved booths with their (matching) public vacancy and opening counts."""
     filters = filters or CatalogueFilters()
     query = _booths_query(_Shape.of(filters))
-    rows = (await session.execute(query, _values(filters, fair))).unique().all()
+    rows = (await session.execute(query, _values(filters, fair))).all()
     return [
         BoothCard(booth=booth, company=company, vacancies=count, openings=int(total))
         for booth, company, count, total in rows
@@ -268,6 +273,7 @@ def _booth_query() -> Select[tuple[Booth, Company]]:
             is_public_booth(),
             Company.slug == bindparam("company_slug"),
         )
+        .options(contains_eager(Booth.company))  # the joined Company, not a second join
     )
 
 
@@ -315,6 +321,9 @@ def _search_queries(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
         .join(Booth, Booth.id == Vacancy.booth_id)
         .join(Company, Company.id == Booth.company_id)
         .where(Vacancy.id.in_(base))
+        # The vacancy's booth and company are the rows joined here (for the order), not
+        # a second join of each by the joined eager loads.
+        .options(contains_eager(Vacancy.booth).contains_eager(Booth.company))
         .order_by(Company.name, Vacancy.title, Vacancy.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
