@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from sqlalchemy import Select, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from jobfair.db.uow import enqueue_after_commit
 from jobfair.definitions.schema import (
@@ -83,14 +84,21 @@ class FairCounts:
 
 
 @cache
-def _fair_by_slug() -> Select[tuple[Fair]]:
+def _fair_by_slug(hosts: bool) -> Select[tuple[Fair]]:
     # Built once (every page of a fair starts here), the slug bound.
-    return select(Fair).where(Fair.slug == bindparam("slug"))
+    query = select(Fair).where(Fair.slug == bindparam("slug"))
+    # Without the host regencies: a second SELECT, ~0.6 of an uncached fair page's
+    # ~6 ms; reading them then raises instead of querying.
+    return query if hosts else query.options(raiseload(Fair.host_regencies))
 
 
-async def get_fair(session: AsyncSession, slug: str, *, public: bool = True) -> Fair:
-    """The fair with ``slug``; drafts are invisible to the public (404, not 403)."""
-    fair = await session.scalar(_fair_by_slug(), {"slug": slug})
+async def get_fair(
+    session: AsyncSession, slug: str, *, public: bool = True, hosts: bool = True
+) -> Fair:
+    """The fair with ``slug``; drafts are invisible to the public (404, not 403).
+    ``hosts=False`` for a page that never shows the fair's host regencies (only the
+    organiser's pages and the API do)."""
+    fair = await session.scalar(_fair_by_slug(hosts), {"slug": slug})
     if fair is None or (public and fair.status == FairStatus.DRAFT):
         raise NotFound("fair not found")
     return fair

@@ -401,7 +401,7 @@ async def _vacancy_page(request: Request, *, error: str | None, status_code: int
     alternatives: list[Any] = []
     warnings: list[applications.ApplyWarning] = []
     async with ctx.read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         vacancy = await catalogue.get_vacancy(session, fair, request.path_params["vacancy_id"])
         closed = applications.closed_reason(vacancy, fair, now)
         if signed_in and signed_in.user.role == Role.APPLICANT:

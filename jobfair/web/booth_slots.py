@@ -32,7 +32,7 @@ def _ctx(request: Request) -> AppContext:
 async def _public_booth_id(request: Request) -> int:
     """The booth the path names (its fair's slug and company's slug), or 404."""
     async with _ctx(request).read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         booth, _company = await catalogue.find_booth(session, fair, request.path_params["company"])
     return booth.id
 

@@ -72,7 +72,7 @@ async def online_recruiters(ctx: AppContext, session: Any, booth: Booth) -> list
 
 
 async def _booth_of(session: Any, request: Request) -> tuple[Any, Booth, Company]:
-    fair = await fairs.get_fair(session, request.path_params["slug"])
+    fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
     booth, company = await catalogue.find_booth(session, fair, request.path_params["company"])
     return fair, booth, company
 

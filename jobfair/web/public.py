@@ -50,7 +50,7 @@ async def fair_page(request: Request) -> Response:
     ctx = _ctx(request)
     filters, filter_errors = _filters(request)
     async with ctx.read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         booths = await catalogue.list_booths(session, fair, filters)
         facets = await catalogue.facets(session, fair)
         phase = fair.phase(ctx.now())
@@ -94,7 +94,7 @@ async def booth_page_response(
     now = ctx.now()
     slots = None
     async with ctx.read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         booth = await catalogue.get_booth(session, fair, request.path_params["company"])
         if signed_in is not None and signed_in.user.role == Role.APPLICANT:
             applicant = await applicants.applicant_of(session, signed_in.user)
@@ -130,7 +130,7 @@ async def vacancy_search(request: Request) -> Response:
     filters, filter_errors = _filters(request)
     page = _page_number(request)
     async with ctx.read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         vacancies, total = await catalogue.search_vacancies(
             session, fair, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
@@ -157,7 +157,7 @@ async def vacancy_search(request: Request) -> Response:
 async def vacancy_page(request: Request) -> Response:
     ctx = _ctx(request)
     async with ctx.read() as session:
-        fair = await fairs.get_fair(session, request.path_params["slug"])
+        fair = await fairs.get_fair(session, request.path_params["slug"], hosts=False)
         vacancy = await catalogue.get_vacancy(session, fair, request.path_params["vacancy_id"])
     return render(
         request,

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from support.catalogue_data import build_fair
+from support.statements import counted_statements
 
 from jobfair.context import AppContext
 from jobfair.models import Booth, Company
@@ -37,6 +38,21 @@ async def test_fair_page_shows_booths_and_counts(
     assert "3 November 2026, 08.00 WIB" in html  # the window in the fair's timezone
     assert 'hx-get="/fairs/bursa-asahan"' in html  # htmx enhances the plain form
     assert 'method="get" action="/fairs/bursa-asahan"' in html
+
+
+async def test_public_pages_read_no_host_regencies(
+    client: httpx.AsyncClient, ctx: AppContext
+) -> None:
+    """The public pages never show a fair's host regencies: they are not read (a second
+    query per page), while the API, which shows them, still gets them."""
+    await build_fair(ctx)
+    for path in ("/fairs/bursa-asahan", "/fairs/bursa-asahan/vacancies?q=panen"):
+        with counted_statements(ctx.engine) as seen:
+            assert (await client.get(path)).status_code == 200
+        assert seen and not [sql for sql in seen if "fair_host_regencies" in sql], path
+    with counted_statements(ctx.engine) as seen:
+        assert (await client.get("/api/v1/fairs/bursa-asahan")).status_code == 200
+    assert [sql for sql in seen if "fair_host_regencies" in sql]
 
 
 async def test_filters_work_as_plain_get(client: httpx.AsyncClient, ctx: AppContext) -> None:
