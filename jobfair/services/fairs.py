@@ -87,7 +87,7 @@ class FairCounts:
 def _fair_by_slug(hosts: bool) -> Select[tuple[Fair]]:
     # Built once (every page of a fair starts here), the slug bound.
     query = select(Fair).where(Fair.slug == bindparam("slug"))
-    # Without the host regencies: a second SELECT, ~0.6 of an uncached fair page's
+    # Without the host regencies: a second SELECT, ~0.6 ms of an uncached fair page's
     # ~6 ms; reading them then raises instead of querying.
     return query if hosts else query.options(raiseload(Fair.host_regencies))
 
