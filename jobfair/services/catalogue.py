@@ -137,32 +137,6 @@ def _public_vacancy() -> ColumnElement[bool]:
     return and_(Vacancy.fair_id == FAIR_ID, is_public())
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """Which filters a query has: the key of its built statement."""
-
-    sector: bool
-    kbli_code: bool  # a prefix of digits
-    kbli_section: bool  # a section letter
-    education: bool
-    regency: bool
-    q: bool
-    narrows_vacancies: bool  # CatalogueFilters.narrows_vacancies
-
-    @classmethod
-    def of(cls, filters: CatalogueFilters) -> _Shape:
-        kbli = filters.kbli or ""
-        return cls(
-            sector=bool(filters.sector),
-            kbli_code=kbli.isdigit(),
-            kbli_section=bool(kbli) and not kbli.isdigit(),
-            education=bool(filters.education),
-            regency=bool(filters.regency),
-            q=bool(filters.q),
-            narrows_vacancies=filters.narrows_vacancies,
-        )
-
-
 # The LIKE pattern's escape character; a keyword's own %, _ and / are escaped with it
 # (what SQLAlchemy's ``autoescape`` does for a literal, which a bound value cannot use).
 LIKE_ESCAPE = "/"
@@ -176,9 +150,19 @@ def _like_escaped(value: str) -> str:
     )
 
 
-def _values(filters: CatalogueFilters, fair: Fair) -> dict[str, Any]:
-    """The bound values of a catalogue statement for ``filters`` in ``fair``."""
-    values: dict[str, Any] = {"fair_id": fair.id}
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a query has, the key of its built statement: derived from the bound
+    values (:func:`_bound`), so a statement has a condition for each value it is given."""
+
+    given: frozenset[str]  # the names of the bound filter values
+    kbli_code: bool  # ``kbli`` is a prefix of digits, not a section letter
+    narrows_vacancies: bool  # CatalogueFilters.narrows_vacancies
+
+
+def _bound(filters: CatalogueFilters, fair: Fair) -> tuple[_Shape, dict[str, Any]]:
+    """The shape of the catalogue statement for ``filters`` in ``fair``, and its values."""
+    values: dict[str, Any] = {}
     if filters.sector:
         values["sector"] = filters.sector
     if filters.kbli:
@@ -190,28 +174,33 @@ def _values(filters: CatalogueFilters, fair: Fair) -> dict[str, Any]:
         values["regency"] = filters.regency
     if filters.q:
         values["q"] = _like_escaped(filters.q)
-    return values
+    shape = _Shape(
+        given=frozenset(values),
+        kbli_code=bool(filters.kbli and filters.kbli.isdigit()),
+        narrows_vacancies=filters.narrows_vacancies,
+    )
+    return shape, {**values, "fair_id": fair.id}
 
 
 def _company_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if shape.sector:
+    if "sector" in shape.given:
         conditions.append(Company.kbli_section == bindparam("sector"))
-    if shape.kbli_code:
+    if "kbli" in shape.given and shape.kbli_code:
         # Digits only (kbli_code_or_section): nothing in them for LIKE to read.
         conditions.append(Company.kbli.startswith(bindparam("kbli")))
-    if shape.kbli_section:
+    elif "kbli" in shape.given:
         conditions.append(Company.kbli_section == bindparam("kbli"))
     return conditions
 
 
 def _vacancy_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if shape.education:
+    if "eligible" in shape.given:
         conditions.append(Vacancy.education_min.in_(bindparam("eligible", expanding=True)))
-    if shape.regency:
+    if "regency" in shape.given:
         conditions.append(Vacancy.work_regency_code == bindparam("regency"))
-    if shape.q:
+    if "q" in shape.given:
         conditions.append(
             or_(
                 *(
@@ -255,8 +244,8 @@ async def list_booths(
 ) -> list[BoothCard]:
     """Approved booths with their (matching) public vacancy and opening counts."""
     filters = filters or CatalogueFilters()
-    query = _booths_query(_Shape.of(filters))
-    rows = (await session.execute(query, _values(filters, fair))).all()
+    shape, values = _bound(filters, fair)
+    rows = (await session.execute(_booths_query(shape), values)).all()
     return [
         BoothCard(booth=booth, company=company, vacancies=count, openings=int(total))
         for booth, company, count, total in rows
@@ -341,8 +330,8 @@ async def search_vacancies(
 ) -> tuple[list[Vacancy], int]:
     """Public vacancies matching ``filters``, and their total."""
     filters = filters or CatalogueFilters()
-    page, total_only = _search_queries(_Shape.of(filters))
-    values = _values(filters, fair)
+    shape, values = _bound(filters, fair)
+    page, total_only = _search_queries(shape)
     rows = (await session.execute(page, {**values, "limit": limit, "offset": offset})).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])

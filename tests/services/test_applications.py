@@ -8,9 +8,8 @@ from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from support import factories
-from support.statements import counted_statements
+from support.statements import counted_statements, recorded_selects, sqlite_plan
 
 from jobfair import i18n
 from jobfair.context import AppContext
@@ -259,14 +258,18 @@ async def test_applying_finds_the_applicants_applications_by_index_not_the_fairs
     """Without statistics (SQLite gathers none by itself) the planner must still reach
     the applicant's applications in the fair through (applicant, fair): through the
     fair's index an apply read every application of the fair, under the write lock."""
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL plans from its own statistics")
     ids = await _world(ctx)
-    async with ctx.unit_of_work() as session:
-        dialect = session.get_bind().dialect
-        if dialect.name != "sqlite":
-            pytest.skip("the plan is SQLite's; PostgreSQL plans from its own statistics")
-        query = applications._applying_query().params(vacancy_id=ids["men"], applicant_id=1)
-        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        plan = [row[3] for row in (await session.execute(text("EXPLAIN QUERY PLAN " + sql)))]
+    async with ctx.read() as session:
+        user = await session.get(User, ids["user"])
+        assert user is not None
+    with recorded_selects(ctx.engine) as selects:
+        async with ctx.unit_of_work() as session:
+            await applications.submit(session, user, ids["men"], ctx.now())
+    # The apply's read of the vacancy with the applicant's applications, as it was sent.
+    [(statement, parameters)] = [one for one in selects if "applications_1" in one[0]]
+    plan = await sqlite_plan(ctx.engine, statement, parameters)
     mine = [step for step in plan if "applications_1" in step]
     assert mine, plan
     # Each look at their applications goes through an index keyed on the applicant:
